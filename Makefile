@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kvm_hc: out-of-tree module for KVM hosts.  Kbuild reads ./Kbuild; this file
+# adds the project's commands.
+#
+#   make                      build kvm_hc.ko for the running kernel
+#   make KDIR=<build dir>     ... or for another kernel
+#   make demo                 boot the newest Debian kernel in QEMU and show kvm_hc at work
+#   make check                every test: KUnit, end to end on 6.1, 6.12 and 7.x, lint
+#   make e2e SERIES=6.12      end-to-end tests on one kernel series
+#   make kunit                the KUnit suites under kunit.py
+#   make lint                 checkpatch --strict, sparse (C=2), W=1
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+SERIES ?= 6.1 6.12 7
+DEMO_SERIES ?= 7
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+deps:
+	scripts/deps.sh
+
+kunit:
+	tests/kunit.sh
+
+e2e:
+	tests/e2e.sh --series "$(SERIES)"
+
+lint:
+	tests/lint.sh
+
+demo:
+	tests/e2e.sh --demo --series "$(DEMO_SERIES)"
+
+check:
+	tests/check.sh
+
+dkms-install:
+	scripts/dkms-install.sh
+
+.PHONY: all modules clean install deps kunit e2e lint demo check dkms-install

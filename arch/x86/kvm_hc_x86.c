@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_hc x86 hook: an ftrace_ops with IPMODIFY on the function through which
+ * every vmcall/vmmcall exit of kvm-amd and kvm-intel passes.
+ *
+ * The ftrace callback runs on every hypercall.  For calls kvm_hc may take
+ * (kvm_hc_wants()) it moves the instruction pointer to a replacement with
+ * the same prototype, which decodes the registers, asks the dispatcher and
+ * either answers the guest itself or calls the original function, which
+ * then runs untouched (the callback lets calls from this module through).
+ * Every other call never leaves KVM's own code.
+ *
+ * Which function is hooked depends on the kernel (include/kvm_hc_compat.h):
+ *  OUTER  kvm_emulate_hypercall(vcpu), 6.1 to 6.13.  Runs before KVM's Xen
+ *         and Hyper-V dispatch, so the callback leaves those VMs alone, and
+ *         KVM's CPL accessor is not exported, so it is read from kvm_x86_ops.
+ *  INNER  ____kvm_emulate_hypercall(vcpu, cpl, complete_hypercall), 6.19 and
+ *         later.  KVM has dispatched Xen and Hyper-V already and passes the
+ *         CPL; a handled call sets run->hypercall.ret and returns 1, after
+ *         which KVM's caller completes it (writes rax, skips the instruction).
+ */
+#include <linux/ftrace.h>
+#include <linux/kvm_host.h>
+#include <linux/kvm_para.h>
+#include <linux/module.h>
+#include <linux/static_call.h>
+#include <linux/uaccess.h>
+#include <asm/ibt.h>
+
+#include "kvm_hc_x86.h"
+
+#ifdef KVM_HC_X86_HOOK_INNER
+#define KVM_HC_X86_TARGET	"____kvm_emulate_hypercall"
+typedef int (*kvm_hc_x86_emulate_t)(struct kvm_vcpu *vcpu, int cpl,
+				    int (*complete_hypercall)(struct kvm_vcpu *vcpu));
+#else
+#define KVM_HC_X86_TARGET	"kvm_emulate_hypercall"
+typedef int (*kvm_hc_x86_emulate_t)(struct kvm_vcpu *vcpu);
+static struct kvm_x86_ops *kvm_hc_x86_ops;
+#endif
+
+static kvm_hc_x86_emulate_t kvm_hc_x86_orig;
+
+/**
+ * kvm_hc_arch_func_entry() - function entry for an address a kprobe reports
+ * @kprobe_addr: kprobe address of a function
+ *
+ * With IBT a kprobe sits after the function's ENDBR64; an indirect call must
+ * land on the ENDBR64 itself.
+ *
+ * Return: the address to call.
+ */
+unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
+{
+	u32 insn;
+
+	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) &&
+	    !get_kernel_nofault(insn, (u32 *)(kprobe_addr - ENDBR_INSN_SIZE)) &&
+	    is_endbr(insn))
+		return kprobe_addr - ENDBR_INSN_SIZE;
+	return kprobe_addr;
+}
+
+/**
+ * kvm_hc_arch_hook_name() - the KVM function kvm_hc hooks on this kernel
+ *
+ * Return: its name.
+ */
+const char *kvm_hc_arch_hook_name(void)
+{
+	return KVM_HC_X86_TARGET;
+}
+
+/* is_64_bit_hypercall() of KVM's private x86.h, from public parts. */
+static bool kvm_hc_x86_op_64_bit(struct kvm_vcpu *vcpu)
+{
+	int cs_db, cs_l;
+
+	if (vcpu->arch.guest_state_protected)
+		return true;
+	if (!(vcpu->arch.efer & EFER_LMA))
+		return false;
+	static_call(kvm_x86_get_cs_db_l_bits)(vcpu, &cs_db, &cs_l);
+	return cs_l;
+}
+
+static void kvm_hc_x86_decode_vcpu(struct kvm_vcpu *vcpu, struct kvm_hc_call *call, int cpl)
+{
+	unsigned long gpr[KVM_HC_X86_NR_GPRS] = {
+		[KVM_HC_X86_RAX] = vcpu->arch.regs[VCPU_REGS_RAX],
+		[KVM_HC_X86_RBX] = vcpu->arch.regs[VCPU_REGS_RBX],
+		[KVM_HC_X86_RCX] = vcpu->arch.regs[VCPU_REGS_RCX],
+		[KVM_HC_X86_RDX] = vcpu->arch.regs[VCPU_REGS_RDX],
+		[KVM_HC_X86_RSI] = vcpu->arch.regs[VCPU_REGS_RSI],
+	};
+
+	kvm_hc_x86_decode(call, gpr, kvm_hc_x86_op_64_bit(vcpu), cpl);
+}
+
+#ifdef KVM_HC_X86_HOOK_INNER
+static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, int cpl,
+			      int (*complete_hypercall)(struct kvm_vcpu *vcpu))
+{
+	struct kvm_hc_call call;
+	int ret;
+
+	kvm_hc_x86_decode_vcpu(vcpu, &call, cpl);
+	switch (kvm_hc_dispatch(vcpu->kvm, &call)) {
+	case KVM_HC_HANDLED:
+	case KVM_HC_DENY:
+		++vcpu->stat.hypercalls;
+		/* KVM's complete_hypercall writes rax and skips the instruction. */
+		vcpu->run->hypercall.ret = kvm_hc_x86_result(&call);
+		ret = 1;
+		break;
+	default:
+		ret = kvm_hc_x86_orig(vcpu, cpl, complete_hypercall);
+		break;
+	}
+	kvm_hc_leave();
+	return ret;
+}
+
+static bool kvm_hc_x86_kvm_first(struct kvm_vcpu *vcpu)
+{
+	/* Xen and Hyper-V hypercalls never reach ____kvm_emulate_hypercall. */
+	return false;
+}
+#else
+static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu)
+{
+	int (*get_cpl)(struct kvm_vcpu *vcpu) = READ_ONCE(kvm_hc_x86_ops->get_cpl);
+	struct kvm_hc_call call;
+	int ret;
+
+	kvm_hc_x86_decode_vcpu(vcpu, &call, get_cpl(vcpu));
+	switch (kvm_hc_dispatch(vcpu->kvm, &call)) {
+	case KVM_HC_HANDLED:
+	case KVM_HC_DENY:
+		++vcpu->stat.hypercalls;
+		vcpu->arch.regs[VCPU_REGS_RAX] = kvm_hc_x86_result(&call);
+		/* kvm_register_mark_dirty() of KVM's private kvm_cache_regs.h */
+		vcpu->arch.regs_avail |= BIT(VCPU_REGS_RAX);
+		vcpu->arch.regs_dirty |= BIT(VCPU_REGS_RAX);
+		ret = kvm_skip_emulated_instruction(vcpu);
+		break;
+	default:
+		ret = kvm_hc_x86_orig(vcpu);
+		break;
+	}
+	kvm_hc_leave();
+	return ret;
+}
+
+/* KVM hands vmcall to its Xen or Hyper-V emulation before anything else. */
+static bool kvm_hc_x86_kvm_first(struct kvm_vcpu *vcpu)
+{
+#ifdef CONFIG_KVM_XEN
+	if (vcpu->kvm->arch.xen_hvm_config.flags & KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL)
+		return true;
+#endif
+#if KVM_HC_HYPERV
+	if (vcpu->arch.hyperv_enabled && vcpu->kvm->arch.hyperv.hv_guest_os_id)
+		return true;
+#endif
+	return false;
+}
+#endif
+
+static void notrace kvm_hc_x86_ftrace(unsigned long ip, unsigned long parent_ip,
+				      struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+	struct kvm_vcpu *vcpu;
+	bool own_block;
+
+	/* kvm_hc_x86_emulate() calling the original function. */
+	if (!regs || within_module(parent_ip, THIS_MODULE))
+		return;
+	vcpu = (struct kvm_vcpu *)regs->di;
+	/* Superset of the block for both widths: the number is below 2^32. */
+	own_block = kvm_hc_x86_service((u32)vcpu->arch.regs[VCPU_REGS_RAX]) != KVM_HC_NO_SVC;
+	if (!kvm_hc_wants(vcpu->kvm, own_block) || kvm_hc_x86_kvm_first(vcpu))
+		return;
+	kvm_hc_enter();
+	regs->ip = (unsigned long)kvm_hc_x86_emulate;
+}
+
+static struct ftrace_ops kvm_hc_x86_ops_hook = {
+	.func = kvm_hc_x86_ftrace,
+	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION,
+};
+
+static int kvm_hc_x86_resolve(unsigned long *target)
+{
+	*target = kvm_hc_lookup_name(KVM_HC_X86_TARGET);
+	if (!*target) {
+		pr_err("KVM function %s not found; unsupported kernel\n", KVM_HC_X86_TARGET);
+		return -ENOENT;
+	}
+#ifndef KVM_HC_X86_HOOK_INNER
+	/* The inner function's presence means this build does not match KVM. */
+	if (kvm_hc_lookup_name("____kvm_emulate_hypercall")) {
+		pr_err("this kernel has ____kvm_emulate_hypercall; kvm_hc was built for another KVM\n");
+		return -ENOEXEC;
+	}
+	kvm_hc_x86_ops = (struct kvm_x86_ops *)kvm_hc_lookup_name("kvm_x86_ops");
+	if (!kvm_hc_x86_ops) {
+		pr_err("kvm_x86_ops not found; cannot read the guest's CPL\n");
+		return -ENOENT;
+	}
+	if (!READ_ONCE(kvm_hc_x86_ops->get_cpl)) {
+		pr_err("no KVM vendor module (kvm-amd or kvm-intel) is loaded\n");
+		return -ENODEV;
+	}
+#endif
+	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) && cpu_feature_enabled(X86_FEATURE_IBT)) {
+		u32 insn;
+
+		if (get_kernel_nofault(insn, (u32 *)*target) || !is_endbr(insn)) {
+			pr_err("%s cannot be called indirectly (no ENDBR64)\n", KVM_HC_X86_TARGET);
+			return -ENOEXEC;
+		}
+	}
+	return 0;
+}
+
+/**
+ * kvm_hc_arch_init() - find KVM's hypercall function and hook it
+ *
+ * Either the hook is fully in place on return, or nothing was changed.
+ *
+ * Return: 0 or a negative errno, with the reason in the kernel log.
+ */
+int kvm_hc_arch_init(void)
+{
+	unsigned long target;
+	int ret;
+
+	ret = kvm_hc_x86_resolve(&target);
+	if (ret)
+		return ret;
+	kvm_hc_x86_orig = (kvm_hc_x86_emulate_t)target;
+
+	ret = ftrace_set_filter_ip(&kvm_hc_x86_ops_hook, target, 0, 0);
+	if (ret) {
+		pr_err("cannot trace %s: %d\n", KVM_HC_X86_TARGET, ret);
+		return ret;
+	}
+	ret = register_ftrace_function(&kvm_hc_x86_ops_hook);
+	if (ret) {
+		/* -EBUSY: a livepatch or another module redirects it already. */
+		pr_err("cannot hook %s: %d\n", KVM_HC_X86_TARGET, ret);
+		ftrace_set_filter_ip(&kvm_hc_x86_ops_hook, target, 1, 0);
+		return ret;
+	}
+	return 0;
+}
+
+/**
+ * kvm_hc_arch_exit() - remove the hook
+ *
+ * On return no vCPU enters kvm_hc through the hook any more; those already
+ * redirected are waited for by the core.
+ */
+void kvm_hc_arch_exit(void)
+{
+	unregister_ftrace_function(&kvm_hc_x86_ops_hook);
+	ftrace_set_filter_ip(&kvm_hc_x86_ops_hook, (unsigned long)kvm_hc_x86_orig, 1, 0);
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_hc x86 ABI (Documentation/x86-abi.rst): vmcall/vmmcall with the
+ * number in rax and arguments in rbx, rcx, rdx and rsi; the result goes to
+ * rax.  Outside 64-bit mode every value is truncated to 32 bits, as KVM
+ * does for its own hypercalls.
+ */
+#include <linux/errno.h>
+#include <linux/kvm_para.h>
+#include <linux/string.h>
+
+#include "kvm_hc_x86.h"
+
+/**
+ * kvm_hc_x86_service() - kvm_hc service a hypercall number selects
+ * @nr: hypercall number, already truncated to the caller's width
+ *
+ * Return: the service number, or KVM_HC_NO_SVC outside kvm_hc's block.
+ */
+int kvm_hc_x86_service(unsigned long nr)
+{
+	if (nr - KVM_HC_KVMHC_BASE < KVM_HC_KVMHC_COUNT)
+		return nr - KVM_HC_KVMHC_BASE;
+	return KVM_HC_NO_SVC;
+}
+
+/**
+ * kvm_hc_x86_decode() - build the call record of an x86 hypercall
+ * @call:      record to fill
+ * @gpr:       the guest's rax, rbx, rcx, rdx and rsi (enum kvm_hc_x86_gpr)
+ * @op_64_bit: the guest is in 64-bit mode (or its state is protected)
+ * @cpl:       the guest's current privilege level
+ */
+void kvm_hc_x86_decode(struct kvm_hc_call *call, const unsigned long *gpr,
+		       bool op_64_bit, int cpl)
+{
+	int i;
+
+	memset(call, 0, sizeof(*call));
+	call->arch = KVM_HC_ARCH_X86;
+	if (op_64_bit)
+		call->flags |= KVM_HC_CALL_64BIT;
+	if (cpl)
+		call->flags |= KVM_HC_CALL_UNPRIV;
+	call->nr = op_64_bit ? gpr[KVM_HC_X86_RAX] : (u32)gpr[KVM_HC_X86_RAX];
+	call->nargs = KVM_HC_X86_NR_GPRS - 1;
+	for (i = 0; i < call->nargs; i++)
+		call->args[i] = op_64_bit ? gpr[KVM_HC_X86_RBX + i] : (u32)gpr[KVM_HC_X86_RBX + i];
+	call->svc = kvm_hc_x86_service(call->nr);
+}
+
+/**
+ * kvm_hc_x86_result() - the value a handled or denied call leaves in rax
+ * @call: the dispatched record
+ *
+ * Errors become KVM's negative hypercall error codes (-KVM_ENOSYS for
+ * -ENOSYS; the other KVM_E* codes equal their errno).
+ *
+ * Return: rax, truncated to 32 bits unless the caller is in 64-bit mode.
+ */
+unsigned long kvm_hc_x86_result(const struct kvm_hc_call *call)
+{
+	unsigned long ret = call->ret[0];
+
+	if (call->status == -ENOSYS)
+		ret = -KVM_ENOSYS;
+	else if (call->status)
+		ret = call->status;
+	if (!(call->flags & KVM_HC_CALL_64BIT))
+		ret = (u32)ret;
+	return ret;
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvm_hc core interface: the arch-neutral call record, the dispatcher and
+ * what each architecture's hook provides to it.
+ *
+ * An architecture's hook decodes a guest hypercall into a struct kvm_hc_call,
+ * asks kvm_hc_dispatch() what to do with it, and carries the answer out in
+ * the guest's registers (or in an exit to userspace).  Nothing in this file
+ * depends on an architecture; the VM is an opaque struct kvm pointer.
+ */
+#ifndef _KVM_HC_H
+#define _KVM_HC_H
+
+#include <linux/types.h>
+#include <linux/bits.h>
+#include "uapi/linux/kvm_hc.h"
+
+struct kvm;
+
+/* Calling convention a call record was decoded from. */
+enum kvm_hc_arch {
+	KVM_HC_ARCH_X86 = 1,
+	KVM_HC_ARCH_ARM64,
+	KVM_HC_ARCH_S390,
+	KVM_HC_ARCH_PPC,
+};
+
+/* The caller used the 64-bit form of the ABI (x86 long mode, SMC64, MSR.SF). */
+#define KVM_HC_CALL_64BIT	BIT(0)
+/* The caller runs below the privilege level that may make hypercalls. */
+#define KVM_HC_CALL_UNPRIV	BIT(1)
+
+#define KVM_HC_MAX_ARGS		8
+#define KVM_HC_MAX_RETS		4
+
+/* No kvm_hc service: the number lies outside kvm_hc's own block. */
+#define KVM_HC_NO_SVC		(-1)
+
+/**
+ * struct kvm_hc_call - one guest hypercall, independent of the architecture
+ * @arch:   enum kvm_hc_arch of the decoder
+ * @flags:  KVM_HC_CALL_* bits
+ * @svc:    service number inside kvm_hc's block, or KVM_HC_NO_SVC
+ * @nr:     hypercall number as the architecture numbers it
+ * @args:   arguments, already truncated to the caller's width
+ * @nargs:  number of valid entries in @args
+ * @ret:    results; @ret[0] is the primary result register
+ * @nret:   number of valid entries in @ret, set by whoever handles the call
+ * @status: 0, or a negative Linux errno that the architecture translates
+ *          into its own error value in place of @ret[0]
+ */
+struct kvm_hc_call {
+	u16 arch;
+	u16 flags;
+	int svc;
+	u64 nr;
+	u64 args[KVM_HC_MAX_ARGS];
+	u32 nargs;
+	u32 nret;
+	u64 ret[KVM_HC_MAX_RETS];
+	int status;
+};
+
+/**
+ * enum kvm_hc_action - what the dispatcher decided for one call
+ * @KVM_HC_STOCK:   let KVM handle the call exactly as it would without kvm_hc
+ * @KVM_HC_HANDLED: handled in the kernel; results are in the call record
+ * @KVM_HC_TO_USER: exit to the VMM with the call record
+ * @KVM_HC_DENY:    refuse the call; @status holds the error to return
+ */
+enum kvm_hc_action {
+	KVM_HC_STOCK,
+	KVM_HC_HANDLED,
+	KVM_HC_TO_USER,
+	KVM_HC_DENY,
+};
+
+/**
+ * struct kvm_hc_range - one entry of a policy: numbers mapped to an action
+ * @first:  first hypercall number of the range
+ * @last:   last hypercall number of the range (inclusive)
+ * @action: enum kvm_hc_action for calls in the range
+ * @error:  for KVM_HC_DENY, the negative errno the guest gets
+ */
+struct kvm_hc_range {
+	u64 first;
+	u64 last;
+	u32 action;
+	int error;
+};
+
+enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_hc_call *call);
+
+/* Per-VM state (RCU-protected; see kvm_hc_core.c). */
+struct kvm_hc_vm;
+struct kvm_hc_vm *kvm_hc_vm_attach(struct kvm *kvm, u32 services);
+void kvm_hc_vm_detach(struct kvm_hc_vm *vm);
+int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, const struct kvm_hc_range *ranges,
+			 unsigned int count);
+
+/* Provided by each architecture's hook. */
+int kvm_hc_arch_init(void);
+void kvm_hc_arch_exit(void);
+const char *kvm_hc_arch_hook_name(void);
+unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr);
+
+/* Hook bookkeeping shared by every architecture (kvm_hc_core.c). */
+bool kvm_hc_wants(struct kvm *kvm, bool own_block);
+void kvm_hc_enter(void);
+void kvm_hc_leave(void);
+unsigned long kvm_hc_lookup_name(const char *name);
+
+#endif /* _KVM_HC_H */

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels kvm_hc builds for lives here.
+ *
+ * Kbuild force-includes this header into every source file.  The
+ * KVM_HC_HAVE_* and KVM_HC_X86_HOOK_* macros come from Kbuild's probes of
+ * the target kernel's headers and Module.symvers (see Kbuild), never from
+ * version numbers, so distribution backports are handled.
+ */
+#ifndef _KVM_HC_COMPAT_H
+#define _KVM_HC_COMPAT_H
+
+/* Every message names the module; defined before any header can. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+/*
+ * Waiting for tasks that may still execute a few instructions of module
+ * text after leaving kvm_hc's bookkeeping: RCU Tasks where the kernel has
+ * it, else a plain grace period (kernels without preemption).
+ */
+#ifdef CONFIG_TASKS_RCU
+#define kvm_hc_sync_tasks()	synchronize_rcu_tasks()
+#else
+#define kvm_hc_sync_tasks()	synchronize_rcu()
+#endif
+
+#ifdef CONFIG_X86
+/*
+ * x86 hook variants (Documentation/design.rst, "The hook per kernel"):
+ *  OUTER  kvm_emulate_hypercall(vcpu) is exported without a namespace and
+ *         nothing has been split out below it but __kvm_emulate_hypercall
+ *         (6.1 to 6.13).
+ *  INNER  ____kvm_emulate_hypercall(vcpu, cpl, complete_hypercall), exported
+ *         only to kvm-amd/kvm-intel (6.19 and later).
+ * Kernels in between changed the inner prototype twice; Kbuild finds
+ * neither variant there and the build stops below.
+ */
+#if defined(KVM_HC_X86_HOOK_INNER) == defined(KVM_HC_X86_HOOK_OUTER)
+#error "kvm_hc: cannot tell how this kernel's KVM emulates hypercalls; unsupported kernel"
+#endif
+
+/* CONFIG_KVM_HYPERV (6.8) made Hyper-V emulation optional; before, it was always built. */
+#if !defined(KVM_HC_HAVE_KVM_HYPERV_OPTION) || IS_ENABLED(CONFIG_KVM_HYPERV)
+#define KVM_HC_HYPERV	1
+#else
+#define KVM_HC_HYPERV	0
+#endif
+#endif /* CONFIG_X86 */
+
+#endif /* _KVM_HC_COMPAT_H */
