@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for kvm_hc: the dispatcher core and the x86 ABI.
+ *
+ * kunit.py reads one KTAP document per boot, so every suite lives in this
+ * one test module.  It compiles the core and the ABI code in (Kbuild builds
+ * them with KVM_HC_KUNIT, which leaves out module init and the hook), so no
+ * KVM hook is installed and VMs are plain pointers that are never
+ * dereferenced.
+ *
+ *   tests/kunit.sh                   # all suites
+ *   tests/kunit.sh 'kvm_hc_core.*'   # one suite
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+
+#include "../kvm_hc_core.c"
+#ifdef CONFIG_X86
+#include "../arch/x86/kvm_hc_x86_abi.c"
+#endif
+
+/* A distinct, never dereferenced VM identity. */
+static struct kvm *fake_vm(struct kunit *test)
+{
+	void *p = kunit_kzalloc(test, 8, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	return p;
+}
+
+static struct kvm_hc_call plain_call(u64 nr, int svc)
+{
+	struct kvm_hc_call c = {
+		.arch = KVM_HC_ARCH_X86,
+		.flags = KVM_HC_CALL_64BIT,
+		.svc = svc,
+		.nr = nr,
+		.nargs = 4,
+	};
+	return c;
+}
+
+static void detach_action(void *vm)
+{
+	kvm_hc_vm_detach(vm);
+}
+
+static struct kvm_hc_vm *attach(struct kunit *test, struct kvm *kvm, u32 services)
+{
+	struct kvm_hc_vm *vm = kvm_hc_vm_attach(kvm, services);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, detach_action, vm));
+	return vm;
+}
+
+static void restore_open_discovery(void *old)
+{
+	open_discovery = (bool)(uintptr_t)old;
+}
+
+static void set_open_discovery(struct kunit *test, bool on)
+{
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, restore_open_discovery,
+							    (void *)(uintptr_t)open_discovery));
+	open_discovery = on;
+}
+
+/* ---- suite kvm_hc_core ---- */
+
+static void core_invisible_by_default(struct kunit *test)
+{
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_call c;
+	u64 nrs[] = { 0, 1, 5, 12, 0xdead, ~0ULL };
+	int i;
+
+	set_open_discovery(test, false);
+	for (i = 0; i < ARRAY_SIZE(nrs); i++) {
+		c = plain_call(nrs[i], KVM_HC_NO_SVC);
+		KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_STOCK);
+		KUNIT_EXPECT_FALSE(test, kvm_hc_wants(kvm, false));
+	}
+	c = plain_call(0, KVM_HC_SVC_DISCOVER);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_FALSE(test, kvm_hc_wants(kvm, true));
+}
+
+static void core_open_discovery(struct kunit *test)
+{
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_call c;
+
+	set_open_discovery(test, true);
+	KUNIT_EXPECT_TRUE(test, kvm_hc_wants(kvm, true));
+	KUNIT_EXPECT_FALSE(test, kvm_hc_wants(kvm, false));
+
+	c = plain_call(0, KVM_HC_SVC_DISCOVER);
+	c.args[0] = KVM_HC_DISCOVER_VERSION;
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, c.status, 0);
+	KUNIT_EXPECT_EQ(test, c.nret, 1);
+	KUNIT_EXPECT_EQ(test, c.ret[0], (u64)KVM_HC_ABI_VERSION);
+
+	c.args[0] = KVM_HC_DISCOVER_BITMAP(0);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, c.ret[0], (u64)BIT(KVM_HC_SVC_DISCOVER));
+
+	c.args[0] = KVM_HC_DISCOVER_BITMAP(KVM_HC_DISCOVER_BITMAP_WORDS - 1);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, c.ret[0], 0ULL);
+	KUNIT_EXPECT_EQ(test, c.status, 0);
+
+	c.args[0] = KVM_HC_DISCOVER_BITMAP(KVM_HC_DISCOVER_BITMAP_WORDS);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, c.status, -EINVAL);
+
+	c.args[0] = ~0ULL;
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, c.status, -EINVAL);
+
+	/* Services beyond the ones that exist are KVM's business. */
+	c = plain_call(KVM_HC_SVC_COUNT, KVM_HC_SVC_COUNT);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_STOCK);
+}
+
+static void core_unprivileged_is_stock(struct kunit *test)
+{
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_range deny = { .first = 0, .last = ~0ULL, .action = KVM_HC_DENY,
+				     .error = -EPERM };
+	struct kvm_hc_vm *vm;
+	struct kvm_hc_call c;
+
+	set_open_discovery(test, true);
+	vm = attach(test, kvm, BIT(KVM_HC_SVC_DISCOVER));
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, &deny, 1));
+
+	c = plain_call(0, KVM_HC_SVC_DISCOVER);
+	c.flags |= KVM_HC_CALL_UNPRIV;
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_STOCK);
+	c = plain_call(42, KVM_HC_NO_SVC);
+	c.flags |= KVM_HC_CALL_UNPRIV;
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_STOCK);
+	c.flags &= ~KVM_HC_CALL_UNPRIV;
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_DENY);
+}
+
+static void core_attach_detach(struct kunit *test)
+{
+	struct kvm *a = fake_vm(test), *b = fake_vm(test);
+	struct kvm_hc_vm *va, *err;
+	struct kvm_hc_call c;
+
+	set_open_discovery(test, false);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(kvm_hc_vm_attach(a, BIT(KVM_HC_SVC_COUNT))), -EINVAL);
+
+	va = kvm_hc_vm_attach(a, BIT(KVM_HC_SVC_DISCOVER));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(va));
+	err = kvm_hc_vm_attach(a, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(err), -EEXIST);
+
+	KUNIT_EXPECT_TRUE(test, kvm_hc_wants(a, false));
+	KUNIT_EXPECT_FALSE(test, kvm_hc_wants(b, true));
+
+	/* Only the attached VM sees discovery. */
+	c = plain_call(0, KVM_HC_SVC_DISCOVER);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(a, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, c.ret[0], (u64)KVM_HC_ABI_VERSION);
+	c = plain_call(0, KVM_HC_SVC_DISCOVER);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(b, &c), KVM_HC_STOCK);
+
+	kvm_hc_vm_detach(va);
+	c = plain_call(0, KVM_HC_SVC_DISCOVER);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(a, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_FALSE(test, kvm_hc_wants(a, false));
+}
+
+static void core_attached_without_services(struct kunit *test)
+{
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_call c;
+
+	/* An opted-in VM's own services win over open_discovery. */
+	set_open_discovery(test, true);
+	attach(test, kvm, 0);
+	c = plain_call(0, KVM_HC_SVC_DISCOVER);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_STOCK);
+}
+
+static enum kvm_hc_action dispatch_nr(struct kvm *kvm, u64 nr, int *status)
+{
+	struct kvm_hc_call c = plain_call(nr, KVM_HC_NO_SVC);
+	enum kvm_hc_action act = kvm_hc_dispatch(kvm, &c);
+
+	*status = c.status;
+	return act;
+}
+
+static void policy_lookup_boundaries(struct kunit *test)
+{
+	/* Given out of order on purpose: the core sorts. */
+	const struct kvm_hc_range r[] = {
+		{ .first = 100, .last = 199, .action = KVM_HC_DENY, .error = -EPERM },
+		{ .first = 0, .last = 0, .action = KVM_HC_DENY, .error = -E2BIG },
+		{ .first = 200, .last = 200, .action = KVM_HC_TO_USER },
+		{ .first = 0xffff0000ULL, .last = ~0ULL, .action = KVM_HC_DENY, .error = -ENOSYS },
+		{ .first = 50, .last = 59, .action = KVM_HC_STOCK },
+	};
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_vm *vm = attach(test, kvm, 0);
+	int st;
+
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, r, ARRAY_SIZE(r)));
+
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 0, &st), KVM_HC_DENY);
+	KUNIT_EXPECT_EQ(test, st, -E2BIG);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 1, &st), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, st, 0);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 49, &st), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 50, &st), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 59, &st), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 99, &st), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 100, &st), KVM_HC_DENY);
+	KUNIT_EXPECT_EQ(test, st, -EPERM);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 150, &st), KVM_HC_DENY);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 199, &st), KVM_HC_DENY);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 200, &st), KVM_HC_TO_USER);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 201, &st), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 0xfffeffffULL, &st), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 0xffff0000ULL, &st), KVM_HC_DENY);
+	KUNIT_EXPECT_EQ(test, st, -ENOSYS);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, ~0ULL, &st), KVM_HC_DENY);
+
+	/* Another VM is not affected. */
+	KUNIT_EXPECT_EQ(test, dispatch_nr(fake_vm(test), 100, &st), KVM_HC_STOCK);
+
+	/* Count 0 removes the policy. */
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, NULL, 0));
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 100, &st), KVM_HC_STOCK);
+}
+
+static void policy_rejects_bad_input(struct kunit *test)
+{
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_vm *vm = attach(test, kvm, 0);
+	const struct kvm_hc_range good = { .first = 7, .last = 7, .action = KVM_HC_DENY,
+					   .error = -EPERM };
+	struct kvm_hc_range r[2];
+	struct kvm_hc_range *many;
+	int st;
+
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, &good, 1));
+
+	/* Overlap, in either order and when touching one number. */
+	r[0] = (struct kvm_hc_range){ .first = 10, .last = 20, .action = KVM_HC_STOCK };
+	r[1] = (struct kvm_hc_range){ .first = 20, .last = 30, .action = KVM_HC_STOCK };
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 2), -EEXIST);
+	swap(r[0], r[1]);
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 2), -EEXIST);
+	r[0] = (struct kvm_hc_range){ .first = 0, .last = ~0ULL, .action = KVM_HC_STOCK };
+	r[1] = (struct kvm_hc_range){ .first = 5, .last = 5, .action = KVM_HC_STOCK };
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 2), -EEXIST);
+
+	/* Empty range. */
+	r[0] = (struct kvm_hc_range){ .first = 9, .last = 8, .action = KVM_HC_STOCK };
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 1), -EINVAL);
+	/* Unknown action; error values that make no sense. */
+	r[0] = (struct kvm_hc_range){ .first = 1, .last = 1, .action = 99 };
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 1), -EINVAL);
+	r[0] = (struct kvm_hc_range){ .first = 1, .last = 1, .action = KVM_HC_DENY };
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 1), -EINVAL);
+	r[0].error = 5;
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 1), -EINVAL);
+	r[0].error = -MAX_ERRNO - 1;
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 1), -EINVAL);
+	r[0] = (struct kvm_hc_range){ .first = 1, .last = 1, .action = KVM_HC_STOCK,
+				      .error = -EPERM };
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 1), -EINVAL);
+
+	/* Too many ranges. */
+	many = kunit_kcalloc(test, KVM_HC_MAX_RANGES + 1, sizeof(*many), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, many);
+	for (st = 0; st <= KVM_HC_MAX_RANGES; st++)
+		many[st] = (struct kvm_hc_range){ .first = 2 * st, .last = 2 * st,
+						  .action = KVM_HC_STOCK };
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, many, KVM_HC_MAX_RANGES + 1), -E2BIG);
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, many, KVM_HC_MAX_RANGES), 0);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 7, &st), KVM_HC_STOCK);
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, &good, 1));
+
+	/* Every rejection above left the policy that was in force. */
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 7, &st), KVM_HC_DENY);
+	KUNIT_EXPECT_EQ(test, st, -EPERM);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 8, &st), KVM_HC_STOCK);
+}
+
+struct policy_race {
+	struct kvm *kvm;
+	atomic_t torn;
+	atomic_t lookups;
+	bool stop;
+};
+
+static int policy_race_reader(void *data)
+{
+	struct policy_race *pr = data;
+	int st, i = 0;
+
+	while (!READ_ONCE(pr->stop)) {
+		/* Both policies deny all of 0..99; a torn update would not. */
+		if (dispatch_nr(pr->kvm, i % 100, &st) != KVM_HC_DENY ||
+		    (st != -EPERM && st != -EACCES))
+			atomic_inc(&pr->torn);
+		atomic_inc(&pr->lookups);
+		i++;
+		cond_resched();
+	}
+	return 0;
+}
+
+static void policy_atomic_replacement(struct kunit *test)
+{
+	const struct kvm_hc_range one[] = {
+		{ .first = 0, .last = 99, .action = KVM_HC_DENY, .error = -EPERM },
+	};
+	const struct kvm_hc_range two[] = {
+		{ .first = 50, .last = 99, .action = KVM_HC_DENY, .error = -EACCES },
+		{ .first = 0, .last = 49, .action = KVM_HC_DENY, .error = -EACCES },
+	};
+	struct policy_race pr = { .kvm = fake_vm(test) };
+	struct kvm_hc_vm *vm = attach(test, pr.kvm, 0);
+	struct task_struct *t;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, one, ARRAY_SIZE(one)));
+	atomic_set(&pr.torn, 0);
+	atomic_set(&pr.lookups, 0);
+	t = kthread_run(policy_race_reader, &pr, "kvm_hc_race");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	for (i = 0; i < 2000; i++) {
+		KUNIT_EXPECT_EQ(test, 0, kvm_hc_vm_set_policy(vm, i & 1 ? one : two,
+							      i & 1 ? 1 : 2));
+		if (!(i % 64))
+			usleep_range(50, 100);
+	}
+	WRITE_ONCE(pr.stop, true);
+	kthread_stop(t);
+	put_task_struct(t);
+	KUNIT_EXPECT_GT(test, atomic_read(&pr.lookups), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&pr.torn), 0);
+}
+
+static struct kunit_case kvm_hc_core_cases[] = {
+	KUNIT_CASE(core_invisible_by_default),
+	KUNIT_CASE(core_open_discovery),
+	KUNIT_CASE(core_unprivileged_is_stock),
+	KUNIT_CASE(core_attach_detach),
+	KUNIT_CASE(core_attached_without_services),
+	KUNIT_CASE(policy_lookup_boundaries),
+	KUNIT_CASE(policy_rejects_bad_input),
+	KUNIT_CASE(policy_atomic_replacement),
+	{}
+};
+
+/* Detached VMs are freed by RCU callbacks that live in this module. */
+static void kvm_hc_core_suite_exit(struct kunit_suite *suite)
+{
+	rcu_barrier();
+}
+
+static struct kunit_suite kvm_hc_core_suite = {
+	.name = "kvm_hc_core",
+	.suite_exit = kvm_hc_core_suite_exit,
+	.test_cases = kvm_hc_core_cases,
+};
+
+#ifdef CONFIG_X86
+/* ---- suite kvm_hc_x86_abi ---- */
+
+static void x86_decode_64bit(struct kunit *test)
+{
+	const unsigned long gpr[KVM_HC_X86_NR_GPRS] = {
+		0x1234567890ULL, 0xffffffff00000001ULL, 2, 0x8000000000000003ULL, ~0UL,
+	};
+	struct kvm_hc_call c;
+
+	kvm_hc_x86_decode(&c, gpr, true, 0);
+	KUNIT_EXPECT_EQ(test, c.arch, KVM_HC_ARCH_X86);
+	KUNIT_EXPECT_EQ(test, c.flags, KVM_HC_CALL_64BIT);
+	KUNIT_EXPECT_EQ(test, c.nr, 0x1234567890ULL);
+	KUNIT_EXPECT_EQ(test, c.nargs, 4);
+	KUNIT_EXPECT_EQ(test, c.args[0], 0xffffffff00000001ULL);
+	KUNIT_EXPECT_EQ(test, c.args[1], 2ULL);
+	KUNIT_EXPECT_EQ(test, c.args[2], 0x8000000000000003ULL);
+	KUNIT_EXPECT_EQ(test, c.args[3], ~0ULL);
+	KUNIT_EXPECT_EQ(test, c.args[4], 0ULL);
+	KUNIT_EXPECT_EQ(test, c.svc, KVM_HC_NO_SVC);
+}
+
+static void x86_decode_32bit_truncates(struct kunit *test)
+{
+	const unsigned long gpr[KVM_HC_X86_NR_GPRS] = {
+		0xdeadbeef00000000ULL | KVM_HC_KVMHC_BASE, 0xffffffff00000001ULL,
+		0x1234567800000002ULL, 3, 0xffffffffffffffffULL,
+	};
+	struct kvm_hc_call c;
+
+	kvm_hc_x86_decode(&c, gpr, false, 0);
+	KUNIT_EXPECT_EQ(test, c.flags, 0);
+	KUNIT_EXPECT_EQ(test, c.nr, (u64)KVM_HC_KVMHC_BASE);
+	KUNIT_EXPECT_EQ(test, c.svc, KVM_HC_SVC_DISCOVER);
+	KUNIT_EXPECT_EQ(test, c.args[0], 1ULL);
+	KUNIT_EXPECT_EQ(test, c.args[1], 2ULL);
+	KUNIT_EXPECT_EQ(test, c.args[2], 3ULL);
+	KUNIT_EXPECT_EQ(test, c.args[3], 0xffffffffULL);
+
+	/* The same registers in 64-bit mode are not a kvm_hc number. */
+	kvm_hc_x86_decode(&c, gpr, true, 0);
+	KUNIT_EXPECT_EQ(test, c.svc, KVM_HC_NO_SVC);
+}
+
+static void x86_cpl(struct kunit *test)
+{
+	const unsigned long gpr[KVM_HC_X86_NR_GPRS] = { KVM_HC_KVMHC_BASE };
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_call c;
+	int cpl;
+
+	set_open_discovery(test, true);
+	for (cpl = 0; cpl <= 3; cpl++) {
+		kvm_hc_x86_decode(&c, gpr, true, cpl);
+		KUNIT_EXPECT_EQ(test, !!(c.flags & KVM_HC_CALL_UNPRIV), cpl != 0);
+		KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c),
+				cpl ? KVM_HC_STOCK : KVM_HC_HANDLED);
+	}
+}
+
+static void x86_service_block(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_KVMHC_BASE), 0);
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_KVMHC_BASE + KVM_HC_KVMHC_COUNT - 1),
+			KVM_HC_KVMHC_COUNT - 1);
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_KVMHC_BASE + KVM_HC_KVMHC_COUNT),
+			KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_KVMHC_BASE - 1), KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(0), KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_KICK_CPU), KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_KVMHC_BASE | (1UL << 32)), KVM_HC_NO_SVC);
+}
+
+static void x86_result_encoding(struct kunit *test)
+{
+	struct kvm_hc_call c = { .flags = KVM_HC_CALL_64BIT, .nret = 1,
+				 .ret = { 0xfedcba9876543210ULL } };
+
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), 0xfedcba9876543210UL);
+	c.flags = 0;
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), 0x76543210UL);
+
+	c.status = -EINVAL;
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), 0xffffffeaUL);
+	c.flags = KVM_HC_CALL_64BIT;
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), (unsigned long)-KVM_EINVAL);
+	c.status = -ENOSYS;
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), (unsigned long)-KVM_ENOSYS);
+	c.flags = 0;
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), 0xfffffc18UL);
+	c.status = -EPERM;
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), 0xffffffffUL);
+}
+
+static void x86_discovery_round_trip(struct kunit *test)
+{
+	unsigned long gpr[KVM_HC_X86_NR_GPRS] = {
+		0xffffffff00000000ULL | KVM_HC_KVMHC_BASE, 0xffffffff00000000ULL,
+	};
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_call c;
+
+	set_open_discovery(test, true);
+	/* 32-bit caller: garbage above bit 31 is ignored on the way in. */
+	kvm_hc_x86_decode(&c, gpr, false, 0);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), (unsigned long)KVM_HC_ABI_VERSION);
+
+	gpr[KVM_HC_X86_RBX] = 9;
+	kvm_hc_x86_decode(&c, gpr, false, 0);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), 0xffffffeaUL);
+
+	/* 64-bit caller with the same rax: not kvm_hc's, KVM answers. */
+	kvm_hc_x86_decode(&c, gpr, true, 0);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_STOCK);
+}
+
+static struct kunit_case kvm_hc_x86_abi_cases[] = {
+	KUNIT_CASE(x86_decode_64bit),
+	KUNIT_CASE(x86_decode_32bit_truncates),
+	KUNIT_CASE(x86_cpl),
+	KUNIT_CASE(x86_service_block),
+	KUNIT_CASE(x86_result_encoding),
+	KUNIT_CASE(x86_discovery_round_trip),
+	{}
+};
+
+static struct kunit_suite kvm_hc_x86_abi_suite = {
+	.name = "kvm_hc_x86_abi",
+	.test_cases = kvm_hc_x86_abi_cases,
+};
+
+kunit_test_suites(&kvm_hc_core_suite, &kvm_hc_x86_abi_suite);
+#else
+kunit_test_suites(&kvm_hc_core_suite);
+#endif
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit suites for kvm_hc");
