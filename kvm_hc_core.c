@@ -380,12 +380,12 @@ unsigned long kvm_hc_lookup_name(const char *name)
 	return lookup(name);
 }
 
-static ssize_t hook_show(struct module_attribute *attr, struct module_kobject *mk, char *buf)
+static ssize_t hook_show(kvm_hc_module_attribute *attr, struct module_kobject *mk, char *buf)
 {
 	return sysfs_emit(buf, "%s\n", kvm_hc_arch_hook_name());
 }
 
-static ssize_t stats_show(struct module_attribute *attr, struct module_kobject *mk, char *buf)
+static ssize_t stats_show(kvm_hc_module_attribute *attr, struct module_kobject *mk, char *buf)
 {
 	return sysfs_emit(buf, "handled %lld\ndenied %lld\npassed %lld\ninflight %d\nvms %u\n",
 			  atomic64_read(&kvm_hc_nr_handled), atomic64_read(&kvm_hc_nr_denied),

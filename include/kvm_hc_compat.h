@@ -24,6 +24,13 @@
 #define kvm_hc_sync_tasks()	synchronize_rcu()
 #endif
 
+/* module_attribute callbacks take a const attribute since 6.14. */
+#ifdef KVM_HC_HAVE_CONST_MODULE_ATTRIBUTE
+#define kvm_hc_module_attribute	const struct module_attribute
+#else
+#define kvm_hc_module_attribute	struct module_attribute
+#endif
+
 #ifdef CONFIG_X86
 /*
  * x86 hook variants (Documentation/design.rst, "The hook per kernel"):

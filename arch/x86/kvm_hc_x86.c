@@ -25,7 +25,6 @@
 #include <linux/module.h>
 #include <linux/static_call.h>
 #include <linux/uaccess.h>
-#include <asm/ibt.h>
 
 #include "kvm_hc_x86.h"
 
@@ -41,6 +40,17 @@ static struct kvm_x86_ops *kvm_hc_x86_ops;
 
 static kvm_hc_x86_emulate_t kvm_hc_x86_orig;
 
+/* ENDBR64, f3 0f 1e fa, read as a little-endian u32. */
+#define KVM_HC_X86_ENDBR64	0xfa1e0ff3U
+#define KVM_HC_X86_ENDBR_SIZE	4
+
+static bool kvm_hc_x86_starts_with_endbr(unsigned long addr)
+{
+	u32 insn;
+
+	return !get_kernel_nofault(insn, (u32 *)addr) && insn == KVM_HC_X86_ENDBR64;
+}
+
 /**
  * kvm_hc_arch_func_entry() - function entry for an address a kprobe reports
  * @kprobe_addr: kprobe address of a function
@@ -52,12 +62,9 @@ static kvm_hc_x86_emulate_t kvm_hc_x86_orig;
  */
 unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
 {
-	u32 insn;
-
 	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) &&
-	    !get_kernel_nofault(insn, (u32 *)(kprobe_addr - ENDBR_INSN_SIZE)) &&
-	    is_endbr(insn))
-		return kprobe_addr - ENDBR_INSN_SIZE;
+	    kvm_hc_x86_starts_with_endbr(kprobe_addr - KVM_HC_X86_ENDBR_SIZE))
+		return kprobe_addr - KVM_HC_X86_ENDBR_SIZE;
 	return kprobe_addr;
 }
 
@@ -214,13 +221,10 @@ static int kvm_hc_x86_resolve(unsigned long *target)
 		return -ENODEV;
 	}
 #endif
-	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) && cpu_feature_enabled(X86_FEATURE_IBT)) {
-		u32 insn;
-
-		if (get_kernel_nofault(insn, (u32 *)*target) || !is_endbr(insn)) {
-			pr_err("%s cannot be called indirectly (no ENDBR64)\n", KVM_HC_X86_TARGET);
-			return -ENOEXEC;
-		}
+	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) && cpu_feature_enabled(X86_FEATURE_IBT) &&
+	    !kvm_hc_x86_starts_with_endbr(*target)) {
+		pr_err("%s cannot be called indirectly (no ENDBR64)\n", KVM_HC_X86_TARGET);
+		return -ENOEXEC;
 	}
 	return 0;
 }
