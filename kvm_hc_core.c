@@ -6,42 +6,66 @@
  * decodes a guest hypercall into a struct kvm_hc_call and calls
  * kvm_hc_dispatch(), which answers with one action: leave the call to KVM,
  * handle it here, send it to the VMM, or deny it.  The decision is one
- * lock-free lookup: the VM's state in an RCU hash table, then the VM's
- * policy, a sorted array of number ranges searched by bisection.
+ * lock-free lookup: the VM's state in a hash table, then the VM's policy, a
+ * sorted array of number ranges searched by bisection, then for in-kernel
+ * calls the handler table, also sorted.  All three are read under SRCU,
+ * because in-kernel handlers may sleep (a directed yield does).
+ *
+ * A VMM opts a VM in through /dev/kvm_hc (KVM_HC_ATTACH) and sets its
+ * policy on the handle it gets back; see Documentation/uapi.rst.
  *
  *   insmod kvm_hc.ko                     # invisible: every VM sees stock KVM
- *   echo 1 > /sys/module/kvm_hc/parameters/open_discovery
  *   cat /sys/module/kvm_hc/hook          # the KVM function kvm_hc hooks
+ *   ls /sys/kernel/kvm_hc/               # one folder per attached VM
  *   rmmod kvm_hc                         # waits for calls in flight
  */
+#include <linux/anon_inodes.h>
 #include <linux/atomic.h>
 #include <linux/bsearch.h>
 #include <linux/errno.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/hash.h>
 #include <linux/hashtable.h>
 #include <linux/kobject.h>
 #include <linux/kprobes.h>
+#include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/srcu.h>
 #include <linux/sysfs.h>
+#include <linux/uaccess.h>
 #include <linux/wait_bit.h>
 
 #include "include/kvm_hc.h"
 
-/* Upper bound on the ranges of one VM's policy; see Documentation/design.rst. */
-#define KVM_HC_MAX_RANGES	64
+#define CREATE_TRACE_POINTS
+#include "kvm_hc_trace.h"
 
 static bool open_discovery;
 module_param(open_discovery, bool, 0644);
 MODULE_PARM_DESC(open_discovery,
 		 "Let every VM use the discovery hypercall (default: only VMs whose VMM opted in)");
 
-struct kvm_hc_policy {
+/* Distinct numbers a VM gets counters for; later ones count in the total only. */
+#define KVM_HC_NR_SLOTS		64
+#define KVM_HC_NR_ACTIONS	4
+
+struct kvm_hc_ruleset {
 	struct rcu_head rcu;
 	unsigned int count;
 	struct kvm_hc_range ranges[];
+};
+
+enum { KVM_HC_SLOT_FREE, KVM_HC_SLOT_CLAIMED, KVM_HC_SLOT_READY };
+
+struct kvm_hc_nr_slot {
+	atomic_t state;
+	u64 nr;
+	atomic64_t count[KVM_HC_NR_ACTIONS];
 };
 
 struct kvm_hc_vm {
@@ -49,25 +73,45 @@ struct kvm_hc_vm {
 	struct rcu_head rcu;
 	struct kvm *kvm;
 	u32 services;
-	struct kvm_hc_policy __rcu *policy;
+	struct kvm_hc_ruleset __rcu *policy;
+	atomic64_t total[KVM_HC_NR_ACTIONS];
+	struct kvm_hc_nr_slot slots[KVM_HC_NR_SLOTS];
 };
 
-static DEFINE_HASHTABLE(kvm_hc_vms, 6);
-static DEFINE_MUTEX(kvm_hc_vms_lock);
-static unsigned int kvm_hc_nr_vms;
+struct kvm_hc_handler {
+	u16 arch;
+	u64 nr;
+	kvm_hc_handler_t fn;
+};
 
-static atomic64_t kvm_hc_nr_handled = ATOMIC64_INIT(0);
-static atomic64_t kvm_hc_nr_denied = ATOMIC64_INIT(0);
-static atomic64_t kvm_hc_nr_passed = ATOMIC64_INIT(0);
+struct kvm_hc_handlers {
+	struct rcu_head rcu;
+	unsigned int count;
+	struct kvm_hc_handler h[];
+};
+
+/*
+ * One SRCU domain protects the VM table, every policy and the handler
+ * table; writers serialise on kvm_hc_lock.
+ */
+DEFINE_STATIC_SRCU(kvm_hc_srcu);
+static DEFINE_MUTEX(kvm_hc_lock);
+static DEFINE_HASHTABLE(kvm_hc_vms, 6);
+static unsigned int kvm_hc_nr_vms;
+static struct kvm_hc_handlers __rcu *kvm_hc_handlers;
+
+static atomic64_t kvm_hc_global[KVM_HC_NR_ACTIONS];
 
 /* vCPU threads between the hook's decision to take a call and its return. */
 static atomic_t kvm_hc_inflight = ATOMIC_INIT(0);
 
 static struct kvm_hc_vm *kvm_hc_vm_find(struct kvm *kvm)
 {
+	struct hlist_head *head = &kvm_hc_vms[hash_min((unsigned long)kvm, HASH_BITS(kvm_hc_vms))];
 	struct kvm_hc_vm *vm;
 
-	hash_for_each_possible_rcu(kvm_hc_vms, vm, node, (unsigned long)kvm)
+	hlist_for_each_entry_srcu(vm, head, node, srcu_read_lock_held(&kvm_hc_srcu) ||
+				  lockdep_is_held(&kvm_hc_lock))
 		if (vm->kvm == kvm)
 			return vm;
 	return NULL;
@@ -80,21 +124,23 @@ static struct kvm_hc_vm *kvm_hc_vm_find(struct kvm *kvm)
  *
  * Hooks call this before anything else, so that with nothing configured a
  * hypercall costs two loads and a branch.  A false positive is harmless:
- * kvm_hc_dispatch() then answers KVM_HC_STOCK.
+ * kvm_hc_dispatch() then answers KVM_HC_STOCK.  May be called with
+ * preemption disabled.
  *
  * Return: true if the hook should decode the call and dispatch it.
  */
 bool kvm_hc_wants(struct kvm *kvm, bool own_block)
 {
 	bool ret;
+	int idx;
 
 	if (own_block && READ_ONCE(open_discovery))
 		return true;
 	if (!READ_ONCE(kvm_hc_nr_vms))
 		return false;
-	rcu_read_lock();
+	idx = srcu_read_lock(&kvm_hc_srcu);
 	ret = kvm_hc_vm_find(kvm);
-	rcu_read_unlock();
+	srcu_read_unlock(&kvm_hc_srcu, idx);
 	return ret;
 }
 
@@ -128,11 +174,33 @@ static int kvm_hc_range_cmp(const void *key, const void *elt)
 	return nr > r->last;
 }
 
-static const struct kvm_hc_range *kvm_hc_policy_lookup(const struct kvm_hc_policy *p, u64 nr)
+static const struct kvm_hc_range *kvm_hc_policy_lookup(const struct kvm_hc_ruleset *p, u64 nr)
 {
 	if (!p)
 		return NULL;
 	return bsearch(&nr, p->ranges, p->count, sizeof(p->ranges[0]), kvm_hc_range_cmp);
+}
+
+static int kvm_hc_handler_cmp(const void *key, const void *elt)
+{
+	const struct kvm_hc_handler *k = key, *h = elt;
+
+	if (k->arch != h->arch)
+		return k->arch < h->arch ? -1 : 1;
+	if (k->nr != h->nr)
+		return k->nr < h->nr ? -1 : 1;
+	return 0;
+}
+
+static kvm_hc_handler_t kvm_hc_handler_find(u16 arch, u64 nr)
+{
+	const struct kvm_hc_handlers *t = srcu_dereference(kvm_hc_handlers, &kvm_hc_srcu);
+	const struct kvm_hc_handler key = { .arch = arch, .nr = nr }, *h;
+
+	if (!t)
+		return NULL;
+	h = bsearch(&key, t->h, t->count, sizeof(t->h[0]), kvm_hc_handler_cmp);
+	return h ? h->fn : NULL;
 }
 
 static void kvm_hc_svc_discover(struct kvm_hc_call *call, u32 services)
@@ -159,37 +227,94 @@ static enum kvm_hc_action kvm_hc_run_service(struct kvm_hc_call *call, u32 servi
 }
 
 static enum kvm_hc_action kvm_hc_apply_range(const struct kvm_hc_range *r,
-					     struct kvm_hc_call *call)
+					     struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
 {
+	kvm_hc_handler_t fn;
+
 	switch (r->action) {
 	case KVM_HC_DENY:
 		call->status = r->error;
 		return KVM_HC_DENY;
 	case KVM_HC_TO_USER:
 		return KVM_HC_TO_USER;
+	case KVM_HC_HANDLED:
+		fn = kvm_hc_handler_find(call->arch, call->nr);
+		if (!fn)
+			break;
+		fn(vcpu, call);
+		return KVM_HC_HANDLED;
 	}
 	/* No in-kernel handler serves this number: KVM's answer stands. */
 	return KVM_HC_STOCK;
 }
 
+static struct kvm_hc_nr_slot *kvm_hc_nr_slot(struct kvm_hc_vm *vm, u64 nr)
+{
+	unsigned int i, h = hash_64(nr, ilog2(KVM_HC_NR_SLOTS));
+	struct kvm_hc_nr_slot *slot;
+	int state;
+
+	for (i = 0; i < KVM_HC_NR_SLOTS; i++) {
+		slot = &vm->slots[(h + i) % KVM_HC_NR_SLOTS];
+		state = atomic_read_acquire(&slot->state);
+		if (state == KVM_HC_SLOT_FREE) {
+			/* Claim and publish with preemption off: others spin on CLAIMED. */
+			preempt_disable();
+			state = atomic_cmpxchg(&slot->state, KVM_HC_SLOT_FREE, KVM_HC_SLOT_CLAIMED);
+			if (state == KVM_HC_SLOT_FREE) {
+				slot->nr = nr;
+				atomic_set_release(&slot->state, KVM_HC_SLOT_READY);
+				preempt_enable();
+				return slot;
+			}
+			preempt_enable();
+		}
+		while (state == KVM_HC_SLOT_CLAIMED) {
+			cpu_relax();
+			state = atomic_read_acquire(&slot->state);
+		}
+		if (slot->nr == nr)
+			return slot;
+	}
+	return NULL;
+}
+
+static void kvm_hc_count(struct kvm_hc_vm *vm, const struct kvm_hc_call *call,
+			 enum kvm_hc_action act)
+{
+	struct kvm_hc_nr_slot *slot;
+
+	atomic64_inc(&kvm_hc_global[act]);
+	if (!vm)
+		return;
+	atomic64_inc(&vm->total[act]);
+	slot = kvm_hc_nr_slot(vm, call->nr);
+	if (slot)
+		atomic64_inc(&slot->count[act]);
+}
+
 /**
  * kvm_hc_dispatch() - decide what happens to one guest hypercall
  * @kvm:  the VM that made the call
+ * @vcpu: the calling vCPU, handed to in-kernel handlers
  * @call: the decoded call; on KVM_HC_HANDLED and KVM_HC_DENY the results
  *        (@ret, @nret, @status) are filled in
  *
  * Lock-free: safe in the vCPU run loop of any number of vCPUs at once.
- * A VM that did not opt in gets KVM_HC_STOCK for every number, except for
- * the discovery call while the open_discovery parameter is set.
+ * May sleep (in-kernel handlers may).  A VM that did not opt in gets
+ * KVM_HC_STOCK for every number, except for the discovery call while the
+ * open_discovery parameter is set.
  *
  * Return: the enum kvm_hc_action the hook must carry out.
  */
-enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_hc_call *call)
+enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
+				   struct kvm_hc_call *call)
 {
 	enum kvm_hc_action act = KVM_HC_STOCK;
 	const struct kvm_hc_range *r;
 	struct kvm_hc_vm *vm;
 	u32 services;
+	int idx;
 
 	call->nret = 0;
 	call->status = 0;
@@ -197,7 +322,7 @@ enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_hc_call *call)
 	if (call->flags & KVM_HC_CALL_UNPRIV)
 		return KVM_HC_STOCK;
 
-	rcu_read_lock();
+	idx = srcu_read_lock(&kvm_hc_srcu);
 	vm = kvm_hc_vm_find(kvm);
 	if (vm)
 		services = READ_ONCE(vm->services);
@@ -209,20 +334,94 @@ enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_hc_call *call)
 		    (services & BIT(call->svc)))
 			act = kvm_hc_run_service(call, services);
 	} else if (vm) {
-		r = kvm_hc_policy_lookup(rcu_dereference(vm->policy), call->nr);
+		r = kvm_hc_policy_lookup(srcu_dereference(vm->policy, &kvm_hc_srcu), call->nr);
 		if (r)
-			act = kvm_hc_apply_range(r, call);
+			act = kvm_hc_apply_range(r, vcpu, call);
 	}
-	rcu_read_unlock();
-
-	if (act == KVM_HC_HANDLED)
-		atomic64_inc(&kvm_hc_nr_handled);
-	else if (act == KVM_HC_DENY)
-		atomic64_inc(&kvm_hc_nr_denied);
-	else if (act == KVM_HC_STOCK)
-		atomic64_inc(&kvm_hc_nr_passed);
+	kvm_hc_count(vm, call, act);
+	trace_kvm_hc_dispatch(call, act);
+	srcu_read_unlock(&kvm_hc_srcu, idx);
 	return act;
 }
+
+/**
+ * kvm_hc_register_handler() - serve a hypercall number in the kernel
+ * @arch: enum kvm_hc_arch of the calling convention
+ * @nr:   the hypercall number
+ * @fn:   the handler; runs in the vCPU thread, may sleep
+ *
+ * The handler serves VMs whose policy maps @nr to KVM_HC_ACTION_KERNEL.
+ * A module that registers handlers must unregister them before it unloads.
+ *
+ * Return: 0, -EEXIST if @nr has a handler already, -ENOMEM.
+ */
+int kvm_hc_register_handler(u16 arch, u64 nr, kvm_hc_handler_t fn)
+{
+	const struct kvm_hc_handler key = { .arch = arch, .nr = nr, .fn = fn };
+	struct kvm_hc_handlers *old, *t;
+	unsigned int n, i = 0, j;
+
+	mutex_lock(&kvm_hc_lock);
+	old = rcu_dereference_protected(kvm_hc_handlers, lockdep_is_held(&kvm_hc_lock));
+	n = old ? old->count : 0;
+	while (i < n && kvm_hc_handler_cmp(&old->h[i], &key) < 0)
+		i++;
+	if (i < n && !kvm_hc_handler_cmp(&old->h[i], &key)) {
+		mutex_unlock(&kvm_hc_lock);
+		return -EEXIST;
+	}
+	t = kmalloc(struct_size(t, h, n + 1), GFP_KERNEL);
+	if (!t) {
+		mutex_unlock(&kvm_hc_lock);
+		return -ENOMEM;
+	}
+	t->count = n + 1;
+	for (j = 0; j < n + 1; j++)
+		t->h[j] = j < i ? old->h[j] : j == i ? key : old->h[j - 1];
+	rcu_assign_pointer(kvm_hc_handlers, t);
+	mutex_unlock(&kvm_hc_lock);
+	if (old) {
+		synchronize_srcu(&kvm_hc_srcu);
+		kfree(old);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kvm_hc_register_handler);
+
+/**
+ * kvm_hc_unregister_handler() - stop serving a hypercall number
+ * @arch: as given to kvm_hc_register_handler()
+ * @nr:   as given to kvm_hc_register_handler()
+ *
+ * On return the handler is not running and will not run again; calls for
+ * @nr go to stock KVM.
+ */
+void kvm_hc_unregister_handler(u16 arch, u64 nr)
+{
+	const struct kvm_hc_handler key = { .arch = arch, .nr = nr };
+	struct kvm_hc_handlers *old, *t = NULL;
+	unsigned int i, j = 0;
+
+	mutex_lock(&kvm_hc_lock);
+	old = rcu_dereference_protected(kvm_hc_handlers, lockdep_is_held(&kvm_hc_lock));
+	if (!old || !bsearch(&key, old->h, old->count, sizeof(old->h[0]), kvm_hc_handler_cmp)) {
+		mutex_unlock(&kvm_hc_lock);
+		return;
+	}
+	if (old->count > 1) {
+		/* Shrinking cannot be allowed to fail: fall back to a copy in place. */
+		t = kmalloc(struct_size(t, h, old->count - 1), GFP_KERNEL | __GFP_NOFAIL);
+		for (i = 0; i < old->count; i++)
+			if (kvm_hc_handler_cmp(&old->h[i], &key))
+				t->h[j++] = old->h[i];
+		t->count = j;
+	}
+	rcu_assign_pointer(kvm_hc_handlers, t);
+	mutex_unlock(&kvm_hc_lock);
+	synchronize_srcu(&kvm_hc_srcu);
+	kfree(old);
+}
+EXPORT_SYMBOL_GPL(kvm_hc_unregister_handler);
 
 /**
  * kvm_hc_vm_attach() - start dispatching for a VM
@@ -246,20 +445,19 @@ struct kvm_hc_vm *kvm_hc_vm_attach(struct kvm *kvm, u32 services)
 	vm->kvm = kvm;
 	vm->services = services;
 
-	mutex_lock(&kvm_hc_vms_lock);
+	mutex_lock(&kvm_hc_lock);
 	if (kvm_hc_vm_find(kvm)) {
-		mutex_unlock(&kvm_hc_vms_lock);
+		mutex_unlock(&kvm_hc_lock);
 		kfree(vm);
 		return ERR_PTR(-EEXIST);
 	}
 	hash_add_rcu(kvm_hc_vms, &vm->node, (unsigned long)kvm);
 	WRITE_ONCE(kvm_hc_nr_vms, kvm_hc_nr_vms + 1);
-	mutex_unlock(&kvm_hc_vms_lock);
+	mutex_unlock(&kvm_hc_lock);
 	return vm;
 }
-EXPORT_SYMBOL_GPL(kvm_hc_vm_attach);
 
-static void kvm_hc_vm_free_rcu(struct rcu_head *head)
+static void kvm_hc_vm_free(struct rcu_head *head)
 {
 	struct kvm_hc_vm *vm = container_of(head, struct kvm_hc_vm, rcu);
 
@@ -272,17 +470,16 @@ static void kvm_hc_vm_free_rcu(struct rcu_head *head)
  * @vm: state returned by kvm_hc_vm_attach()
  *
  * vCPUs still inside kvm_hc_dispatch() finish with the old state; it is
- * freed after an RCU grace period.
+ * freed after they have left.
  */
 void kvm_hc_vm_detach(struct kvm_hc_vm *vm)
 {
-	mutex_lock(&kvm_hc_vms_lock);
+	mutex_lock(&kvm_hc_lock);
 	hash_del_rcu(&vm->node);
 	WRITE_ONCE(kvm_hc_nr_vms, kvm_hc_nr_vms - 1);
-	mutex_unlock(&kvm_hc_vms_lock);
-	call_rcu(&vm->rcu, kvm_hc_vm_free_rcu);
+	mutex_unlock(&kvm_hc_lock);
+	call_srcu(&kvm_hc_srcu, &vm->rcu, kvm_hc_vm_free);
 }
-EXPORT_SYMBOL_GPL(kvm_hc_vm_detach);
 
 static int kvm_hc_range_sort_cmp(const void *a, const void *b)
 {
@@ -295,7 +492,7 @@ static int kvm_hc_range_sort_cmp(const void *a, const void *b)
 
 static int kvm_hc_range_check(const struct kvm_hc_range *r)
 {
-	if (r->first > r->last)
+	if (r->first > r->last || r->reserved)
 		return -EINVAL;
 	switch (r->action) {
 	case KVM_HC_STOCK:
@@ -308,27 +505,35 @@ static int kvm_hc_range_check(const struct kvm_hc_range *r)
 	return -EINVAL;
 }
 
+static void kvm_hc_ruleset_free(struct rcu_head *head)
+{
+	kfree(container_of(head, struct kvm_hc_ruleset, rcu));
+}
+
 /**
  * kvm_hc_vm_set_policy() - replace a VM's policy atomically
- * @vm:     the VM
- * @ranges: the new ranges, in any order; must not overlap
- * @count:  number of ranges, at most 64; 0 removes the policy
+ * @vm:       the VM
+ * @services: bitmap of kvm_hc services the VM may call
+ * @ranges:   the new ranges, in any order; must not overlap
+ * @count:    number of ranges, at most KVM_HC_MAX_RANGES; 0 clears them
  *
  * vCPUs see either the whole old policy or the whole new one.
  *
- * Return: 0, -EINVAL for an empty or malformed range, -EEXIST for
- * overlapping ranges, -E2BIG for too many, -ENOMEM.  On error the old
- * policy stays in force.
+ * Return: 0, -EINVAL for an empty or malformed range or unknown services,
+ * -EEXIST for overlapping ranges, -E2BIG for too many, -ENOMEM.  On error
+ * the old policy stays in force.
  */
-int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, const struct kvm_hc_range *ranges,
-			 unsigned int count)
+int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, u32 services,
+			 const struct kvm_hc_range *ranges, unsigned int count)
 {
-	struct kvm_hc_policy *p = NULL, *old;
+	struct kvm_hc_ruleset *p = NULL, *old;
 	unsigned int i;
 	int ret;
 
 	if (count > KVM_HC_MAX_RANGES)
 		return -E2BIG;
+	if (services & ~GENMASK(KVM_HC_SVC_COUNT - 1, 0))
+		return -EINVAL;
 	if (count) {
 		p = kmalloc(struct_size(p, ranges, count), GFP_KERNEL_ACCOUNT);
 		if (!p)
@@ -347,14 +552,46 @@ int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, const struct kvm_hc_range *ranges
 		}
 	}
 
-	mutex_lock(&kvm_hc_vms_lock);
-	old = rcu_replace_pointer(vm->policy, p, lockdep_is_held(&kvm_hc_vms_lock));
-	mutex_unlock(&kvm_hc_vms_lock);
+	mutex_lock(&kvm_hc_lock);
+	old = rcu_replace_pointer(vm->policy, p, lockdep_is_held(&kvm_hc_lock));
+	WRITE_ONCE(vm->services, services);
+	mutex_unlock(&kvm_hc_lock);
 	if (old)
-		kfree_rcu(old, rcu);
+		call_srcu(&kvm_hc_srcu, &old->rcu, kvm_hc_ruleset_free);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(kvm_hc_vm_set_policy);
+
+static void kvm_hc_counters_read(struct kvm_hc_counters *c, atomic64_t *count)
+{
+	c->kernel = atomic64_read(&count[KVM_HC_HANDLED]);
+	c->user = atomic64_read(&count[KVM_HC_TO_USER]);
+	c->denied = atomic64_read(&count[KVM_HC_DENY]);
+	c->kvm = atomic64_read(&count[KVM_HC_STOCK]);
+}
+
+/*
+ * kvm_hc_vm_stats() - a VM's counters: the total, and up to @max numbers at
+ * @nrs.  Returns how many numbers have counters.
+ */
+static unsigned int kvm_hc_vm_stats(struct kvm_hc_vm *vm, struct kvm_hc_counters *total,
+				    struct kvm_hc_nr_stats *nrs, unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	kvm_hc_counters_read(total, vm->total);
+	for (i = 0; i < KVM_HC_NR_SLOTS; i++) {
+		struct kvm_hc_nr_slot *slot = &vm->slots[i];
+
+		if (atomic_read_acquire(&slot->state) != KVM_HC_SLOT_READY)
+			continue;
+		if (n < max) {
+			nrs[n].nr = slot->nr;
+			kvm_hc_counters_read(&nrs[n].counters, slot->count);
+		}
+		n++;
+	}
+	return n;
+}
 
 #ifndef KVM_HC_KUNIT
 /**
@@ -380,6 +617,231 @@ unsigned long kvm_hc_lookup_name(const char *name)
 	return lookup(name);
 }
 
+/* ---- the VMM interface: /dev/kvm_hc and per-VM handles ---- */
+
+/* /sys/kernel/kvm_hc: one folder per attached VM, named <pid>-<vm fd>. */
+static struct kobject *kvm_hc_sysfs;
+
+struct kvm_hc_handle {
+	struct kobject kobj;
+	struct kvm_hc_vm *vm;
+	struct kvm *kvm;
+	bool in_sysfs;
+};
+
+static struct kvm_hc_handle *to_handle(struct kobject *kobj)
+{
+	return container_of(kobj, struct kvm_hc_handle, kobj);
+}
+
+static ssize_t counters_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct kvm_hc_counters c;
+
+	kvm_hc_counters_read(&c, to_handle(kobj)->vm->total);
+	return sysfs_emit(buf, "kernel %llu\nuser %llu\ndenied %llu\nkvm %llu\n",
+			  c.kernel, c.user, c.denied, c.kvm);
+}
+
+static ssize_t numbers_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct kvm_hc_nr_stats *nrs;
+	struct kvm_hc_counters total;
+	unsigned int i, n;
+	int len = 0;
+
+	nrs = kcalloc(KVM_HC_NR_SLOTS, sizeof(*nrs), GFP_KERNEL);
+	if (!nrs)
+		return -ENOMEM;
+	n = kvm_hc_vm_stats(to_handle(kobj)->vm, &total, nrs, KVM_HC_NR_SLOTS);
+	for (i = 0; i < min(n, KVM_HC_NR_SLOTS); i++)
+		len += sysfs_emit_at(buf, len, "0x%llx %llu %llu %llu %llu\n", nrs[i].nr,
+				     nrs[i].counters.kernel, nrs[i].counters.user,
+				     nrs[i].counters.denied, nrs[i].counters.kvm);
+	kfree(nrs);
+	return len;
+}
+
+static struct kobj_attribute kvm_hc_attr_counters = __ATTR_RO(counters);
+static struct kobj_attribute kvm_hc_attr_numbers = __ATTR_RO(numbers);
+
+static struct attribute *kvm_hc_vm_attrs[] = {
+	&kvm_hc_attr_counters.attr,
+	&kvm_hc_attr_numbers.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(kvm_hc_vm);
+
+static void kvm_hc_handle_release_kobj(struct kobject *kobj)
+{
+	kfree(to_handle(kobj));
+}
+
+static const struct kobj_type kvm_hc_handle_ktype = {
+	.release = kvm_hc_handle_release_kobj,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = kvm_hc_vm_groups,
+};
+
+static long kvm_hc_set_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
+{
+	struct kvm_hc_range *ranges = NULL;
+	struct kvm_hc_policy p;
+	long ret;
+
+	if (copy_from_user(&p, argp, sizeof(p)))
+		return -EFAULT;
+	if (p.version != KVM_HC_UAPI_VERSION)
+		return -EOPNOTSUPP;
+	if (p.flags)
+		return -EINVAL;
+	if (p.nranges > KVM_HC_MAX_RANGES)
+		return -E2BIG;
+	if (p.nranges) {
+		ranges = memdup_user(u64_to_user_ptr(p.ranges), p.nranges * sizeof(*ranges));
+		if (IS_ERR(ranges))
+			return PTR_ERR(ranges);
+	}
+	ret = kvm_hc_vm_set_policy(h->vm, p.services, ranges, p.nranges);
+	kfree(ranges);
+	return ret;
+}
+
+static long kvm_hc_get_stats_ioctl(struct kvm_hc_handle *h, void __user *argp)
+{
+	struct kvm_hc_nr_stats *nrs;
+	struct kvm_hc_stats s;
+	unsigned int n, max;
+	long ret = 0;
+
+	if (copy_from_user(&s, argp, sizeof(s)))
+		return -EFAULT;
+	if (s.version != KVM_HC_UAPI_VERSION)
+		return -EOPNOTSUPP;
+	if (s.flags || s.pad)
+		return -EINVAL;
+	nrs = kcalloc(KVM_HC_NR_SLOTS, sizeof(*nrs), GFP_KERNEL);
+	if (!nrs)
+		return -ENOMEM;
+	n = kvm_hc_vm_stats(h->vm, &s.total, nrs, KVM_HC_NR_SLOTS);
+	max = s.nrs ? min3(n, s.nnrs, (unsigned int)KVM_HC_NR_SLOTS) : 0;
+	if (max && copy_to_user(u64_to_user_ptr(s.nrs), nrs, max * sizeof(*nrs)))
+		ret = -EFAULT;
+	s.nnrs = n;
+	if (!ret && copy_to_user(argp, &s, sizeof(s)))
+		ret = -EFAULT;
+	kfree(nrs);
+	return ret;
+}
+
+static long kvm_hc_handle_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct kvm_hc_handle *h = file->private_data;
+
+	switch (cmd) {
+	case KVM_HC_SET_POLICY:
+		return kvm_hc_set_policy_ioctl(h, (void __user *)arg);
+	case KVM_HC_GET_STATS:
+		return kvm_hc_get_stats_ioctl(h, (void __user *)arg);
+	}
+	return -ENOTTY;
+}
+
+static int kvm_hc_handle_release(struct inode *inode, struct file *file)
+{
+	struct kvm_hc_handle *h = file->private_data;
+
+	if (h->in_sysfs)
+		kobject_del(&h->kobj);
+	kvm_hc_vm_detach(h->vm);
+	kvm_hc_arch_put_vm(h->kvm);
+	kobject_put(&h->kobj);
+	return 0;
+}
+
+static const struct file_operations kvm_hc_handle_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = kvm_hc_handle_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.release = kvm_hc_handle_release,
+	.llseek = noop_llseek,
+};
+
+static long kvm_hc_attach_ioctl(void __user *argp)
+{
+	struct kvm_hc_attach a;
+	struct kvm_hc_handle *h;
+	struct file *vm_file;
+	struct kvm *kvm;
+	int fd, ret;
+
+	if (copy_from_user(&a, argp, sizeof(a)))
+		return -EFAULT;
+	if (a.version != KVM_HC_UAPI_VERSION)
+		return -EOPNOTSUPP;
+	if (a.flags || a.pad)
+		return -EINVAL;
+	vm_file = fget(a.vm_fd);
+	if (!vm_file)
+		return -EBADF;
+	kvm = kvm_hc_arch_get_vm(vm_file);
+	fput(vm_file);
+	if (IS_ERR(kvm))
+		return PTR_ERR(kvm);
+
+	h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
+	if (!h) {
+		kvm_hc_arch_put_vm(kvm);
+		return -ENOMEM;
+	}
+	kobject_init(&h->kobj, &kvm_hc_handle_ktype);
+	h->kvm = kvm;
+	h->vm = kvm_hc_vm_attach(kvm, 0);
+	if (IS_ERR(h->vm)) {
+		ret = PTR_ERR(h->vm);
+		goto put;
+	}
+	/* Named like KVM's debugfs folders; a failure costs only the folder. */
+	h->in_sysfs = !kobject_add(&h->kobj, kvm_hc_sysfs, "%d-%d",
+				   task_pid_nr(current), a.vm_fd);
+	if (!h->in_sysfs)
+		pr_warn_ratelimited("no sysfs folder for VM %d-%d\n", task_pid_nr(current), a.vm_fd);
+
+	fd = anon_inode_getfd("kvm_hc-vm", &kvm_hc_handle_fops, h, O_RDWR | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	ret = fd;
+	if (h->in_sysfs)
+		kobject_del(&h->kobj);
+	kvm_hc_vm_detach(h->vm);
+put:
+	kvm_hc_arch_put_vm(kvm);
+	kobject_put(&h->kobj);
+	return ret;
+}
+
+static long kvm_hc_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	if (cmd == KVM_HC_ATTACH)
+		return kvm_hc_attach_ioctl((void __user *)arg);
+	return -ENOTTY;
+}
+
+static const struct file_operations kvm_hc_dev_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = kvm_hc_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice kvm_hc_dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "kvm_hc",
+	.fops = &kvm_hc_dev_fops,
+};
+
+/* ---- module ---- */
+
 static ssize_t hook_show(kvm_hc_module_attribute *attr, struct module_kobject *mk, char *buf)
 {
 	return sysfs_emit(buf, "%s\n", kvm_hc_arch_hook_name());
@@ -387,9 +849,11 @@ static ssize_t hook_show(kvm_hc_module_attribute *attr, struct module_kobject *m
 
 static ssize_t stats_show(kvm_hc_module_attribute *attr, struct module_kobject *mk, char *buf)
 {
-	return sysfs_emit(buf, "handled %lld\ndenied %lld\npassed %lld\ninflight %d\nvms %u\n",
-			  atomic64_read(&kvm_hc_nr_handled), atomic64_read(&kvm_hc_nr_denied),
-			  atomic64_read(&kvm_hc_nr_passed), atomic_read(&kvm_hc_inflight),
+	struct kvm_hc_counters c;
+
+	kvm_hc_counters_read(&c, kvm_hc_global);
+	return sysfs_emit(buf, "kernel %llu\nuser %llu\ndenied %llu\nkvm %llu\ninflight %d\nvms %u\n",
+			  c.kernel, c.user, c.denied, c.kvm, atomic_read(&kvm_hc_inflight),
 			  READ_ONCE(kvm_hc_nr_vms));
 }
 
@@ -410,31 +874,48 @@ static int __init kvm_hc_init(void)
 {
 	int ret;
 
+	kvm_hc_sysfs = kobject_create_and_add("kvm_hc", kernel_kobj);
+	if (!kvm_hc_sysfs)
+		return -ENOMEM;
+	ret = sysfs_create_group(&THIS_MODULE->mkobj.kobj, &kvm_hc_attr_group);
+	if (ret)
+		goto put_sysfs;
 	ret = kvm_hc_arch_init();
 	if (ret)
-		return ret;
-	ret = sysfs_create_group(&THIS_MODULE->mkobj.kobj, &kvm_hc_attr_group);
-	if (ret) {
-		kvm_hc_arch_exit();
-		return ret;
-	}
+		goto remove_group;
+	ret = misc_register(&kvm_hc_dev);
+	if (ret)
+		goto arch_exit;
 	pr_info("hooked %s, guest ABI %u.%u\n", kvm_hc_arch_hook_name(),
 		KVM_HC_ABI_MAJOR, KVM_HC_ABI_MINOR);
 	return 0;
+
+arch_exit:
+	kvm_hc_arch_exit();
+remove_group:
+	sysfs_remove_group(&THIS_MODULE->mkobj.kobj, &kvm_hc_attr_group);
+put_sysfs:
+	kobject_put(kvm_hc_sysfs);
+	return ret;
 }
 
 static void __exit kvm_hc_exit(void)
 {
-	sysfs_remove_group(&THIS_MODULE->mkobj.kobj, &kvm_hc_attr_group);
+	struct kvm_hc_counters c;
+
+	/* Open handles hold the module: no VM is attached any more. */
+	misc_deregister(&kvm_hc_dev);
 	/* No new hypercall enters kvm_hc after this... */
 	kvm_hc_arch_exit();
 	/* ...and those that did are waited for. */
 	wait_var_event(&kvm_hc_inflight, !atomic_read(&kvm_hc_inflight));
 	kvm_hc_sync_tasks();
-	rcu_barrier();
-	pr_info("unhooked; handled %lld, denied %lld, passed %lld\n",
-		atomic64_read(&kvm_hc_nr_handled), atomic64_read(&kvm_hc_nr_denied),
-		atomic64_read(&kvm_hc_nr_passed));
+	srcu_barrier(&kvm_hc_srcu);
+	sysfs_remove_group(&THIS_MODULE->mkobj.kobj, &kvm_hc_attr_group);
+	kobject_put(kvm_hc_sysfs);
+	kvm_hc_counters_read(&c, kvm_hc_global);
+	pr_info("unhooked; calls handled %llu, forwarded %llu, denied %llu, passed to KVM %llu\n",
+		c.kernel, c.user, c.denied, c.kvm);
 }
 
 module_init(kvm_hc_init);
@@ -442,5 +923,5 @@ module_exit(kvm_hc_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Hypercall dispatcher for KVM hosts");
-MODULE_VERSION("0.1");
+MODULE_VERSION("0.2");
 #endif /* KVM_HC_KUNIT */

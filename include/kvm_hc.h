@@ -16,6 +16,8 @@
 #include "uapi/linux/kvm_hc.h"
 
 struct kvm;
+struct kvm_vcpu;
+struct file;
 
 /* Calling convention a call record was decoded from. */
 enum kvm_hc_arch {
@@ -67,42 +69,45 @@ struct kvm_hc_call {
  * @KVM_HC_HANDLED: handled in the kernel; results are in the call record
  * @KVM_HC_TO_USER: exit to the VMM with the call record
  * @KVM_HC_DENY:    refuse the call; @status holds the error to return
+ *
+ * The values are the uAPI's KVM_HC_ACTION_*, so a policy range's action is
+ * the dispatcher's answer.
  */
 enum kvm_hc_action {
-	KVM_HC_STOCK,
-	KVM_HC_HANDLED,
-	KVM_HC_TO_USER,
-	KVM_HC_DENY,
+	KVM_HC_STOCK = KVM_HC_ACTION_KVM,
+	KVM_HC_HANDLED = KVM_HC_ACTION_KERNEL,
+	KVM_HC_TO_USER = KVM_HC_ACTION_USER,
+	KVM_HC_DENY = KVM_HC_ACTION_DENY,
 };
 
 /**
- * struct kvm_hc_range - one entry of a policy: numbers mapped to an action
- * @first:  first hypercall number of the range
- * @last:   last hypercall number of the range (inclusive)
- * @action: enum kvm_hc_action for calls in the range
- * @error:  for KVM_HC_DENY, the negative errno the guest gets
+ * typedef kvm_hc_handler_t - an in-kernel hypercall handler
+ * @vcpu: the calling vCPU
+ * @call: the decoded call; the handler sets @ret and @nret, or @status
+ *
+ * Runs in the vCPU thread, in the vCPU run loop, preemptible; may sleep.
  */
-struct kvm_hc_range {
-	u64 first;
-	u64 last;
-	u32 action;
-	int error;
-};
+typedef void (*kvm_hc_handler_t)(struct kvm_vcpu *vcpu, struct kvm_hc_call *call);
 
-enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_hc_call *call);
+enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
+				   struct kvm_hc_call *call);
+int kvm_hc_register_handler(u16 arch, u64 nr, kvm_hc_handler_t fn);
+void kvm_hc_unregister_handler(u16 arch, u64 nr);
 
-/* Per-VM state (RCU-protected; see kvm_hc_core.c). */
+/* Per-VM state (SRCU-protected; see kvm_hc_core.c). */
 struct kvm_hc_vm;
 struct kvm_hc_vm *kvm_hc_vm_attach(struct kvm *kvm, u32 services);
 void kvm_hc_vm_detach(struct kvm_hc_vm *vm);
-int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, const struct kvm_hc_range *ranges,
-			 unsigned int count);
+int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, u32 services,
+			 const struct kvm_hc_range *ranges, unsigned int count);
 
 /* Provided by each architecture's hook. */
 int kvm_hc_arch_init(void);
 void kvm_hc_arch_exit(void);
 const char *kvm_hc_arch_hook_name(void);
 unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr);
+struct kvm *kvm_hc_arch_get_vm(struct file *file);
+void kvm_hc_arch_put_vm(struct kvm *kvm);
 
 /* Hook bookkeeping shared by every architecture (kvm_hc_core.c). */
 bool kvm_hc_wants(struct kvm *kvm, bool own_block);

@@ -46,6 +46,18 @@
 #error "kvm_hc: cannot tell how this kernel's KVM emulates hypercalls; unsupported kernel"
 #endif
 
+/*
+ * KVM_EXIT_HYPERCALL's __u32 longmode became the KVM_EXIT_HYPERCALL_LONG_MODE
+ * bit of a __u64 flags field (6.4; only flags is visible to the kernel).
+ */
+#ifdef KVM_HC_HAVE_HYPERCALL_EXIT_FLAGS
+#define kvm_hc_set_hypercall_exit_mode(run, long_mode) \
+	((run)->hypercall.flags = (long_mode) ? KVM_EXIT_HYPERCALL_LONG_MODE : 0)
+#else
+#define kvm_hc_set_hypercall_exit_mode(run, long_mode) \
+	((run)->hypercall.longmode = !!(long_mode))
+#endif
+
 /* CONFIG_KVM_HYPERV (6.8) made Hyper-V emulation optional; before, it was always built. */
 #if !defined(KVM_HC_HAVE_KVM_HYPERV_OPTION) || IS_ENABLED(CONFIG_KVM_HYPERV)
 #define KVM_HC_HYPERV	1

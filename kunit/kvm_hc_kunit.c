@@ -79,11 +79,11 @@ static void core_invisible_by_default(struct kunit *test)
 	set_open_discovery(test, false);
 	for (i = 0; i < ARRAY_SIZE(nrs); i++) {
 		c = plain_call(nrs[i], KVM_HC_NO_SVC);
-		KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_STOCK);
+		KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
 		KUNIT_EXPECT_FALSE(test, kvm_hc_wants(kvm, false));
 	}
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
 	KUNIT_EXPECT_FALSE(test, kvm_hc_wants(kvm, true));
 }
 
@@ -98,31 +98,31 @@ static void core_open_discovery(struct kunit *test)
 
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
 	c.args[0] = KVM_HC_DISCOVER_VERSION;
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
 	KUNIT_EXPECT_EQ(test, c.status, 0);
 	KUNIT_EXPECT_EQ(test, c.nret, 1);
 	KUNIT_EXPECT_EQ(test, c.ret[0], (u64)KVM_HC_ABI_VERSION);
 
 	c.args[0] = KVM_HC_DISCOVER_BITMAP(0);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
 	KUNIT_EXPECT_EQ(test, c.ret[0], (u64)BIT(KVM_HC_SVC_DISCOVER));
 
 	c.args[0] = KVM_HC_DISCOVER_BITMAP(KVM_HC_DISCOVER_BITMAP_WORDS - 1);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
 	KUNIT_EXPECT_EQ(test, c.ret[0], 0ULL);
 	KUNIT_EXPECT_EQ(test, c.status, 0);
 
 	c.args[0] = KVM_HC_DISCOVER_BITMAP(KVM_HC_DISCOVER_BITMAP_WORDS);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
 	KUNIT_EXPECT_EQ(test, c.status, -EINVAL);
 
 	c.args[0] = ~0ULL;
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
 	KUNIT_EXPECT_EQ(test, c.status, -EINVAL);
 
 	/* Services beyond the ones that exist are KVM's business. */
 	c = plain_call(KVM_HC_SVC_COUNT, KVM_HC_SVC_COUNT);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
 }
 
 static void core_unprivileged_is_stock(struct kunit *test)
@@ -135,16 +135,16 @@ static void core_unprivileged_is_stock(struct kunit *test)
 
 	set_open_discovery(test, true);
 	vm = attach(test, kvm, BIT(KVM_HC_SVC_DISCOVER));
-	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, &deny, 1));
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &deny, 1));
 
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
 	c.flags |= KVM_HC_CALL_UNPRIV;
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
 	c = plain_call(42, KVM_HC_NO_SVC);
 	c.flags |= KVM_HC_CALL_UNPRIV;
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
 	c.flags &= ~KVM_HC_CALL_UNPRIV;
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_DENY);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_DENY);
 }
 
 static void core_attach_detach(struct kunit *test)
@@ -166,14 +166,14 @@ static void core_attach_detach(struct kunit *test)
 
 	/* Only the attached VM sees discovery. */
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(a, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(a, NULL, &c), KVM_HC_HANDLED);
 	KUNIT_EXPECT_EQ(test, c.ret[0], (u64)KVM_HC_ABI_VERSION);
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(b, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(b, NULL, &c), KVM_HC_STOCK);
 
 	kvm_hc_vm_detach(va);
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(a, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(a, NULL, &c), KVM_HC_STOCK);
 	KUNIT_EXPECT_FALSE(test, kvm_hc_wants(a, false));
 }
 
@@ -186,13 +186,13 @@ static void core_attached_without_services(struct kunit *test)
 	set_open_discovery(test, true);
 	attach(test, kvm, 0);
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
 }
 
 static enum kvm_hc_action dispatch_nr(struct kvm *kvm, u64 nr, int *status)
 {
 	struct kvm_hc_call c = plain_call(nr, KVM_HC_NO_SVC);
-	enum kvm_hc_action act = kvm_hc_dispatch(kvm, &c);
+	enum kvm_hc_action act = kvm_hc_dispatch(kvm, NULL, &c);
 
 	*status = c.status;
 	return act;
@@ -212,7 +212,7 @@ static void policy_lookup_boundaries(struct kunit *test)
 	struct kvm_hc_vm *vm = attach(test, kvm, 0);
 	int st;
 
-	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, r, ARRAY_SIZE(r)));
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, r, ARRAY_SIZE(r)));
 
 	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 0, &st), KVM_HC_DENY);
 	KUNIT_EXPECT_EQ(test, st, -E2BIG);
@@ -237,7 +237,7 @@ static void policy_lookup_boundaries(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dispatch_nr(fake_vm(test), 100, &st), KVM_HC_STOCK);
 
 	/* Count 0 removes the policy. */
-	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, NULL, 0));
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, NULL, 0));
 	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 100, &st), KVM_HC_STOCK);
 }
 
@@ -251,33 +251,33 @@ static void policy_rejects_bad_input(struct kunit *test)
 	struct kvm_hc_range *many;
 	int st;
 
-	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, &good, 1));
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &good, 1));
 
 	/* Overlap, in either order and when touching one number. */
 	r[0] = (struct kvm_hc_range){ .first = 10, .last = 20, .action = KVM_HC_STOCK };
 	r[1] = (struct kvm_hc_range){ .first = 20, .last = 30, .action = KVM_HC_STOCK };
-	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 2), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 2), -EEXIST);
 	swap(r[0], r[1]);
-	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 2), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 2), -EEXIST);
 	r[0] = (struct kvm_hc_range){ .first = 0, .last = ~0ULL, .action = KVM_HC_STOCK };
 	r[1] = (struct kvm_hc_range){ .first = 5, .last = 5, .action = KVM_HC_STOCK };
-	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 2), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 2), -EEXIST);
 
 	/* Empty range. */
 	r[0] = (struct kvm_hc_range){ .first = 9, .last = 8, .action = KVM_HC_STOCK };
-	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 1), -EINVAL);
 	/* Unknown action; error values that make no sense. */
 	r[0] = (struct kvm_hc_range){ .first = 1, .last = 1, .action = 99 };
-	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 1), -EINVAL);
 	r[0] = (struct kvm_hc_range){ .first = 1, .last = 1, .action = KVM_HC_DENY };
-	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 1), -EINVAL);
 	r[0].error = 5;
-	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 1), -EINVAL);
 	r[0].error = -MAX_ERRNO - 1;
-	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 1), -EINVAL);
 	r[0] = (struct kvm_hc_range){ .first = 1, .last = 1, .action = KVM_HC_STOCK,
 				      .error = -EPERM };
-	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, r, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 1), -EINVAL);
 
 	/* Too many ranges. */
 	many = kunit_kcalloc(test, KVM_HC_MAX_RANGES + 1, sizeof(*many), GFP_KERNEL);
@@ -285,10 +285,10 @@ static void policy_rejects_bad_input(struct kunit *test)
 	for (st = 0; st <= KVM_HC_MAX_RANGES; st++)
 		many[st] = (struct kvm_hc_range){ .first = 2 * st, .last = 2 * st,
 						  .action = KVM_HC_STOCK };
-	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, many, KVM_HC_MAX_RANGES + 1), -E2BIG);
-	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, many, KVM_HC_MAX_RANGES), 0);
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, many, KVM_HC_MAX_RANGES + 1), -E2BIG);
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, many, KVM_HC_MAX_RANGES), 0);
 	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 7, &st), KVM_HC_STOCK);
-	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, &good, 1));
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &good, 1));
 
 	/* Every rejection above left the policy that was in force. */
 	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 7, &st), KVM_HC_DENY);
@@ -334,14 +334,14 @@ static void policy_atomic_replacement(struct kunit *test)
 	struct task_struct *t;
 	int i;
 
-	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, one, ARRAY_SIZE(one)));
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, one, ARRAY_SIZE(one)));
 	atomic_set(&pr.torn, 0);
 	atomic_set(&pr.lookups, 0);
 	t = kthread_run(policy_race_reader, &pr, "kvm_hc_race");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	get_task_struct(t);
 	for (i = 0; i < 2000; i++) {
-		KUNIT_EXPECT_EQ(test, 0, kvm_hc_vm_set_policy(vm, i & 1 ? one : two,
+		KUNIT_EXPECT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, i & 1 ? one : two,
 							      i & 1 ? 1 : 2));
 		if (!(i % 64))
 			usleep_range(50, 100);
@@ -353,6 +353,138 @@ static void policy_atomic_replacement(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&pr.torn), 0);
 }
 
+static void policy_services(struct kunit *test)
+{
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_vm *vm = attach(test, kvm, 0);
+	struct kvm_hc_call c;
+
+	set_open_discovery(test, false);
+	c = plain_call(0, KVM_HC_SVC_DISCOVER);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, BIT(KVM_HC_SVC_DISCOVER), NULL, 0));
+	c = plain_call(0, KVM_HC_SVC_DISCOVER);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, c.ret[0], (u64)KVM_HC_ABI_VERSION);
+	/* Unknown services are refused and change nothing. */
+	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, BIT(KVM_HC_SVC_COUNT), NULL, 0), -EINVAL);
+	c = plain_call(0, KVM_HC_SVC_DISCOVER);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, NULL, 0));
+	c = plain_call(0, KVM_HC_SVC_DISCOVER);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+}
+
+#define TEST_NR		0x5a5a0000ULL
+
+static void test_handler(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
+{
+	call->nret = 2;
+	call->ret[0] = (unsigned long)vcpu;
+	call->ret[1] = call->args[0] + 1;
+}
+
+static void unregister_test_handler(void *nr)
+{
+	kvm_hc_unregister_handler(KVM_HC_ARCH_X86, (uintptr_t)nr);
+}
+
+static void handlers_registry(struct kunit *test)
+{
+	const struct kvm_hc_range r = { .first = TEST_NR, .last = TEST_NR + 1,
+					.action = KVM_HC_HANDLED };
+	struct kvm_vcpu *vcpu = (void *)fake_vm(test);
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_vm *vm = attach(test, kvm, 0);
+	struct kvm_hc_call c;
+
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_handler(KVM_HC_ARCH_X86, TEST_NR, test_handler));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler,
+							    (void *)(uintptr_t)TEST_NR));
+	KUNIT_EXPECT_EQ(test, kvm_hc_register_handler(KVM_HC_ARCH_X86, TEST_NR, test_handler),
+			-EEXIST);
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &r, 1));
+
+	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
+	c.args[0] = 41;
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, c.nret, 2);
+	KUNIT_EXPECT_EQ(test, c.ret[0], (u64)(unsigned long)vcpu);
+	KUNIT_EXPECT_EQ(test, c.ret[1], 42ULL);
+
+	/* In the range but without a handler, or another arch: stock. */
+	c = plain_call(TEST_NR + 1, KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_STOCK);
+	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
+	c.arch = KVM_HC_ARCH_ARM64;
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_STOCK);
+	/* A VM whose policy does not ask for it: stock. */
+	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(fake_vm(test), vcpu, &c), KVM_HC_STOCK);
+
+	kvm_hc_unregister_handler(KVM_HC_ARCH_X86, TEST_NR);
+	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_STOCK);
+	/* Twice, or never registered: nothing happens. */
+	kvm_hc_unregister_handler(KVM_HC_ARCH_X86, TEST_NR);
+	kvm_hc_unregister_handler(KVM_HC_ARCH_S390, 1);
+}
+
+static void counters_per_number(struct kunit *test)
+{
+	const struct kvm_hc_range r[] = {
+		{ .first = 10, .last = 10, .action = KVM_HC_DENY, .error = -EPERM },
+		{ .first = 11, .last = 11, .action = KVM_HC_TO_USER },
+	};
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_vm *vm = attach(test, kvm, 0);
+	struct kvm_hc_counters total;
+	struct kvm_hc_nr_stats *nrs;
+	unsigned int n, i, found = 0;
+	int st;
+
+	nrs = kunit_kcalloc(test, KVM_HC_NR_SLOTS, sizeof(*nrs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, nrs);
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, r, ARRAY_SIZE(r)));
+	for (i = 0; i < 3; i++)
+		dispatch_nr(kvm, 10, &st);
+	for (i = 0; i < 2; i++)
+		dispatch_nr(kvm, 11, &st);
+	dispatch_nr(kvm, 12, &st);
+
+	n = kvm_hc_vm_stats(vm, &total, nrs, KVM_HC_NR_SLOTS);
+	KUNIT_EXPECT_EQ(test, n, 3);
+	KUNIT_EXPECT_EQ(test, total.denied, 3ULL);
+	KUNIT_EXPECT_EQ(test, total.user, 2ULL);
+	KUNIT_EXPECT_EQ(test, total.kvm, 1ULL);
+	KUNIT_EXPECT_EQ(test, total.kernel, 0ULL);
+	for (i = 0; i < n; i++) {
+		if (nrs[i].nr == 10) {
+			KUNIT_EXPECT_EQ(test, nrs[i].counters.denied, 3ULL);
+			KUNIT_EXPECT_EQ(test, nrs[i].counters.user, 0ULL);
+			found++;
+		} else if (nrs[i].nr == 11) {
+			KUNIT_EXPECT_EQ(test, nrs[i].counters.user, 2ULL);
+			found++;
+		} else if (nrs[i].nr == 12) {
+			KUNIT_EXPECT_EQ(test, nrs[i].counters.kvm, 1ULL);
+			found++;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, found, 3);
+
+	/* The table fills up at KVM_HC_NR_SLOTS numbers; the total goes on. */
+	for (i = 0; i < 2 * KVM_HC_NR_SLOTS; i++)
+		dispatch_nr(kvm, 1000 + i, &st);
+	n = kvm_hc_vm_stats(vm, &total, nrs, 1);
+	KUNIT_EXPECT_EQ(test, n, KVM_HC_NR_SLOTS);
+	KUNIT_EXPECT_EQ(test, total.kvm, 1ULL + 2 * KVM_HC_NR_SLOTS);
+	/* Another VM's counters are its own. */
+	n = kvm_hc_vm_stats(attach(test, fake_vm(test), 0), &total, nrs, KVM_HC_NR_SLOTS);
+	KUNIT_EXPECT_EQ(test, n, 0);
+	KUNIT_EXPECT_EQ(test, total.kvm + total.user + total.denied + total.kernel, 0ULL);
+}
+
 static struct kunit_case kvm_hc_core_cases[] = {
 	KUNIT_CASE(core_invisible_by_default),
 	KUNIT_CASE(core_open_discovery),
@@ -362,13 +494,16 @@ static struct kunit_case kvm_hc_core_cases[] = {
 	KUNIT_CASE(policy_lookup_boundaries),
 	KUNIT_CASE(policy_rejects_bad_input),
 	KUNIT_CASE(policy_atomic_replacement),
+	KUNIT_CASE(policy_services),
+	KUNIT_CASE(handlers_registry),
+	KUNIT_CASE(counters_per_number),
 	{}
 };
 
-/* Detached VMs are freed by RCU callbacks that live in this module. */
+/* Detached VMs are freed by SRCU callbacks that live in this module. */
 static void kvm_hc_core_suite_exit(struct kunit_suite *suite)
 {
-	rcu_barrier();
+	srcu_barrier(&kvm_hc_srcu);
 }
 
 static struct kunit_suite kvm_hc_core_suite = {
@@ -433,7 +568,7 @@ static void x86_cpl(struct kunit *test)
 	for (cpl = 0; cpl <= 3; cpl++) {
 		kvm_hc_x86_decode(&c, gpr, true, cpl);
 		KUNIT_EXPECT_EQ(test, !!(c.flags & KVM_HC_CALL_UNPRIV), cpl != 0);
-		KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c),
+		KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c),
 				cpl ? KVM_HC_STOCK : KVM_HC_HANDLED);
 	}
 }
@@ -483,17 +618,17 @@ static void x86_discovery_round_trip(struct kunit *test)
 	set_open_discovery(test, true);
 	/* 32-bit caller: garbage above bit 31 is ignored on the way in. */
 	kvm_hc_x86_decode(&c, gpr, false, 0);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
 	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), (unsigned long)KVM_HC_ABI_VERSION);
 
 	gpr[KVM_HC_X86_RBX] = 9;
 	kvm_hc_x86_decode(&c, gpr, false, 0);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
 	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), 0xffffffeaUL);
 
 	/* 64-bit caller with the same rax: not kvm_hc's, KVM answers. */
 	kvm_hc_x86_decode(&c, gpr, true, 0);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
 }
 
 static struct kunit_case kvm_hc_x86_abi_cases[] = {

@@ -36,7 +36,12 @@ typedef int (*kvm_hc_x86_emulate_t)(struct kvm_vcpu *vcpu, int cpl,
 #define KVM_HC_X86_TARGET	"kvm_emulate_hypercall"
 typedef int (*kvm_hc_x86_emulate_t)(struct kvm_vcpu *vcpu);
 static struct kvm_x86_ops *kvm_hc_x86_ops;
+/* KVM's complete_hypercall_exit(), static in x86.c. */
+static int (*kvm_hc_x86_complete)(struct kvm_vcpu *vcpu);
 #endif
+
+/* KVM's kvm_vm_fops, static in kvm_main.c: tells a VM file from others. */
+static const struct file_operations *kvm_hc_x86_vm_fops;
 
 static kvm_hc_x86_emulate_t kvm_hc_x86_orig;
 
@@ -104,6 +109,26 @@ static void kvm_hc_x86_decode_vcpu(struct kvm_vcpu *vcpu, struct kvm_hc_call *ca
 	kvm_hc_x86_decode(call, gpr, kvm_hc_x86_op_64_bit(vcpu), cpl);
 }
 
+/*
+ * KVM_EXIT_HYPERCALL as KVM prepares it for KVM_HC_MAP_GPA_RANGE, but with
+ * the call's number and all four arguments.  KVM's own completion callback
+ * writes run->hypercall.ret to rax (truncated for 32-bit callers) and skips
+ * the instruction when the VMM re-enters, so a pending exit never points
+ * into kvm_hc and survives its unloading.
+ */
+static void kvm_hc_x86_prepare_exit(struct kvm_vcpu *vcpu, const struct kvm_hc_call *call)
+{
+	struct kvm_run *run = vcpu->run;
+	int i;
+
+	run->exit_reason = KVM_EXIT_HYPERCALL;
+	run->hypercall.nr = call->nr;
+	for (i = 0; i < ARRAY_SIZE(run->hypercall.args); i++)
+		run->hypercall.args[i] = i < call->nargs ? call->args[i] : 0;
+	run->hypercall.ret = 0;
+	kvm_hc_set_hypercall_exit_mode(run, call->flags & KVM_HC_CALL_64BIT);
+}
+
 #ifdef KVM_HC_X86_HOOK_INNER
 static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, int cpl,
 			      int (*complete_hypercall)(struct kvm_vcpu *vcpu))
@@ -112,13 +137,19 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, int cpl,
 	int ret;
 
 	kvm_hc_x86_decode_vcpu(vcpu, &call, cpl);
-	switch (kvm_hc_dispatch(vcpu->kvm, &call)) {
+	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
 	case KVM_HC_HANDLED:
 	case KVM_HC_DENY:
 		++vcpu->stat.hypercalls;
 		/* KVM's complete_hypercall writes rax and skips the instruction. */
 		vcpu->run->hypercall.ret = kvm_hc_x86_result(&call);
 		ret = 1;
+		break;
+	case KVM_HC_TO_USER:
+		++vcpu->stat.hypercalls;
+		kvm_hc_x86_prepare_exit(vcpu, &call);
+		vcpu->arch.complete_userspace_io = complete_hypercall;
+		ret = 0;
 		break;
 	default:
 		ret = kvm_hc_x86_orig(vcpu, cpl, complete_hypercall);
@@ -141,7 +172,7 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu)
 	int ret;
 
 	kvm_hc_x86_decode_vcpu(vcpu, &call, get_cpl(vcpu));
-	switch (kvm_hc_dispatch(vcpu->kvm, &call)) {
+	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
 	case KVM_HC_HANDLED:
 	case KVM_HC_DENY:
 		++vcpu->stat.hypercalls;
@@ -150,6 +181,12 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu)
 		vcpu->arch.regs_avail |= BIT(VCPU_REGS_RAX);
 		vcpu->arch.regs_dirty |= BIT(VCPU_REGS_RAX);
 		ret = kvm_skip_emulated_instruction(vcpu);
+		break;
+	case KVM_HC_TO_USER:
+		/* complete_hypercall_exit() counts stat.hypercalls. */
+		kvm_hc_x86_prepare_exit(vcpu, &call);
+		vcpu->arch.complete_userspace_io = kvm_hc_x86_complete;
+		ret = 0;
 		break;
 	default:
 		ret = kvm_hc_x86_orig(vcpu);
@@ -220,7 +257,17 @@ static int kvm_hc_x86_resolve(unsigned long *target)
 		pr_err("no KVM vendor module (kvm-amd or kvm-intel) is loaded\n");
 		return -ENODEV;
 	}
+	kvm_hc_x86_complete = (void *)kvm_hc_lookup_name("complete_hypercall_exit");
+	if (!kvm_hc_x86_complete) {
+		pr_err("complete_hypercall_exit not found; cannot forward hypercalls\n");
+		return -ENOENT;
+	}
 #endif
+	kvm_hc_x86_vm_fops = (void *)kvm_hc_lookup_name("kvm_vm_fops");
+	if (!kvm_hc_x86_vm_fops) {
+		pr_err("kvm_vm_fops not found; cannot recognise VM file descriptors\n");
+		return -ENOENT;
+	}
 	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) && cpu_feature_enabled(X86_FEATURE_IBT) &&
 	    !kvm_hc_x86_starts_with_endbr(*target)) {
 		pr_err("%s cannot be called indirectly (no ENDBR64)\n", KVM_HC_X86_TARGET);
@@ -246,19 +293,26 @@ int kvm_hc_arch_init(void)
 		return ret;
 	kvm_hc_x86_orig = (kvm_hc_x86_emulate_t)target;
 
+	ret = kvm_hc_x86_pv_init();
+	if (ret)
+		return ret;
 	ret = ftrace_set_filter_ip(&kvm_hc_x86_ops_hook, target, 0, 0);
 	if (ret) {
 		pr_err("cannot trace %s: %d\n", KVM_HC_X86_TARGET, ret);
-		return ret;
+		goto pv_exit;
 	}
 	ret = register_ftrace_function(&kvm_hc_x86_ops_hook);
 	if (ret) {
 		/* -EBUSY: a livepatch or another module redirects it already. */
 		pr_err("cannot hook %s: %d\n", KVM_HC_X86_TARGET, ret);
 		ftrace_set_filter_ip(&kvm_hc_x86_ops_hook, target, 1, 0);
-		return ret;
+		goto pv_exit;
 	}
 	return 0;
+
+pv_exit:
+	kvm_hc_x86_pv_exit();
+	return ret;
 }
 
 /**
@@ -271,4 +325,35 @@ void kvm_hc_arch_exit(void)
 {
 	unregister_ftrace_function(&kvm_hc_x86_ops_hook);
 	ftrace_set_filter_ip(&kvm_hc_x86_ops_hook, (unsigned long)kvm_hc_x86_orig, 1, 0);
+	kvm_hc_x86_pv_exit();
+}
+
+/**
+ * kvm_hc_arch_get_vm() - the VM behind a file, with a reference
+ * @file: a file the VMM passed as its VM file descriptor
+ *
+ * Return: the VM, ERR_PTR(-EINVAL) if @file is not a KVM VM, or
+ * ERR_PTR(-EPERM) if the VM belongs to another process (KVM itself refuses
+ * VM ioctls from other processes).
+ */
+struct kvm *kvm_hc_arch_get_vm(struct file *file)
+{
+	struct kvm *kvm;
+
+	if (file->f_op != kvm_hc_x86_vm_fops)
+		return ERR_PTR(-EINVAL);
+	kvm = file->private_data;
+	if (kvm->mm != current->mm)
+		return ERR_PTR(-EPERM);
+	kvm_get_kvm(kvm);
+	return kvm;
+}
+
+/**
+ * kvm_hc_arch_put_vm() - drop the reference kvm_hc_arch_get_vm() took
+ * @kvm: the VM
+ */
+void kvm_hc_arch_put_vm(struct kvm *kvm)
+{
+	kvm_put_kvm(kvm);
 }

@@ -23,4 +23,8 @@ void kvm_hc_x86_decode(struct kvm_hc_call *call, const unsigned long *gpr,
 int kvm_hc_x86_service(unsigned long nr);
 unsigned long kvm_hc_x86_result(const struct kvm_hc_call *call);
 
+/* In-kernel handlers of KVM's own hypercalls (kvm_hc_x86_pv.c). */
+int kvm_hc_x86_pv_init(void);
+void kvm_hc_x86_pv_exit(void);
+
 #endif /* _KVM_HC_X86_H */

@@ -43,4 +43,126 @@
 #define KVM_HC_DISCOVER_BITMAP(n)	(1 + (n))
 #define KVM_HC_DISCOVER_BITMAP_WORDS	(KVM_HC_KVMHC_COUNT / 32)
 
+/*
+ * VMM interface: the misc device /dev/kvm_hc.  See Documentation/uapi.rst.
+ *
+ * A VMM attaches one of its VMs with KVM_HC_ATTACH and gets a handle (a file
+ * descriptor) on which it sets the VM's policy and reads its counters.  The
+ * handle keeps the VM alive; closing it detaches the VM, which then sees
+ * stock KVM again.
+ */
+#define KVM_HC_UAPI_VERSION	1
+
+/* Actions of a policy range. */
+#define KVM_HC_ACTION_KVM	0	/* stock KVM handles it */
+#define KVM_HC_ACTION_KERNEL	1	/* kvm_hc's in-kernel fast path */
+#define KVM_HC_ACTION_USER	2	/* exit to the VMM (KVM_EXIT_HYPERCALL) */
+#define KVM_HC_ACTION_DENY	3	/* the guest gets @error */
+
+/* Most ranges one policy may have. */
+#define KVM_HC_MAX_RANGES	64
+
+/**
+ * struct kvm_hc_attach - argument of KVM_HC_ATTACH
+ * @version: KVM_HC_UAPI_VERSION
+ * @flags:   must be 0
+ * @vm_fd:   a KVM VM file descriptor of the calling process
+ * @pad:     must be 0
+ */
+struct kvm_hc_attach {
+	__u32 version;
+	__u32 flags;
+	__s32 vm_fd;
+	__u32 pad;
+};
+
+/**
+ * struct kvm_hc_range - hypercall numbers mapped to an action
+ * @first:    first number of the range
+ * @last:     last number of the range, inclusive (@first <= @last)
+ * @action:   KVM_HC_ACTION_*
+ * @error:    for KVM_HC_ACTION_DENY a negative errno (-4095..-1) that the
+ *            guest gets in the architecture's encoding (x86: -ENOSYS is
+ *            returned as -KVM_ENOSYS, others unchanged); 0 otherwise
+ * @reserved: must be 0
+ */
+struct kvm_hc_range {
+	__u64 first;
+	__u64 last;
+	__u32 action;
+	__s32 error;
+	__u64 reserved;
+};
+
+/**
+ * struct kvm_hc_policy - argument of KVM_HC_SET_POLICY
+ * @version:  KVM_HC_UAPI_VERSION
+ * @flags:    must be 0
+ * @services: bitmap of kvm_hc services (KVM_HC_SVC_*) the guest may call
+ * @nranges:  number of entries at @ranges, at most KVM_HC_MAX_RANGES;
+ *            0 clears the policy
+ * @ranges:   user pointer to an array of struct kvm_hc_range, any order,
+ *            not overlapping
+ *
+ * The new policy replaces the old one atomically for running vCPUs.
+ */
+struct kvm_hc_policy {
+	__u32 version;
+	__u32 flags;
+	__u32 services;
+	__u32 nranges;
+	__u64 ranges;
+};
+
+/**
+ * struct kvm_hc_counters - how a VM's hypercalls were dispatched
+ * @kernel: handled by kvm_hc's in-kernel fast path or services
+ * @user:   sent to the VMM
+ * @denied: denied by the policy
+ * @kvm:    passed to stock KVM (by the policy or for want of a handler)
+ */
+struct kvm_hc_counters {
+	__u64 kernel;
+	__u64 user;
+	__u64 denied;
+	__u64 kvm;
+};
+
+/**
+ * struct kvm_hc_nr_stats - counters of one hypercall number
+ * @nr:       the number
+ * @counters: its counters
+ */
+struct kvm_hc_nr_stats {
+	__u64 nr;
+	struct kvm_hc_counters counters;
+};
+
+/**
+ * struct kvm_hc_stats - argument of KVM_HC_GET_STATS
+ * @version: KVM_HC_UAPI_VERSION
+ * @flags:   must be 0
+ * @total:   out: counters of all the VM's hypercalls that kvm_hc dispatched
+ * @nnrs:    in: entries at @nrs; out: numbers kvm_hc has counters for
+ *           (may exceed the input; at most the input are written)
+ * @pad:     must be 0
+ * @nrs:     user pointer to an array of struct kvm_hc_nr_stats, or 0
+ *
+ * Counters per number cover the first 64 distinct numbers a VM used after
+ * it was attached; later numbers count in @total only.
+ */
+struct kvm_hc_stats {
+	__u32 version;
+	__u32 flags;
+	struct kvm_hc_counters total;
+	__u32 nnrs;
+	__u32 pad;
+	__u64 nrs;
+};
+
+#define KVM_HC_IO		0xAE	/* shares KVM's ioctl type; numbers above KVM's */
+#define KVM_HC_ATTACH		_IOW(KVM_HC_IO, 0xf0, struct kvm_hc_attach)
+#define KVM_HC_SET_POLICY	_IOW(KVM_HC_IO, 0xf1, struct kvm_hc_policy)
+#define KVM_HC_GET_STATS	_IOWR(KVM_HC_IO, 0xf2, struct kvm_hc_stats)
+
 #endif /* _UAPI_LINUX_KVM_HC_H */
