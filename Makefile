@@ -39,7 +39,7 @@ lint:
 	tests/lint.sh
 
 demo:
-	tests/e2e.sh --demo --series "$(DEMO_SERIES)"
+	tests/e2e.sh --series "$(DEMO_SERIES)" --append kvm_hc_demo=1
 
 check:
 	tests/check.sh
