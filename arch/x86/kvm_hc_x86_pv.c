@@ -8,8 +8,9 @@
  * KICK_CPU finds its target by APIC ID without KVM's private APIC map:
  * every vCPU's APIC ID is taken to be its vcpu_id, which is what KVM gives
  * a vCPU at creation (the x2APIC ID is read-only and equals vcpu_id; the
- * xAPIC ID starts as vcpu_id).  Only a guest that rewrites its xAPIC ID
- * sees a difference from stock KVM.
+ * xAPIC ID starts as vcpu_id).  Two cases differ from stock KVM: a guest
+ * that rewrites its xAPIC ID, and a VM whose VMM never loaded LAPIC state
+ * (KVM's APIC map then lacks the last vCPU created; Documentation/design.rst).
  */
 #include <linux/kvm_host.h>
 #include <linux/kvm_para.h>

@@ -56,6 +56,11 @@
  *	or stock KVM's (-KVM_ENOSYS), never anything else, and the guest must
  *	keep running.  --expect-both also requires both kinds to be seen.
  *
+ * The VMM interface (/dev/kvm_hc) is checked by the subcommands in
+ * kvm_hc_uapi.c, which this file includes (see there):
+ *
+ *   policy | policy-live | two-vms | badinput | kick | forward-unload
+ *
  * Every KVM_RUN loop is bounded: a periodic SIGALRM interrupts KVM_RUN, each
  * call has a deadline, and each subcommand has an overall limit after which
  * it prints a FAIL line and exits.  Exit status is 0 iff no FAIL was printed.
@@ -143,6 +148,9 @@
 #define PORT_DONE	0x10
 #define PORT_LOAD_DISC	0x20
 #define PORT_LOAD_POLL	0x21
+#define PORT_LOOP	0x22
+#define PORT_HALTING	0x30
+#define PORT_WOKE	0x31
 
 #define CALL_TIMEOUT_S	2.0	/* one call: well under 1 ms normally, even under TCG */
 #define CALL_MAX_EXITS	1000
@@ -156,10 +164,15 @@
  * call:  the hypercall with the registers the VMM set, then report.
  * load:  forever: discovery (r8 = nr, r10 = a0), report eax on PORT_LOAD_DISC;
  *        VAPIC_POLL_IRQ (r9 = nr), report eax on PORT_LOAD_POLL.
+ * loop:  forever: the hypercall r8 with arguments r9, r10, r11, r12; store
+ *        rax at (rdi) and report on PORT_LOOP (64-bit code only).
+ * halt:  (no hypercall, one copy) report on PORT_HALTING, cli; hlt, report
+ *        on PORT_WOKE, again: only a PV unhalt (KICK_CPU) ends the hlt.
  */
 extern const unsigned char guest_code[], guest_code_end[];
 extern const unsigned char g_call_amd[], g_call_intel[];
 extern const unsigned char g_load_amd[], g_load_intel[];
+extern const unsigned char g_loop_amd[], g_loop_intel[], g_halt[];
 asm(".pushsection .rodata\n"
     ".macro guest_blocks insn, v\n"
     "	.balign 16\n"
@@ -179,12 +192,32 @@ asm(".pushsection .rodata\n"
     "	\\insn\n"
     "	out %eax, $0x21\n"		/* PORT_LOAD_POLL */
     "	jmp 1b\n"
+    "	.balign 16\n"
+    "	.globl g_loop_\\v\n"
+    "g_loop_\\v:\n"
+    "1:	mov %r8, %rax\n"
+    "	mov %r9, %rbx\n"
+    "	mov %r10, %rcx\n"
+    "	mov %r11, %rdx\n"
+    "	mov %r12, %rsi\n"
+    "	\\insn\n"
+    "	mov %rax, (%rdi)\n"
+    "	out %eax, $0x22\n"		/* PORT_LOOP */
+    "	jmp 1b\n"
     ".endm\n"
     "	.balign 16\n"
     "	.globl guest_code\n"
     "guest_code:\n"
     "	guest_blocks vmmcall, amd\n"
     "	guest_blocks vmcall, intel\n"
+    "	.balign 16\n"
+    "	.globl g_halt\n"
+    "g_halt:\n"
+    "1:	out %eax, $0x30\n"		/* PORT_HALTING */
+    "	cli\n"
+    "	hlt\n"
+    "	out %eax, $0x31\n"		/* PORT_WOKE */
+    "	jmp 1b\n"
     "	.globl guest_code_end\n"
     "guest_code_end:\n"
     ".popsection\n");
@@ -698,11 +731,12 @@ static int run_to_done(struct vm *vm, const char *tag)
  * Issue one hypercall.  On success fills *out with the registers after it
  * and returns 0; on failure prints an INFO line and returns -1.
  */
-static int guest_call(struct vm *vm, const struct call *c, struct kvm_regs *out,
-		      const char *tag)
+/* The registers guest_call() starts a call with. */
+static void call_regs(const struct call *c, struct kvm_regs *regs)
 {
 	int vmcall = amd ? c->other_insn : !c->other_insn;
-	struct kvm_regs regs = {
+
+	*regs = (struct kvm_regs){
 		.rax = c->rax, .rbx = c->rbx, .rcx = c->rcx, .rdx = c->rdx,
 		.rsi = c->rsi,
 		/* recognisable values in registers the ABI must preserve */
@@ -716,7 +750,14 @@ static int guest_call(struct vm *vm, const struct call *c, struct kvm_regs *out,
 		/* IOPL 3 so that CPL3 code may report with "out" */
 		.rflags = c->mode == MODE_USER64 ? 0x3002 : 0x2,
 	};
+}
 
+static int guest_call(struct vm *vm, const struct call *c, struct kvm_regs *out,
+		      const char *tag)
+{
+	struct kvm_regs regs;
+
+	call_regs(c, &regs);
 	if (vm->stuck) {
 		printf("INFO %s: not run, an earlier call in this VM got stuck\n", tag);
 		return -1;
@@ -1225,6 +1266,10 @@ static int cmd_keeper(void)
 		pause();
 }
 
+/* ---- the VMM interface: policy, policy-live, two-vms, badinput, kick, forward-unload ---- */
+
+#include "kvm_hc_uapi.c"
+
 /* ---- main ---- */
 
 static int kvm_open(void)
@@ -1264,7 +1309,8 @@ static void usage(void)
 		"usage: kvm_hc_test [--explain] keeper\n"
 		"       kvm_hc_test [--explain] matrix\n"
 		"       kvm_hc_test [--explain] discover --expect open|closed\n"
-		"       kvm_hc_test [--explain] load --seconds S [--expect-both]\n");
+		"       kvm_hc_test [--explain] load --seconds S [--expect-both]\n"
+		"       kvm_hc_test [--explain] policy|policy-live|two-vms|badinput|kick|forward-unload\n");
 	exit(2);
 }
 
@@ -1272,7 +1318,8 @@ int main(int argc, char **argv)
 {
 	int expect_open = -1, seconds = 0, expect_both = 0;
 	const char *cmd = NULL;
-	int i;
+	int i, rc;
+	double t0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (i = 1; i < argc; i++) {
@@ -1298,7 +1345,10 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "load") && seconds <= 0)
 		usage();
 	if (strcmp(cmd, "keeper") && strcmp(cmd, "matrix") &&
-	    strcmp(cmd, "discover") && strcmp(cmd, "load"))
+	    strcmp(cmd, "discover") && strcmp(cmd, "load") &&
+	    strcmp(cmd, "policy") && strcmp(cmd, "policy-live") &&
+	    strcmp(cmd, "two-vms") && strcmp(cmd, "badinput") &&
+	    strcmp(cmd, "kick") && strcmp(cmd, "forward-unload"))
 		usage();
 
 	if (kvm_open() < 0)
@@ -1309,5 +1359,22 @@ int main(int argc, char **argv)
 		return cmd_matrix();
 	if (!strcmp(cmd, "discover"))
 		return cmd_discover(expect_open);
-	return cmd_load(seconds, expect_both);
+	if (!strcmp(cmd, "load"))
+		return cmd_load(seconds, expect_both);
+
+	t0 = now();
+	if (!strcmp(cmd, "policy"))
+		rc = cmd_policy();
+	else if (!strcmp(cmd, "policy-live"))
+		rc = cmd_policy_live();
+	else if (!strcmp(cmd, "two-vms"))
+		rc = cmd_two_vms();
+	else if (!strcmp(cmd, "badinput"))
+		rc = cmd_badinput();
+	else if (!strcmp(cmd, "kick"))
+		rc = cmd_kick();
+	else
+		rc = cmd_forward_unload();
+	printf("INFO %s: %d passed, %d failed in %.1f s\n", cmd, npass, nfail, now() - t0);
+	return rc;
 }

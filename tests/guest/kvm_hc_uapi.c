@@ -1,0 +1,2189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_hc_uapi.c - end-to-end checks of the VMM interface (/dev/kvm_hc).
+ *
+ * Part of kvm_hc_test: included by kvm_hc_test.c, whose VM setup, guest code
+ * and call helpers it uses.  A VMM opts a VM in with KVM_HC_ATTACH, sets its
+ * policy with KVM_HC_SET_POLICY and reads its counters with KVM_HC_GET_STATS
+ * and in /sys/kernel/kvm_hc/<pid>-<vm fd>/.  Each check below drives a guest
+ * and looks at what the guest saw, what reached the VMM and what kvm_hc
+ * counted.  Subcommands:
+ *
+ *   policy
+ *	One attached VM against one that is not: the in-kernel fast path
+ *	(VAPIC_POLL_IRQ, KICK_CPU; a number without a handler falls back to
+ *	KVM), forwarding to the VMM from 64-bit and 32-bit code, deny with
+ *	three errors in both widths, CPL3 callers, discovery by services,
+ *	numbers outside every range, counters (ioctl and sysfs, exact), the
+ *	tracepoint, per-number counters capped at 64 numbers, and stock
+ *	behaviour once the handle is closed.
+ *
+ *   policy-live
+ *	A guest calls one number in a loop while another thread switches its
+ *	action between deny, forward and KVM: every answer belongs to one of
+ *	the three, all three are seen, the guest never stalls, and the
+ *	counters match the answers one for one.
+ *
+ *   two-vms
+ *	Two attached VMs call the same number at the same time, one forwards
+ *	it and one denies it, while a third VM that did not opt in calls it
+ *	too: each VM sees only its own policy, and the counters stay apart.
+ *
+ *   badinput
+ *	Every malformed or disallowed request fails with its documented errno,
+ *	and the guest proves afterwards that the policy in force is unchanged.
+ *
+ *   kick
+ *	KICK_CPU between two vCPUs, on stock KVM and through kvm_hc's
+ *	in-kernel handler, scenario by scenario: both must behave alike.
+ *
+ *   forward-unload
+ *	kvm_hc is unloaded while a vCPU sits in a forwarded exit: the handle
+ *	holds the module until it is closed, and KVM completes the call.
+ *	Unloads kvm_hc: run it last, with nothing else holding the module.
+ */
+#include <ctype.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#define HC_DEV		"/dev/kvm_hc"
+#define HC_SYSFS	"/sys/kernel/kvm_hc"
+#define HC_MODULE	"/sys/module/kvm_hc"
+#define HC_OPEN_PARAM	HC_MODULE "/parameters/open_discovery"
+#define TRACEFS		"/sys/kernel/tracing"
+#define HC_TRACE_EVENT	TRACEFS "/events/kvm_hc/kvm_hc_dispatch"
+
+#define HC_NRS_MAX	80	/* room for more than the 64 numbers counted */
+#define HC_NRS_COUNTED	64
+
+#define KVM_HC_SEND_IPI		10
+#define KVM_HC_SCHED_YIELD	11
+
+#define EPERM32		((uint64_t)(uint32_t)-KVM_EPERM)
+
+#define RANGE(f, l, act, err) \
+	{ .first = (f), .last = (l), .action = KVM_HC_ACTION_##act, .error = (err) }
+#define NRANGES(r)	(sizeof(r) / sizeof((r)[0]))
+
+/* What kvm_hc counts a call as (struct kvm_hc_counters); C_NONE: not known. */
+enum cat { C_KERNEL, C_USER, C_DENIED, C_KVM, C_NONE };
+
+/* Counters as KVM_HC_GET_STATS or sysfs report them, or as expected. */
+struct hc_counts {
+	struct kvm_hc_counters total;
+	unsigned int n;			/* per-number entries reported */
+	struct kvm_hc_nr_stats nr[HC_NRS_MAX];
+};
+
+static void sigusr1_nop(int sig)
+{
+	(void)sig;	/* only interrupts KVM_RUN */
+}
+
+/* Worker threads: no SIGALRM (the main thread's), SIGUSR1 interrupts them. */
+static void worker_signals(void)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &s, NULL);
+}
+
+static void install_sigusr1(void)
+{
+	struct sigaction sa = { .sa_handler = sigusr1_nop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static const char *errname(int e)
+{
+	static char buf[4][24];
+	static int i;
+	char *b;
+
+	switch (e) {
+	case 0: return "0";
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case EBADF: return "EBADF";
+	case EAGAIN: return "EAGAIN/EWOULDBLOCK";
+	case EFAULT: return "EFAULT";
+	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case EINVAL: return "EINVAL";
+	case E2BIG: return "E2BIG";
+	case ENOTTY: return "ENOTTY";
+	case ENOSYS: return "ENOSYS";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	}
+	b = buf[i++ % 4];
+	snprintf(b, sizeof(buf[0]), "errno%d", e);
+	return b;
+}
+
+/* An ioctl result: "ok" / "ok(fd N)" or the errno's name. */
+static const char *resname(int r)
+{
+	static char buf[4][24];
+	static int i;
+	char *b;
+
+	if (r < 0)
+		return errname(-r);
+	b = buf[i++ % 4];
+	snprintf(b, sizeof(buf[0]), r ? "ok(%d)" : "ok", r);
+	return b;
+}
+
+/* ---- the VMM interface ---- */
+
+static int hc_open(const char *tag)
+{
+	int fd = open(HC_DEV, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		report(0, tag, "open " HC_DEV " errno=%d (%s)", errno, strerror(errno));
+	return fd;
+}
+
+/* KVM_HC_ATTACH: the new handle, or -errno. */
+static int hc_attach_raw(int dev, uint32_t version, uint32_t flags, int vm_fd, uint32_t pad)
+{
+	struct kvm_hc_attach a = {
+		.version = version, .flags = flags, .vm_fd = vm_fd, .pad = pad,
+	};
+	int r = xioctl(dev, KVM_HC_ATTACH, &a);
+
+	return r < 0 ? -errno : r;
+}
+
+/* Attach a VM; a FAIL line if that is refused. */
+static int hc_attach(int dev, struct vm *vm, const char *tag)
+{
+	char name[96];
+	int h = hc_attach_raw(dev, KVM_HC_UAPI_VERSION, 0, vm->fd, 0);
+
+	snprintf(name, sizeof(name), "%s.attach", tag);
+	report(h >= 0, name, "got=%s want=ok(fd)", resname(h));
+	return h;
+}
+
+static int hc_set_policy_raw(int h, uint32_t version, uint32_t flags, uint32_t services,
+			     uint32_t nranges, uint64_t ranges)
+{
+	struct kvm_hc_policy p = {
+		.version = version, .flags = flags, .services = services,
+		.nranges = nranges, .ranges = ranges,
+	};
+
+	return xioctl(h, KVM_HC_SET_POLICY, &p) < 0 ? -errno : 0;
+}
+
+static int hc_set_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned int n)
+{
+	return hc_set_policy_raw(h, KVM_HC_UAPI_VERSION, 0, services, n, (uintptr_t)r);
+}
+
+/* A policy the test needs in force; a FAIL line if it is refused. */
+static int hc_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned int n,
+		     const char *tag)
+{
+	char name[96];
+	int ret = hc_set_policy(h, services, r, n);
+
+	snprintf(name, sizeof(name), "%s.set_policy", tag);
+	report(ret == 0, name, "got=%s want=ok", resname(ret));
+	return ret;
+}
+
+static int hc_get_stats_raw(int h, uint32_t version, uint32_t flags, uint32_t pad,
+			    struct hc_counts *c)
+{
+	struct kvm_hc_stats s = {
+		.version = version, .flags = flags, .pad = pad,
+		.nnrs = HC_NRS_MAX, .nrs = (uintptr_t)c->nr,
+	};
+
+	memset(c, 0, sizeof(*c));
+	if (xioctl(h, KVM_HC_GET_STATS, &s) < 0)
+		return -errno;
+	c->total = s.total;
+	c->n = s.nnrs;
+	return 0;
+}
+
+static int hc_get_stats(int h, struct hc_counts *c)
+{
+	return hc_get_stats_raw(h, KVM_HC_UAPI_VERSION, 0, 0, c);
+}
+
+static void hc_sysfs_dir(int vm_fd, char *buf, size_t len)
+{
+	snprintf(buf, len, HC_SYSFS "/%d-%d", (int)getpid(), vm_fd);
+}
+
+static int hc_sysfs_exists(int vm_fd)
+{
+	char dir[96];
+	struct stat st;
+
+	hc_sysfs_dir(vm_fd, dir, sizeof(dir));
+	return stat(dir, &st) == 0;
+}
+
+/* The VM's counters from sysfs: 0, or -errno if a file cannot be read. */
+static int hc_sysfs_read(int vm_fd, struct hc_counts *c)
+{
+	char dir[96], path[128], line[160], key[32];
+	unsigned long long v, nr, k, u, d, m;
+	FILE *f;
+
+	memset(c, 0, sizeof(*c));
+	hc_sysfs_dir(vm_fd, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/counters", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %llu", key, &v) != 2)
+			continue;
+		if (!strcmp(key, "kernel"))
+			c->total.kernel = v;
+		else if (!strcmp(key, "user"))
+			c->total.user = v;
+		else if (!strcmp(key, "denied"))
+			c->total.denied = v;
+		else if (!strcmp(key, "kvm"))
+			c->total.kvm = v;
+	}
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/numbers", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %llu %llu %llu %llu", &nr, &k, &u, &d, &m) != 5)
+			continue;
+		if (c->n < HC_NRS_MAX)
+			c->nr[c->n] = (struct kvm_hc_nr_stats){
+				.nr = nr, .counters = { k, u, d, m },
+			};
+		c->n++;
+	}
+	fclose(f);
+	return 0;
+}
+
+static __u64 *counter(struct kvm_hc_counters *c, enum cat cat)
+{
+	switch (cat) {
+	case C_KERNEL: return &c->kernel;
+	case C_USER: return &c->user;
+	case C_DENIED: return &c->denied;
+	default: return &c->kvm;
+	}
+}
+
+/* Account one call in the expected counters, as kvm_hc documents it. */
+static void counts_add(struct hc_counts *e, uint64_t nr, enum cat cat)
+{
+	unsigned int i;
+
+	if (cat == C_NONE)
+		return;
+	++*counter(&e->total, cat);
+	for (i = 0; i < e->n && e->nr[i].nr != nr; i++)
+		;
+	if (i == e->n) {
+		if (e->n == HC_NRS_COUNTED)
+			return;		/* later numbers count in the total only */
+		memset(&e->nr[i], 0, sizeof(e->nr[i]));
+		e->nr[i].nr = nr;
+		e->n++;
+	}
+	++*counter(&e->nr[i].counters, cat);
+}
+
+static const char *fmt_counters(const struct kvm_hc_counters *c)
+{
+	static char buf[4][96];
+	static int i;
+	char *b = buf[i++ % 4];
+
+	snprintf(b, sizeof(buf[0]), "kernel:%llu,user:%llu,denied:%llu,kvm:%llu",
+		 (unsigned long long)c->kernel, (unsigned long long)c->user,
+		 (unsigned long long)c->denied, (unsigned long long)c->kvm);
+	return b;
+}
+
+static int counters_eq(const struct kvm_hc_counters *a, const struct kvm_hc_counters *b)
+{
+	return a->kernel == b->kernel && a->user == b->user &&
+	       a->denied == b->denied && a->kvm == b->kvm;
+}
+
+/*
+ * Check counters @got (from @src, "ioctl" or "sysfs") against @want: the
+ * totals, the number of numbers and each number's counters, exactly.
+ */
+static void counts_check(const char *tag, const char *src, const struct hc_counts *got,
+			 const struct hc_counts *want)
+{
+	static const struct kvm_hc_counters none;
+	char name[128];
+	unsigned int i, j, extra = 0;
+
+	snprintf(name, sizeof(name), "%s.counters.%s.total", tag, src);
+	report(counters_eq(&got->total, &want->total), name, "got=%s want=%s",
+	       fmt_counters(&got->total), fmt_counters(&want->total));
+	snprintf(name, sizeof(name), "%s.counters.%s.numbers", tag, src);
+	report(got->n == want->n, name, "got=%u want=%u", got->n, want->n);
+	for (i = 0; i < want->n; i++) {
+		const struct kvm_hc_counters *g = &none;
+
+		for (j = 0; j < got->n && j < HC_NRS_MAX; j++)
+			if (got->nr[j].nr == want->nr[i].nr)
+				g = &got->nr[j].counters;
+		snprintf(name, sizeof(name), "%s.counters.%s.nr_0x%llx", tag, src,
+			 (unsigned long long)want->nr[i].nr);
+		report(counters_eq(g, &want->nr[i].counters), name, "got=%s want=%s",
+		       g == &none ? "missing" : fmt_counters(g),
+		       fmt_counters(&want->nr[i].counters));
+	}
+	for (j = 0; j < got->n && j < HC_NRS_MAX; j++) {
+		for (i = 0; i < want->n && want->nr[i].nr != got->nr[j].nr; i++)
+			;
+		if (i == want->n && extra++ < 5) {
+			snprintf(name, sizeof(name), "%s.counters.%s.nr_0x%llx", tag, src,
+				 (unsigned long long)got->nr[j].nr);
+			report(0, name, "got=%s want=missing (a number the VM never called)",
+			       fmt_counters(&got->nr[j].counters));
+		}
+	}
+}
+
+/* The counters of an attached VM through the ioctl and through sysfs. */
+static void counts_check_both(const char *tag, int h, int vm_fd, const struct hc_counts *want)
+{
+	struct hc_counts got;
+	char name[128];
+	int r;
+
+	r = hc_get_stats(h, &got);
+	if (r) {
+		snprintf(name, sizeof(name), "%s.counters.ioctl", tag);
+		report(0, name, "KVM_HC_GET_STATS got=%s want=ok", resname(r));
+	} else {
+		counts_check(tag, "ioctl", &got, want);
+	}
+	r = hc_sysfs_read(vm_fd, &got);
+	if (r) {
+		char dir[96];
+
+		hc_sysfs_dir(vm_fd, dir, sizeof(dir));
+		snprintf(name, sizeof(name), "%s.counters.sysfs", tag);
+		report(0, name, "reading %s got=%s want=ok", dir, errname(-r));
+	} else {
+		counts_check(tag, "sysfs", &got, want);
+	}
+}
+
+/* The 8 bytes after hypercall.ret: u32 longmode + pad (6.1), u64 flags (6.12+). */
+static uint64_t exit_flags(const struct kvm_run *e)
+{
+	uint64_t f;
+
+	memcpy(&f, (const uint8_t *)&e->hypercall.ret + sizeof(e->hypercall.ret), sizeof(f));
+	return f;
+}
+
+/*
+ * How stock KVM fills the long-mode indication of KVM_EXIT_HYPERCALL, from
+ * MAP_GPA_RANGE with KVM_CAP_EXIT_HYPERCALL, for 64-bit and 32-bit callers.
+ * Returns 0, or -1 if this KVM cannot show it.
+ */
+static int stock_exit_flags(uint64_t *f64, uint64_t *f32)
+{
+	int mask = xioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_EXIT_HYPERCALL);
+	struct kvm_regs regs;
+	struct vm vm;
+	int ok;
+
+	if (mask <= 0 || !(mask & (1 << KVM_HC_MAP_GPA_RANGE)))
+		return -1;
+	if (vm_create(&vm, VM_EXIT_HC, "stock_exit_flags") < 0)
+		return -1;
+	ok = guest_call(&vm, &(struct call){ .rax = KVM_HC_MAP_GPA_RANGE, .rbx = DATA_GPA,
+					     .rcx = 1, .rdx = 0x10 },
+			&regs, "stock_exit_flags") == 0 && vm.n_hypercall_exits == 1;
+	*f64 = exit_flags(&vm.last_exit);
+	ok = ok && guest_call(&vm, &(struct call){ .mode = MODE_32, .rax = KVM_HC_MAP_GPA_RANGE,
+						   .rbx = DATA_GPA, .rcx = 1, .rdx = 0x10 },
+			      &regs, "stock_exit_flags") == 0 && vm.n_hypercall_exits == 1;
+	*f32 = exit_flags(&vm.last_exit);
+	vm_destroy(&vm);
+	return ok ? 0 : -1;
+}
+
+/* ---- policy ---- */
+
+/* One VM attached to kvm_hc, with the counters its calls must produce. */
+struct hvm {
+	struct vm vm;
+	int h;				/* kvm_hc handle, or -1 */
+	struct hc_counts want;
+	const char *tag;
+	uint64_t rax;			/* of the last call, ~0 if it did not complete */
+};
+
+/*
+ * One call from @hv: check rax, and that it made @want_exits exits to the
+ * VMM (-1: do not check); count it as @cat.  Returns 0 if the call completed.
+ */
+static int hcall(struct hvm *hv, const char *name, const struct call *c, uint64_t want,
+		 int want_exits, enum cat cat, struct kvm_regs *out)
+{
+	struct kvm_regs regs;
+	char key[128];
+
+	if (!out)
+		out = &regs;
+	hv->rax = ~0ULL;
+	if (guest_call(&hv->vm, c, out, name) < 0) {
+		report(0, name, "got=none want=0x%016llx (guest did not complete the call)",
+		       (unsigned long long)want);
+		return -1;
+	}
+	counts_add(&hv->want, c->mode == MODE_32 ? (uint32_t)c->rax : c->rax, cat);
+	hv->rax = out->rax;
+	check(name, out->rax, want);
+	if (want_exits >= 0) {
+		snprintf(key, sizeof(key), "%s.exits", name);
+		report(hv->vm.n_hypercall_exits == want_exits, key, "got=%d want=%d",
+		       hv->vm.n_hypercall_exits, want_exits);
+	}
+	return 0;
+}
+
+/* rax of one call from a VM that did not opt in; ~0 if it did not complete. */
+static uint64_t plain_call(struct vm *vm, const struct call *c, const char *name)
+{
+	uint64_t rax;
+
+	if (call_rax(vm, c, &rax, name) < 0)
+		return ~0ULL;
+	return rax;
+}
+
+/* A forwarded call: the exit the VMM saw, and what the guest got back. */
+static void check_forward(struct hvm *hv, const char *name, const struct call *c,
+			  uint64_t ret, int have_ref, uint64_t ref_flags)
+{
+	const int m32 = c->mode == MODE_32;
+	const uint64_t mask = m32 ? 0xffffffffULL : ~0ULL;
+	const uint64_t args[4] = { c->rbx, c->rcx, c->rdx, c->rsi };
+	struct kvm_regs before, after;
+	const struct kvm_run *e = &hv->vm.last_exit;
+	char key[128];
+	uint64_t flags;
+	int i;
+
+	hv->vm.hypercall_ret = ret;
+	/* args[4] and args[5] must come back as 0: put something else there */
+	hv->vm.run->hypercall.args[4] = 0x5a5a5a5a5a5a5a5aULL;
+	hv->vm.run->hypercall.args[5] = 0xa5a5a5a5a5a5a5a5ULL;
+	if (hcall(hv, name, c, ret & mask, 1, C_USER, &after) < 0)
+		return;
+	if (hv->vm.n_hypercall_exits != 1)
+		return;
+	snprintf(key, sizeof(key), "%s.exit.nr", name);
+	check(key, e->hypercall.nr, c->rax & mask);
+	/* the previous call's answer is still in the field unless KVM clears it */
+	snprintf(key, sizeof(key), "%s.exit.ret", name);
+	check(key, e->hypercall.ret, 0);
+	for (i = 0; i < 6; i++) {
+		snprintf(key, sizeof(key), "%s.exit.args%d", name, i);
+		check(key, e->hypercall.args[i], i < 4 ? args[i] & mask : 0);
+	}
+	flags = exit_flags(e);
+	snprintf(key, sizeof(key), "%s.exit.longmode", name);
+	report((flags & 1) == !m32, key, "got=0x%llx want=bit0-%s", (unsigned long long)flags,
+	       m32 ? "clear" : "set");
+	if (have_ref) {
+		snprintf(key, sizeof(key), "%s.exit.flags_as_stock", name);
+		report(flags == ref_flags, key, "got=0x%llx want=0x%llx (stock KVM's MAP_GPA_RANGE exit)",
+		       (unsigned long long)flags, (unsigned long long)ref_flags);
+	}
+	call_regs(c, &before);	/* as the call started */
+	snprintf(key, sizeof(key), "%s.registers_preserved", name);
+	report(regs_preserved(&before, &after), key, "got=%s want=all",
+	       regs_preserved(&before, &after) ? "all" : "changed");
+}
+
+/* Numbers no range covers: the attached VM must get what the plain VM gets. */
+static void check_outside(struct hvm *hv, struct vm *plain)
+{
+	static const struct {
+		const char *name;
+		struct call c;
+	} cases[] = {
+		{ "policy.outside.0x1233", { .rax = 0x1233, .rbx = 1 } },
+		{ "policy.outside.0x1235", { .rax = 0x1235, .rbx = 1 } },
+		{ "policy.outside.0x2000", { .rax = 0x2000 } },
+		{ "policy.outside.0x2004", { .rax = 0x2004 } },
+		{ "policy.outside.0xbeef", { .rax = 0xbeef, .rbx = 1, .rcx = 2, .rdx = 3,
+					     .rsi = 4 } },
+		{ "policy.outside.map_gpa_range", { .rax = KVM_HC_MAP_GPA_RANGE, .rbx = DATA_GPA,
+						    .rcx = 1 } },
+		{ "policy.outside.sched_yield", { .rax = KVM_HC_SCHED_YIELD, .rbx = 0 } },
+		{ "policy.outside.send_ipi", { .rax = KVM_HC_SEND_IPI } },
+		{ "policy.outside.kvm_hc_block_0x80", { .rax = KVM_HC_KVMHC_BASE + 0x80 } },
+		{ "policy.outside.compat.0xbeef", { .mode = MODE_32,
+						    .rax = 0xdeadbeef0000beefULL } },
+		{ "policy.outside.compat.map_gpa_range", { .mode = MODE_32,
+							   .rax = 0x1234567800000000ULL |
+								  KVM_HC_MAP_GPA_RANGE,
+							   .rbx = DATA_GPA, .rcx = 1 } },
+	};
+	unsigned int i, same = 0;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t want = plain_call(plain, &cases[i].c, cases[i].name);
+
+		printf("INFO %s: VM without kvm_hc got 0x%llx\n", cases[i].name,
+		       (unsigned long long)want);
+		if (hcall(hv, cases[i].name, &cases[i].c, want, 0, C_KVM, NULL) == 0 &&
+		    hv->vm.n_hypercall_exits == 0)
+			same++;
+	}
+	say("hypercalls outside every range of the policy (%u numbers, 64- and 32-bit) got exactly what a VM without kvm_hc gets: %u of %u",
+	    i, same, i);
+}
+
+/* Enable the tracepoint, make one call, look for it in the trace. */
+static void check_tracepoint(struct hvm *hv)
+{
+	const char *key = "policy.tracepoint";
+	char want[64], line[512];
+	int fd, found = 0, lines = 0;
+	FILE *f;
+
+	if (access(HC_TRACE_EVENT "/enable", W_OK) < 0) {
+		report(0, key, "got=no-%s want=present", HC_TRACE_EVENT "/enable");
+		return;
+	}
+	fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC);	/* clear */
+	if (fd >= 0)
+		close(fd);
+	fd = open(HC_TRACE_EVENT "/enable", O_WRONLY);
+	if (fd < 0 || write(fd, "1", 1) != 1) {
+		report(0, key, "got=cannot-enable(errno=%d) want=enabled", errno);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	hcall(hv, "policy.tracepoint.deny_0x2001", &(struct call){ .rax = 0x2001 },
+	      EPERM64, 0, C_DENIED, NULL);
+	if (write(fd, "0", 1) != 1)
+		printf("INFO %s: disabling the event failed, errno=%d\n", key, errno);
+	close(fd);
+
+	snprintf(want, sizeof(want), "nr=0x%x", 0x2001);
+	f = fopen(TRACEFS "/trace", "r");
+	if (!f) {
+		report(0, key, "got=cannot-read-trace(errno=%d) want=a-line", errno);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *p;
+
+		if (line[0] == '#')
+			continue;
+		lines++;
+		p = strstr(line, want);
+		if (strstr(line, "kvm_hc_dispatch") && p &&
+		    !isxdigit((unsigned char)p[strlen(want)])) {
+			if (!found)
+				printf("INFO %s: %s", key, line);
+			found++;
+		}
+	}
+	fclose(f);
+	fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC);
+	if (fd >= 0)
+		close(fd);
+	report(found >= 1, key, "got=%d-lines-with-kvm_hc_dispatch-and-%s (of %d) want>=1",
+	       found, want, lines);
+}
+
+/* Write the open_discovery parameter; the old value through @old. */
+static int set_open_discovery(int on, int *old)
+{
+	char c = 0;
+	int fd = open(HC_OPEN_PARAM, O_RDWR);
+
+	if (fd < 0)
+		return -1;
+	if (old) {
+		if (read(fd, &c, 1) != 1)
+			c = 'N';
+		*old = c == 'Y' || c == '1';
+		lseek(fd, 0, SEEK_SET);
+	}
+	if (write(fd, on ? "1" : "0", 1) != 1) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * The per-number counters cover the first 64 numbers a VM uses; GET_STATS
+ * says how many there are even when the buffer is smaller.
+ */
+static void check_many_numbers(int dev)
+{
+	const unsigned int calls = HC_NRS_COUNTED + 6;
+	struct kvm_hc_nr_stats small[5];
+	struct kvm_hc_stats s;
+	struct hvm hv = { .tag = "policy.many" };
+	unsigned int i;
+	int r;
+
+	if (vm_create(&hv.vm, 0, "policy.many") < 0)
+		return;
+	hv.h = hc_attach(dev, &hv.vm, "policy.many");
+	if (hv.h < 0)
+		goto out;
+	for (i = 0; i < calls; i++) {
+		char name[64];
+		struct call c = { .rax = 0x10000 + i };
+		uint64_t rax = ~0ULL;
+
+		snprintf(name, sizeof(name), "policy.many.0x%x", 0x10000 + i);
+		if (call_rax(&hv.vm, &c, &rax, name) < 0 || rax != ENOSYS64) {
+			report(0, "policy.many.calls", "call %u got=0x%llx want=0x%016llx",
+			       i, (unsigned long long)rax, (unsigned long long)ENOSYS64);
+			goto out;
+		}
+		counts_add(&hv.want, c.rax, C_KVM);
+	}
+	report(1, "policy.many.calls", "got=%u-calls-of-distinct-numbers-answered-0x%016llx",
+	       calls, (unsigned long long)ENOSYS64);
+	counts_check_both("policy.many", hv.h, hv.vm.fd, &hv.want);
+
+	/* a buffer of 4: nnrs says 64, only 4 are written */
+	memset(small, 0xee, sizeof(small));
+	s = (struct kvm_hc_stats){ .version = KVM_HC_UAPI_VERSION, .nnrs = 4,
+				   .nrs = (uintptr_t)small };
+	r = xioctl(hv.h, KVM_HC_GET_STATS, &s) < 0 ? -errno : 0;
+	report(r == 0 && s.nnrs == HC_NRS_COUNTED, "policy.many.small_buffer.nnrs",
+	       "got=%s,nnrs=%u want=ok,nnrs=%u", resname(r), s.nnrs, HC_NRS_COUNTED);
+	report(small[4].nr == 0xeeeeeeeeeeeeeeeeULL, "policy.many.small_buffer.no_overrun",
+	       "got=0x%llx want=0xeeeeeeeeeeeeeeee (entry 5 untouched)",
+	       (unsigned long long)small[4].nr);
+	/* no buffer at all: just the count */
+	s = (struct kvm_hc_stats){ .version = KVM_HC_UAPI_VERSION, .nnrs = 0, .nrs = 0 };
+	r = xioctl(hv.h, KVM_HC_GET_STATS, &s) < 0 ? -errno : 0;
+	report(r == 0 && s.nnrs == HC_NRS_COUNTED && s.total.kvm == calls,
+	       "policy.many.no_buffer", "got=%s,nnrs=%u,kvm=%llu want=ok,nnrs=%u,kvm=%u",
+	       resname(r), s.nnrs, (unsigned long long)s.total.kvm, HC_NRS_COUNTED, calls);
+	say("a VM that called %u different numbers has counters for the first %u of them; the total counts all %u",
+	    calls, HC_NRS_COUNTED, calls);
+out:
+	if (hv.h >= 0)
+		close(hv.h);
+	vm_destroy(&hv.vm);
+}
+
+static int cmd_policy(void)
+{
+	/* given out of order: the kernel sorts */
+	const struct kvm_hc_range ranges[] = {
+		RANGE(0x2003, 0x2003, DENY, -EINVAL),
+		RANGE(0x1234, 0x1234, USER, 0),
+		RANGE(KVM_HC_VAPIC_POLL_IRQ, KVM_HC_VAPIC_POLL_IRQ, KERNEL, 0),
+		RANGE(0x2001, 0x2001, DENY, -EPERM),
+		RANGE(KVM_HC_KICK_CPU, KVM_HC_KICK_CPU, KERNEL, 0),
+		RANGE(0xdead, 0xdead, KERNEL, 0),
+		RANGE(0x2002, 0x2002, DENY, -ENOSYS),
+	};
+	const struct call fwd64 = {
+		.rax = 0x1234, .rbx = 0x0123456789abcdefULL, .rcx = 0x1122334455667788ULL,
+		.rdx = 0x8877665544332211ULL, .rsi = 0xfedcba9876543210ULL,
+	};
+	const struct call fwd32 = {
+		.mode = MODE_32, .rax = 0xdeadbeef00001234ULL, .rbx = 0xaaaaaaaa11111111ULL,
+		.rcx = 0xbbbbbbbb22222222ULL, .rdx = 0xcccccccc33333333ULL,
+		.rsi = 0xdddddddd44444444ULL,
+	};
+	const uint64_t disc = KVM_HC_DISCOVER_NR;
+	struct hvm hv = { .h = -1, .tag = "policy" };
+	uint64_t f64 = 0, f32 = 0, rax, v1, v2, v3;
+	struct hc_counts before, after;
+	int dev, have_ref, old_open = 0, r;
+	struct vm plain;
+	char dir[96];
+
+	watchdog_start("policy", 90);
+	have_ref = stock_exit_flags(&f64, &f32) == 0;
+	if (!have_ref)
+		printf("INFO policy: this KVM shows no MAP_GPA_RANGE exit to compare flags with\n");
+	dev = hc_open("policy.open");
+	if (dev < 0)
+		return 1;
+	if (vm_create(&plain, 0, "policy.plain") < 0)
+		return 1;
+	if (vm_create(&hv.vm, 0, "policy") < 0)
+		return 1;
+	hv.h = hc_attach(dev, &hv.vm, "policy");
+	if (hv.h < 0)
+		return 1;
+	hc_sysfs_dir(hv.vm.fd, dir, sizeof(dir));
+	report(hc_sysfs_exists(hv.vm.fd), "policy.sysfs_dir_after_attach",
+	       "got=%s want=present (%s)", hc_sysfs_exists(hv.vm.fd) ? "present" : "missing", dir);
+	if (hc_policy(hv.h, 1u << KVM_HC_SVC_DISCOVER, ranges, NRANGES(ranges), "policy") < 0)
+		return 1;
+
+	/* the in-kernel fast path; 0xdead has no handler there and goes to KVM */
+	hcall(&hv, "policy.kernel.vapic_poll_irq", &(struct call){ .rax = KVM_HC_VAPIC_POLL_IRQ },
+	      0, 0, C_KERNEL, NULL);
+	v1 = hv.rax;
+	hcall(&hv, "policy.kernel.kick_cpu_self", &(struct call){ .rax = KVM_HC_KICK_CPU,
+								   .rbx = 0, .rcx = 0 },
+	      0, 0, C_KERNEL, NULL);
+	v2 = hv.rax;
+	hcall(&hv, "policy.kernel.no_handler_0xdead", &(struct call){ .rax = 0xdead, .rbx = 1 },
+	      ENOSYS64, 0, C_KVM, NULL);
+	say("VM that opted in: VAPIC_POLL_IRQ and KICK_CPU handled in the kernel by kvm_hc, answers %s and %s; 0xdead, which has no in-kernel handler, fell back to KVM: %s",
+	    describe(v1), describe(v2), describe(hv.rax));
+
+	/* forwarded to the VMM, from 64-bit and from 32-bit code */
+	check_forward(&hv, "policy.user.64", &fwd64, 0x7766554433221100ULL, have_ref, f64);
+	if (hv.vm.n_hypercall_exits == 1) {
+		const struct kvm_run *e = &hv.vm.last_exit;
+
+		say("VM that opted in: hypercall 0x%llx forwarded to the VMM with args 0x%llx, 0x%llx, 0x%llx, 0x%llx; the VMM answered 0x7766554433221100, the guest got %s",
+		    (unsigned long long)e->hypercall.nr,
+		    (unsigned long long)e->hypercall.args[0],
+		    (unsigned long long)e->hypercall.args[1],
+		    (unsigned long long)e->hypercall.args[2],
+		    (unsigned long long)e->hypercall.args[3], describe(hv.rax));
+	}
+	check_forward(&hv, "policy.user.32", &fwd32, 0x123456789ULL, have_ref, f32);
+	if (hv.vm.n_hypercall_exits == 1)
+		say("the same from 32-bit code (garbage in the upper halves): the VMM got 0x%llx with args 0x%llx, 0x%llx, ..., answered 0x123456789, the guest got %s",
+		    (unsigned long long)hv.vm.last_exit.hypercall.nr,
+		    (unsigned long long)hv.vm.last_exit.hypercall.args[0],
+		    (unsigned long long)hv.vm.last_exit.hypercall.args[1], describe(hv.rax));
+
+	/* denied, with three errors, from both widths */
+	hcall(&hv, "policy.deny.64.eperm", &(struct call){ .rax = 0x2001, .rbx = 7 },
+	      EPERM64, 0, C_DENIED, NULL);
+	v1 = hv.rax;
+	hcall(&hv, "policy.deny.64.enosys", &(struct call){ .rax = 0x2002 },
+	      ENOSYS64, 0, C_DENIED, NULL);
+	v2 = hv.rax;
+	hcall(&hv, "policy.deny.64.einval", &(struct call){ .rax = 0x2003 },
+	      EINVAL64, 0, C_DENIED, NULL);
+	v3 = hv.rax;
+	say("hypercalls denied by the VM's policy: 0x2001 (-EPERM) got %s, 0x2002 (-ENOSYS) got %s, 0x2003 (-EINVAL) got %s",
+	    describe(v1), describe(v2), describe(v3));
+	hcall(&hv, "policy.deny.32.eperm", &(struct call){ .mode = MODE_32,
+							   .rax = 0xffff000000002001ULL },
+	      EPERM32, 0, C_DENIED, NULL);
+	hcall(&hv, "policy.deny.32.enosys", &(struct call){ .mode = MODE_32, .rax = 0x2002 },
+	      ENOSYS32, 0, C_DENIED, NULL);
+	hcall(&hv, "policy.deny.32.einval", &(struct call){ .mode = MODE_32, .rax = 0x2003 },
+	      EINVAL32, 0, C_DENIED, NULL);
+	say("the same from 32-bit code, in 32 bits: 0x2003 got %s", describe(hv.rax));
+
+	/* discovery, services = 1 */
+	hcall(&hv, "policy.discover.version", &(struct call){ .rax = disc,
+							      .rbx = KVM_HC_DISCOVER_VERSION },
+	      KVM_HC_ABI_VERSION, 0, C_KERNEL, NULL);
+	v1 = hv.rax;
+	hcall(&hv, "policy.discover.bitmap0", &(struct call){ .rax = disc,
+							      .rbx = KVM_HC_DISCOVER_BITMAP(0) },
+	      1, 0, C_KERNEL, NULL);
+	v2 = hv.rax;
+	r = call_rax(&plain, &(struct call){ .rax = disc }, &rax, "policy.discover.plain_vm");
+	check("policy.discover.plain_vm", r ? ~0ULL : rax, ENOSYS64);
+	say("discovery with services=1: this VM sees kvm_hc version %s and services %s; a VM that did not opt in gets %s",
+	    describe(v1), describe(v2), describe(r ? ~0ULL : rax));
+
+	check_outside(&hv, &plain);
+
+	/* every call so far, counted exactly, by the ioctl and in sysfs */
+	counts_check_both("policy", hv.h, hv.vm.fd, &hv.want);
+	say("kvm_hc counted this VM's calls exactly (KVM_HC_GET_STATS and %s): %llu handled in the kernel, %llu forwarded, %llu denied, %llu passed to KVM",
+	    dir, (unsigned long long)hv.want.total.kernel, (unsigned long long)hv.want.total.user,
+	    (unsigned long long)hv.want.total.denied, (unsigned long long)hv.want.total.kvm);
+
+	/* CPL3: KVM's -1, no exit, never counted as kernel, user or denied */
+	if (hc_get_stats(hv.h, &before) < 0)
+		memset(&before, 0, sizeof(before));
+	hcall(&hv, "policy.cpl3.user_0x1234", &(struct call){ .mode = MODE_USER64, .rax = 0x1234 },
+	      EPERM64, 0, C_NONE, NULL);
+	hcall(&hv, "policy.cpl3.deny_0x2001", &(struct call){ .mode = MODE_USER64, .rax = 0x2001 },
+	      EPERM64, 0, C_NONE, NULL);
+	hcall(&hv, "policy.cpl3.kernel_vapic_poll_irq",
+	      &(struct call){ .mode = MODE_USER64, .rax = KVM_HC_VAPIC_POLL_IRQ },
+	      EPERM64, 0, C_NONE, NULL);
+	if (hc_get_stats(hv.h, &after) < 0)
+		memset(&after, 0, sizeof(after));
+	printf("INFO policy.cpl3: counters before %s, after %s\n",
+	       fmt_counters(&before.total), fmt_counters(&after.total));
+	report(after.total.kernel == before.total.kernel && after.total.user == before.total.user &&
+	       after.total.denied == before.total.denied &&
+	       after.total.kvm - before.total.kvm <= 3, "policy.cpl3.counters",
+	       "got=%s want=kernel:%llu,user:%llu,denied:%llu,kvm:%llu..%llu",
+	       fmt_counters(&after.total), (unsigned long long)before.total.kernel,
+	       (unsigned long long)before.total.user, (unsigned long long)before.total.denied,
+	       (unsigned long long)before.total.kvm, (unsigned long long)before.total.kvm + 3);
+	say("guest user space (CPL3) calling the forwarded, the denied and a fast-path number was refused as by stock KVM: %s, no exit to the VMM",
+	    describe(EPERM64));
+
+	/* services = 0: the VM's own setting wins over open_discovery=1 */
+	if (hc_policy(hv.h, 0, ranges, NRANGES(ranges), "policy.services0") == 0) {
+		hcall(&hv, "policy.services0.discover", &(struct call){ .rax = disc },
+		      ENOSYS64, 0, C_NONE, NULL);
+		if (set_open_discovery(1, &old_open) < 0) {
+			report(0, "policy.services0.open_discovery", "cannot write %s errno=%d",
+			       HC_OPEN_PARAM, errno);
+		} else {
+			hcall(&hv, "policy.services0.open_discovery.discover",
+			      &(struct call){ .rax = disc }, ENOSYS64, 0, C_NONE, NULL);
+			r = call_rax(&plain, &(struct call){ .rax = disc }, &rax,
+				     "policy.services0.open_discovery.plain_vm");
+			check("policy.services0.open_discovery.plain_vm", r ? ~0ULL : rax,
+			      KVM_HC_ABI_VERSION);
+			set_open_discovery(old_open, NULL);
+			say("with services=0 the VM gets %s for discovery, even while open_discovery=1 lets a VM that did not opt in see version %s",
+			    describe(ENOSYS64), describe(KVM_HC_ABI_VERSION));
+		}
+		/* the rest of the policy is still the same */
+		hcall(&hv, "policy.services0.deny_0x2001", &(struct call){ .rax = 0x2001 },
+		      EPERM64, 0, C_NONE, NULL);
+	}
+
+	check_tracepoint(&hv);
+
+	/* closing the handle detaches the VM: stock KVM for every number again */
+	close(hv.h);
+	hv.h = -1;
+	report(!hc_sysfs_exists(hv.vm.fd), "policy.closed.sysfs_dir", "got=%s want=gone (%s)",
+	       hc_sysfs_exists(hv.vm.fd) ? "present" : "gone", dir);
+	hcall(&hv, "policy.closed.discover", &(struct call){ .rax = disc }, ENOSYS64, 0,
+	      C_NONE, NULL);
+	hcall(&hv, "policy.closed.was_denied_0x2001", &(struct call){ .rax = 0x2001 },
+	      ENOSYS64, 0, C_NONE, NULL);
+	hcall(&hv, "policy.closed.was_forwarded_0x1234", &(struct call){ .rax = 0x1234 },
+	      ENOSYS64, 0, C_NONE, NULL);
+	hcall(&hv, "policy.closed.was_kernel_0xdead", &(struct call){ .rax = 0xdead },
+	      ENOSYS64, 0, C_NONE, NULL);
+	hcall(&hv, "policy.closed.vapic_poll_irq", &(struct call){ .rax = KVM_HC_VAPIC_POLL_IRQ },
+	      0, 0, C_NONE, NULL);
+	say("after the VMM closed its handle the VM sees stock KVM again: 0x2001 and 0x1234 get %s, discovery %s",
+	    describe(ENOSYS64), describe(ENOSYS64));
+
+	check_many_numbers(dev);
+
+	vm_destroy(&hv.vm);
+	vm_destroy(&plain);
+	close(dev);
+	return nfail ? 1 : 0;
+}
+
+/* ---- a vCPU looping on one hypercall ---- */
+
+struct loop {
+	struct vm *vm;
+	uint64_t nr, args[4];
+	unsigned long max;		/* stop after this many results */
+	double limit_s;			/* ... or after this long */
+	volatile int *stop;		/* ... or once this is set */
+	/* what the VMM answers forwarded calls with: base + exit index */
+	uint64_t ret_base;
+	int ret_seq;
+	/* judge one result; nexits_since: forwarded exits since the last one */
+	void (*on_result)(struct loop *l, uint64_t rax, unsigned long nexits_since);
+	void *priv;
+	/* results */
+	unsigned long nresults, nexits, bad_exits;
+	uint64_t last_ret;		/* last answer given to a forwarded exit */
+	double max_gap, seconds;
+	int timed_out, error;
+};
+
+/*
+ * Run the loop guest until one of the stop conditions, always stopping at a
+ * result, so that the guest made exactly nresults calls.
+ */
+static void loop_run(struct loop *l)
+{
+	struct vm *vm = l->vm;
+	struct kvm_run *run = vm->run;
+	struct kvm_regs regs = {
+		.rip = amd ? GUEST_GPA(g_loop_amd) : GUEST_GPA(g_loop_intel),
+		.rsp = STACK_TOP, .rflags = 0x2,
+		.rdi = DATA_GPA, .r8 = l->nr,
+		.r9 = l->args[0], .r10 = l->args[1], .r11 = l->args[2], .r12 = l->args[3],
+	};
+	unsigned long since = 0;
+	double start, last;
+
+	if (set_mode(vm, MODE_64) < 0 || xioctl(vm->vcpu, KVM_SET_REGS, &regs) < 0) {
+		l->error = errno;
+		return;
+	}
+	start = last = now();
+	for (;;) {
+		int r = ioctl(vm->vcpu, KVM_RUN, 0);
+		double t = now();
+
+		if (r < 0) {
+			if (errno != EINTR && errno != EAGAIN) {
+				printf("INFO loop 0x%llx: KVM_RUN errno=%d (%s)\n",
+				       (unsigned long long)l->nr, errno, strerror(errno));
+				l->error = errno;
+				break;
+			}
+		} else if (run->exit_reason == KVM_EXIT_HYPERCALL) {
+			l->nexits++;
+			since++;
+			if (run->hypercall.nr != l->nr || run->hypercall.args[0] != l->args[0] ||
+			    run->hypercall.args[1] != l->args[1] ||
+			    run->hypercall.args[2] != l->args[2] ||
+			    run->hypercall.args[3] != l->args[3])
+				l->bad_exits++;
+			l->last_ret = l->ret_base + (l->ret_seq ? l->nexits : 0);
+			run->hypercall.ret = l->last_ret;
+			continue;
+		} else if (run->exit_reason == KVM_EXIT_IO && run->io.port == PORT_LOOP &&
+			   run->io.direction == KVM_EXIT_IO_OUT) {
+			uint64_t rax;
+
+			memcpy(&rax, vm->mem + DATA_GPA, sizeof(rax));
+			l->on_result(l, rax, since);
+			since = 0;
+			l->nresults++;
+			if (t - last > l->max_gap)
+				l->max_gap = t - last;
+			last = t;
+			if ((l->max && l->nresults >= l->max) || (l->stop && *l->stop))
+				break;
+		} else if (run->exit_reason != KVM_EXIT_INTR) {
+			print_unexpected_exit(vm, "loop");
+			l->error = -1;
+			break;
+		}
+		if (t - last > l->max_gap)
+			l->max_gap = t - last;
+		if (t - start > l->limit_s) {
+			l->timed_out = 1;
+			break;
+		}
+	}
+	l->seconds = now() - start;
+}
+
+/* ---- policy-live ---- */
+
+#define LIVE_NR		0x3000
+#define LIVE_ANSWER	0x77
+#define LIVE_SWITCHES	600
+#define LIVE_STALL_S	2.0
+
+struct live {
+	int h;
+	volatile int done;
+	unsigned long switches, set_errors;
+	int last_error;
+	/* results by kind: denied (-1), forwarded (0x77), KVM (-1000), other */
+	unsigned long n_deny, n_user, n_kvm, n_other, n_mismatch;
+	uint64_t first_other;
+};
+
+static void *live_switcher(void *arg)
+{
+	struct live *lv = arg;
+	struct kvm_hc_range ranges[] = {
+		RANGE(0x1000, 0x1fff, DENY, -EINVAL),
+		RANGE(LIVE_NR, LIVE_NR, DENY, -EPERM),
+		RANGE(0x4000, 0x40ff, USER, 0),
+	};
+	unsigned int seed = 12345;
+	double end = now() + 8.0;
+	unsigned long i;
+
+	worker_signals();
+	for (i = 0; i < LIVE_SWITCHES && now() < end; i++) {
+		int r;
+
+		switch (i % 3) {
+		case 0:
+			ranges[1].action = KVM_HC_ACTION_USER;
+			ranges[1].error = 0;
+			break;
+		case 1:
+			ranges[1].action = KVM_HC_ACTION_KVM;
+			ranges[1].error = 0;
+			break;
+		case 2:
+			ranges[1].action = KVM_HC_ACTION_DENY;
+			ranges[1].error = -EPERM;
+			break;
+		}
+		r = hc_set_policy(lv->h, 0, ranges, NRANGES(ranges));
+		if (r) {
+			lv->set_errors++;
+			lv->last_error = -r;
+		}
+		lv->switches++;
+		/* 0.5 to 3 ms: several guest calls under each policy, in varying phase */
+		seed = seed * 1103515245 + 12345;
+		sleep_s(0.0005 + (seed >> 16) % 2500 / 1e6);
+	}
+	lv->done = 1;
+	return NULL;
+}
+
+static void live_result(struct loop *l, uint64_t rax, unsigned long since)
+{
+	struct live *lv = l->priv;
+
+	if (rax == EPERM64) {
+		lv->n_deny++;
+		lv->n_mismatch += since != 0;
+	} else if (rax == LIVE_ANSWER) {
+		lv->n_user++;
+		lv->n_mismatch += since != 1;
+	} else if (rax == ENOSYS64) {
+		lv->n_kvm++;
+		lv->n_mismatch += since != 0;
+	} else {
+		if (!lv->n_other++)
+			lv->first_other = rax;
+	}
+}
+
+static int cmd_policy_live(void)
+{
+	const struct kvm_hc_range initial[] = { RANGE(LIVE_NR, LIVE_NR, DENY, -EPERM) };
+	struct live lv = { .h = -1 };
+	struct loop l = {
+		.nr = LIVE_NR, .args = { 1, 2, 3, 4 }, .limit_s = 20, .stop = &lv.done,
+		.ret_base = LIVE_ANSWER, .on_result = live_result, .priv = &lv,
+	};
+	struct hc_counts want = { 0 };
+	pthread_t thr;
+	struct vm vm;
+	int dev, ok;
+
+	watchdog_start("policy-live", 40);
+	dev = hc_open("policy-live.open");
+	if (dev < 0)
+		return 1;
+	if (vm_create(&vm, 0, "policy-live") < 0)
+		return 1;
+	lv.h = hc_attach(dev, &vm, "policy-live");
+	if (lv.h < 0)
+		return 1;
+	if (hc_policy(lv.h, 0, initial, NRANGES(initial), "policy-live") < 0)
+		return 1;
+	l.vm = &vm;
+	if (pthread_create(&thr, NULL, live_switcher, &lv)) {
+		report(0, "policy-live.thread", "pthread_create failed");
+		return 1;
+	}
+	loop_run(&l);
+	lv.done = 1;
+	pthread_join(thr, NULL);
+
+	printf("INFO policy-live: %lu calls in %.2f s, %lu policy switches, max gap %.3f s: deny %lu, forwarded %lu, kvm %lu, other %lu\n",
+	       l.nresults, l.seconds, lv.switches, l.max_gap, lv.n_deny, lv.n_user, lv.n_kvm,
+	       lv.n_other);
+	report(lv.set_errors == 0 && lv.switches >= 100, "policy-live.switches",
+	       "got=%lu-switches,%lu-refused(last %s) want>=100,0-refused", lv.switches,
+	       lv.set_errors, errname(lv.last_error));
+	report(lv.n_other == 0 && l.nresults > 0, "policy-live.results_valid",
+	       "got=%lu-of-%lu-outside{-1,0x77,-1000}%s want=0", lv.n_other, l.nresults,
+	       lv.n_other ? " (see first_other)" : "");
+	if (lv.n_other)
+		printf("INFO policy-live: first unexpected result 0x%016llx\n",
+		       (unsigned long long)lv.first_other);
+	report(lv.n_deny && lv.n_user && lv.n_kvm, "policy-live.all_three_seen",
+	       "got=deny:%lu,forwarded:%lu,kvm:%lu want=each>0", lv.n_deny, lv.n_user, lv.n_kvm);
+	report(!lv.n_mismatch && !l.bad_exits && l.nexits == lv.n_user,
+	       "policy-live.exits_match_answers",
+	       "got=exits:%lu,answers_0x77:%lu,mismatched:%lu,bad_exit_contents:%lu want=equal,0,0",
+	       l.nexits, lv.n_user, lv.n_mismatch, l.bad_exits);
+	ok = !l.timed_out && !l.error && l.max_gap < LIVE_STALL_S;
+	report(ok, "policy-live.no_stall", "got=max_gap:%.3fs%s%s want<%.1fs", l.max_gap,
+	       l.timed_out ? ",timed_out" : "", l.error ? ",error" : "", LIVE_STALL_S);
+
+	/* every call was counted under what its answer says it met */
+	want.total = (struct kvm_hc_counters){ .user = lv.n_user, .denied = lv.n_deny,
+					       .kvm = lv.n_kvm };
+	want.n = 1;
+	want.nr[0] = (struct kvm_hc_nr_stats){ .nr = LIVE_NR, .counters = want.total };
+	counts_check_both("policy-live", lv.h, vm.fd, &want);
+
+	say("the VMM switched hypercall 0x%x between deny, forward and KVM %lu times while the guest called it %lu times: denied %lu (-1), forwarded %lu (VMM answered 0x%x), KVM %lu (-1000), nothing else, and the guest never stalled",
+	    LIVE_NR, lv.switches, l.nresults, lv.n_deny, lv.n_user, LIVE_ANSWER, lv.n_kvm);
+	close(lv.h);
+	vm_destroy(&vm);
+	close(dev);
+	return nfail ? 1 : 0;
+}
+
+/* ---- two-vms ---- */
+
+#define TWO_NR		0x5000
+#define TWO_CALLS	400
+
+struct two_side {
+	struct loop l;
+	unsigned long good, bad;
+	uint64_t first_bad;
+	int forwards;			/* 1: answers must be the VMM's, 0: -22 */
+	pthread_t thr;
+};
+
+static void two_result(struct loop *l, uint64_t rax, unsigned long since)
+{
+	struct two_side *s = l->priv;
+	int ok = s->forwards ? rax == l->last_ret && since == 1 : rax == EINVAL64 && since == 0;
+
+	if (ok) {
+		s->good++;
+	} else if (!s->bad++) {
+		s->first_bad = rax;
+	}
+}
+
+static void *two_thread(void *arg)
+{
+	struct two_side *s = arg;
+
+	worker_signals();
+	loop_run(&s->l);
+	return NULL;
+}
+
+static int cmd_two_vms(void)
+{
+	const struct kvm_hc_range fwd[] = { RANGE(TWO_NR, TWO_NR, USER, 0) };
+	const struct kvm_hc_range deny[] = { RANGE(TWO_NR, TWO_NR, DENY, -EINVAL) };
+	struct vm a, b, c;
+	struct two_side sa = { .forwards = 1 }, sb = { .forwards = 0 };
+	struct hc_counts wa = { 0 }, wb = { 0 };
+	unsigned long c_calls = 0, c_good = 0;
+	int dev, ha, hb;
+
+	watchdog_start("two-vms", 40);
+	dev = hc_open("two-vms.open");
+	if (dev < 0)
+		return 1;
+	if (vm_create(&a, 0, "two-vms.a") < 0 || vm_create(&b, 0, "two-vms.b") < 0 ||
+	    vm_create(&c, 0, "two-vms.c") < 0)
+		return 1;
+	ha = hc_attach(dev, &a, "two-vms.a");
+	hb = hc_attach(dev, &b, "two-vms.b");
+	if (ha < 0 || hb < 0)
+		return 1;
+	if (hc_policy(ha, 0, fwd, 1, "two-vms.a") < 0 || hc_policy(hb, 0, deny, 1, "two-vms.b") < 0)
+		return 1;
+
+	sa.l = (struct loop){ .vm = &a, .nr = TWO_NR, .args = { 0xa1, 0xa2, 0xa3, 0xa4 },
+			      .max = TWO_CALLS, .limit_s = 20, .ret_base = 0xa0000000,
+			      .ret_seq = 1, .on_result = two_result, .priv = &sa };
+	sb.l = (struct loop){ .vm = &b, .nr = TWO_NR, .args = { 0xb1, 0xb2, 0xb3, 0xb4 },
+			      .max = TWO_CALLS, .limit_s = 20, .ret_base = 0xb0000000,
+			      .ret_seq = 1, .on_result = two_result, .priv = &sb };
+	if (pthread_create(&sa.thr, NULL, two_thread, &sa) ||
+	    pthread_create(&sb.thr, NULL, two_thread, &sb)) {
+		report(0, "two-vms.threads", "pthread_create failed");
+		return 1;
+	}
+	/* meanwhile a VM that did not opt in calls the same number */
+	while (c_calls < 40) {
+		uint64_t rax;
+
+		if (call_rax(&c, &(struct call){ .rax = TWO_NR, .rbx = 0xc1 }, &rax,
+			     "two-vms.c") < 0)
+			break;
+		c_calls++;
+		c_good += rax == ENOSYS64 && c.n_hypercall_exits == 0;
+	}
+	pthread_join(sa.thr, NULL);
+	pthread_join(sb.thr, NULL);
+
+	printf("INFO two-vms: A %lu calls %lu exits in %.2f s, B %lu calls %lu exits in %.2f s, C %lu calls\n",
+	       sa.l.nresults, sa.l.nexits, sa.l.seconds, sb.l.nresults, sb.l.nexits,
+	       sb.l.seconds, c_calls);
+	report(sa.l.nresults == TWO_CALLS && sa.good == TWO_CALLS && !sa.l.bad_exits,
+	       "two-vms.a.forwarded", "got=%lu-of-%lu-answered-by-its-VMM,%lu-wrong(first 0x%llx),%lu-bad-exits want=%d,0,0",
+	       sa.good, sa.l.nresults, sa.bad, (unsigned long long)sa.first_bad, sa.l.bad_exits,
+	       TWO_CALLS);
+	report(sb.l.nresults == TWO_CALLS && sb.good == TWO_CALLS && sb.l.nexits == 0,
+	       "two-vms.b.denied", "got=%lu-of-%lu-got-0x%016llx,%lu-wrong(first 0x%llx),%lu-exits want=%d,0,0",
+	       sb.good, sb.l.nresults, (unsigned long long)EINVAL64, sb.bad,
+	       (unsigned long long)sb.first_bad, sb.l.nexits, TWO_CALLS);
+	report(c_calls == 40 && c_good == c_calls, "two-vms.c.stock",
+	       "got=%lu-of-%lu-got-0x%016llx-without-exit want=40", c_good, c_calls,
+	       (unsigned long long)ENOSYS64);
+
+	wa.total.user = sa.l.nresults;
+	wa.n = 1;
+	wa.nr[0] = (struct kvm_hc_nr_stats){ .nr = TWO_NR, .counters = wa.total };
+	wb.total.denied = sb.l.nresults;
+	wb.n = 1;
+	wb.nr[0] = (struct kvm_hc_nr_stats){ .nr = TWO_NR, .counters = wb.total };
+	counts_check_both("two-vms.a", ha, a.fd, &wa);
+	counts_check_both("two-vms.b", hb, b.fd, &wb);
+	report(!hc_sysfs_exists(c.fd), "two-vms.c.no_sysfs_dir", "got=%s want=none",
+	       hc_sysfs_exists(c.fd) ? "present" : "none");
+
+	say("two VMs called hypercall 0x%x at the same time: VM A's VMM answered each of its %lu calls, VM B's policy denied all %lu with -22, and a VM that did not opt in got -1000; the counters kept them apart",
+	    TWO_NR, sa.good, sb.good);
+	close(ha);
+	close(hb);
+	vm_destroy(&a);
+	vm_destroy(&b);
+	vm_destroy(&c);
+	close(dev);
+	return nfail ? 1 : 0;
+}
+
+/* ---- badinput ---- */
+
+#define BAD_NR		0x6000		/* P0 denies it with -EPERM */
+#define BAD_NR2		0x6001		/* P0 leaves it to KVM */
+
+static const struct kvm_hc_range bad_p0[] = { RANGE(BAD_NR, BAD_NR, DENY, -EPERM) };
+
+/*
+ * The guest's proof that policy P0 (services = discovery, BAD_NR denied with
+ * -EPERM, BAD_NR2 left to KVM) is still in force.  Every rejected policy
+ * below would have changed at least one of the three answers.
+ */
+static void bad_unchanged(struct vm *vm, const char *what)
+{
+	uint64_t d, x, y;
+	char name[128];
+	int exits;
+
+	d = plain_call(vm, &(struct call){ .rax = KVM_HC_DISCOVER_NR }, what);
+	exits = vm->n_hypercall_exits;
+	x = plain_call(vm, &(struct call){ .rax = BAD_NR }, what);
+	exits += vm->n_hypercall_exits;
+	y = plain_call(vm, &(struct call){ .rax = BAD_NR2 }, what);
+	exits += vm->n_hypercall_exits;
+	snprintf(name, sizeof(name), "badinput.%s.unchanged", what);
+	report(d == KVM_HC_ABI_VERSION && x == EPERM64 && y == ENOSYS64 && !exits, name,
+	       "got=discover:0x%llx,0x%x:0x%llx,0x%x:0x%llx,exits:%d want=0x%x,0x%016llx,0x%016llx,0",
+	       (unsigned long long)d, BAD_NR, (unsigned long long)x, BAD_NR2,
+	       (unsigned long long)y, exits, KVM_HC_ABI_VERSION, (unsigned long long)EPERM64,
+	       (unsigned long long)ENOSYS64);
+}
+
+static void bad_expect(const char *what, int got, int want_errno)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "badinput.%s", what);
+	report(got == -want_errno, name, "got=%s want=%s", resname(got), errname(want_errno));
+}
+
+/* An attach that must fail; a handle it returns anyway is closed. */
+static void bad_attach(int dev, const char *what, uint32_t version, uint32_t flags, int fd,
+		       uint32_t pad, int want_errno)
+{
+	int r = hc_attach_raw(dev, version, flags, fd, pad);
+
+	bad_expect(what, r, want_errno);
+	if (r >= 0)
+		close(r);
+}
+
+/*
+ * A policy that must be refused: P0 with BAD_NR handed to KVM, BAD_NR2
+ * denied with -EINVAL and no services, plus @extra (@nextra ranges).
+ */
+static void bad_policy(int h, struct vm *vm, const char *what, uint32_t version, uint32_t flags,
+		       uint32_t services, const struct kvm_hc_range *extra, unsigned int nextra,
+		       int want_errno)
+{
+	struct kvm_hc_range r[KVM_HC_MAX_RANGES + 8] = {
+		RANGE(BAD_NR, BAD_NR, KVM, 0),
+		RANGE(BAD_NR2, BAD_NR2, DENY, -EINVAL),
+	};
+	unsigned int n = 2;
+
+	if (nextra)
+		memcpy(&r[n], extra, nextra * sizeof(*extra));
+	n += nextra;
+	bad_expect(what, hc_set_policy_raw(h, version, flags, services, n, (uintptr_t)r),
+		   want_errno);
+	bad_unchanged(vm, what);
+}
+
+static int cmd_badinput(void)
+{
+	struct kvm_hc_range many[KVM_HC_MAX_RANGES + 1];
+	struct hc_counts c;
+	struct vm x, y;
+	int dev, dev2, hx, hy, nullfd, closed_fd, r, st;
+	unsigned int i;
+	uint8_t *pages;
+	pid_t pid;
+
+	watchdog_start("badinput", 60);
+	dev = hc_open("badinput.open");
+	if (dev < 0)
+		return 1;
+	if (vm_create(&x, 0, "badinput.x") < 0 || vm_create(&y, 0, "badinput.y") < 0)
+		return 1;
+	hx = hc_attach(dev, &x, "badinput.x");
+	if (hx < 0)
+		return 1;
+	if (hc_policy(hx, 1u << KVM_HC_SVC_DISCOVER, bad_p0, 1, "badinput.p0") < 0)
+		return 1;
+	bad_unchanged(&x, "p0");
+
+	/* KVM_HC_ATTACH */
+	bad_attach(dev, "attach.version_0", 0, 0, y.fd, 0, EOPNOTSUPP);
+	bad_attach(dev, "attach.version_2", 2, 0, y.fd, 0, EOPNOTSUPP);
+	bad_attach(dev, "attach.flags_1", KVM_HC_UAPI_VERSION, 1, y.fd, 0, EINVAL);
+	bad_attach(dev, "attach.pad_1", KVM_HC_UAPI_VERSION, 0, y.fd, 1, EINVAL);
+	closed_fd = dup(y.fd);
+	close(closed_fd);
+	bad_attach(dev, "attach.vm_fd_closed", KVM_HC_UAPI_VERSION, 0, closed_fd, 0, EBADF);
+	bad_attach(dev, "attach.vm_fd_minus1", KVM_HC_UAPI_VERSION, 0, -1, 0, EBADF);
+	nullfd = open("/dev/null", O_RDWR);
+	bad_attach(dev, "attach.dev_null", KVM_HC_UAPI_VERSION, 0, nullfd, 0, EINVAL);
+	close(nullfd);
+	bad_attach(dev, "attach.kvm_system_fd", KVM_HC_UAPI_VERSION, 0, kvm_fd, 0, EINVAL);
+	bad_attach(dev, "attach.vcpu_fd", KVM_HC_UAPI_VERSION, 0, y.vcpu, 0, EINVAL);
+	bad_attach(dev, "attach.handle_fd", KVM_HC_UAPI_VERSION, 0, hx, 0, EINVAL);
+	bad_attach(dev, "attach.same_vm_twice", KVM_HC_UAPI_VERSION, 0, x.fd, 0, EEXIST);
+	dev2 = open(HC_DEV, O_RDWR | O_CLOEXEC);
+	bad_attach(dev2, "attach.same_vm_twice_other_open", KVM_HC_UAPI_VERSION, 0, x.fd, 0,
+		   EEXIST);
+	close(dev2);
+	bad_unchanged(&x, "attach.same_vm_twice");
+
+	/* a child inherits the VM's fd, but the VM belongs to the parent */
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		r = hc_attach_raw(dev, KVM_HC_UAPI_VERSION, 0, y.fd, 0);
+		_exit(r >= 0 ? 0 : -r);
+	}
+	r = -1000;
+	if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st))
+		r = WEXITSTATUS(st) ? -WEXITSTATUS(st) : 0;
+	bad_expect("attach.other_process_vm", r, EPERM);
+
+	/* none of that attached y: attaching it now works */
+	hy = hc_attach_raw(dev, KVM_HC_UAPI_VERSION, 0, y.fd, 0);
+	report(hy >= 0, "badinput.attach.y_after_failures", "got=%s want=ok(fd)", resname(hy));
+	if (hy >= 0)
+		close(hy);
+
+	/* KVM_HC_SET_POLICY: each refused, with P0 still in force after */
+	bad_policy(hx, &x, "policy.version_0", 0, 0, 0, NULL, 0, EOPNOTSUPP);
+	bad_policy(hx, &x, "policy.version_2", 2, 0, 0, NULL, 0, EOPNOTSUPP);
+	bad_policy(hx, &x, "policy.flags_1", KVM_HC_UAPI_VERSION, 1, 0, NULL, 0, EINVAL);
+	bad_policy(hx, &x, "policy.services_bit1", KVM_HC_UAPI_VERSION, 0, 3, NULL, 0, EINVAL);
+	bad_policy(hx, &x, "policy.services_bit31", KVM_HC_UAPI_VERSION, 0, 0x80000001u,
+		   NULL, 0, EINVAL);
+	{
+		struct kvm_hc_range e = RANGE(0x10, 0x20, KVM, 0);
+
+		e.reserved = 1;
+		bad_policy(hx, &x, "policy.reserved_1", KVM_HC_UAPI_VERSION, 0, 0, &e, 1, EINVAL);
+		e = (struct kvm_hc_range)RANGE(0x10, 0x20, KVM, 0);
+		e.action = 4;
+		bad_policy(hx, &x, "policy.action_4", KVM_HC_UAPI_VERSION, 0, 0, &e, 1, EINVAL);
+		e = (struct kvm_hc_range)RANGE(0x20, 0x10, KVM, 0);
+		bad_policy(hx, &x, "policy.first_gt_last", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
+			   EINVAL);
+	}
+	{
+		const struct kvm_hc_range ov[] = { RANGE(0x10, 0x20, KVM, 0),
+						   RANGE(0x18, 0x30, USER, 0) };
+		const struct kvm_hc_range touch[] = { RANGE(0x10, 0x20, KVM, 0),
+						      RANGE(0x20, 0x30, KVM, 0) };
+		const struct kvm_hc_range inner[] = { RANGE(0x10, 0x30, KVM, 0),
+						      RANGE(0x18, 0x18, KVM, 0) };
+		const struct kvm_hc_range dup2[] = { RANGE(0x7777, 0x7777, KVM, 0),
+						     RANGE(0x7777, 0x7777, KVM, 0) };
+		const struct kvm_hc_range base[] = { RANGE(BAD_NR, BAD_NR2, USER, 0) };
+
+		bad_policy(hx, &x, "policy.overlap", KVM_HC_UAPI_VERSION, 0, 0, ov, 2, EEXIST);
+		bad_policy(hx, &x, "policy.overlap_one_number", KVM_HC_UAPI_VERSION, 0, 0, touch, 2,
+			   EEXIST);
+		bad_policy(hx, &x, "policy.overlap_inside", KVM_HC_UAPI_VERSION, 0, 0, inner, 2,
+			   EEXIST);
+		bad_policy(hx, &x, "policy.overlap_same_range", KVM_HC_UAPI_VERSION, 0, 0, dup2, 2,
+			   EEXIST);
+		bad_policy(hx, &x, "policy.overlap_two_ranges", KVM_HC_UAPI_VERSION, 0, 0, base, 1,
+			   EEXIST);
+	}
+	for (i = 0; i < KVM_HC_MAX_RANGES - 1; i++)
+		many[i] = (struct kvm_hc_range)RANGE(0x100 + i, 0x100 + i, KVM, 0);
+	/* 2 + 63 = 65 ranges */
+	bad_policy(hx, &x, "policy.65_ranges", KVM_HC_UAPI_VERSION, 0, 0, many,
+		   KVM_HC_MAX_RANGES - 1, E2BIG);
+	bad_expect("policy.nranges_0xffffffff",
+		   hc_set_policy_raw(hx, KVM_HC_UAPI_VERSION, 0, 0, 0xffffffffu, (uintptr_t)many),
+		   E2BIG);
+	bad_unchanged(&x, "policy.nranges_0xffffffff");
+	{
+		struct kvm_hc_range e = RANGE(0x10, 0x10, DENY, 0);
+
+		bad_policy(hx, &x, "policy.deny_error_0", KVM_HC_UAPI_VERSION, 0, 0, &e, 1, EINVAL);
+		e.error = 1;
+		bad_policy(hx, &x, "policy.deny_error_positive", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
+			   EINVAL);
+		e.error = -4096;
+		bad_policy(hx, &x, "policy.deny_error_-4096", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
+			   EINVAL);
+		e.error = INT32_MIN;
+		bad_policy(hx, &x, "policy.deny_error_int_min", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
+			   EINVAL);
+		e = (struct kvm_hc_range)RANGE(0x10, 0x10, KVM, -EPERM);
+		bad_policy(hx, &x, "policy.kvm_with_error", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
+			   EINVAL);
+		e = (struct kvm_hc_range)RANGE(0x10, 0x10, KERNEL, -EPERM);
+		bad_policy(hx, &x, "policy.kernel_with_error", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
+			   EINVAL);
+		e = (struct kvm_hc_range)RANGE(0x10, 0x10, USER, -EPERM);
+		bad_policy(hx, &x, "policy.user_with_error", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
+			   EINVAL);
+	}
+	bad_expect("policy.ranges_pointer_0x10",
+		   hc_set_policy_raw(hx, KVM_HC_UAPI_VERSION, 0, 0, 1, 0x10), EFAULT);
+	bad_unchanged(&x, "policy.ranges_pointer_0x10");
+	bad_expect("policy.ranges_null_nranges_1",
+		   hc_set_policy_raw(hx, KVM_HC_UAPI_VERSION, 0, 0, 1, 0), EFAULT);
+	bad_unchanged(&x, "policy.ranges_null_nranges_1");
+	/* the first range readable, the second on an unmapped page */
+	pages = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pages != MAP_FAILED) {
+		struct kvm_hc_range *last = (void *)(pages + 4096 - sizeof(*last));
+
+		munmap(pages + 4096, 4096);
+		*last = (struct kvm_hc_range)RANGE(BAD_NR, BAD_NR, KVM, 0);
+		bad_expect("policy.ranges_cross_unmapped_page",
+			   hc_set_policy_raw(hx, KVM_HC_UAPI_VERSION, 0, 0, 2, (uintptr_t)last),
+			   EFAULT);
+		bad_unchanged(&x, "policy.ranges_cross_unmapped_page");
+		munmap(pages, 4096);
+	}
+
+	/* the boundary error -4095 is accepted, then P0 again */
+	{
+		const struct kvm_hc_range e[] = { RANGE(BAD_NR, BAD_NR, DENY, -4095) };
+
+		r = hc_set_policy(hx, 1u << KVM_HC_SVC_DISCOVER, e, 1);
+		bad_expect("policy.deny_error_-4095_accepted", r, 0);
+		check("badinput.policy.deny_error_-4095_accepted.rax",
+		      plain_call(&x, &(struct call){ .rax = BAD_NR }, "deny_-4095"), -4095ULL);
+		hc_policy(hx, 1u << KVM_HC_SVC_DISCOVER, bad_p0, 1, "badinput.p0_again");
+		bad_unchanged(&x, "p0_again");
+	}
+
+	/* KVM_HC_GET_STATS */
+	bad_expect("stats.version_0", hc_get_stats_raw(hx, 0, 0, 0, &c), EOPNOTSUPP);
+	bad_expect("stats.version_2", hc_get_stats_raw(hx, 2, 0, 0, &c), EOPNOTSUPP);
+	bad_expect("stats.flags_1", hc_get_stats_raw(hx, KVM_HC_UAPI_VERSION, 1, 0, &c), EINVAL);
+	bad_expect("stats.pad_1", hc_get_stats_raw(hx, KVM_HC_UAPI_VERSION, 0, 1, &c), EINVAL);
+	{
+		struct kvm_hc_stats s = { .version = KVM_HC_UAPI_VERSION, .nnrs = 4, .nrs = 0x10 };
+
+		bad_expect("stats.nrs_pointer_0x10",
+			   xioctl(hx, KVM_HC_GET_STATS, &s) < 0 ? -errno : 0, EFAULT);
+	}
+	bad_unchanged(&x, "stats");
+
+	/* closing the handle: stock KVM again, and the VM may be attached anew */
+	close(hx);
+	report(!hc_sysfs_exists(x.fd), "badinput.closed.sysfs_dir", "got=%s want=gone",
+	       hc_sysfs_exists(x.fd) ? "present" : "gone");
+	check("badinput.closed.discover",
+	      plain_call(&x, &(struct call){ .rax = KVM_HC_DISCOVER_NR }, "closed"), ENOSYS64);
+	check("badinput.closed.was_denied",
+	      plain_call(&x, &(struct call){ .rax = BAD_NR }, "closed"), ENOSYS64);
+	hx = hc_attach_raw(dev, KVM_HC_UAPI_VERSION, 0, x.fd, 0);
+	report(hx >= 0, "badinput.reattach", "got=%s want=ok(fd)", resname(hx));
+	if (hx >= 0) {
+		r = hc_get_stats(hx, &c);
+		report(r == 0 && !c.total.kernel && !c.total.user && !c.total.denied &&
+		       !c.total.kvm && !c.n, "badinput.reattach.fresh_counters",
+		       "got=%s,%s,numbers:%u want=ok,all-0", resname(r), fmt_counters(&c.total),
+		       c.n);
+		check("badinput.reattach.no_policy_yet",
+		      plain_call(&x, &(struct call){ .rax = BAD_NR }, "reattach"), ENOSYS64);
+		close(hx);
+	}
+	say("malformed or disallowed requests were refused with their documented errors (%d checks); after each, the guest proved the VM's policy unchanged",
+	    npass + nfail);
+	vm_destroy(&x);
+	vm_destroy(&y);
+	close(dev);
+	return nfail ? 1 : 0;
+}
+
+/* ---- kick ---- */
+
+/* vCPU 1 (or another id): halts with interrupts off, reports when woken. */
+struct halter {
+	int id;
+	int fd;
+	struct kvm_run *run;
+	int run_size;
+	pthread_t thr;
+	int started;
+	volatile int halts, wakes, go, stop, done, err;
+	volatile double t_wake;
+};
+
+static void *halter_main(void *arg)
+{
+	struct halter *hl = arg;
+
+	worker_signals();
+	while (!hl->stop) {
+		int r = ioctl(hl->fd, KVM_RUN, 0);
+
+		if (r < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			hl->err = errno;
+			break;
+		}
+		if (hl->run->exit_reason == KVM_EXIT_IO && hl->run->io.port == PORT_HALTING) {
+			hl->halts++;
+			continue;
+		}
+		if (hl->run->exit_reason == KVM_EXIT_IO && hl->run->io.port == PORT_WOKE) {
+			hl->t_wake = now();
+			hl->wakes++;
+			/* stay out of KVM_RUN (woken, not halted) until told */
+			while (!hl->stop && hl->go < hl->wakes)
+				usleep(1000);
+			continue;
+		}
+		if (hl->run->exit_reason == KVM_EXIT_INTR)
+			continue;
+		hl->err = 1000 + hl->run->exit_reason;
+		break;
+	}
+	hl->done = 1;
+	return NULL;
+}
+
+/*
+ * KVM_GET_LAPIC + KVM_SET_LAPIC, as QEMU does for every vCPU at reset.  KVM
+ * builds its APIC map (which KICK_CPU's delivery looks up) while a vCPU is
+ * being created, before the vCPU is in the VM's list, and rebuilds it only
+ * when something changes an APIC's ID, mode or enable bit; loading the
+ * LAPIC state is such a change.
+ */
+static int lapic_reload(int vcpu_fd)
+{
+	struct kvm_lapic_state st;
+
+	if (xioctl(vcpu_fd, KVM_GET_LAPIC, &st) < 0)
+		return -1;
+	return xioctl(vcpu_fd, KVM_SET_LAPIC, &st);
+}
+
+/* Create vCPU @id running g_halt, in a thread of its own. */
+static int halter_create(struct vm *vm, int id, int flags, int reload_lapic,
+			 struct halter *hl, const char *tag)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+	struct kvm_regs regs = { .rip = GUEST_GPA(g_halt), .rsp = STACK_TOP - 0x1000,
+				 .rflags = 0x2 };
+	struct kvm_cpuid2 *cpuid;
+	const char *step;
+	char name[96];
+	int r;
+
+	memset(hl, 0, sizeof(*hl));
+	hl->id = id;
+	step = "KVM_CREATE_VCPU";
+	hl->fd = xioctl(vm->fd, KVM_CREATE_VCPU, id);
+	if (hl->fd < 0)
+		goto fail;
+	step = "mmap kvm_run";
+	hl->run_size = vm->run_size;
+	hl->run = mmap(NULL, hl->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, hl->fd, 0);
+	if (hl->run == MAP_FAILED)
+		goto fail;
+	if (flags & VM_ENFORCE_PV) {
+		struct kvm_enable_cap cap = { .cap = KVM_CAP_ENFORCE_PV_FEATURE_CPUID,
+					      .args = { 1 } };
+
+		step = "KVM_ENABLE_CAP(KVM_CAP_ENFORCE_PV_FEATURE_CPUID)";
+		if (xioctl(hl->fd, KVM_ENABLE_CAP, &cap) < 0)
+			goto fail;
+	}
+	cpuid = cpuid_for(flags);
+	step = "KVM_SET_CPUID2";
+	r = xioctl(hl->fd, KVM_SET_CPUID2, cpuid);
+	free(cpuid);
+	if (r < 0)
+		goto fail;
+	step = "KVM_SET_SREGS";
+	if (xioctl(hl->fd, KVM_SET_SREGS, &vm->sregs) < 0)
+		goto fail;
+	step = "KVM_SET_REGS";
+	if (xioctl(hl->fd, KVM_SET_REGS, &regs) < 0)
+		goto fail;
+	/* an AP waits for INIT/SIPI with the in-kernel irqchip: start it */
+	step = "KVM_SET_MP_STATE";
+	if (xioctl(hl->fd, KVM_SET_MP_STATE, &mp) < 0)
+		goto fail;
+	step = "KVM_GET_LAPIC/KVM_SET_LAPIC";
+	if (reload_lapic && (lapic_reload(vm->vcpu) < 0 || lapic_reload(hl->fd) < 0))
+		goto fail;
+	step = "pthread_create";
+	if (pthread_create(&hl->thr, NULL, halter_main, hl))
+		goto fail;
+	hl->started = 1;
+	return 0;
+fail:
+	snprintf(name, sizeof(name), "%s.vcpu%d-setup", tag, id);
+	report(0, name, "step=%s errno=%d (%s)", step, errno, strerror(errno));
+	return -1;
+}
+
+/* Stop the thread (a signal ends KVM_RUN with EINTR), free the vCPU. */
+static int halter_destroy(struct halter *hl)
+{
+	double end = now() + 2;
+	int stopped = 1;
+
+	if (hl->started) {
+		hl->stop = 1;
+		hl->run->immediate_exit = 1;
+		while (!hl->done && now() < end) {
+			pthread_kill(hl->thr, SIGUSR1);
+			sleep_s(0.02);
+		}
+		stopped = hl->done;
+		if (stopped)
+			pthread_join(hl->thr, NULL);
+		else
+			printf("INFO kick: vCPU %d did not stop\n", hl->id);
+	}
+	if (stopped) {
+		if (hl->run && hl->run != MAP_FAILED)
+			munmap(hl->run, hl->run_size);
+		if (hl->fd > 0)
+			close(hl->fd);
+	}
+	return stopped;
+}
+
+/* Wait until the vCPU reported "about to halt" @n times, then give it time to. */
+static int halter_wait_halted(struct halter *hl, int n)
+{
+	double end = now() + 2;
+
+	while (hl->halts < n && !hl->done && now() < end)
+		sleep_s(0.001);
+	if (hl->halts < n)
+		return 0;
+	sleep_s(0.1);
+	return 1;
+}
+
+/* Wait up to @s seconds for wake-up number @n. */
+static int halter_wait_woken(struct halter *hl, int n, double s)
+{
+	double end = now() + s;
+
+	while (hl->wakes < n && !hl->done && now() < end)
+		sleep_s(0.001);
+	return hl->wakes >= n;
+}
+
+/* Let a woken vCPU go on to its next halt. */
+static void halter_release(struct halter *hl)
+{
+	hl->go = hl->wakes;
+}
+
+/* One scenario value, from the run on stock KVM and the run through kvm_hc. */
+#define WANT_STOCK	0xffffffff00000000ULL	/* no fixed value: as stock KVM */
+/* kvm_hc must give 1, stock KVM differs by design (Documentation/design.rst) */
+#define WANT_HC_TRUE	0xffffffff00000001ULL
+
+struct kick_val {
+	const char *key;
+	uint64_t want;
+	uint64_t got[2];
+	int have[2];
+	const char *what;
+};
+
+#define KICK_VALS	32
+
+struct kick_set {
+	struct kick_val v[KICK_VALS];
+	int n;
+	double wake_ms[2];		/* halted vCPU kicked to woken */
+};
+
+static void kick_rec(struct kick_set *ks, int run, const char *key, uint64_t want,
+		     uint64_t got, const char *what)
+{
+	int i;
+
+	for (i = 0; i < ks->n && strcmp(ks->v[i].key, key); i++)
+		;
+	if (i == ks->n) {
+		if (ks->n == KICK_VALS)
+			return;
+		ks->n++;
+		ks->v[i] = (struct kick_val){ .key = key, .want = want, .what = what };
+	}
+	ks->v[i].got[run] = got;
+	ks->v[i].have[run] = 1;
+}
+
+/* KICK_CPU from vCPU 0: rax, or ~0 if the call did not complete. */
+static uint64_t kick(struct vm *vm, enum mode mode, uint64_t apic_id, const char *tag)
+{
+	return plain_call(vm, &(struct call){ .mode = mode, .rax = KVM_HC_KICK_CPU, .rbx = 0,
+					      .rcx = apic_id }, tag);
+}
+
+/* A 2-vCPU VM (vCPU 0 and @id), attached with {5..5 KERNEL} when @hc. */
+struct kick_vm {
+	struct vm vm;
+	struct halter hl;
+	int h;
+	unsigned int cpl0_kicks;	/* counted as kernel */
+	unsigned int other_kicks;	/* CPL3: counted as kvm, or not at all */
+	int other_kvm;			/* this many of cpl0_kicks may count as kvm */
+};
+
+static int kick_vm_create(struct kick_vm *kv, int dev, int flags, int id, int hc,
+			  int reload_lapic, const char *tag)
+{
+	const struct kvm_hc_range r[] = { RANGE(KVM_HC_KICK_CPU, KVM_HC_KICK_CPU, KERNEL, 0) };
+
+	memset(kv, 0, sizeof(*kv));
+	kv->h = -1;
+	if (vm_create(&kv->vm, flags, tag) < 0)
+		return -1;
+	if (hc) {
+		kv->h = hc_attach(dev, &kv->vm, tag);
+		if (kv->h < 0 || hc_policy(kv->h, 0, r, 1, tag) < 0)
+			return -1;
+	}
+	if (halter_create(&kv->vm, id, flags, reload_lapic, &kv->hl, tag) < 0)
+		return -1;
+	if (!halter_wait_halted(&kv->hl, 1)) {
+		printf("INFO %s: vCPU %d never reported (err=%d)\n", tag, id, kv->hl.err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Check the kvm_hc run's counters, then free the VM. */
+static void kick_vm_destroy(struct kick_vm *kv, const char *tag)
+{
+	char name[96];
+
+	if (kv->h >= 0) {
+		struct hc_counts c;
+		int r = hc_get_stats(kv->h, &c);
+		uint64_t k = c.total.kernel, m = c.total.kvm;
+		int ok;
+
+		/* k kicks in the kernel, the rest of the CPL0 ones and up to all CPL3 in kvm */
+		ok = k <= kv->cpl0_kicks && k + kv->other_kvm >= kv->cpl0_kicks &&
+		     m >= kv->cpl0_kicks - k && m <= kv->cpl0_kicks - k + kv->other_kicks;
+		snprintf(name, sizeof(name), "%s.counters", tag);
+		report(r == 0 && ok && !c.total.user && !c.total.denied, name,
+		       "got=%s want=kernel:%u%s,user:0,denied:0,kvm:0..%u", fmt_counters(&c.total),
+		       kv->cpl0_kicks, kv->other_kvm ? "(or kvm)" : "",
+		       kv->other_kicks + kv->other_kvm);
+		close(kv->h);
+	}
+	if (halter_destroy(&kv->hl))
+		vm_destroy(&kv->vm);
+}
+
+static const char *kick_tag(int run, const char *vm)
+{
+	static char buf[4][64];
+	static int i;
+	char *b = buf[i++ % 4];
+
+	snprintf(b, sizeof(buf[0]), "kick.%s.%s", run ? "kvm_hc" : "stock", vm);
+	return b;
+}
+
+/* Default PV features, vCPU ids 0 and 1. */
+static void kick_default(struct kick_set *ks, int dev, int run)
+{
+	const char *tag = kick_tag(run, "default");
+	struct kick_vm kv;
+	struct halter *hl = &kv.hl;
+	double t0;
+	uint64_t v;
+
+	if (kick_vm_create(&kv, dev, 0, 1, run, 1, tag) == 0) {
+		/* a halted vCPU: woken */
+		t0 = now();
+		v = kick(&kv.vm, MODE_64, 1, tag);
+		kv.cpl0_kicks++;
+		kick_rec(ks, run, "halted.rax", 0, v, "kick of halted vCPU 1");
+		kick_rec(ks, run, "halted.woken", 1, halter_wait_woken(hl, 1, 2),
+			 "halted vCPU 1 woke within 2 s");
+		if (hl->wakes >= 1)
+			ks->wake_ms[run] = (hl->t_wake - t0) * 1000;
+
+		/* a running vCPU: itself */
+		v = kick(&kv.vm, MODE_64, 0, tag);
+		kv.cpl0_kicks++;
+		kick_rec(ks, run, "running_self.rax", 0, v, "kick of the running caller itself");
+
+		/* a woken vCPU, not back in KVM_RUN: 0, and its next hlt returns */
+		v = kick(&kv.vm, MODE_64, 1, tag);
+		kv.cpl0_kicks++;
+		kick_rec(ks, run, "woken.rax", 0, v, "kick of woken, not halted vCPU 1");
+		halter_release(hl);
+		kick_rec(ks, run, "woken.kick_kept", 1, halter_wait_woken(hl, 2, 2),
+			 "that kick was kept: vCPU 1's next hlt returned at once");
+
+		/* an APIC ID no vCPU has: 0, nobody wakes */
+		halter_release(hl);
+		halter_wait_halted(hl, 3);
+		v = kick(&kv.vm, MODE_64, 7, tag);
+		kv.cpl0_kicks++;
+		kick_rec(ks, run, "apic7.rax", 0, v, "kick of APIC ID 7 (no such vCPU)");
+		sleep_s(0.3);
+		kick_rec(ks, run, "apic7.woken", 0, hl->wakes >= 3,
+			 "vCPU 1 still halted after 300 ms");
+		v = kick(&kv.vm, MODE_64, 1, tag);
+		kv.cpl0_kicks++;
+		kick_rec(ks, run, "apic7.then_kick1.woken", 1,
+			 v == 0 && halter_wait_woken(hl, 3, 2), "then a kick of vCPU 1 woke it");
+
+		/* from CPL3: -1, nobody wakes */
+		halter_release(hl);
+		halter_wait_halted(hl, 4);
+		v = kick(&kv.vm, MODE_USER64, 1, tag);
+		kv.other_kicks++;
+		kick_rec(ks, run, "cpl3.rax", EPERM64, v, "kick from CPL3");
+		sleep_s(0.3);
+		kick_rec(ks, run, "cpl3.woken", 0, hl->wakes >= 4,
+			 "vCPU 1 still halted after 300 ms");
+		v = kick(&kv.vm, MODE_64, 1, tag);
+		kv.cpl0_kicks++;
+		kick_rec(ks, run, "cpl3.then_kick1.woken", 1, v == 0 && halter_wait_woken(hl, 4, 2),
+			 "then a kick from CPL0 woke it");
+	}
+	kick_vm_destroy(&kv, tag);
+}
+
+/* KVM_CAP_ENFORCE_PV_FEATURE_CPUID, with and without PV_UNHALT. */
+static void kick_enforced(struct kick_set *ks, int dev, int run)
+{
+	const char *tag = kick_tag(run, "enforce_no_unhalt");
+	struct kick_vm kv;
+	uint64_t v;
+
+	if (kick_vm_create(&kv, dev, VM_ENFORCE_PV, 1, run, 1, tag) == 0) {
+		v = kick(&kv.vm, MODE_64, 1, tag);
+		/* kvm_hc may refuse it itself or leave it to KVM: kernel or kvm */
+		kv.cpl0_kicks++;
+		kv.other_kvm = 1;
+		kick_rec(ks, run, "enforce_no_unhalt.rax", ENOSYS64, v,
+			 "kick with PV_UNHALT missing from the enforced PV CPUID");
+		sleep_s(0.3);
+		kick_rec(ks, run, "enforce_no_unhalt.woken", 0, kv.hl.wakes >= 1,
+			 "vCPU 1 still halted after 300 ms");
+	}
+	/* vCPU 1 can only be stopped with a signal now */
+	kick_vm_destroy(&kv, tag);
+	kick_rec(ks, run, "enforce_no_unhalt.stopped_by_signal", 1, kv.hl.done,
+		 "the halted vCPU's thread ended with a signal");
+
+	tag = kick_tag(run, "enforce_unhalt");
+	if (kick_vm_create(&kv, dev, VM_ENFORCE_PV | VM_PV_UNHALT, 1, run, 1, tag) == 0) {
+		v = kick(&kv.vm, MODE_64, 1, tag);
+		kv.cpl0_kicks++;
+		kick_rec(ks, run, "enforce_unhalt.rax", 0, v,
+			 "kick with PV_UNHALT in the enforced PV CPUID");
+		kick_rec(ks, run, "enforce_unhalt.woken", 1, halter_wait_woken(&kv.hl, 1, 2),
+			 "halted vCPU 1 woke within 2 s");
+	}
+	kick_vm_destroy(&kv, tag);
+}
+
+/* vCPU ids 0 and 5: the kick names an APIC ID, not a vCPU index. */
+static void kick_apic_id(struct kick_set *ks, int dev, int run)
+{
+	const char *tag = kick_tag(run, "ids_0_5");
+	struct kick_vm kv;
+	uint64_t v;
+
+	if (kick_vm_create(&kv, dev, 0, 5, run, 1, tag) == 0) {
+		v = kick(&kv.vm, MODE_64, 1, tag);
+		kv.cpl0_kicks++;
+		kick_rec(ks, run, "ids_0_5.apic1.rax", 0, v, "kick of APIC ID 1 (vCPU index 1)");
+		sleep_s(0.3);
+		kick_rec(ks, run, "ids_0_5.apic1.woken", 0, kv.hl.wakes >= 1,
+			 "vCPU with APIC ID 5 still halted after 300 ms");
+		v = kick(&kv.vm, MODE_64, 5, tag);
+		kv.cpl0_kicks++;
+		kick_rec(ks, run, "ids_0_5.apic5.rax", 0, v, "kick of APIC ID 5");
+		kick_rec(ks, run, "ids_0_5.apic5.woken", 1, halter_wait_woken(&kv.hl, 1, 2),
+			 "vCPU with APIC ID 5 woke within 2 s");
+	}
+	kick_vm_destroy(&kv, tag);
+}
+
+/*
+ * The VMM never loads LAPIC state: KVM builds its APIC map while vCPU 1 is
+ * being created, before it counts, and does not rebuild it until something
+ * marks it dirty (KVM_SET_LAPIC, an APIC ID or mode write), so stock KVM's
+ * kick reaches nobody.  kvm_hc's rule, APIC ID = vcpu_id, does not depend
+ * on that map: vCPU 1 wakes.  The one documented difference besides a
+ * guest-rewritten xAPIC ID (Documentation/design.rst, "The fast path").
+ */
+static void kick_stale_map(struct kick_set *ks, int dev, int run)
+{
+	const char *tag = kick_tag(run, "stale_apic_map");
+	struct kick_vm kv;
+	uint64_t v;
+
+	if (kick_vm_create(&kv, dev, 0, 1, run, 0, tag) == 0) {
+		v = kick(&kv.vm, MODE_64, 1, tag);
+		kv.cpl0_kicks++;
+		kick_rec(ks, run, "stale_apic_map.rax", 0, v,
+			 "kick of halted vCPU 1, no LAPIC state loaded by the VMM");
+		kick_rec(ks, run, "stale_apic_map.woken", WANT_HC_TRUE,
+			 halter_wait_woken(&kv.hl, 1, run ? 2 : 1),
+			 "halted vCPU 1 woke, no LAPIC state loaded by the VMM");
+	}
+	kick_vm_destroy(&kv, tag);
+}
+
+static int cmd_kick(void)
+{
+	struct kick_set ks = { .n = 0 };
+	int dev, dev_errno, run, i;
+
+	watchdog_start("kick", 60);
+	install_sigusr1();
+	dev = open(HC_DEV, O_RDWR | O_CLOEXEC);
+	dev_errno = errno;
+	for (run = 0; run < 2; run++) {
+		if (run == 1 && dev < 0) {
+			report(0, "kick.kvm_hc.open", "open " HC_DEV " errno=%d (%s)", dev_errno,
+			       strerror(dev_errno));
+			break;
+		}
+		kick_default(&ks, dev, run);
+		kick_enforced(&ks, dev, run);
+		kick_apic_id(&ks, dev, run);
+		kick_stale_map(&ks, dev, run);
+	}
+	for (i = 0; i < ks.n; i++) {
+		const struct kick_val *v = &ks.v[i];
+		char name[96];
+
+		snprintf(name, sizeof(name), "kick.stock.%s", v->key);
+		if (v->want == WANT_STOCK || v->want == WANT_HC_TRUE)
+			printf("INFO %s got=%s (%s)\n", name,
+			       v->have[0] ? (v->got[0] ? "0x1" : "0x0") : "none", v->what);
+		else if (!v->have[0])
+			report(0, name, "got=none want=0x%llx (%s)", (unsigned long long)v->want,
+			       v->what);
+		else
+			report(v->got[0] == v->want, name, "got=0x%llx want=0x%llx (%s)",
+			       (unsigned long long)v->got[0], (unsigned long long)v->want, v->what);
+		snprintf(name, sizeof(name), "kick.kvm_hc.%s", v->key);
+		if (!v->have[1])
+			report(0, name, "got=none want=0x%llx (%s)", (unsigned long long)v->want,
+			       v->what);
+		else if (v->want == WANT_HC_TRUE)
+			report(v->got[1] == 1, name, "got=0x%llx want=0x1 stock=%s (%s; documented difference)",
+			       (unsigned long long)v->got[1],
+			       v->have[0] ? (v->got[0] ? "0x1" : "0x0") : "none", v->what);
+		else if (v->want == WANT_STOCK)
+			report(v->have[0] && v->got[0] == v->got[1], name,
+			       "got=0x%llx want=stock stock=0x%llx (%s)",
+			       (unsigned long long)v->got[1], (unsigned long long)v->got[0],
+			       v->what);
+		else
+			report(v->got[1] == v->want && v->have[0] && v->got[0] == v->got[1], name,
+			       "got=0x%llx want=0x%llx stock=0x%llx (%s)",
+			       (unsigned long long)v->got[1], (unsigned long long)v->want,
+			       (unsigned long long)v->got[0], v->what);
+	}
+	printf("INFO kick: halted vCPU woken %.1f ms after the kick (stock), %.1f ms (kvm_hc)\n",
+	       ks.wake_ms[0], ks.wake_ms[1]);
+	if (ks.wake_ms[1] > 0)
+		say("KICK_CPU handled in the kernel by kvm_hc: halted vCPU 1 woke up %.0f ms after vCPU 0's kick (stock KVM: %.0f ms)",
+		    ks.wake_ms[1], ks.wake_ms[0]);
+	if (!nfail)
+		say("a kick of APIC ID 7, from guest user space, or without PV_UNHALT when PV features are enforced woke nobody; kvm_hc and stock KVM agreed in all %d kick checks",
+		    npass);
+	else
+		say("kvm_hc's KICK_CPU differed from stock KVM's, or from the documented result, in %d of %d checks",
+		    nfail, npass + nfail);
+	if (dev >= 0)
+		close(dev);
+	return nfail ? 1 : 0;
+}
+
+/* ---- forward-unload ---- */
+
+#define UNLOAD_NR	0x7000
+
+static int module_loaded(void)
+{
+	struct stat st;
+
+	return stat(HC_MODULE, &st) == 0;
+}
+
+static long delete_kvm_hc(void)
+{
+	return syscall(SYS_delete_module, "kvm_hc", O_NONBLOCK) < 0 ? -errno : 0;
+}
+
+static int cmd_forward_unload(void)
+{
+	const struct kvm_hc_range r[] = { RANGE(UNLOAD_NR, UNLOAD_NR, USER, 0) };
+	const struct call c = { .rax = UNLOAD_NR, .rbx = 0x1111, .rcx = 0x2222, .rdx = 0x3333,
+				.rsi = 0x4444 };
+	const uint64_t ret = 0x5151515151515151ULL;
+	struct kvm_regs regs, before;
+	struct kvm_run *run;
+	double end;
+	int dev, h, got_exit = 0, done = 0;
+	long rc, rc_open, rc2;
+	struct vm vm;
+
+	watchdog_start("forward-unload", 30);
+	dev = hc_open("forward-unload.open");
+	if (dev < 0)
+		return 1;
+	if (vm_create(&vm, 0, "forward-unload") < 0)
+		return 1;
+	h = hc_attach(dev, &vm, "forward-unload");
+	close(dev);		/* only the handle holds kvm_hc from here on */
+	if (h < 0 || hc_policy(h, 0, r, 1, "forward-unload") < 0)
+		return 1;
+
+	/* run the guest into the forwarded exit, and leave it there */
+	run = vm.run;
+	call_regs(&c, &regs);
+	if (set_mode(&vm, MODE_64) < 0 || xioctl(vm.vcpu, KVM_SET_REGS, &regs) < 0) {
+		report(0, "forward-unload.setup", "errno=%d", errno);
+		return 1;
+	}
+	end = now() + CALL_TIMEOUT_S;
+	while (now() < end) {
+		if (ioctl(vm.vcpu, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			break;
+		}
+		if (run->exit_reason == KVM_EXIT_INTR)
+			continue;
+		got_exit = run->exit_reason == KVM_EXIT_HYPERCALL && run->hypercall.nr == UNLOAD_NR;
+		if (!got_exit)
+			print_unexpected_exit(&vm, "forward-unload");
+		break;
+	}
+	report(got_exit, "forward-unload.exit", "got=%s want=KVM_EXIT_HYPERCALL(nr=0x%x)",
+	       got_exit ? "KVM_EXIT_HYPERCALL" : "none", UNLOAD_NR);
+	if (!got_exit)
+		return 1;
+
+	/* the open handle holds the module */
+	rc_open = delete_kvm_hc();
+	report(rc_open == -EWOULDBLOCK || rc_open == -EBUSY, "forward-unload.rmmod_with_handle_open",
+	       "got=%s want=EWOULDBLOCK|EBUSY", resname((int)rc_open));
+	report(module_loaded(), "forward-unload.still_loaded", "got=%s want=loaded",
+	       module_loaded() ? "loaded" : "gone");
+
+	/* closed: kvm_hc goes, with the vCPU still in the forwarded exit */
+	close(h);
+	rc = delete_kvm_hc();
+	report(rc == 0, "forward-unload.rmmod_after_close", "got=%s want=ok", resname((int)rc));
+	for (rc2 = rc, end = now() + 3; rc2 && now() < end && module_loaded();) {
+		sleep_s(0.1);
+		rc2 = delete_kvm_hc();
+	}
+	if (rc && !rc2)
+		printf("INFO forward-unload: delete_module succeeded only on a later try\n");
+	report(!module_loaded(), "forward-unload.unloaded", "got=%s want=gone",
+	       module_loaded() ? "loaded" : "gone");
+
+	/* KVM completes the call with the VMM's answer */
+	run->hypercall.ret = ret;
+	end = now() + CALL_TIMEOUT_S;
+	while (now() < end) {
+		if (ioctl(vm.vcpu, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			printf("INFO forward-unload: KVM_RUN errno=%d\n", errno);
+			break;
+		}
+		if (run->exit_reason == KVM_EXIT_INTR)
+			continue;
+		done = run->exit_reason == KVM_EXIT_IO && run->io.port == PORT_DONE;
+		if (!done)
+			print_unexpected_exit(&vm, "forward-unload.complete");
+		break;
+	}
+	report(done, "forward-unload.guest_continued", "got=%s want=reported-after-the-call",
+	       done ? "reported-after-the-call" : "no");
+	if (done && xioctl(vm.vcpu, KVM_GET_REGS, &regs) == 0) {
+		check("forward-unload.rax", regs.rax, ret);
+		call_regs(&c, &before);	/* as the call started */
+		report(regs_preserved(&before, &regs), "forward-unload.registers_preserved",
+		       "got=%s want=all", regs_preserved(&before, &regs) ? "all" : "changed");
+	}
+	/* and without kvm_hc the number is KVM's again */
+	check("forward-unload.after.0x7000",
+	      plain_call(&vm, &(struct call){ .rax = UNLOAD_NR }, "forward-unload.after"),
+	      ENOSYS64);
+	report(vm.n_hypercall_exits == 0, "forward-unload.after.exits", "got=%d want=0",
+	       vm.n_hypercall_exits);
+	say("kvm_hc could not be unloaded while the VMM held its handle (%s); once the VMM closed it, kvm_hc unloaded with a vCPU parked in a forwarded exit, and the VMM's answer 0x%llx still reached the guest",
+	    resname((int)rc_open), (unsigned long long)ret);
+	vm_destroy(&vm);
+	return nfail ? 1 : 0;
+}
