@@ -805,7 +805,8 @@ static long kvm_hc_attach_ioctl(void __user *argp)
 	h->in_sysfs = !kobject_add(&h->kobj, kvm_hc_sysfs, "%d-%d",
 				   task_pid_nr(current), a.vm_fd);
 	if (!h->in_sysfs)
-		pr_warn_ratelimited("no sysfs folder for VM %d-%d\n", task_pid_nr(current), a.vm_fd);
+		pr_warn_ratelimited("no sysfs folder for VM %d-%d\n",
+				    task_pid_nr(current), a.vm_fd);
 
 	fd = anon_inode_getfd("kvm_hc-vm", &kvm_hc_handle_fops, h, O_RDWR | O_CLOEXEC);
 	if (fd >= 0)
@@ -852,7 +853,8 @@ static ssize_t stats_show(kvm_hc_module_attribute *attr, struct module_kobject *
 	struct kvm_hc_counters c;
 
 	kvm_hc_counters_read(&c, kvm_hc_global);
-	return sysfs_emit(buf, "kernel %llu\nuser %llu\ndenied %llu\nkvm %llu\ninflight %d\nvms %u\n",
+	return sysfs_emit(buf,
+			  "kernel %llu\nuser %llu\ndenied %llu\nkvm %llu\ninflight %d\nvms %u\n",
 			  c.kernel, c.user, c.denied, c.kvm, atomic_read(&kvm_hc_inflight),
 			  READ_ONCE(kvm_hc_nr_vms));
 }

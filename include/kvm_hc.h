@@ -48,8 +48,9 @@ enum kvm_hc_arch {
  * @nargs:  number of valid entries in @args
  * @ret:    results; @ret[0] is the primary result register
  * @nret:   number of valid entries in @ret, set by whoever handles the call
- * @status: 0, or a negative Linux errno that the architecture translates
- *          into its own error value in place of @ret[0]
+ * @status: 0, or a negative Linux errno or -KVM_HC_ENOHC ("no such
+ *          hypercall"), which the architecture translates into its own
+ *          error value in place of @ret[0]
  */
 struct kvm_hc_call {
 	u16 arch;

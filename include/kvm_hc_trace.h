@@ -14,37 +14,30 @@
 #include <linux/tracepoint.h>
 
 TRACE_EVENT(kvm_hc_dispatch,
-	TP_PROTO(const struct kvm_hc_call *call, int action),
-	TP_ARGS(call, action),
-
-	TP_STRUCT__entry(
-		__field(u16, arch)
-		__field(u16, flags)
-		__field(u64, nr)
-		__field(u64, a0)
-		__field(u64, a1)
-		__field(int, action)
-		__field(int, status)
-	),
-
-	TP_fast_assign(
-		__entry->arch = call->arch;
-		__entry->flags = call->flags;
-		__entry->nr = call->nr;
-		__entry->a0 = call->args[0];
-		__entry->a1 = call->args[1];
-		__entry->action = action;
-		__entry->status = call->status;
-	),
-
-	TP_printk("arch=%u nr=0x%llx a0=0x%llx a1=0x%llx flags=0x%x action=%s status=%d",
-		  __entry->arch, __entry->nr, __entry->a0, __entry->a1, __entry->flags,
-		  __print_symbolic(__entry->action,
-				   { KVM_HC_ACTION_KVM, "kvm" },
-				   { KVM_HC_ACTION_KERNEL, "kernel" },
-				   { KVM_HC_ACTION_USER, "user" },
-				   { KVM_HC_ACTION_DENY, "deny" }),
-		  __entry->status)
+	    TP_PROTO(const struct kvm_hc_call *call, int action),
+	    TP_ARGS(call, action),
+	    TP_STRUCT__entry(__field(u16, arch)
+			     __field(u16, flags)
+			     __field(u64, nr)
+			     __field(u64, a0)
+			     __field(u64, a1)
+			     __field(int, action)
+			     __field(int, status)),
+	    TP_fast_assign(__entry->arch = call->arch;
+			   __entry->flags = call->flags;
+			   __entry->nr = call->nr;
+			   __entry->a0 = call->args[0];
+			   __entry->a1 = call->args[1];
+			   __entry->action = action;
+			   __entry->status = call->status;),
+	    TP_printk("arch=%u nr=0x%llx a0=0x%llx a1=0x%llx flags=0x%x action=%s status=%d",
+		      __entry->arch, __entry->nr, __entry->a0, __entry->a1, __entry->flags,
+		      __print_symbolic(__entry->action,
+				       { KVM_HC_ACTION_KVM, "kvm" },
+				       { KVM_HC_ACTION_KERNEL, "kernel" },
+				       { KVM_HC_ACTION_USER, "user" },
+				       { KVM_HC_ACTION_DENY, "deny" }),
+		      __entry->status)
 );
 
 #endif /* _KVM_HC_TRACE_H */

@@ -62,8 +62,9 @@ static void restore_open_discovery(void *old)
 
 static void set_open_discovery(struct kunit *test, bool on)
 {
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, restore_open_discovery,
-							    (void *)(uintptr_t)open_discovery));
+	void *old = (void *)(uintptr_t)open_discovery;
+
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, restore_open_discovery, old));
 	open_discovery = on;
 }
 
@@ -205,7 +206,8 @@ static void policy_lookup_boundaries(struct kunit *test)
 		{ .first = 100, .last = 199, .action = KVM_HC_DENY, .error = -EPERM },
 		{ .first = 0, .last = 0, .action = KVM_HC_DENY, .error = -E2BIG },
 		{ .first = 200, .last = 200, .action = KVM_HC_TO_USER },
-		{ .first = 0xffff0000ULL, .last = ~0ULL, .action = KVM_HC_DENY, .error = -ENOSYS },
+		{ .first = 0xffff0000ULL, .last = ~0ULL, .action = KVM_HC_DENY,
+		  .error = -KVM_HC_ENOHC },
 		{ .first = 50, .last = 59, .action = KVM_HC_STOCK },
 	};
 	struct kvm *kvm = fake_vm(test);
@@ -230,7 +232,7 @@ static void policy_lookup_boundaries(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 201, &st), KVM_HC_STOCK);
 	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 0xfffeffffULL, &st), KVM_HC_STOCK);
 	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 0xffff0000ULL, &st), KVM_HC_DENY);
-	KUNIT_EXPECT_EQ(test, st, -ENOSYS);
+	KUNIT_EXPECT_EQ(test, st, -KVM_HC_ENOHC);
 	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, ~0ULL, &st), KVM_HC_DENY);
 
 	/* Another VM is not affected. */
@@ -396,11 +398,11 @@ static void handlers_registry(struct kunit *test)
 	struct kvm_vcpu *vcpu = (void *)fake_vm(test);
 	struct kvm *kvm = fake_vm(test);
 	struct kvm_hc_vm *vm = attach(test, kvm, 0);
+	void *nr = (void *)(uintptr_t)TEST_NR;
 	struct kvm_hc_call c;
 
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_handler(KVM_HC_ARCH_X86, TEST_NR, test_handler));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler,
-							    (void *)(uintptr_t)TEST_NR));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler, nr));
 	KUNIT_EXPECT_EQ(test, kvm_hc_register_handler(KVM_HC_ARCH_X86, TEST_NR, test_handler),
 			-EEXIST);
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &r, 1));
@@ -599,7 +601,7 @@ static void x86_result_encoding(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), 0xffffffeaUL);
 	c.flags = KVM_HC_CALL_64BIT;
 	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), (unsigned long)-KVM_EINVAL);
-	c.status = -ENOSYS;
+	c.status = -KVM_HC_ENOHC;
 	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), (unsigned long)-KVM_ENOSYS);
 	c.flags = 0;
 	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), 0xfffffc18UL);

@@ -53,19 +53,17 @@ void kvm_hc_x86_decode(struct kvm_hc_call *call, const unsigned long *gpr,
  * kvm_hc_x86_result() - the value a handled or denied call leaves in rax
  * @call: the dispatched record
  *
- * Errors become KVM's negative hypercall error codes (-KVM_ENOSYS for
- * -ENOSYS; the other KVM_E* codes equal their errno).
+ * Errors are KVM's negative hypercall error codes, which equal their errno
+ * values, and -KVM_ENOSYS, which equals -KVM_HC_ENOHC: they pass unchanged.
  *
  * Return: rax, truncated to 32 bits unless the caller is in 64-bit mode.
  */
 unsigned long kvm_hc_x86_result(const struct kvm_hc_call *call)
 {
-	unsigned long ret = call->ret[0];
+	unsigned long ret = call->status ? (long)call->status : call->ret[0];
 
-	if (call->status == -ENOSYS)
-		ret = -KVM_ENOSYS;
-	else if (call->status)
-		ret = call->status;
+	BUILD_BUG_ON(KVM_HC_ENOHC != KVM_ENOSYS);
+
 	if (!(call->flags & KVM_HC_CALL_64BIT))
 		ret = (u32)ret;
 	return ret;

@@ -101,7 +101,7 @@ static void kvm_hc_x86_kick_cpu(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
 	call->nret = 1;
 	call->ret[0] = 0;
 	if (!kvm_hc_x86_guest_pv_has(vcpu, KVM_FEATURE_PV_UNHALT)) {
-		call->status = -ENOSYS;
+		call->status = -KVM_HC_ENOHC;
 		return;
 	}
 	kvm_for_each_vcpu(i, v, vcpu->kvm) {

@@ -720,7 +720,7 @@ static int cmd_policy(void)
 		RANGE(0x2001, 0x2001, DENY, -EPERM),
 		RANGE(KVM_HC_KICK_CPU, KVM_HC_KICK_CPU, KERNEL, 0),
 		RANGE(0xdead, 0xdead, KERNEL, 0),
-		RANGE(0x2002, 0x2002, DENY, -ENOSYS),
+		RANGE(0x2002, 0x2002, DENY, -KVM_HC_ENOHC),
 	};
 	const struct call fwd64 = {
 		.rax = 0x1234, .rbx = 0x0123456789abcdefULL, .rcx = 0x1122334455667788ULL,
@@ -801,7 +801,7 @@ static int cmd_policy(void)
 	hcall(&hv, "policy.deny.64.einval", &(struct call){ .rax = 0x2003 },
 	      EINVAL64, 0, C_DENIED, NULL);
 	v3 = hv.rax;
-	say("hypercalls denied by the VM's policy: 0x2001 (-EPERM) got %s, 0x2002 (-ENOSYS) got %s, 0x2003 (-EINVAL) got %s",
+	say("hypercalls denied by the VM's policy: 0x2001 (-EPERM) got %s, 0x2002 (-KVM_HC_ENOHC) got %s, 0x2003 (-EINVAL) got %s",
 	    describe(v1), describe(v2), describe(v3));
 	hcall(&hv, "policy.deny.32.eperm", &(struct call){ .mode = MODE_32,
 							   .rax = 0xffff000000002001ULL },

@@ -59,6 +59,13 @@
 #define KVM_HC_ACTION_USER	2	/* exit to the VMM (KVM_EXIT_HYPERCALL) */
 #define KVM_HC_ACTION_DENY	3	/* the guest gets @error */
 
+/*
+ * Error value "no such hypercall" for a deny range: -KVM_HC_ENOHC.  Each
+ * architecture delivers it as its own code for that (x86: -KVM_ENOSYS,
+ * which has the same value).
+ */
+#define KVM_HC_ENOHC		1000
+
 /* Most ranges one policy may have. */
 #define KVM_HC_MAX_RANGES	64
 
@@ -81,9 +88,10 @@ struct kvm_hc_attach {
  * @first:    first number of the range
  * @last:     last number of the range, inclusive (@first <= @last)
  * @action:   KVM_HC_ACTION_*
- * @error:    for KVM_HC_ACTION_DENY a negative errno (-4095..-1) that the
- *            guest gets in the architecture's encoding (x86: -ENOSYS is
- *            returned as -KVM_ENOSYS, others unchanged); 0 otherwise
+ * @error:    for KVM_HC_ACTION_DENY the negative error (-4095..-1) the guest
+ *            gets: an errno value or -KVM_HC_ENOHC, in the architecture's
+ *            encoding (x86: unchanged, so KVM's -KVM_EPERM, -KVM_EINVAL, ...
+ *            and -KVM_ENOSYS for -KVM_HC_ENOHC); 0 otherwise
  * @reserved: must be 0
  */
 struct kvm_hc_range {

@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck source-path=SCRIPTDIR
+#
+# kunit.sh - run kvm_hc's KUnit suites under kunit.py on x86_64 QEMU.
+#
+#   1. kunit.py build: test kernel from kunit/.kunitconfig (cached; KUnit
+#      itself is a module, KVM is built in)
+#   2. make M=: kvm_hc and its test module kunit/kvm_hc_kunit.ko, which holds
+#      every suite (kunit.py parses only the first KTAP document of a boot)
+#   3. initramfs: static busybox, kunit.ko and our modules, /init = kunit/init
+#   4. kunit.py exec: boot, parse the KTAP output, report
+#
+# The exit status is kunit.py's: a failed case, a crash or missing test
+# output all fail the run.
+#
+# usage: tests/kunit.sh [kunit.py exec arguments]
+#   tests/kunit.sh                      every suite
+#   tests/kunit.sh kvm_hc_core          one suite
+#   tests/kunit.sh 'kvm_hc_core.policy_*'   cases matching a glob
+#   tests/kunit.sh --list_tests         list the cases without running them
+#   tests/kunit.sh --json=out.json      also write the results as JSON
+#   tests/kunit.sh --raw_output=all     show the whole console log
+#
+# env (and those of tests/lib/common.sh: KVM_HC_SRC, KVM_HC_CACHE,
+# KVM_HC_BUILD, KVM_HC_JOBS):
+#   SKIP_KERNEL=1      do not even re-check the test kernel if it is built
+#   KVM_HC_MAKEFLAGS   extra make arguments for the module build
+
+set -euo pipefail
+
+# shellcheck source=lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
+
+TEST_MODULE=kvm_hc_kunit
+SRC=$KVM_HC_BUILD/kunit-src
+ROOTFS=$KVM_HC_BUILD/kunit-initramfs
+CPIO=$KVM_HC_BUILD/kunit-initramfs.cpio
+KMAKE=(ARCH=x86_64 "CC=$KERNEL_CC")
+MODVARS=("${KMAKE[@]}" KVM_HC_KUNIT=1)
+
+ensure_packages
+KSRC=$(linux_source)
+
+# 1. Test kernel.
+if [ "${SKIP_KERNEL:-0}" = 1 ] && [ -f "$KUNIT_KDIR/arch/x86/boot/bzImage" ]; then
+	log "using the test kernel in $KUNIT_KDIR as it is"
+else
+	kunit_kernel_build "$KSRC" || die "test kernel build failed"
+	log "test kernel ready ($(elapsed) s)"
+fi
+
+# 2. Modules, built from a copy so that no object lands in the sources.
+copy_sources "$SRC"
+# shellcheck disable=SC2086 # KVM_HC_MAKEFLAGS is a list of make arguments
+make -s -C "$KUNIT_KDIR" "${MODVARS[@]}" M="$SRC" -j"$KVM_HC_JOBS" \
+	${KVM_HC_MAKEFLAGS:-} modules || die "module build failed"
+[ -f "$SRC/kunit/$TEST_MODULE.ko" ] ||
+	die "the build made no kunit/$TEST_MODULE.ko (is KVM_HC_KUNIT=1 handled in Kbuild?)"
+# kunit/init loads only $TEST_MODULE: a second test module would never run.
+while read -r ko; do
+	ko=${ko%.o}.ko
+	[[ $ko = /* ]] || ko=$SRC/$ko
+	[ "$ko" -ef "$SRC/kunit/$TEST_MODULE.ko" ] && continue
+	case ",$(modinfo -F depends "$ko")," in
+	*,kunit,*) die "${ko#"$SRC"/} is a second KUnit test module; put its suites into kunit/$TEST_MODULE.ko" ;;
+	esac
+done <"$SRC/modules.order"
+log "modules built ($(elapsed) s)"
+
+# 3. Initramfs.
+BUSYBOX=$(command -v busybox) || die "busybox not found (apt-get install busybox-static)"
+ldd "$BUSYBOX" >/dev/null 2>&1 && die "$BUSYBOX is not static (apt-get install busybox-static)"
+rm -rf "$ROOTFS"
+mkdir -p "$ROOTFS"/{bin,dev,proc,sys}
+cp "$BUSYBOX" "$ROOTFS/bin/busybox"
+for applet in sh cat echo mount modprobe reboot; do
+	ln -s busybox "$ROOTFS/bin/$applet"
+done
+make -s -C "$KUNIT_KDIR" "${KMAKE[@]}" INSTALL_MOD_PATH="$ROOTFS" \
+	INSTALL_MOD_STRIP=1 modules_install
+make -s -C "$KUNIT_KDIR" "${MODVARS[@]}" M="$SRC" INSTALL_MOD_PATH="$ROOTFS" \
+	INSTALL_MOD_STRIP=1 modules_install
+install -m 755 "$KUNIT_CONFIG_DIR/init" "$ROOTFS/init"
+(cd "$ROOTFS" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$CPIO"
+log "initramfs packed ($(elapsed) s)"
+
+# 4. Boot and parse.
+rc=0
+kunit_py "$KSRC" exec --qemu_args="-initrd $(printf %q "$CPIO")" \
+	--kernel_args=panic=-1 "$@" || rc=$?
+cp -f "$KUNIT_KDIR/test.log" "$KVM_HC_BUILD/kunit.log" 2>/dev/null || true
+if [ $rc != 0 ] && ! grep -q 'KTAP version' "$KVM_HC_BUILD/kunit.log" 2>/dev/null; then
+	log "no test output; the console said:"
+	tail -n 25 "$KVM_HC_BUILD/kunit.log" >&2 || true
+fi
+log "done in $(elapsed) s, kunit.py exit status $rc (console log: $KVM_HC_BUILD/kunit.log)"
+exit $rc

@@ -1,0 +1,217 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck source-path=SCRIPTDIR
+#
+# lint.sh - static checks over kvm_hc's sources. Any finding fails its check.
+#
+#   checkpatch  scripts/checkpatch.pl --strict of Linux 6.12 on every kernel
+#               .c/.h file (not the user-space code under tests/guest/)
+#   spdx        an SPDX-License-Identifier in the first two lines of every
+#               source, script, build and documentation file
+#   sparse      make C=2: sparse on every kernel .c file
+#   w1          make W=1: the extra compiler warnings
+#
+# sparse and w1 build a copy of the sources under $KVM_HC_BUILD/lint-*:
+#   - with KDIR set: make -C $KDIR M=<copy> ...
+#   - else with scripts/kernels.sh: scripts/kernels.sh build 6.12 <copy> ...
+#     (Debian's 6.12 kernel)
+#   - else against the KUnit test kernel that tests/kunit.sh uses
+# The test module (KVM_HC_KUNIT=1) is checked too, against the KUnit test
+# kernel: with LINT_KUNIT=1, or by default (auto) when that kernel is built
+# already or is the one the module is checked against; LINT_KUNIT=0 skips it.
+#
+# usage: tests/lint.sh [CHECK...]     (default: all four)
+# env:   KDIR, LINT_KUNIT=auto|1|0, and KVM_HC_SRC, KVM_HC_CACHE,
+#        KVM_HC_BUILD, KVM_HC_JOBS (see tests/lib/common.sh)
+# Prints "LINT <check> PASS|FAIL" per check and "N passed, M failed"; the
+# exit status is 1 if any check failed. Logs: $KVM_HC_BUILD/lint/<check>.log
+
+set -euo pipefail
+
+# shellcheck source=lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
+
+LOGDIR=$KVM_HC_BUILD/lint
+LINT_KUNIT=${LINT_KUNIT:-auto}
+# A compiler, sparse or modpost finding.
+FINDING='(^|[: ])(warning|error):'
+# A finding of checkpatch --terse: "file:line: WARNING:TYPE: message".
+CP_FINDING='^[^:]+:[0-9]+: (ERROR|WARNING|CHECK):[A-Z0-9_]+:'
+
+# Files of the source tree, relative to it: tracked and new files, without
+# ignored ones, VCS data and the build output folder.
+source_files()
+{
+	local out=${KVM_HC_BUILD#"$KVM_HC_SRC"/}
+
+	if git -C "$KVM_HC_SRC" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git -C "$KVM_HC_SRC" ls-files --cached --others --exclude-standard
+	else
+		(cd "$KVM_HC_SRC" && find . -name .git -prune -o -type f -printf '%P\n')
+	fi | grep -v -e '^build/' -e "^$out/" | sort -u |
+		while read -r f; do
+			[ -f "$KVM_HC_SRC/$f" ] && echo "$f"
+		done
+}
+
+# Kernel C sources and headers: everything but the guest-side user space.
+kernel_c_files()
+{
+	source_files | grep -E '\.[ch]$' | grep -v '^tests/guest/' || true
+}
+
+check_checkpatch()
+{
+	local files out finding f n type code rc=0 bad=0
+
+	mapfile -t files < <(kernel_c_files)
+	[ ${#files[@]} -gt 0 ] || { echo "no C files"; return 0; }
+	# LINUX_VERSION_CODE: checkpatch wants code written for the one kernel
+	# it is merged into; an out-of-tree module builds for several.
+	# For the same reason "LINUX_VERSION_CODE >= KERNEL_VERSION(...)" is
+	# let through CONSTANT_COMPARISON below (KERNEL_VERSION() looks like
+	# a constant to checkpatch); the check still applies everywhere else.
+	out=$(cd "$KVM_HC_SRC" && perl "$KSRC/scripts/checkpatch.pl" --strict \
+		--no-tree --show-types --terse --ignore LINUX_VERSION_CODE \
+		--file "${files[@]}" 2>&1) || rc=$?
+	while IFS= read -r finding; do
+		IFS=: read -r f n _ type _ <<<"$finding"
+		[[ $finding =~ $CP_FINDING ]] || continue
+		code=
+		[[ $n =~ ^[0-9]+$ ]] && code=$(sed -n "${n}p" "$KVM_HC_SRC/$f")
+		if [ "$type" = CONSTANT_COMPARISON ] &&
+		   [[ $code =~ LINUX_VERSION_CODE ]]; then
+			continue
+		fi
+		printf '%s\n\t%s\n' "$finding" "$code"
+		bad=1
+	done <<<"$out"
+	# checkpatch exits with 1 when it reports anything; other codes, or 1
+	# without a finding, mean that checkpatch itself broke.
+	if [ $rc -gt 1 ] || { [ $rc = 1 ] && ! grep -Eq "$CP_FINDING" <<<"$out"; }; then
+		echo "$out"
+		echo "checkpatch failed (exit status $rc)"
+		bad=1
+	fi
+	return $bad
+}
+
+check_spdx()
+{
+	local f bad=0
+
+	while read -r f; do
+		case ${f##*/} in
+		*.c | *.h | *.S | *.sh | *.py | *.rst | *.lds | Kbuild | Kconfig* | \
+		Makefile* | .kunitconfig | *.kunitconfig) ;;
+		*) head -c2 "$KVM_HC_SRC/$f" | grep -q '^#!' || continue ;;
+		esac
+		if ! head -n2 "$KVM_HC_SRC/$f" | grep -q 'SPDX-License-Identifier: '; then
+			echo "$f: no SPDX-License-Identifier in its first two lines"
+			bad=1
+		fi
+	done < <(source_files)
+	return $bad
+}
+
+# Build fresh copies of the sources under $KVM_HC_BUILD/lint-$1* with the
+# make arguments that follow, print the build output; fail on a failed build.
+lint_build()
+{
+	local dir=$KVM_HC_BUILD/lint-$1 kunit=$LINT_KUNIT rc=0
+
+	shift
+	fresh_copy "$dir"
+	if [ -n "${KDIR:-}" ]; then
+		echo "== make -C $KDIR M=$dir $*"
+		make -C "$KDIR" M="$dir" -j"$KVM_HC_JOBS" "$@" modules 2>&1 || rc=$?
+	elif [ -x "$KVM_HC_ROOT/scripts/kernels.sh" ]; then
+		echo "== scripts/kernels.sh build 6.12 $dir $*"
+		"$KVM_HC_ROOT/scripts/kernels.sh" build 6.12 "$dir" "$@" 2>&1 || rc=$?
+	else
+		kunit_kernel_make "$dir" "$@" || rc=$?
+		kunit=1
+	fi
+	if [ "$kunit" = auto ] && [ -f "$KUNIT_KDIR/arch/x86/boot/bzImage" ]; then
+		kunit=1
+	fi
+	if [ "$kunit" = 1 ]; then
+		fresh_copy "$dir-kunit"
+		kunit_kernel_make "$dir-kunit" KVM_HC_KUNIT=1 "$@" || rc=$?
+	fi
+	return $rc
+}
+
+fresh_copy()
+{
+	rm -rf "$1"
+	copy_sources "$1"
+}
+
+# make M=$1 against the KUnit test kernel, building that kernel first if
+# needed; the remaining arguments are passed to make.
+kunit_kernel_make()
+{
+	local dir=$1
+
+	shift
+	if [ ! -f "$KUNIT_KDIR/arch/x86/boot/bzImage" ]; then
+		echo "== building the KUnit test kernel ($LOGDIR/kunit-kernel.log)"
+		kunit_kernel_build "$KSRC" >"$LOGDIR/kunit-kernel.log" 2>&1 || return
+	fi
+	echo "== make -C $KUNIT_KDIR M=$dir $*"
+	make -C "$KUNIT_KDIR" ARCH=x86_64 CC="$KERNEL_CC" M="$dir" \
+		-j"$KVM_HC_JOBS" "$@" modules 2>&1
+}
+
+# A build check passes when the build works and prints no finding.
+check_build()
+{
+	local out rc=0
+
+	out=$(lint_build "$@") || rc=$?
+	echo "$out"
+	if echo "$out" | grep -Eq "$FINDING"; then
+		echo "== findings:"
+		echo "$out" | grep -E "$FINDING"
+		return 1
+	fi
+	return $rc
+}
+
+check_sparse()
+{
+	check_build sparse C=2
+}
+
+check_w1()
+{
+	check_build w1 W=1
+}
+
+ALL=(checkpatch spdx sparse w1)
+checks=("$@")
+[ ${#checks[@]} -gt 0 ] || checks=("${ALL[@]}")
+for c in "${checks[@]}"; do
+	[[ " ${ALL[*]} " = *" $c "* ]] || die "unknown check '$c' (checks: ${ALL[*]})"
+done
+
+ensure_packages
+KSRC=$(linux_source)
+mkdir -p "$LOGDIR"
+
+passed=0
+failed=0
+for c in "${checks[@]}"; do
+	if "check_$c" >"$LOGDIR/$c.log" 2>&1; then
+		echo "LINT $c PASS"
+		passed=$((passed + 1))
+	else
+		sed 's/^/  /' "$LOGDIR/$c.log" | tail -n 60
+		echo "  (whole log: $LOGDIR/$c.log)"
+		echo "LINT $c FAIL"
+		failed=$((failed + 1))
+	fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
