@@ -189,6 +189,31 @@ if ldd "$busybox" >/dev/null 2>&1; then
 	die "$busybox is not static (install busybox-static)"
 fi
 
+# What a kernel's run showed, in a few lines: the hook, the discovery call,
+# the stock comparison, unloading under load, every failure; with
+# kvm_hc_demo=1 the guest's own plain-words account instead.
+highlights()
+{
+	local series=$1 con
+	con=$(tr -d '\r' <"$2" | sed -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g')
+	if [[ " $append " == *" kvm_hc_demo=1 "* ]]; then
+		sed -n '/kvm_hc end-to-end demo/,/^KVM_HC_E2E/p' <<<"$con" | grep -av '^KVM_HC_E2E' || true
+		return 0
+	fi
+	{
+		grep -a -m1 '^PASS hook ' <<<"$con" || echo "no hook line"
+		grep -a -m1 '^PASS discover\.cpl0\.version got=0x0*10000 ' <<<"$con" ||
+			echo "discovery never answered by kvm_hc"
+		echo "stock results identical with kvm_hc loaded:" \
+			"$(grep -ac '^PASS matrix-identical' <<<"$con") checks," \
+			"$(grep -ac '^FAIL matrix-identical' <<<"$con") differences"
+		grep -a -m1 '^[A-Z]* load:' <<<"$con" || echo "no load line"
+		grep -a -m1 '^[A-Z]* policy\.user\.64 ' <<<"$con" || true
+		grep -a -m1 '^[A-Z]* kick\.kvm_hc\.halted\.woken' <<<"$con" || true
+		grep -a '^FAIL' <<<"$con" | head -n 20 || true
+	} | sed "s/^/  [$series] /"
+}
+
 # --- one kernel ---------------------------------------------------------------
 
 passed=0
@@ -287,6 +312,7 @@ for series in $series_list; do
 		np=$(tr -d '\r' <"$console" | grep -ac '^PASS' || true)
 		nf=$(tr -d '\r' <"$console" | grep -ac '^FAIL' || true)
 	fi
+	highlights "$series" "$console"
 	echo "E2E series=$series kernel=$kver result=$result passed=${np:-0} failed=${nf:-0} log=$console"
 	if [ "$result" = PASS ]; then
 		passed=$((passed + 1))
