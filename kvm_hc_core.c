@@ -593,6 +593,24 @@ static unsigned int kvm_hc_vm_stats(struct kvm_hc_vm *vm, struct kvm_hc_counters
 	return n;
 }
 
+/* The header every uAPI structure starts with (pad: 0 where it has none). */
+static int kvm_hc_uapi_check(u32 version, u32 flags, u32 pad)
+{
+	if (version != KVM_HC_UAPI_VERSION)
+		return -EOPNOTSUPP;
+	return flags || pad ? -EINVAL : 0;
+}
+
+/* KVM_HC_SET_POLICY's argument, before its ranges are read. */
+static int kvm_hc_policy_check(const struct kvm_hc_policy *p)
+{
+	int ret = kvm_hc_uapi_check(p->version, p->flags, 0);
+
+	if (!ret && p->nranges > KVM_HC_MAX_RANGES)
+		ret = -E2BIG;
+	return ret;
+}
+
 #ifndef KVM_HC_KUNIT
 /**
  * kvm_hc_lookup_name() - address of a kernel symbol that is not exported
@@ -691,12 +709,9 @@ static long kvm_hc_set_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
 
 	if (copy_from_user(&p, argp, sizeof(p)))
 		return -EFAULT;
-	if (p.version != KVM_HC_UAPI_VERSION)
-		return -EOPNOTSUPP;
-	if (p.flags)
-		return -EINVAL;
-	if (p.nranges > KVM_HC_MAX_RANGES)
-		return -E2BIG;
+	ret = kvm_hc_policy_check(&p);
+	if (ret)
+		return ret;
 	if (p.nranges) {
 		ranges = memdup_user(u64_to_user_ptr(p.ranges), p.nranges * sizeof(*ranges));
 		if (IS_ERR(ranges))
@@ -716,10 +731,9 @@ static long kvm_hc_get_stats_ioctl(struct kvm_hc_handle *h, void __user *argp)
 
 	if (copy_from_user(&s, argp, sizeof(s)))
 		return -EFAULT;
-	if (s.version != KVM_HC_UAPI_VERSION)
-		return -EOPNOTSUPP;
-	if (s.flags || s.pad)
-		return -EINVAL;
+	ret = kvm_hc_uapi_check(s.version, s.flags, s.pad);
+	if (ret)
+		return ret;
 	nrs = kcalloc(KVM_HC_NR_SLOTS, sizeof(*nrs), GFP_KERNEL);
 	if (!nrs)
 		return -ENOMEM;
@@ -777,10 +791,9 @@ static long kvm_hc_attach_ioctl(void __user *argp)
 
 	if (copy_from_user(&a, argp, sizeof(a)))
 		return -EFAULT;
-	if (a.version != KVM_HC_UAPI_VERSION)
-		return -EOPNOTSUPP;
-	if (a.flags || a.pad)
-		return -EINVAL;
+	ret = kvm_hc_uapi_check(a.version, a.flags, a.pad);
+	if (ret)
+		return ret;
 	vm_file = fget(a.vm_fd);
 	if (!vm_file)
 		return -EBADF;

@@ -487,6 +487,33 @@ static void counters_per_number(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, total.kvm + total.user + total.denied + total.kernel, 0ULL);
 }
 
+static void uapi_argument_validation(struct kunit *test)
+{
+	struct kvm_hc_policy p = { .version = KVM_HC_UAPI_VERSION,
+				   .nranges = KVM_HC_MAX_RANGES };
+
+	KUNIT_EXPECT_EQ(test, kvm_hc_uapi_check(KVM_HC_UAPI_VERSION, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, kvm_hc_uapi_check(0, 0, 0), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, kvm_hc_uapi_check(KVM_HC_UAPI_VERSION + 1, 0, 0), -EOPNOTSUPP);
+	/* An unknown version wins over other bad fields: it defines them. */
+	KUNIT_EXPECT_EQ(test, kvm_hc_uapi_check(2, 1, 1), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, kvm_hc_uapi_check(KVM_HC_UAPI_VERSION, 1, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_uapi_check(KVM_HC_UAPI_VERSION, BIT(31), 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_uapi_check(KVM_HC_UAPI_VERSION, 0, 1), -EINVAL);
+
+	KUNIT_EXPECT_EQ(test, kvm_hc_policy_check(&p), 0);
+	p.nranges = KVM_HC_MAX_RANGES + 1;
+	KUNIT_EXPECT_EQ(test, kvm_hc_policy_check(&p), -E2BIG);
+	p.nranges = U32_MAX;
+	KUNIT_EXPECT_EQ(test, kvm_hc_policy_check(&p), -E2BIG);
+	p.nranges = 0;
+	p.flags = 1;
+	KUNIT_EXPECT_EQ(test, kvm_hc_policy_check(&p), -EINVAL);
+	p.flags = 0;
+	p.version = 7;
+	KUNIT_EXPECT_EQ(test, kvm_hc_policy_check(&p), -EOPNOTSUPP);
+}
+
 static struct kunit_case kvm_hc_core_cases[] = {
 	KUNIT_CASE(core_invisible_by_default),
 	KUNIT_CASE(core_open_discovery),
@@ -499,6 +526,7 @@ static struct kunit_case kvm_hc_core_cases[] = {
 	KUNIT_CASE(policy_services),
 	KUNIT_CASE(handlers_registry),
 	KUNIT_CASE(counters_per_number),
+	KUNIT_CASE(uapi_argument_validation),
 	{}
 };
 
