@@ -216,14 +216,63 @@ static void kvm_hc_svc_discover(struct kvm_hc_call *call, u32 services)
 		call->status = -EINVAL;
 }
 
-static enum kvm_hc_action kvm_hc_run_service(struct kvm_hc_call *call, u32 services)
+/*
+ * Services an architecture offers: discovery everywhere, the others where
+ * the architecture registered a handler for the service's own number.
+ */
+static u32 kvm_hc_arch_services(u16 arch, u32 services)
 {
-	switch (call->svc) {
-	case KVM_HC_SVC_DISCOVER:
-		kvm_hc_svc_discover(call, services);
+	u32 offered = BIT(KVM_HC_SVC_DISCOVER);
+	int s;
+
+	for (s = 0; s < KVM_HC_SVC_COUNT; s++)
+		if ((services & BIT(s)) && kvm_hc_handler_find(arch, KVM_HC_SVC_HANDLER_NR(s)))
+			offered |= BIT(s);
+	return services & offered;
+}
+
+static enum kvm_hc_action kvm_hc_run_service(struct kvm_vcpu *vcpu, struct kvm_hc_call *call,
+					     u32 services)
+{
+	kvm_hc_handler_t fn;
+
+	if (call->svc == KVM_HC_SVC_DISCOVER) {
+		kvm_hc_svc_discover(call, kvm_hc_arch_services(call->arch, services));
 		return KVM_HC_HANDLED;
 	}
-	return KVM_HC_STOCK;
+	fn = kvm_hc_handler_find(call->arch, KVM_HC_SVC_HANDLER_NR(call->svc));
+	if (!fn)
+		return KVM_HC_STOCK;
+	fn(vcpu, call);
+	return KVM_HC_HANDLED;
+}
+
+static u32 kvm_hc_vm_services(struct kvm_hc_vm *vm)
+{
+	if (vm)
+		return READ_ONCE(vm->services);
+	return READ_ONCE(open_discovery) ? BIT(KVM_HC_SVC_DISCOVER) : 0;
+}
+
+/**
+ * kvm_hc_services() - kvm_hc services a VM may call on an architecture
+ * @kvm:  the VM
+ * @arch: enum kvm_hc_arch of the caller
+ *
+ * For architectures that announce kvm_hc's services in a feature bitmap
+ * of their own (the arm64 vendor-hypervisor FEATURES call).
+ *
+ * Return: bitmap of KVM_HC_SVC_* numbers.
+ */
+u32 kvm_hc_services(struct kvm *kvm, u16 arch)
+{
+	u32 services;
+	int idx;
+
+	idx = srcu_read_lock(&kvm_hc_srcu);
+	services = kvm_hc_arch_services(arch, kvm_hc_vm_services(kvm_hc_vm_find(kvm)));
+	srcu_read_unlock(&kvm_hc_srcu, idx);
+	return services;
 }
 
 static enum kvm_hc_action kvm_hc_apply_range(const struct kvm_hc_range *r,
@@ -324,15 +373,12 @@ enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
 
 	idx = srcu_read_lock(&kvm_hc_srcu);
 	vm = kvm_hc_vm_find(kvm);
-	if (vm)
-		services = READ_ONCE(vm->services);
-	else
-		services = READ_ONCE(open_discovery) ? BIT(KVM_HC_SVC_DISCOVER) : 0;
+	services = kvm_hc_vm_services(vm);
 
 	if (call->svc != KVM_HC_NO_SVC) {
 		if (call->svc >= 0 && call->svc < KVM_HC_SVC_COUNT &&
 		    (services & BIT(call->svc)))
-			act = kvm_hc_run_service(call, services);
+			act = kvm_hc_run_service(vcpu, call, services);
 	} else if (vm) {
 		r = kvm_hc_policy_lookup(srcu_dereference(vm->policy, &kvm_hc_srcu), call->nr);
 		if (r)

@@ -31,9 +31,19 @@ enum kvm_hc_arch {
 #define KVM_HC_CALL_64BIT	BIT(0)
 /* The caller runs below the privilege level that may make hypercalls. */
 #define KVM_HC_CALL_UNPRIV	BIT(1)
+/* Bits 8-15 belong to the architecture that decoded the call. */
+#define KVM_HC_CALL_ARCH(n)	BIT(8 + (n))
 
 #define KVM_HC_MAX_ARGS		8
 #define KVM_HC_MAX_RETS		4
+
+/*
+ * Handler-table key of kvm_hc service @s: an architecture that implements
+ * a service registers its handler under this number, which lies outside
+ * every architecture's hypercall numbers that a policy could send to the
+ * fast path (x86 registers no service handlers).
+ */
+#define KVM_HC_SVC_HANDLER_NR(s)	(BIT_ULL(63) | (s))
 
 /* No kvm_hc service: the number lies outside kvm_hc's own block. */
 #define KVM_HC_NO_SVC		(-1)
@@ -112,6 +122,7 @@ void kvm_hc_arch_put_vm(struct kvm *kvm);
 
 /* Hook bookkeeping shared by every architecture (kvm_hc_core.c). */
 bool kvm_hc_wants(struct kvm *kvm, bool own_block);
+u32 kvm_hc_services(struct kvm *kvm, u16 arch);
 void kvm_hc_enter(void);
 void kvm_hc_leave(void);
 unsigned long kvm_hc_lookup_name(const char *name);

@@ -66,4 +66,18 @@
 #endif
 #endif /* CONFIG_X86 */
 
+#ifdef CONFIG_ARM64
+/* KVM_EXIT_HYPERCALL flags for SMC and 16-bit HVC arrived with the SMCCC filter (6.4). */
+#ifdef KVM_HC_HAVE_HYPERCALL_EXIT_FLAGS
+#define KVM_HC_HYPERCALL_EXIT_SMC	KVM_HYPERCALL_EXIT_SMC
+#define KVM_HC_HYPERCALL_EXIT_16BIT	KVM_HYPERCALL_EXIT_16BIT
+#define kvm_hc_set_hypercall_exit_flags(run, f)	((run)->hypercall.flags = (f))
+#else
+/* 6.1 has no flags field, and no SMCCC over SMC to report. */
+#define KVM_HC_HYPERCALL_EXIT_SMC	0
+#define KVM_HC_HYPERCALL_EXIT_16BIT	0
+#define kvm_hc_set_hypercall_exit_flags(run, f)	((void)(run), (void)(f))
+#endif
+#endif /* CONFIG_ARM64 */
+
 #endif /* _KVM_HC_COMPAT_H */

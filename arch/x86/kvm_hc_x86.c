@@ -26,6 +26,7 @@
 #include <linux/static_call.h>
 #include <linux/uaccess.h>
 
+#include "kvm_hc_compat_kvm.h"
 #include "kvm_hc_x86.h"
 
 #ifdef KVM_HC_X86_HOOK_INNER
@@ -338,15 +339,7 @@ void kvm_hc_arch_exit(void)
  */
 struct kvm *kvm_hc_arch_get_vm(struct file *file)
 {
-	struct kvm *kvm;
-
-	if (file->f_op != kvm_hc_x86_vm_fops)
-		return ERR_PTR(-EINVAL);
-	kvm = file->private_data;
-	if (kvm->mm != current->mm)
-		return ERR_PTR(-EPERM);
-	kvm_get_kvm(kvm);
-	return kvm;
+	return kvm_hc_kvm_from_file(file, kvm_hc_x86_vm_fops);
 }
 
 /**

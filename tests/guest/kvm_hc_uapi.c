@@ -1411,7 +1411,8 @@ static int cmd_badinput(void)
 	bad_policy(hx, &x, "policy.version_0", 0, 0, 0, NULL, 0, EOPNOTSUPP);
 	bad_policy(hx, &x, "policy.version_2", 2, 0, 0, NULL, 0, EOPNOTSUPP);
 	bad_policy(hx, &x, "policy.flags_1", KVM_HC_UAPI_VERSION, 1, 0, NULL, 0, EINVAL);
-	bad_policy(hx, &x, "policy.services_bit1", KVM_HC_UAPI_VERSION, 0, 3, NULL, 0, EINVAL);
+	bad_policy(hx, &x, "policy.services_unknown_bit", KVM_HC_UAPI_VERSION, 0,
+		   1u << KVM_HC_SVC_COUNT, NULL, 0, EINVAL);
 	bad_policy(hx, &x, "policy.services_bit31", KVM_HC_UAPI_VERSION, 0, 0x80000001u,
 		   NULL, 0, EINVAL);
 	{

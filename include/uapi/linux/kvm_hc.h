@@ -27,9 +27,20 @@
 #define KVM_HC_KVMHC_BASE	0x4b480000UL
 #define KVM_HC_KVMHC_COUNT	0x100
 
+/*
+ * arm64: kvm_hc's services are KVM vendor-hypervisor SMCCC functions
+ * (owner 6) numbered KVM_HC_ARM64_FUNC_BASE + service, fast calls, SMC32 or
+ * SMC64: discovery is 0x86000060 / 0xc6000060.  KVM itself uses 0-65 and
+ * 127; the vendor-hypervisor FEATURES call (0x86000000) reports functions
+ * 96-127 in x3, where kvm_hc sets bit s for each service s the VM may call.
+ */
+#define KVM_HC_ARM64_FUNC_BASE	96
+#define KVM_HC_ARM64_FUNC_COUNT	16
+
 /* Service numbers inside the block (x86 nr = KVM_HC_KVMHC_BASE + service). */
 #define KVM_HC_SVC_DISCOVER	0
-#define KVM_HC_SVC_COUNT	1
+#define KVM_HC_SVC_KICK		1	/* arm64: wake a vCPU by MPIDR */
+#define KVM_HC_SVC_COUNT	2
 
 /*
  * KVM_HC_SVC_DISCOVER: a0 selects what is returned.

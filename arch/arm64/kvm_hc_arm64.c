@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_hc arm64 hook: an ftrace_ops with IPMODIFY on KVM/arm64's SMCCC
+ * dispatcher, which every HVC (and, from 6.4, SMC) exit of a guest reaches:
+ * kvm_hvc_call_handler(vcpu) up to 6.3, kvm_smccc_call_handler(vcpu) from
+ * 6.4.  KVM is built into Debian's arm64 kernels and exports nothing we
+ * need, so the target is found through kallsyms.  As on x86, the callback
+ * moves the PC to a replacement with the same prototype for the calls
+ * kvm_hc may take; the replacement answers in x0..x3 and returns 1, exits
+ * to the VMM (returns 0), or calls KVM's original.
+ *
+ * 6.1 has DYNAMIC_FTRACE_WITH_REGS on arm64; 6.12 and 7.x only
+ * WITH_ARGS, whose ftrace_regs accessors give the argument and set the PC
+ * (include/kvm_hc_compat.h).
+ */
+#include <linux/arm-smccc.h>
+#include <linux/ftrace.h>
+#include <linux/kvm_host.h>
+#include <linux/maple_tree.h>
+#include <linux/module.h>
+#include <asm/kvm_emulate.h>
+
+#include "kvm_hc_compat_kvm.h"
+#include "kvm_hc_arm64.h"
+
+#ifdef KVM_HC_HAVE_KVM_SMCCC_CALL_HANDLER
+#define KVM_HC_ARM64_TARGET	"kvm_smccc_call_handler"
+#else
+#define KVM_HC_ARM64_TARGET	"kvm_hvc_call_handler"
+#endif
+
+static int (*kvm_hc_arm64_orig)(struct kvm_vcpu *vcpu);
+static const struct file_operations *kvm_hc_arm64_vm_fops;
+
+/**
+ * kvm_hc_arch_func_entry() - function entry for an address a kprobe reports
+ * @kprobe_addr: kprobe address of a function
+ *
+ * Return: @kprobe_addr; arm64 kprobes sit on the first instruction.
+ */
+unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
+{
+	return kprobe_addr;
+}
+
+/**
+ * kvm_hc_arch_hook_name() - the KVM function kvm_hc hooks on this kernel
+ *
+ * Return: its name.
+ */
+const char *kvm_hc_arch_hook_name(void)
+{
+	return KVM_HC_ARM64_TARGET;
+}
+
+static u16 kvm_hc_arm64_conduit(struct kvm_vcpu *vcpu)
+{
+	u64 esr = kvm_vcpu_get_esr(vcpu);
+	u16 conduit = 0;
+
+	if (ESR_ELx_EC(esr) == ESR_ELx_EC_SMC64 || ESR_ELx_EC(esr) == ESR_ELx_EC_SMC32)
+		conduit |= KVM_HC_ARM64_SMC;
+	if (!(esr & ESR_ELx_IL))
+		conduit |= KVM_HC_ARM64_16BIT;
+	return conduit;
+}
+
+/* The VMM's upstream SMCCC filter (6.4) owns the IDs it names. */
+static bool kvm_hc_arm64_filtered(struct kvm *kvm, u32 fid)
+{
+#ifdef KVM_HC_HAVE_SMCCC_FILTER
+	return mtree_load(&kvm->arch.smccc_filter, fid);
+#else
+	return false;
+#endif
+}
+
+static void kvm_hc_arm64_set_results(struct kvm_vcpu *vcpu, const unsigned long *x)
+{
+	int i;
+
+	for (i = 0; i < KVM_HC_MAX_RETS; i++)
+		vcpu_set_reg(vcpu, i, x[i]);
+}
+
+/* KVM_EXIT_HYPERCALL as KVM's SMCCC filter makes it, plus the arguments. */
+static void kvm_hc_arm64_prepare_exit(struct kvm_vcpu *vcpu, const struct kvm_hc_call *call)
+{
+	struct kvm_run *run = vcpu->run;
+	u64 flags = 0;
+	int i;
+
+	if (call->flags & KVM_HC_ARM64_SMC)
+		flags |= KVM_HC_HYPERCALL_EXIT_SMC;
+	if (call->flags & KVM_HC_ARM64_16BIT)
+		flags |= KVM_HC_HYPERCALL_EXIT_16BIT;
+	run->exit_reason = KVM_EXIT_HYPERCALL;
+	run->hypercall.nr = call->nr;
+	for (i = 0; i < ARRAY_SIZE(run->hypercall.args); i++)
+		run->hypercall.args[i] = call->args[i];
+	run->hypercall.ret = 0;
+	kvm_hc_set_hypercall_exit_flags(run, flags);
+}
+
+/*
+ * The vendor-hypervisor FEATURES call answers with KVM's bitmaps; a VM that
+ * may call kvm_hc services also finds them in x3 (functions 96-127).
+ */
+static int kvm_hc_arm64_features(struct kvm_vcpu *vcpu)
+{
+	int ret = kvm_hc_arm64_orig(vcpu);
+	u32 services;
+
+	if (ret != 1 || vcpu_get_reg(vcpu, 0) == SMCCC_RET_NOT_SUPPORTED)
+		return ret;
+	services = kvm_hc_services(vcpu->kvm, KVM_HC_ARCH_ARM64);
+	BUILD_BUG_ON(KVM_HC_ARM64_FUNC_BASE != 96);
+	if (services)
+		vcpu_set_reg(vcpu, 3, vcpu_get_reg(vcpu, 3) | services);
+	return ret;
+}
+
+static int kvm_hc_arm64_emulate(struct kvm_vcpu *vcpu)
+{
+	unsigned long x[KVM_HC_ARM64_NR_ARGS + 1];
+	struct kvm_hc_call call;
+	int i, ret;
+
+	for (i = 0; i < ARRAY_SIZE(x); i++)
+		x[i] = vcpu_get_reg(vcpu, i);
+	kvm_hc_arm64_decode(&call, x, kvm_hc_arm64_conduit(vcpu));
+
+	if (call.nr == ARM_SMCCC_VENDOR_HYP_KVM_FEATURES_FUNC_ID) {
+		ret = kvm_hc_arm64_features(vcpu);
+		goto out;
+	}
+	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
+	case KVM_HC_HANDLED:
+	case KVM_HC_DENY:
+		kvm_hc_arm64_results(&call, x);
+		kvm_hc_arm64_set_results(vcpu, x);
+		ret = 1;
+		break;
+	case KVM_HC_TO_USER:
+		/* The PC is past the HVC or SMC already; the VMM sets x0-x3. */
+		kvm_hc_arm64_prepare_exit(vcpu, &call);
+		ret = 0;
+		break;
+	default:
+		ret = kvm_hc_arm64_orig(vcpu);
+		break;
+	}
+out:
+	kvm_hc_leave();
+	return ret;
+}
+
+static void notrace kvm_hc_arm64_ftrace(unsigned long ip, unsigned long parent_ip,
+					struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct kvm_vcpu *vcpu;
+	bool own_block;
+	u32 fid;
+
+	/* kvm_hc_arm64_emulate() calling the original function. */
+	if (within_module(parent_ip, THIS_MODULE))
+		return;
+	vcpu = (struct kvm_vcpu *)kvm_hc_fregs_arg0(fregs);
+	if (!vcpu)
+		return;
+	fid = vcpu_get_reg(vcpu, 0);
+	own_block = kvm_hc_arm64_service(fid) != KVM_HC_NO_SVC ||
+		    fid == ARM_SMCCC_VENDOR_HYP_KVM_FEATURES_FUNC_ID;
+	if (!kvm_hc_wants(vcpu->kvm, own_block) || kvm_hc_arm64_filtered(vcpu->kvm, fid))
+		return;
+	kvm_hc_enter();
+	kvm_hc_fregs_set_ip(fregs, (unsigned long)kvm_hc_arm64_emulate);
+}
+
+static struct ftrace_ops kvm_hc_arm64_ops_hook = {
+	.func = kvm_hc_arm64_ftrace,
+	.flags = FTRACE_OPS_FL_SAVE_REGS_IF_SUPPORTED | FTRACE_OPS_FL_IPMODIFY |
+		 FTRACE_OPS_FL_RECURSION,
+};
+
+/* kvm_hc's kick service: wake the vCPUs with this MPIDR affinity. */
+static void kvm_hc_arm64_kick(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
+{
+	unsigned long mpidr = call->args[0] & MPIDR_HWID_BITMASK;
+	struct kvm_vcpu *v;
+	unsigned long i;
+
+	kvm_for_each_vcpu(i, v, vcpu->kvm) {
+		if (kvm_vcpu_get_mpidr_aff(v) != mpidr)
+			continue;
+		/* Ends a WFI/WFE block even without a pending interrupt. */
+		kvm_make_request(KVM_REQ_UNBLOCK, v);
+		kvm_hc_vcpu_kick(v);
+	}
+	call->nret = 1;
+	call->ret[0] = SMCCC_RET_SUCCESS;
+}
+
+/**
+ * kvm_hc_arch_init() - find KVM's SMCCC dispatcher and hook it
+ *
+ * Either the hook is fully in place on return, or nothing was changed.
+ *
+ * Return: 0 or a negative errno, with the reason in the kernel log.
+ */
+int kvm_hc_arch_init(void)
+{
+	unsigned long target = kvm_hc_lookup_name(KVM_HC_ARM64_TARGET);
+	int ret;
+
+	if (!target) {
+		pr_err("KVM function %s not found; unsupported kernel\n", KVM_HC_ARM64_TARGET);
+		return -ENOENT;
+	}
+	kvm_hc_arm64_vm_fops = (void *)kvm_hc_lookup_name("kvm_vm_fops");
+	if (!kvm_hc_arm64_vm_fops) {
+		pr_err("kvm_vm_fops not found; cannot recognise VM file descriptors\n");
+		return -ENOENT;
+	}
+	kvm_hc_arm64_orig = (void *)target;
+
+	ret = kvm_hc_register_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK),
+				      kvm_hc_arm64_kick);
+	if (ret)
+		return ret;
+	ret = ftrace_set_filter_ip(&kvm_hc_arm64_ops_hook, target, 0, 0);
+	if (ret) {
+		pr_err("cannot trace %s: %d\n", KVM_HC_ARM64_TARGET, ret);
+		goto unregister;
+	}
+	ret = register_ftrace_function(&kvm_hc_arm64_ops_hook);
+	if (ret) {
+		pr_err("cannot hook %s: %d\n", KVM_HC_ARM64_TARGET, ret);
+		ftrace_set_filter_ip(&kvm_hc_arm64_ops_hook, target, 1, 0);
+		goto unregister;
+	}
+	return 0;
+
+unregister:
+	kvm_hc_unregister_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK));
+	return ret;
+}
+
+/**
+ * kvm_hc_arch_exit() - remove the hook
+ */
+void kvm_hc_arch_exit(void)
+{
+	unregister_ftrace_function(&kvm_hc_arm64_ops_hook);
+	ftrace_set_filter_ip(&kvm_hc_arm64_ops_hook, (unsigned long)kvm_hc_arm64_orig, 1, 0);
+	kvm_hc_unregister_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK));
+}
+
+/**
+ * kvm_hc_arch_get_vm() - the VM behind a file, with a reference
+ * @file: a file the VMM passed as its VM file descriptor
+ *
+ * Return: the VM, ERR_PTR(-EINVAL) or ERR_PTR(-EPERM).
+ */
+struct kvm *kvm_hc_arch_get_vm(struct file *file)
+{
+	return kvm_hc_kvm_from_file(file, kvm_hc_arm64_vm_fops);
+}
+
+/**
+ * kvm_hc_arch_put_vm() - drop the reference kvm_hc_arch_get_vm() took
+ * @kvm: the VM
+ */
+void kvm_hc_arch_put_vm(struct kvm *kvm)
+{
+	kvm_put_kvm(kvm);
+}
