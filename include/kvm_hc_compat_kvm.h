@@ -7,20 +7,19 @@
 #define _KVM_HC_COMPAT_KVM_H
 
 #include <linux/kvm_host.h>
-#include <linux/smp.h>
+#include <linux/sched/task.h>
 
 /*
  * The VM behind a file the VMM passed, with a reference: ERR_PTR(-EINVAL)
- * if it is not a KVM VM (@vm_fops is KVM's kvm_vm_fops), ERR_PTR(-EPERM)
+ * if it is not a KVM VM (@vm_ioctl is KVM's kvm_vm_ioctl()), ERR_PTR(-EPERM)
  * if it belongs to another process (KVM refuses that process's VM ioctls
  * too).  kvm_get_kvm() is exported on every kernel, 7.x included.
  */
-static inline struct kvm *kvm_hc_kvm_from_file(struct file *file,
-					       const struct file_operations *vm_fops)
+static inline struct kvm *kvm_hc_kvm_from_file(struct file *file, unsigned long vm_ioctl)
 {
 	struct kvm *kvm;
 
-	if (!vm_fops || file->f_op != vm_fops)
+	if (!vm_ioctl || (unsigned long)file->f_op->unlocked_ioctl != vm_ioctl)
 		return ERR_PTR(-EINVAL);
 	kvm = file->private_data;
 	if (kvm->mm != current->mm)
@@ -57,33 +56,57 @@ static inline void kvm_hc_fregs_set_ip(struct ftrace_regs *fregs, unsigned long 
 }
 #endif /* CONFIG_ARM64 */
 
+/*
+ * The task running a vCPU, with a reference (or NULL): vcpu->pid is RCU
+ * up to 6.10 and guarded by vcpu->pid_lock since.
+ */
+static inline struct task_struct *kvm_hc_vcpu_task(struct kvm_vcpu *vcpu)
+{
+	struct task_struct *task = NULL;
+
+#ifdef KVM_HC_HAVE_VCPU_PID_LOCK
+	read_lock(&vcpu->pid_lock);
+	if (vcpu->pid)
+		task = get_pid_task(vcpu->pid, PIDTYPE_PID);
+	read_unlock(&vcpu->pid_lock);
+#else
+	struct pid *pid;
+
+	rcu_read_lock();
+	pid = rcu_dereference(vcpu->pid);
+	if (pid)
+		task = get_pid_task(pid, PIDTYPE_PID);
+	rcu_read_unlock();
+#endif
+	return task;
+}
+
 #ifdef KVM_HC_HAVE_KVM_VCPU_KICK
 #define kvm_hc_vcpu_kick(vcpu)	kvm_vcpu_kick(vcpu)
 #else
-#include <trace/events/ipi.h>	/* smp_send_reschedule() traces since 6.6 */
-
 /*
- * 6.19 restricted __kvm_vcpu_kick() to kvm-amd/kvm-intel.  The same steps
+ * 6.19 restricted __kvm_vcpu_kick() to KVM's own modules.  The same steps
  * from public inlines and exported scheduler calls: wake the vCPU if it
- * sleeps (kvm_vcpu_wake_up()), else send an IPI if it runs in guest mode.
+ * sleeps (kvm_vcpu_wake_up()), else make its CPU leave guest mode
+ * (kick_process() sends the reschedule IPI KVM sends).
  */
 static inline void kvm_hc_vcpu_kick(struct kvm_vcpu *vcpu)
 {
-	int me, cpu;
+	struct task_struct *task;
 
 	if (__kvm_vcpu_wake_up(vcpu)) {
 		WRITE_ONCE(vcpu->ready, true);
 		++vcpu->stat.generic.halt_wakeup;
 		return;
 	}
-	me = get_cpu();
 	/* kvm_arch_vcpu_should_kick() on x86 and arm64 */
-	if (kvm_vcpu_exiting_guest_mode(vcpu) == IN_GUEST_MODE) {
-		cpu = READ_ONCE(vcpu->cpu);
-		if (cpu != me && (unsigned int)cpu < nr_cpu_ids && cpu_online(cpu))
-			smp_send_reschedule(cpu);
+	if (kvm_vcpu_exiting_guest_mode(vcpu) != IN_GUEST_MODE)
+		return;
+	task = kvm_hc_vcpu_task(vcpu);
+	if (task) {
+		kick_process(task);
+		put_task_struct(task);
 	}
-	put_cpu();
 }
 #endif
 

@@ -6,10 +6,13 @@
 # installed, and the package lists are refreshed at most once per run, so a
 # second run returns at once.
 #
-# usage: scripts/deps.sh [--check] [EXTRA_PACKAGE...]
+# usage: scripts/deps.sh [--check] [--arch ARCH] [EXTRA_PACKAGE...]
 #   --check   only report what is missing; exit 1 if anything is
+#   --arch    also what testing ARCH needs (amd64, the default, or arm64:
+#             qemu-system-arm and the aarch64 cross compilers)
 #
 # env:  KVM_HC_SKIP_DEPS=1   do nothing (for machines prepared by hand)
+#       KVM_HC_ARCH          default for --arch
 
 set -euo pipefail
 
@@ -19,10 +22,22 @@ PACKAGES=(
 )
 
 check_only=0
-if [ "${1:-}" = --check ]; then
-	check_only=1
-	shift
-fi
+arch=${KVM_HC_ARCH:-amd64}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--check) check_only=1; shift ;;
+	--arch) arch=${2:?}; shift 2 ;;
+	--arch=*) arch=${1#*=}; shift ;;
+	*) break ;;
+	esac
+done
+case $arch in
+amd64) ;;
+# Modules of 6.1 and 6.12 are built with gcc-12 for aarch64 on this host
+# (7.x in its chroot); the guest program with the default cross gcc.
+arm64) PACKAGES+=(qemu-system-arm gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu libc6-dev-arm64-cross) ;;
+*) echo "deps: unknown architecture '$arch' (amd64, arm64)" >&2; exit 2 ;;
+esac
 PACKAGES+=("$@")
 
 [ "${KVM_HC_SKIP_DEPS:-0}" = 1 ] && exit 0

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kernels.sh - Debian amd64 kernels that kvm_hc is built and tested against.
+# kernels.sh - Debian kernels (amd64, arm64) that kvm_hc is built and tested
+# against.
 #
 # Resolves the newest kernel of a series in Debian's archive, fetches its
 # image, modules and headers into a cache (extracted with dpkg -x, nothing
@@ -10,21 +11,36 @@
 # guest needs to load.
 #
 #   series  suites                          kernel release (uname -r)
-#   6.1     bookworm, bookworm-security     6.1.0-N-amd64
-#   6.12    bookworm-security, bookworm     6.12.N+deb12-amd64
-#   7       trixie-backports                7.N.N+deb13-amd64 (built in a
+#   6.1     bookworm, bookworm-security     6.1.0-N-<arch>
+#   6.12    bookworm-security, bookworm     6.12.N+deb12-<arch>
+#   7       trixie-backports                7.N.N+deb13-<arch> (built in a
 #                                           trixie chroot: gcc-14, glibc 2.38)
 #
-# usage: scripts/kernels.sh resolve SERIES     prints the newest release
+# <arch> is amd64 (the default) or arm64.  arm64 modules are cross-built on
+# this amd64 host (ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-): against the
+# arm64 headers with the amd64 linux-kbuild tools, with gcc-12 for
+# aarch64 on the host (6.1, 6.12) or gcc-14 for aarch64 in the chroot (7).
+# KVM is built into Debian's arm64 kernels: kvm-modules collects nothing.
+#
+# usage: scripts/kernels.sh [--arch ARCH] COMMAND ...
+#        scripts/kernels.sh resolve SERIES     prints the newest release
 #        scripts/kernels.sh fetch KERNEL        prints KVER= KDIR= VMLINUZ=
 #                                               KMODDIR= KMODULES= lines
 #        scripts/kernels.sh build KERNEL SRCDIR [MAKE_ARG...]
 #                                   make -C $KDIR M=SRCDIR MAKE_ARG... modules
 #        scripts/kernels.sh kvm-modules KERNEL OUTDIR
-#                                   irqbypass, kvm, ccp, kvm-amd and their
-#                                   dependencies as .ko + OUTDIR/load-order
+#                                   the KVM modules (amd64: irqbypass, kvm,
+#                                   ccp, kvm-amd) and their dependencies as
+#                                   .ko + OUTDIR/load-order (empty when KVM
+#                                   is built in)
+#        scripts/kernels.sh package PACKAGE     fetches a Debian package of
+#                                   ARCH (the version of the host's release
+#                                   when the archive has it), prints the
+#                                   folder it is extracted in
 #        scripts/kernels.sh series              lists the known series
-#   KERNEL is a series (its newest kernel) or a release such as 6.1.0-56-amd64.
+#   --arch ARCH  amd64 or arm64 (default: $KVM_HC_ARCH, else amd64)
+#   KERNEL is a series (its newest kernel) or a release such as 6.1.0-56-amd64
+#   (a release names its architecture: 6.1.0-56-arm64 needs no --arch).
 #   KMODDIR holds lib/modules/$KVER (depmod -b / modprobe -d take it);
 #   KMODULES is that lib/modules/$KVER folder.
 #
@@ -32,6 +48,7 @@
 # runs nothing.
 #
 # env:
+#   KVM_HC_ARCH          default for --arch (amd64)
 #   KVM_HC_CACHE         cache folder (default /var/cache/kvm-hc)
 #   KVM_HC_JOBS          make -j for builds (default 2)
 #   KVM_HC_APT_MAX_AGE   reuse package lists younger than this many seconds
@@ -44,11 +61,12 @@
 KH_CACHE=$(realpath -m "${KVM_HC_CACHE:-/var/cache/kvm-hc}")
 KH_JOBS=${KVM_HC_JOBS:-2}
 KH_SERIES_ALL="6.1 6.12 7"
+KH_ARCH_ALL="amd64 arm64"
+# The architecture of this host and of the tools that build modules.
+KH_HOST_ARCH=amd64
 # Suites read for tools only: sid's sparse is the first to parse the
 # __typeof_unqual__ that 7.x headers show the checker.
 KH_TOOL_SUITES="sid"
-# Modules a guest needs for /dev/kvm on an (emulated) AMD host, by module name.
-KH_KVM_MODULES="irqbypass kvm ccp kvm_amd"
 KH_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 KH_APT_UPDATED=0
 
@@ -63,7 +81,36 @@ kh_die()
 	exit 1
 }
 
-# kh_series SERIES: set the facts about one series.
+# kh_arch ARCH: set the facts about one architecture.
+#   KH_ARCH         Debian architecture of the kernels (and package suffix)
+#   KH_KVM_MODULES  modules a guest needs for /dev/kvm, by module name (on an
+#                   emulated AMD host for amd64); built-in ones are skipped
+#   KH_CROSS        CROSS_COMPILE prefix ("" = native)
+#   KH_KARCH        the kernel's ARCH for make
+#   KH_GNU_TYPE     GNU triplet of ARCH
+kh_arch()
+{
+	case $1 in
+	amd64)
+		KH_KVM_MODULES="irqbypass kvm ccp kvm_amd"
+		KH_CROSS=
+		KH_KARCH=x86
+		KH_GNU_TYPE=x86_64-linux-gnu
+		;;
+	arm64)
+		KH_KVM_MODULES="kvm"
+		KH_CROSS=aarch64-linux-gnu-
+		KH_KARCH=arm64
+		KH_GNU_TYPE=aarch64-linux-gnu
+		;;
+	*)
+		kh_die "unknown architecture '$1' (known: $KH_ARCH_ALL)"
+		;;
+	esac
+	KH_ARCH=$1
+}
+
+# kh_series SERIES: set the facts about one series of $KH_ARCH.
 #   KH_SUITES   suites the series comes from
 #   KH_PATTERN  extended regex matching its image package names
 #   KH_CHROOT   Debian suite whose toolchain builds its modules ("" = host)
@@ -72,17 +119,17 @@ kh_series()
 	case $1 in
 	6.1)
 		KH_SUITES="bookworm bookworm-security"
-		KH_PATTERN='^linux-image-6\.1\.0-[0-9]+-amd64$'
+		KH_PATTERN="^linux-image-6\\.1\\.0-[0-9]+-$KH_ARCH\$"
 		KH_CHROOT=
 		;;
 	6.12)
 		KH_SUITES="bookworm-security bookworm"
-		KH_PATTERN='^linux-image-6\.12\.[0-9]+\+deb12-amd64$'
+		KH_PATTERN="^linux-image-6\\.12\\.[0-9]+\\+deb12-$KH_ARCH\$"
 		KH_CHROOT=
 		;;
 	7 | 7.x)
 		KH_SUITES="trixie-backports"
-		KH_PATTERN='^linux-image-7\.[0-9]+\.[0-9]+\+deb13-amd64$'
+		KH_PATTERN="^linux-image-7\\.[0-9]+\\.[0-9]+\\+deb13-$KH_ARCH\$"
 		KH_CHROOT=trixie
 		;;
 	*)
@@ -152,13 +199,30 @@ kh_apt_uri()
 	echo "${uri%/}"
 }
 
+# kh_apt_dir: the private apt state of $KH_ARCH.  amd64 kernels need amd64
+# packages only; a foreign architecture's state reads its package lists
+# and the host's (the amd64 linux-kbuild tools build its modules).
+kh_apt_dir()
+{
+	if [ "$KH_ARCH" = "$KH_HOST_ARCH" ]; then
+		echo "$KH_CACHE/apt"
+	else
+		echo "$KH_CACHE/apt-$KH_ARCH"
+	fi
+}
+
 # Private apt configuration: its own sources list, lists and package cache
-# under $KH_CACHE/apt, so the machine's apt state is never touched.
+# under $KH_CACHE/apt (apt-<arch> for a foreign architecture), so the
+# machine's apt state is never touched.
 kh_apt_setup()
 {
-	local d=$KH_CACHE/apt s suites opts="arch=amd64"
+	local d s suites archs opts
 
-	[ -n "${KH_APT_OPTS+x}" ] && return
+	d=$(kh_apt_dir)
+	[ "${KH_APT_DIR:-}" = "$d" ] && return
+	archs=$KH_HOST_ARCH
+	[ "$KH_ARCH" = "$KH_HOST_ARCH" ] || archs="$archs,$KH_ARCH"
+	opts="arch=$archs"
 	# shellcheck disable=SC2030
 	suites=$(for s in $KH_SERIES_ALL; do kh_series "$s"; echo "$KH_SUITES"; done)
 	suites="$suites $KH_TOOL_SUITES"
@@ -175,6 +239,8 @@ kh_apt_setup()
 	else
 		rm -f "$d/sources.list.new"
 	fi
+	KH_APT_DIR=$d
+	KH_APT_UPDATED=0
 	KH_APT_OPTS=(
 		-o "Dir::Etc::SourceList=$d/sources.list"
 		-o "Dir::Etc::SourceParts=$d/parts"
@@ -191,6 +257,15 @@ kh_apt_setup()
 		-o "Debug::NoLocking=1"
 		-q
 	)
+	# The foreign architecture for this state only; dpkg's list of foreign
+	# architectures stays as it is.
+	if [ "$KH_ARCH" != "$KH_HOST_ARCH" ]; then
+		KH_APT_OPTS+=(
+			-o "APT::Architecture=$KH_HOST_ARCH"
+			-o "APT::Architectures::=$KH_HOST_ARCH"
+			-o "APT::Architectures::=$KH_ARCH"
+		)
+	fi
 }
 
 # Refresh the private package lists when they are older than
@@ -198,9 +273,10 @@ kh_apt_setup()
 # reached is not fatal while older lists exist.
 kh_apt_update()
 {
-	local d=$KH_CACHE/apt
+	local d
 
 	kh_apt_setup
+	d=$KH_APT_DIR
 	[ "$KH_APT_UPDATED" = 1 ] && return
 	# shellcheck disable=SC2030
 	(
@@ -217,7 +293,7 @@ kh_apt_update()
 			cat "$d/update.log" >&2
 			exit 1
 		fi
-	) 9>"$KH_CACHE/apt.lock" || return 1
+	) 9>"$d.lock" || return 1
 	KH_APT_UPDATED=1
 }
 
@@ -256,22 +332,27 @@ kh_cached_releases()
 	done | grep -E "$KH_PATTERN" | sed 's/^linux-image-//' || true
 }
 
-# kh_target WHAT: WHAT is a series (resolved to its newest kernel) or the
-# release of a kernel of a known series (taken as it is).  Sets KH_REL and
-# the facts of kh_series.
+# kh_target WHAT: WHAT is a series (resolved to its newest kernel of
+# $KH_ARCH) or the release of a kernel of a known series and architecture
+# (taken as it is, and its architecture made $KH_ARCH).  Sets KH_REL and the
+# facts of kh_series and kh_arch.
 kh_target()
 {
-	local s
+	local s a arch=$KH_ARCH
 
 	mkdir -p "$KH_CACHE"
 	KH_REL=
-	for s in $KH_SERIES_ALL; do
-		kh_series "$s"
-		if echo "linux-image-$1" | grep -qE "$KH_PATTERN"; then
-			KH_REL=$1
-			return
-		fi
+	for a in "$arch" $KH_ARCH_ALL; do
+		kh_arch "$a"
+		for s in $KH_SERIES_ALL; do
+			kh_series "$s"
+			if echo "linux-image-$1" | grep -qE "$KH_PATTERN"; then
+				KH_REL=$1
+				return
+			fi
+		done
 	done
+	kh_arch "$arch"
 	kh_series "$1"
 	if kh_apt_update; then
 		KH_REL=$(kh_apt_cache pkgnames linux-image- | grep -E "$KH_PATTERN" |
@@ -307,19 +388,23 @@ kh_kernel_vars()
 # modules and base packages the empty image package depends on), headers,
 # their common headers and the matching linux-kbuild, each pinned to the
 # version of the package that pulled it in.
+# For a foreign architecture the image, binary, modules, base and headers
+# packages are that architecture's; the common headers are arch all, and
+# linux-kbuild is the host's, whose tools run here.
 kh_kernel_packages()
 {
-	local rel=$1 img hdr iv hv p
+	local rel=$1 img hdr iv hv p q=''
 
-	img=linux-image-$rel
-	hdr=linux-headers-$rel
+	[ "$KH_ARCH" = "$KH_HOST_ARCH" ] || q=:$KH_ARCH
+	img=linux-image-$rel$q
+	hdr=linux-headers-$rel$q
 	iv=$(kh_pkg_field "$img" Version)
 	hv=$(kh_pkg_field "$hdr" Version)
 	[ -n "$iv" ] || kh_die "$img is not in the archive"
 	[ -n "$hv" ] || kh_die "$hdr is not in the archive"
 	p=$(kh_pkg_depends "$img" '^linux-(binary|modules|base)-')
 	if [ -n "$p" ]; then
-		awk -v v="$iv" '{ print $0 "=" v }' <<<"$p"
+		awk -v q="$q" -v v="$iv" '{ print $0 q "=" v }' <<<"$p"
 	else
 		echo "$img=$iv"
 	fi
@@ -545,36 +630,46 @@ kh_chroot_sparse()
 	touch "$c/.sparse"
 }
 
-# The compiler the headers ask for (gcc-12, gcc-14, ...).
+# The compiler the headers ask for (gcc-12, gcc-14, ...), without the
+# CROSS_COMPILE prefix.
 kh_kernel_cc()
 {
 	grep -hoE 'gcc-[0-9]+' "$1/.kernelvariables" "$1/Makefile" 2>/dev/null | head -n 1
 }
 
 # kh_build SERIES|RELEASE SRCDIR [MAKE_ARG...]: make -C $KDIR M=SRCDIR ARGS
-# modules, on the host or in the series' chroot.
+# modules, on the host or in the series' chroot; cross-compiled for a
+# foreign architecture (the headers force ARCH; 6.12 and later set
+# CROSS_COMPILE themselves, 6.1 only for dpkg-buildpackage: set both).
 kh_build()
 {
-	local series=$1 src cc jobs=()
+	local series=$1 src cc pkg jobs=() cross=()
 
 	[ $# -ge 2 ] || kh_die "usage: build SERIES SRCDIR [MAKE_ARG...]"
 	src=$(realpath "$2") || kh_die "no such folder: $2"
 	shift 2
 	kh_fetch "$series"
 	cc=$(kh_kernel_cc "$KDIR")
+	pkg=$cc
 	case " $* ${MAKEFLAGS:-}" in
 	*" -j"*) ;;
 	*) jobs=("-j$KH_JOBS") ;;
 	esac
+	if [ -n "$KH_CROSS" ]; then
+		cross=("ARCH=$KH_KARCH" "CROSS_COMPILE=$KH_CROSS")
+		# gcc-12 for aarch64 is aarch64-linux-gnu-gcc-12, from package
+		# gcc-12-aarch64-linux-gnu.
+		[ -n "$cc" ] && pkg=$cc-${KH_GNU_TYPE//_/-} && cc=$KH_CROSS$cc
+	fi
 	if [ -z "$KH_CHROOT" ]; then
 		if [ -n "$cc" ] && ! command -v "$cc" >/dev/null; then
-			kh_die "$KVER needs $cc (scripts/deps.sh $cc)"
+			kh_die "$KVER needs $cc (scripts/deps.sh $pkg)"
 		fi
-		make -C "$KDIR" M="$src" "${jobs[@]}" "$@" modules
+		make -C "$KDIR" M="$src" "${cross[@]}" "${jobs[@]}" "$@" modules
 	else
-		kh_chroot_ensure "$KH_CHROOT" ${cc:+"$cc"}
+		kh_chroot_ensure "$KH_CHROOT" ${pkg:+"$pkg"}
 		KVM_HC_CHROOT_BINDS="$src ${KVM_HC_CHROOT_BINDS:-}" \
-			kh_chroot_run "$KH_CHROOT" make -C "$KDIR" M="$src" "${jobs[@]}" "$@" modules
+			kh_chroot_run "$KH_CHROOT" make -C "$KDIR" M="$src" "${cross[@]}" "${jobs[@]}" "$@" modules
 	fi
 }
 
@@ -582,6 +677,7 @@ kh_build()
 
 # kh_kvm_modules SERIES|RELEASE OUTDIR: copy $KH_KVM_MODULES and what they depend on,
 # decompressed, into OUTDIR; OUTDIR/load-order lists them in load order.
+# Modules built into the kernel are skipped (all of them on arm64).
 kh_kvm_modules()
 {
 	local series=$1 out=$2 f n m
@@ -625,7 +721,64 @@ kh_kvm_modules()
 		kh_kvm_visit "$m"
 	done
 	unset -f kh_kvm_visit
-	printf '%s\n' "${order[@]}" >"$out/load-order"
+	# Nothing to load (KVM built in, as on arm64): an empty load-order.
+	: >"$out/load-order"
+	[ ${#order[@]} -eq 0 ] || printf '%s\n' "${order[@]}" >"$out/load-order"
+}
+
+# --- other packages -----------------------------------------------------------
+
+# kh_package NAME: make sure the Debian package NAME of $KH_ARCH (an arch
+# all one as it is) is extracted in the cache and set KH_PKGDIR to its
+# folder.  The version is the one of the host's own release if the archive
+# has it, else the newest; without package lists the newest one cached.
+kh_package()
+{
+	local name=$1 q='' rel='' info='' ver arch dir=''
+
+	# shellcheck disable=SC1091
+	[ -r /etc/os-release ] && rel=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	mkdir -p "$KH_CACHE/packages"
+	if kh_apt_update; then
+		for q in ":$KH_ARCH" ""; do
+			info=$(kh_apt_cache ${rel:+-o "APT::Default-Release=$rel"} \
+				show --no-all-versions "$name$q" 2>/dev/null |
+				awk '$1 == "Version:" { v = $2 } $1 == "Architecture:" { a = $2 }
+					END { if (v != "") print v, a }')
+			[ -n "$info" ] && break
+		done
+		if [ -n "$info" ]; then
+			read -r ver arch <<<"$info"
+			dir=$KH_CACHE/packages/${name}_${ver//:/%3a}_$arch
+		fi
+	fi
+	if [ -z "$dir" ]; then
+		dir=$(find "$KH_CACHE/packages" -mindepth 2 -maxdepth 2 -name .complete \
+			\( -path "*/${name}_*_$KH_ARCH/*" -o -path "*/${name}_*_all/*" \) \
+			-printf '%h\n' 2>/dev/null | sort -V | tail -n 1)
+		[ -n "$dir" ] || kh_die "package $name: not in the archive nor in the cache"
+		kh_log "no package lists; using cached ${dir##*/}"
+	fi
+	KH_PKGDIR=$dir
+	[ -f "$dir/.complete" ] && return
+	# shellcheck disable=SC2031
+	(
+		flock 9
+		[ -f "$dir/.complete" ] && exit 0
+		local tmp f
+		tmp=$(mktemp -d "$KH_CACHE/packages/.tmp.XXXXXX")
+		trap 'rm -rf "$tmp"' EXIT
+		(cd "$tmp" && apt-get "${KH_APT_OPTS[@]}" download "$name$q=$ver" >&2) ||
+			kh_die "download of $name$q $ver failed"
+		mkdir "$tmp/root"
+		for f in "$tmp"/*.deb; do
+			dpkg-deb -x "$f" "$tmp/root"
+		done
+		rm -rf "$dir"
+		mv "$tmp/root" "$dir"
+		touch "$dir/.complete"
+		kh_log "$name$q $ver: extracted in $dir"
+	) 9>"$KH_CACHE/packages/.lock" || exit 1
 }
 
 # --- command line -----------------------------------------------------------------
@@ -638,8 +791,13 @@ kh_usage()
 
 kh_main()
 {
-	local cmd=${1:-}
+	local cmd
 
+	case ${1:-} in
+	--arch) [ $# -ge 2 ] || kh_usage; kh_arch "$2"; shift 2 ;;
+	--arch=*) kh_arch "${1#*=}"; shift ;;
+	esac
+	cmd=${1:-}
 	[ $# -ge 1 ] && shift
 	case $cmd in
 	resolve)
@@ -661,6 +819,11 @@ kh_main()
 		[ $# -eq 2 ] || kh_usage
 		kh_kvm_modules "$@"
 		;;
+	package)
+		[ $# -eq 1 ] || kh_usage
+		kh_package "$1"
+		echo "$KH_PKGDIR"
+		;;
 	series)
 		echo "$KH_SERIES_ALL"
 		;;
@@ -669,6 +832,8 @@ kh_main()
 		;;
 	esac
 }
+
+kh_arch "${KVM_HC_ARCH:-$KH_HOST_ARCH}"
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	set -euo pipefail

@@ -3,39 +3,54 @@
 #
 # e2e.sh - end-to-end test of kvm_hc on Debian's own kernels.
 #
-# For each kernel series: fetch the newest Debian amd64 kernel and its
-# headers (scripts/kernels.sh), build kvm_hc.ko against the headers as DKMS
-# would, pack an initramfs (static busybox, /init, the KVM modules with
-# their load order, kvm_hc.ko and the static guest-side test program), and
-# boot it in QEMU under TCG on an emulated EPYC, so that kvm_amd runs inside
-# the guest.  /init prints one line at the end:
+# For each kernel series: fetch the newest Debian kernel of the architecture
+# and its headers (scripts/kernels.sh), build kvm_hc.ko against the headers
+# as DKMS would, pack an initramfs (static busybox, /init, the KVM modules
+# with their load order, kvm_hc.ko and the static guest-side test program),
+# and boot it in QEMU under TCG:
+#   amd64  on an emulated EPYC, so that kvm_amd runs inside the guest
+#   arm64  cross-built, on qemu-system-aarch64's virt machine with EL2
+#          (virtualization=on, GICv3, -cpu max); KVM is built into the
+#          kernel.  Each series boots once per KVM mode (--kvm-modes):
+#          vhe (the kernel's default) and nvhe, protected, ... given as
+#          kvm-arm.mode=<mode>
+# /init prints one line at the end:
 #
 #   KVM_HC_E2E result=PASS|FAIL passed=N failed=M
 #
-# and this script prints, per kernel, one line
+# and this script prints, per kernel (and mode), one line
 #
 #   E2E series=<s> kernel=<release> result=PASS|FAIL passed=N failed=M log=<file>
+#   E2E arch=arm64 series=<s> mode=<m> kernel=<release> result=... log=<file>
 #
-# then "N passed, M failed" counting kernels.  A boot that ends without the
-# KVM_HC_E2E line (panic, hang, timeout) fails, and its last console lines
-# are shown.  Exit status 0 only if every kernel passed.
+# then "N passed, M failed" counting those lines.  A boot that ends without
+# the KVM_HC_E2E line (panic, hang, timeout) fails, and its last console
+# lines are shown.  Exit status 0 only if every one passed.
 #
-# usage: tests/e2e.sh [--series "6.1 6.12 7"] [--init FILE] [--append ARGS]
+# usage: tests/e2e.sh [--arch amd64|arm64] [--series "6.1 6.12 7"]
+#                     [--kvm-modes "vhe nvhe"] [--init FILE] [--append ARGS]
 #                     [--timeout SEC]
-#   --series   kernel series to test (see scripts/kernels.sh series)
-#   --init     the initramfs /init (default tests/guest/init)
-#   --append   more kernel command line (the guest's /init sees it too)
-#   --timeout  seconds one boot may take (default 300)
+#   --arch       architecture of the kernels (default amd64)
+#   --series     kernel series to test (see scripts/kernels.sh series)
+#   --kvm-modes  arm64: KVM modes to boot each kernel in (default "vhe nvhe")
+#   --init       the initramfs /init (default tests/guest/init, for arm64
+#                tests/guest/arm64/init)
+#   --append     more kernel command line (the guest's /init sees it too)
+#   --timeout    seconds one boot may take (default 300)
 #
 # env:
+#   KVM_HC_ARCH       default for --arch
 #   KVM_HC_SRC        module sources (default: this repository)
-#   KVM_HC_GUEST_SRC  guest test program (default: tests/guest/kvm_hc_test.c)
+#   KVM_HC_GUEST_SRC  guest test program (default: tests/guest/kvm_hc_test.c,
+#                     for arm64 tests/guest/arm64/kvm_hc_test.c)
 #   KVM_HC_INIT       default for --init
 #   KVM_HC_SERIES     default for --series
+#   KVM_HC_KVM_MODES  default for --kvm-modes
 #   KVM_HC_GUEST_CFLAGS  extra gcc flags for the guest program
 #   KVM_HC_MAKEFLAGS  extra make arguments for the module build (e.g. W=1)
 #   KVM_HC_BUILD      per-run output (default: <repository>/build); console
-#                     logs go to $KVM_HC_BUILD/e2e/<series>.log
+#                     logs go to $KVM_HC_BUILD/e2e/<series>.log (amd64) and
+#                     $KVM_HC_BUILD/e2e/arm64/<series>-<mode>.log
 #   KVM_HC_CACHE, KVM_HC_JOBS, ...  see scripts/kernels.sh
 
 set -euo pipefail
@@ -43,12 +58,14 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KERNELS=$ROOT/scripts/kernels.sh
 SRC=$(realpath -m "${KVM_HC_SRC:-$ROOT}")
-GUEST_SRC=$(realpath -m "${KVM_HC_GUEST_SRC:-$ROOT/tests/guest/kvm_hc_test.c}")
 BUILD=$(realpath -m "${KVM_HC_BUILD:-$ROOT/build}")
 OUT=$BUILD/e2e
 
 series_list=${KVM_HC_SERIES:-"6.1 6.12 7"}
-init=${KVM_HC_INIT:-$ROOT/tests/guest/init}
+arch=${KVM_HC_ARCH:-amd64}
+kvm_modes=
+init=${KVM_HC_INIT:-}
+guest_src=${KVM_HC_GUEST_SRC:-}
 append=
 timeout=300
 
@@ -62,6 +79,10 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--series) series_list=${2:?}; shift 2 ;;
 	--series=*) series_list=${1#*=}; shift ;;
+	--arch) arch=${2:?}; shift 2 ;;
+	--arch=*) arch=${1#*=}; shift ;;
+	--kvm-modes) kvm_modes=${2:?}; shift 2 ;;
+	--kvm-modes=*) kvm_modes=${1#*=}; shift ;;
 	--init) init=${2:?}; shift 2 ;;
 	--init=*) init=${1#*=}; shift ;;
 	--append) append=${2?}; shift 2 ;;
@@ -72,8 +93,41 @@ while [ $# -gt 0 ]; do
 	*) echo "e2e: unknown argument '$1'" >&2; usage ;;
 	esac
 done
-init=$(realpath -m "$init")
 case $timeout in '' | *[!0-9]*) echo "e2e: --timeout wants seconds" >&2; exit 2 ;; esac
+
+# What differs per architecture: where the guest's files come from, how it
+# is compiled and booted.  amd64 keeps its output where it always was.
+case $arch in
+amd64)
+	[ -z "$kvm_modes" ] || { echo "e2e: --kvm-modes is for arm64 only" >&2; exit 2; }
+	# KVM_HC_KVM_MODES is arm64's: ignored here.
+	# One boot per kernel; its mode has no name.
+	kvm_modes=-
+	OUT_ARCH=$OUT
+	GUEST_CC=gcc
+	: "${init:=$ROOT/tests/guest/init}"
+	: "${guest_src:=$ROOT/tests/guest/kvm_hc_test.c}"
+	;;
+arm64)
+	: "${kvm_modes:=${KVM_HC_KVM_MODES:-vhe nvhe}}"
+	for m in $kvm_modes; do
+		case $m in
+		*[!a-z]*) echo "e2e: bad KVM mode '$m' (vhe, nvhe, protected, ...)" >&2; exit 2 ;;
+		esac
+	done
+	OUT_ARCH=$OUT/arm64
+	GUEST_CC=aarch64-linux-gnu-gcc
+	: "${init:=$ROOT/tests/guest/arm64/init}"
+	: "${guest_src:=$ROOT/tests/guest/arm64/kvm_hc_test.c}"
+	;;
+*)
+	echo "e2e: unknown architecture '$arch' (amd64, arm64)" >&2
+	exit 2
+	;;
+esac
+init=$(realpath -m "$init")
+GUEST_SRC=$(realpath -m "$guest_src")
+KERNELS=("$KERNELS" --arch "$arch")
 
 log()
 {
@@ -125,20 +179,36 @@ pack_initramfs()
 		cpio -o -H newc --null --quiet -R 0:0) | gzip -1 >"$2"
 }
 
-# Boot kernel $2 with initramfs $3; console to $4.  Returns qemu's status
-# (124 on timeout).  Once /init has printed its result line, a guest that
-# does not power off is stopped after a grace period.
+# Boot kernel $2 with initramfs $3 in KVM mode $5; console to $4.  Returns
+# qemu's status (124 on timeout).  Once /init has printed its result line,
+# a guest that does not power off is stopped after a grace period.
 boot()
 {
-	local series=$1 kernel=$2 initrd=$3 console=$4 pid rc=0 waited=0
+	local series=$1 kernel=$2 initrd=$3 console=$4 mode=$5 pid rc=0 waited=0
+	local cmdline="panic=-1 quiet loglevel=4"
 
 	: >"$console"
-	timeout -k 10 "$timeout" qemu-system-x86_64 \
-		-accel tcg,thread=single -cpu EPYC -smp 2 -m 2G \
-		-nographic -no-reboot -nic none \
-		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 quiet loglevel=4 $append" \
-		</dev/null >"$console" 2>&1 &
+	case $arch in
+	amd64)
+		timeout -k 10 "$timeout" qemu-system-x86_64 \
+			-accel tcg,thread=single -cpu EPYC -smp 2 -m 2G \
+			-nographic -no-reboot -nic none \
+			-kernel "$kernel" -initrd "$initrd" \
+			-append "console=ttyS0 $cmdline $append" \
+			</dev/null >"$console" 2>&1 &
+		;;
+	arm64)
+		# VHE is what the kernel picks on a CPU with VHE (-cpu max).
+		[ "$mode" = vhe ] || cmdline="$cmdline kvm-arm.mode=$mode"
+		timeout -k 10 "$timeout" qemu-system-aarch64 \
+			-M virt,virtualization=on,gic-version=3 \
+			-cpu max,pauth-impdef=on -smp 2 -m 2G \
+			-nographic -no-reboot -nic none \
+			-kernel "$kernel" -initrd "$initrd" \
+			-append "console=ttyAMA0 $cmdline $append" \
+			</dev/null >"$console" 2>&1 &
+		;;
+	esac
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
 		if grep -aq 'KVM_HC_E2E result=' "$console"; then
@@ -160,7 +230,7 @@ report_failure()
 	local why=$1 file=$2
 
 	echo "e2e: $why; last 30 lines of $file:"
-	tr -d '\r' <"$file" 2>/dev/null | grep -av "^qemu-system-x86_64: warning: TCG doesn't support" |
+	tr -d '\r' <"$file" 2>/dev/null | grep -av "^qemu-system-[a-z0-9_]*: warning: TCG doesn't support" |
 		tail -n 30 | sed 's/^/    /'
 }
 
@@ -171,33 +241,61 @@ report_failure()
 [ -f "$SRC/Kbuild" ] || [ -f "$SRC/Makefile" ] || die "no module sources in $SRC (set KVM_HC_SRC)"
 
 t_all=$(now)
-"$ROOT/scripts/deps.sh" || die "cannot install the host packages"
-mkdir -p "$OUT"
+"$ROOT/scripts/deps.sh" --arch "$arch" || die "cannot install the host packages"
+mkdir -p "$OUT_ARCH"
 
 t=$(now)
 guest_flags=(-O2 -Wall -static)
 [ -d "$SRC/include/uapi" ] && guest_flags+=(-I "$SRC/include/uapi")
 # shellcheck disable=SC2206
 guest_flags+=(${KVM_HC_GUEST_CFLAGS:-})
-gcc "${guest_flags[@]}" -o "$OUT/kvm_hc_test" "$GUEST_SRC" ||
+"$GUEST_CC" "${guest_flags[@]}" -o "$OUT_ARCH/kvm_hc_test" "$GUEST_SRC" ||
 	die "cannot build the guest program $GUEST_SRC"
 log "guest program built ($(since "$t") s)"
 
-busybox=$(command -v busybox || true)
-[ -n "$busybox" ] || die "busybox is missing (scripts/deps.sh installs busybox-static)"
-if ldd "$busybox" >/dev/null 2>&1; then
-	die "$busybox is not static (install busybox-static)"
+if [ "$arch" = amd64 ]; then
+	busybox=$(command -v busybox || true)
+	[ -n "$busybox" ] || die "busybox is missing (scripts/deps.sh installs busybox-static)"
+	if ldd "$busybox" >/dev/null 2>&1; then
+		die "$busybox is not static (install busybox-static)"
+	fi
+else
+	# The guest's busybox-static, from the archive into the cache.
+	t=$(now)
+	bbdir=$("${KERNELS[@]}" package busybox-static) ||
+		die "cannot fetch busybox-static for $arch"
+	busybox=$bbdir/bin/busybox
+	[ -x "$busybox" ] || die "no bin/busybox in $bbdir"
+	log "busybox for $arch: ${bbdir##*/} ($(since "$t") s)"
 fi
 
 # What a kernel's run showed, in a few lines: the hook, the discovery call,
 # the stock comparison, unloading under load, every failure; with
-# kvm_hc_demo=1 the guest's own plain-words account instead.
+# kvm_hc_demo=1 the guest's own plain-words account instead.  arm64 shows
+# those of its lines that exist, and the mode KVM started in if the
+# console shows it.
 highlights()
 {
-	local series=$1 con
+	local tag=$1 con n
 	con=$(tr -d '\r' <"$2" | sed -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g')
 	if [[ " $append " == *" kvm_hc_demo=1 "* ]]; then
 		sed -n '/kvm_hc end-to-end demo/,/^KVM_HC_E2E/p' <<<"$con" | grep -av '^KVM_HC_E2E' || true
+		return 0
+	fi
+	if [ "$arch" != amd64 ]; then
+		{
+			grep -a -m1 -o '[A-Za-z ]*mode initialized successfully' <<<"$con" |
+				sed 's/^ *//; s/^/kvm: /' || true
+			grep -a -m1 '^[A-Z]* hook ' <<<"$con" || true
+			grep -a -m1 -E '^(PASS|FAIL) discover[^ ]*\.version' <<<"$con" || true
+			n=$(grep -ac '^[A-Z]* matrix-identical' <<<"$con" || true)
+			[ "${n:-0}" = 0 ] ||
+				echo "stock results identical with kvm_hc loaded:" \
+					"$(grep -ac '^PASS matrix-identical' <<<"$con") checks," \
+					"$(grep -ac '^FAIL matrix-identical' <<<"$con") differences"
+			grep -a -m1 '^[A-Z]* load:' <<<"$con" || true
+			grep -a '^FAIL' <<<"$con" | head -n 20 || true
+		} | sed "s/^/  [$tag] /"
 		return 0
 	fi
 	{
@@ -211,7 +309,24 @@ highlights()
 		grep -a -m1 '^[A-Z]* policy\.user\.64 ' <<<"$con" || true
 		grep -a -m1 '^[A-Z]* kick\.kvm_hc\.halted\.woken' <<<"$con" || true
 		grep -a '^FAIL' <<<"$con" | head -n 20 || true
-	} | sed "s/^/  [$series] /"
+	} | sed "s/^/  [$tag] /"
+}
+
+# The mode KVM says it started in, from a console that shows the kernel's
+# "... mode initialized successfully" line (vhe, nvhe, hvhe, protected);
+# nothing if the console does not show it.
+kvm_mode_seen()
+{
+	local l
+
+	l=$(tr -d '\r' <"$1" | grep -a -m1 -o '[A-Za-z ]*mode initialized successfully' || true)
+	case $l in
+	'') ;;
+	*Protected*) echo protected ;;
+	*hVHE*) echo hvhe ;;
+	*nVHE* | *"Hyp mode"*) echo nvhe ;;
+	*VHE*) echo vhe ;;
+	esac
 }
 
 # --- one kernel ---------------------------------------------------------------
@@ -221,45 +336,72 @@ failed=0
 # shellcheck disable=SC2206
 make_args=(${KVM_HC_MAKEFLAGS:-})
 
+# result SERIES MODE KERNEL RESULT PASSED FAILED LOG: the E2E line, counted.
+result()
+{
+	if [ "$arch" = amd64 ]; then
+		echo "E2E series=$1 kernel=$3 result=$4 passed=$5 failed=$6 log=$7"
+	else
+		echo "E2E arch=$arch series=$1 mode=$2 kernel=$3 result=$4 passed=$5 failed=$6 log=$7"
+	fi
+	if [ "$4" = PASS ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+}
+
+# A kernel that cannot be tested fails in every mode.
+fail_kernel()
+{
+	local m
+
+	for m in $kvm_modes; do
+		result "$series" "$m" "$kver" FAIL 0 0 "$1"
+	done
+}
+
 for series in $series_list; do
-	d=$OUT/$series
-	console=$OUT/$series.log
+	d=$OUT_ARCH/$series
+	tag=$series
 	kver=unknown
 	mkdir -p "$d"
-	rm -f "$console"
+	if [ "$arch" = amd64 ]; then
+		rm -f "$OUT/$series.log"
+	else
+		tag="$arch $series"
+		rm -f "$OUT_ARCH/$series"-*.log
+	fi
 
 	# Kernel, headers and modules.
 	t=$(now)
-	if ! vars=$("$KERNELS" fetch "$series" 2>"$d/fetch.log"); then
+	if ! vars=$("${KERNELS[@]}" fetch "$series" 2>"$d/fetch.log"); then
 		cat "$d/fetch.log" >&2
-		report_failure "cannot fetch a $series kernel" "$d/fetch.log"
-		echo "E2E series=$series kernel=$kver result=FAIL passed=0 failed=0 log=$d/fetch.log"
-		failed=$((failed + 1))
+		report_failure "cannot fetch a $tag kernel" "$d/fetch.log"
+		fail_kernel "$d/fetch.log"
 		continue
 	fi
 	KVER="" VMLINUZ=""
 	eval "$vars"
 	kver=$KVER
 	grep -a '^kernels:' "$d/fetch.log" >&2 || true
-	log "[$series] kernel $KVER ready ($(since "$t") s)"
+	log "[$tag] kernel $KVER ready ($(since "$t") s)"
 
 	# The module, built from a copy of the sources.
 	t=$(now)
 	copy_sources "$d/src"
-	if ! "$KERNELS" build "$KVER" "$d/src" "${make_args[@]}" >"$d/build.log" 2>&1 ||
+	if ! "${KERNELS[@]}" build "$KVER" "$d/src" "${make_args[@]}" >"$d/build.log" 2>&1 ||
 		[ ! -f "$d/src/kvm_hc.ko" ]; then
-		report_failure "[$series] kvm_hc.ko did not build" "$d/build.log"
-		echo "E2E series=$series kernel=$kver result=FAIL passed=0 failed=0 log=$d/build.log"
-		failed=$((failed + 1))
+		report_failure "[$tag] kvm_hc.ko did not build" "$d/build.log"
+		fail_kernel "$d/build.log"
 		continue
 	fi
 	grep -a '^kernels:' "$d/build.log" >&2 || true
 	vermagic=$(modinfo -F vermagic "$d/src/kvm_hc.ko")
-	log "[$series] kvm_hc.ko built ($(since "$t") s), vermagic: $vermagic"
+	log "[$tag] kvm_hc.ko built ($(since "$t") s), vermagic: $vermagic"
 	if [ "${vermagic%% *}" != "$KVER" ]; then
-		report_failure "[$series] kvm_hc.ko vermagic does not match $KVER" "$d/build.log"
-		echo "E2E series=$series kernel=$kver result=FAIL passed=0 failed=0 log=$d/build.log"
-		failed=$((failed + 1))
+		report_failure "[$tag] kvm_hc.ko vermagic does not match $KVER" "$d/build.log"
+		fail_kernel "$d/build.log"
 		continue
 	fi
 
@@ -274,51 +416,62 @@ for series in $series_list; do
 	head -n 1 "$init" | grep -q '^#! */bin/sh' && ln -s busybox "$rd/bin/sh"
 	cp "$init" "$rd/init"
 	chmod 755 "$rd/init"
-	cp "$OUT/kvm_hc_test" "$rd/bin/kvm_hc_test"
-	if ! "$KERNELS" kvm-modules "$KVER" "$rd/lib/kvm-hc" 2>"$d/modules.log"; then
-		report_failure "[$series] cannot collect the KVM modules" "$d/modules.log"
-		echo "E2E series=$series kernel=$kver result=FAIL passed=0 failed=0 log=$d/modules.log"
-		failed=$((failed + 1))
+	cp "$OUT_ARCH/kvm_hc_test" "$rd/bin/kvm_hc_test"
+	if ! "${KERNELS[@]}" kvm-modules "$KVER" "$rd/lib/kvm-hc" 2>"$d/modules.log"; then
+		report_failure "[$tag] cannot collect the KVM modules" "$d/modules.log"
+		fail_kernel "$d/modules.log"
 		continue
 	fi
 	cp "$d/src/kvm_hc.ko" "$rd/lib/kvm-hc/"
 	pack_initramfs "$rd" "$d/initramfs.cpio.gz"
-	log "[$series] initramfs: $(tr '\n' ' ' <"$rd/lib/kvm-hc/load-order")kvm_hc.ko" \
+	log "[$tag] initramfs: $(tr '\n' ' ' <"$rd/lib/kvm-hc/load-order")kvm_hc.ko" \
 		"($(du -k "$d/initramfs.cpio.gz" | cut -f1) KiB, $(since "$t") s)"
 
-	# The boot.
-	t=$(now)
-	log "[$series] booting $KVER (timeout $timeout s, console: $console)"
-	rc=0
-	boot "$series" "$VMLINUZ" "$d/initramfs.cpio.gz" "$console" || rc=$?
-	log "[$series] boot ended after $(since "$t") s (qemu status $rc)"
-
-	line=$(tr -d '\r' <"$console" | grep -a -o 'KVM_HC_E2E result=.*' | tail -n 1 || true)
-	if [ -n "$line" ]; then
-		result=$(sed -n 's/.*result=\([A-Z]*\).*/\1/p' <<<"$line")
-		np=$(sed -n 's/.*passed=\([0-9]*\).*/\1/p' <<<"$line")
-		nf=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$line")
-		[ "$result" = PASS ] || result=FAIL
-	else
-		if [ "$rc" = 124 ]; then
-			why="timeout after $timeout s"
-		elif grep -aq 'Kernel panic' "$console"; then
-			why="kernel panic"
+	# The boots: one, or one per KVM mode.
+	for mode in $kvm_modes; do
+		if [ "$arch" = amd64 ]; then
+			console=$OUT/$series.log
+			btag=$tag
 		else
-			why="qemu exited with status $rc"
+			console=$OUT_ARCH/$series-$mode.log
+			btag="$tag $mode"
 		fi
-		report_failure "[$series] no KVM_HC_E2E line ($why)" "$console"
-		result=FAIL
-		np=$(tr -d '\r' <"$console" | grep -ac '^PASS' || true)
-		nf=$(tr -d '\r' <"$console" | grep -ac '^FAIL' || true)
-	fi
-	highlights "$series" "$console"
-	echo "E2E series=$series kernel=$kver result=$result passed=${np:-0} failed=${nf:-0} log=$console"
-	if [ "$result" = PASS ]; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-	fi
+		t=$(now)
+		log "[$btag] booting $KVER (timeout $timeout s, console: $console)"
+		rc=0
+		boot "$series" "$VMLINUZ" "$d/initramfs.cpio.gz" "$console" "$mode" || rc=$?
+		log "[$btag] boot ended after $(since "$t") s (qemu status $rc)"
+
+		line=$(tr -d '\r' <"$console" | grep -a -o 'KVM_HC_E2E result=.*' | tail -n 1 || true)
+		if [ -n "$line" ]; then
+			res=$(sed -n 's/.*result=\([A-Z]*\).*/\1/p' <<<"$line")
+			np=$(sed -n 's/.*passed=\([0-9]*\).*/\1/p' <<<"$line")
+			nf=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$line")
+			[ "$res" = PASS ] || res=FAIL
+		else
+			if [ "$rc" = 124 ]; then
+				why="timeout after $timeout s"
+			elif grep -aq 'Kernel panic' "$console"; then
+				why="kernel panic"
+			else
+				why="qemu exited with status $rc"
+			fi
+			report_failure "[$btag] no KVM_HC_E2E line ($why)" "$console"
+			res=FAIL
+			np=$(tr -d '\r' <"$console" | grep -ac '^PASS' || true)
+			nf=$(tr -d '\r' <"$console" | grep -ac '^FAIL' || true)
+		fi
+		# A mode the kernel did not start in was not tested.
+		if [ "$mode" != - ]; then
+			seen=$(kvm_mode_seen "$console")
+			if [ -n "$seen" ] && [ "$seen" != "$mode" ]; then
+				echo "e2e: [$btag] KVM started in $seen mode, not $mode"
+				res=FAIL
+			fi
+		fi
+		highlights "$btag" "$console"
+		result "$series" "$mode" "$kver" "$res" "${np:-0}" "${nf:-0}" "$console"
+	done
 done
 
 log "done in $(since "$t_all") s"

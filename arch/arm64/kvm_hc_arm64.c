@@ -30,7 +30,11 @@
 #endif
 
 static int (*kvm_hc_arm64_orig)(struct kvm_vcpu *vcpu);
-static const struct file_operations *kvm_hc_arm64_vm_fops;
+/*
+ * KVM's kvm_vm_ioctl(): tells a VM file from others (kvm_vm_fops is data,
+ * which 6.1's arm64 kallsyms leaves out).
+ */
+static unsigned long kvm_hc_arm64_vm_ioctl;
 
 /**
  * kvm_hc_arch_func_entry() - function entry for an address a kprobe reports
@@ -183,24 +187,6 @@ static struct ftrace_ops kvm_hc_arm64_ops_hook = {
 		 FTRACE_OPS_FL_RECURSION,
 };
 
-/* kvm_hc's kick service: wake the vCPUs with this MPIDR affinity. */
-static void kvm_hc_arm64_kick(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
-{
-	unsigned long mpidr = call->args[0] & MPIDR_HWID_BITMASK;
-	struct kvm_vcpu *v;
-	unsigned long i;
-
-	kvm_for_each_vcpu(i, v, vcpu->kvm) {
-		if (kvm_vcpu_get_mpidr_aff(v) != mpidr)
-			continue;
-		/* Ends a WFI/WFE block even without a pending interrupt. */
-		kvm_make_request(KVM_REQ_UNBLOCK, v);
-		kvm_hc_vcpu_kick(v);
-	}
-	call->nret = 1;
-	call->ret[0] = SMCCC_RET_SUCCESS;
-}
-
 /**
  * kvm_hc_arch_init() - find KVM's SMCCC dispatcher and hook it
  *
@@ -217,32 +203,23 @@ int kvm_hc_arch_init(void)
 		pr_err("KVM function %s not found; unsupported kernel\n", KVM_HC_ARM64_TARGET);
 		return -ENOENT;
 	}
-	kvm_hc_arm64_vm_fops = (void *)kvm_hc_lookup_name("kvm_vm_fops");
-	if (!kvm_hc_arm64_vm_fops) {
-		pr_err("kvm_vm_fops not found; cannot recognise VM file descriptors\n");
+	kvm_hc_arm64_vm_ioctl = kvm_hc_lookup_name("kvm_vm_ioctl");
+	if (!kvm_hc_arm64_vm_ioctl) {
+		pr_err("kvm_vm_ioctl not found; cannot recognise VM file descriptors\n");
 		return -ENOENT;
 	}
 	kvm_hc_arm64_orig = (void *)target;
 
-	ret = kvm_hc_register_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK),
-				      kvm_hc_arm64_kick);
-	if (ret)
-		return ret;
 	ret = ftrace_set_filter_ip(&kvm_hc_arm64_ops_hook, target, 0, 0);
 	if (ret) {
 		pr_err("cannot trace %s: %d\n", KVM_HC_ARM64_TARGET, ret);
-		goto unregister;
+		return ret;
 	}
 	ret = register_ftrace_function(&kvm_hc_arm64_ops_hook);
 	if (ret) {
 		pr_err("cannot hook %s: %d\n", KVM_HC_ARM64_TARGET, ret);
 		ftrace_set_filter_ip(&kvm_hc_arm64_ops_hook, target, 1, 0);
-		goto unregister;
 	}
-	return 0;
-
-unregister:
-	kvm_hc_unregister_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK));
 	return ret;
 }
 
@@ -253,7 +230,6 @@ void kvm_hc_arch_exit(void)
 {
 	unregister_ftrace_function(&kvm_hc_arm64_ops_hook);
 	ftrace_set_filter_ip(&kvm_hc_arm64_ops_hook, (unsigned long)kvm_hc_arm64_orig, 1, 0);
-	kvm_hc_unregister_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK));
 }
 
 /**
@@ -264,7 +240,7 @@ void kvm_hc_arch_exit(void)
  */
 struct kvm *kvm_hc_arch_get_vm(struct file *file)
 {
-	return kvm_hc_kvm_from_file(file, kvm_hc_arm64_vm_fops);
+	return kvm_hc_kvm_from_file(file, kvm_hc_arm64_vm_ioctl);
 }
 
 /**

@@ -41,8 +41,8 @@ static struct kvm_x86_ops *kvm_hc_x86_ops;
 static int (*kvm_hc_x86_complete)(struct kvm_vcpu *vcpu);
 #endif
 
-/* KVM's kvm_vm_fops, static in kvm_main.c: tells a VM file from others. */
-static const struct file_operations *kvm_hc_x86_vm_fops;
+/* KVM's kvm_vm_ioctl(), static in kvm_main.c: tells a VM file from others. */
+static unsigned long kvm_hc_x86_vm_ioctl;
 
 static kvm_hc_x86_emulate_t kvm_hc_x86_orig;
 
@@ -264,9 +264,9 @@ static int kvm_hc_x86_resolve(unsigned long *target)
 		return -ENOENT;
 	}
 #endif
-	kvm_hc_x86_vm_fops = (void *)kvm_hc_lookup_name("kvm_vm_fops");
-	if (!kvm_hc_x86_vm_fops) {
-		pr_err("kvm_vm_fops not found; cannot recognise VM file descriptors\n");
+	kvm_hc_x86_vm_ioctl = kvm_hc_lookup_name("kvm_vm_ioctl");
+	if (!kvm_hc_x86_vm_ioctl) {
+		pr_err("kvm_vm_ioctl not found; cannot recognise VM file descriptors\n");
 		return -ENOENT;
 	}
 	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) && cpu_feature_enabled(X86_FEATURE_IBT) &&
@@ -339,7 +339,7 @@ void kvm_hc_arch_exit(void)
  */
 struct kvm *kvm_hc_arch_get_vm(struct file *file)
 {
-	return kvm_hc_kvm_from_file(file, kvm_hc_x86_vm_fops);
+	return kvm_hc_kvm_from_file(file, kvm_hc_x86_vm_ioctl);
 }
 
 /**

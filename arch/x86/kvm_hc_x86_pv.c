@@ -51,15 +51,9 @@ static bool kvm_hc_x86_apic_matches(struct kvm_vcpu *vcpu, u32 apic_id)
 /* kvm_vcpu_yield_to() of kvm_main.c, from exported scheduler calls. */
 static int kvm_hc_x86_yield_to(struct kvm_vcpu *target)
 {
-	struct task_struct *task = NULL;
-	struct pid *pid;
+	struct task_struct *task = kvm_hc_vcpu_task(target);
 	int ret;
 
-	rcu_read_lock();
-	pid = rcu_dereference(target->pid);
-	if (pid)
-		task = get_pid_task(pid, PIDTYPE_PID);
-	rcu_read_unlock();
 	if (!task)
 		return 0;
 	ret = yield_to(task, 1);

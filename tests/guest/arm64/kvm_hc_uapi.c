@@ -1,0 +1,2271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_hc_uapi.c - end-to-end checks of the VMM interface (/dev/kvm_hc), arm64.
+ *
+ * Part of kvm_hc_test: included by kvm_hc_test.c, whose VM setup, guest code
+ * and call helpers it uses.  A VMM opts a VM in with KVM_HC_ATTACH, sets its
+ * policy of SMCCC function-ID ranges with KVM_HC_SET_POLICY and reads its
+ * counters with KVM_HC_GET_STATS and in /sys/kernel/kvm_hc/<pid>-<vm fd>/
+ * (Documentation/uapi.rst, Documentation/arm64-abi.rst).  Each check drives a
+ * guest and looks at what the guest saw, what reached the VMM and what
+ * kvm_hc counted.  Subcommands:
+ *
+ *   policy
+ *	One attached VM against one that is not: a KERNEL range without a
+ *	handler falls back to KVM, forwarding to the VMM (SMC32 arguments
+ *	truncated, SMC64 whole, over HVC and SMC, x1..x6 in the exit, the
+ *	VMM's x0..x3 back in the guest), deny with five errors and their
+ *	SMCCC codes, discovery and the FEATURES bit by services, function IDs
+ *	outside every range, counters (ioctl and sysfs, exact), the
+ *	tracepoint, per-number counters capped at 64 numbers, and stock
+ *	behaviour once the handle is closed.
+ *
+ *   policy-live
+ *	A guest calls one function in a loop while another thread switches
+ *	its action between deny, forward and KVM: every answer belongs to one
+ *	of the three, all three are seen, the guest never stalls, and the
+ *	counters match the answers one for one.
+ *
+ *   two-vms
+ *	Two attached VMs call the same function at the same time, one
+ *	forwards it and one denies it, while a third VM that did not opt in
+ *	calls it too: each VM sees only its own policy.
+ *
+ *   badinput
+ *	Every malformed or disallowed request fails with its documented
+ *	errno, and the guest proves afterwards that the policy in force is
+ *	unchanged.
+ *
+ *   kick
+ *	kvm_hc's kick service (function 97) in 2-vCPU VMs: vCPU 1 waits in WFI
+ *	with interrupts masked, looping on a flag; vCPU 0 sets the flag and
+ *	kicks vCPU 1 by MPIDR.  On stock KVM (and for a VM without the
+ *	service) the kick is NOT_SUPPORTED and nobody wakes; through kvm_hc it
+ *	wakes exactly the vCPU with that affinity, also a VMM-set MPIDR.
+ *
+ *   forward-unload
+ *	kvm_hc is unloaded while a vCPU sits in a forwarded exit: the handle
+ *	holds the module until it is closed, and the VMM's answer still
+ *	reaches the guest.  Unloads kvm_hc: run it last.
+ */
+#include <ctype.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#define HC_DEV		"/dev/kvm_hc"
+#define HC_SYSFS	"/sys/kernel/kvm_hc"
+#define HC_MODULE	"/sys/module/kvm_hc"
+#define HC_OPEN_PARAM	HC_MODULE "/parameters/open_discovery"
+#define TRACEFS		"/sys/kernel/tracing"
+#define HC_TRACE_EVENT	TRACEFS "/events/kvm_hc/kvm_hc_dispatch"
+
+#define HC_NRS_MAX	80	/* room for more than the 64 numbers counted */
+#define HC_NRS_COUNTED	64
+
+#define SVC_BIT(s)	(1u << (s))
+#define SVCS_DISC	SVC_BIT(KVM_HC_SVC_DISCOVER)
+#define SVCS_DISC_KICK	(SVC_BIT(KVM_HC_SVC_DISCOVER) | SVC_BIT(KVM_HC_SVC_KICK))
+
+#define RANGE(f, l, act, err) \
+	{ .first = (f), .last = (l), .action = KVM_HC_ACTION_##act, .error = (err) }
+#define NRANGES(r)	(sizeof(r) / sizeof((r)[0]))
+
+/* What kvm_hc counts a call as (struct kvm_hc_counters); C_NONE: not counted. */
+enum cat { C_KERNEL, C_USER, C_DENIED, C_KVM, C_NONE };
+
+/* Counters as KVM_HC_GET_STATS or sysfs report them, or as expected. */
+struct hc_counts {
+	struct kvm_hc_counters total;
+	unsigned int n;			/* per-number entries reported */
+	struct kvm_hc_nr_stats nr[HC_NRS_MAX];
+};
+
+static void sigusr1_nop(int sig)
+{
+	(void)sig;	/* only interrupts KVM_RUN */
+}
+
+/* Worker threads: no SIGALRM (the main thread's), SIGUSR1 interrupts them. */
+static void worker_signals(void)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &s, NULL);
+}
+
+static void install_sigusr1(void)
+{
+	struct sigaction sa = { .sa_handler = sigusr1_nop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static const char *errname(int e)
+{
+	static char buf[4][24];
+	static int i;
+	char *b;
+
+	switch (e) {
+	case 0: return "0";
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case EBADF: return "EBADF";
+	case EAGAIN: return "EAGAIN/EWOULDBLOCK";
+	case EFAULT: return "EFAULT";
+	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case EINVAL: return "EINVAL";
+	case E2BIG: return "E2BIG";
+	case ENOTTY: return "ENOTTY";
+	case ENOSYS: return "ENOSYS";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	}
+	b = buf[i++ % 4];
+	snprintf(b, sizeof(buf[0]), "errno%d", e);
+	return b;
+}
+
+/* An ioctl result: "ok" / "ok(fd N)" or the errno's name. */
+static const char *resname(int r)
+{
+	static char buf[4][24];
+	static int i;
+	char *b;
+
+	if (r < 0)
+		return errname(-r);
+	b = buf[i++ % 4];
+	snprintf(b, sizeof(buf[0]), r ? "ok(%d)" : "ok", r);
+	return b;
+}
+
+/* ---- the VMM interface ---- */
+
+static int hc_open(const char *tag)
+{
+	int fd = open(HC_DEV, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		report(0, tag, "open " HC_DEV " errno=%d (%s)", errno, strerror(errno));
+	return fd;
+}
+
+/* KVM_HC_ATTACH: the new handle, or -errno. */
+static int hc_attach_raw(int dev, uint32_t version, uint32_t flags, int vm_fd, uint32_t pad)
+{
+	struct kvm_hc_attach a = {
+		.version = version, .flags = flags, .vm_fd = vm_fd, .pad = pad,
+	};
+	int r = xioctl(dev, KVM_HC_ATTACH, &a);
+
+	return r < 0 ? -errno : r;
+}
+
+/* Attach a VM; a FAIL line if that is refused. */
+static int hc_attach(int dev, struct vm *vm, const char *tag)
+{
+	char name[96];
+	int h = hc_attach_raw(dev, KVM_HC_UAPI_VERSION, 0, vm->fd, 0);
+
+	snprintf(name, sizeof(name), "%s.attach", tag);
+	report(h >= 0, name, "got=%s want=ok(fd)", resname(h));
+	return h;
+}
+
+static int hc_set_policy_raw(int h, uint32_t version, uint32_t flags, uint32_t services,
+			     uint32_t nranges, uint64_t ranges)
+{
+	struct kvm_hc_policy p = {
+		.version = version, .flags = flags, .services = services,
+		.nranges = nranges, .ranges = ranges,
+	};
+
+	return xioctl(h, KVM_HC_SET_POLICY, &p) < 0 ? -errno : 0;
+}
+
+static int hc_set_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned int n)
+{
+	return hc_set_policy_raw(h, KVM_HC_UAPI_VERSION, 0, services, n, (uintptr_t)r);
+}
+
+/* A policy the test needs in force; a FAIL line if it is refused. */
+static int hc_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned int n,
+		     const char *tag)
+{
+	char name[96];
+	int ret = hc_set_policy(h, services, r, n);
+
+	snprintf(name, sizeof(name), "%s.set_policy", tag);
+	report(ret == 0, name, "got=%s want=ok", resname(ret));
+	return ret;
+}
+
+static int hc_get_stats_raw(int h, uint32_t version, uint32_t flags, uint32_t pad,
+			    struct hc_counts *c)
+{
+	struct kvm_hc_stats s = {
+		.version = version, .flags = flags, .pad = pad,
+		.nnrs = HC_NRS_MAX, .nrs = (uintptr_t)c->nr,
+	};
+
+	memset(c, 0, sizeof(*c));
+	if (xioctl(h, KVM_HC_GET_STATS, &s) < 0)
+		return -errno;
+	c->total = s.total;
+	c->n = s.nnrs;
+	return 0;
+}
+
+static int hc_get_stats(int h, struct hc_counts *c)
+{
+	return hc_get_stats_raw(h, KVM_HC_UAPI_VERSION, 0, 0, c);
+}
+
+static void hc_sysfs_dir(int vm_fd, char *buf, size_t len)
+{
+	snprintf(buf, len, HC_SYSFS "/%d-%d", (int)getpid(), vm_fd);
+}
+
+static int hc_sysfs_exists(int vm_fd)
+{
+	char dir[96];
+	struct stat st;
+
+	hc_sysfs_dir(vm_fd, dir, sizeof(dir));
+	return stat(dir, &st) == 0;
+}
+
+/* The VM's counters from sysfs: 0, or -errno if a file cannot be read. */
+static int hc_sysfs_read(int vm_fd, struct hc_counts *c)
+{
+	char dir[96], path[128], line[160], key[32];
+	unsigned long long v, nr, k, u, d, m;
+	FILE *f;
+
+	memset(c, 0, sizeof(*c));
+	hc_sysfs_dir(vm_fd, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/counters", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %llu", key, &v) != 2)
+			continue;
+		if (!strcmp(key, "kernel"))
+			c->total.kernel = v;
+		else if (!strcmp(key, "user"))
+			c->total.user = v;
+		else if (!strcmp(key, "denied"))
+			c->total.denied = v;
+		else if (!strcmp(key, "kvm"))
+			c->total.kvm = v;
+	}
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/numbers", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %llu %llu %llu %llu", &nr, &k, &u, &d, &m) != 5)
+			continue;
+		if (c->n < HC_NRS_MAX)
+			c->nr[c->n] = (struct kvm_hc_nr_stats){
+				.nr = nr, .counters = { k, u, d, m },
+			};
+		c->n++;
+	}
+	fclose(f);
+	return 0;
+}
+
+static __u64 *counter(struct kvm_hc_counters *c, enum cat cat)
+{
+	switch (cat) {
+	case C_KERNEL: return &c->kernel;
+	case C_USER: return &c->user;
+	case C_DENIED: return &c->denied;
+	default: return &c->kvm;
+	}
+}
+
+/* Account one call in the expected counters, as kvm_hc documents it. */
+static void counts_add(struct hc_counts *e, uint64_t nr, enum cat cat)
+{
+	unsigned int i;
+
+	if (cat == C_NONE)
+		return;
+	++*counter(&e->total, cat);
+	for (i = 0; i < e->n && e->nr[i].nr != nr; i++)
+		;
+	if (i == e->n) {
+		if (e->n == HC_NRS_COUNTED)
+			return;		/* later numbers count in the total only */
+		memset(&e->nr[i], 0, sizeof(e->nr[i]));
+		e->nr[i].nr = nr;
+		e->n++;
+	}
+	++*counter(&e->nr[i].counters, cat);
+}
+
+static const char *fmt_counters(const struct kvm_hc_counters *c)
+{
+	static char buf[4][96];
+	static int i;
+	char *b = buf[i++ % 4];
+
+	snprintf(b, sizeof(buf[0]), "kernel:%llu,user:%llu,denied:%llu,kvm:%llu",
+		 (unsigned long long)c->kernel, (unsigned long long)c->user,
+		 (unsigned long long)c->denied, (unsigned long long)c->kvm);
+	return b;
+}
+
+static int counters_eq(const struct kvm_hc_counters *a, const struct kvm_hc_counters *b)
+{
+	return a->kernel == b->kernel && a->user == b->user &&
+	       a->denied == b->denied && a->kvm == b->kvm;
+}
+
+/*
+ * Check counters @got (from @src, "ioctl" or "sysfs") against @want: the
+ * totals, the number of numbers and each number's counters, exactly.
+ */
+static void counts_check(const char *tag, const char *src, const struct hc_counts *got,
+			 const struct hc_counts *want)
+{
+	static const struct kvm_hc_counters none;
+	char name[128];
+	unsigned int i, j, extra = 0;
+
+	snprintf(name, sizeof(name), "%s.counters.%s.total", tag, src);
+	report(counters_eq(&got->total, &want->total), name, "got=%s want=%s",
+	       fmt_counters(&got->total), fmt_counters(&want->total));
+	snprintf(name, sizeof(name), "%s.counters.%s.numbers", tag, src);
+	report(got->n == want->n, name, "got=%u want=%u", got->n, want->n);
+	for (i = 0; i < want->n; i++) {
+		const struct kvm_hc_counters *g = &none;
+
+		for (j = 0; j < got->n && j < HC_NRS_MAX; j++)
+			if (got->nr[j].nr == want->nr[i].nr)
+				g = &got->nr[j].counters;
+		snprintf(name, sizeof(name), "%s.counters.%s.nr_0x%llx", tag, src,
+			 (unsigned long long)want->nr[i].nr);
+		report(counters_eq(g, &want->nr[i].counters), name, "got=%s want=%s",
+		       g == &none ? "missing" : fmt_counters(g),
+		       fmt_counters(&want->nr[i].counters));
+	}
+	for (j = 0; j < got->n && j < HC_NRS_MAX; j++) {
+		for (i = 0; i < want->n && want->nr[i].nr != got->nr[j].nr; i++)
+			;
+		if (i == want->n && extra++ < 5) {
+			snprintf(name, sizeof(name), "%s.counters.%s.nr_0x%llx", tag, src,
+				 (unsigned long long)got->nr[j].nr);
+			report(0, name, "got=%s want=missing (a number the VM never called)",
+			       fmt_counters(&got->nr[j].counters));
+		}
+	}
+}
+
+/* The counters of an attached VM through the ioctl and through sysfs. */
+static void counts_check_both(const char *tag, int h, int vm_fd, const struct hc_counts *want)
+{
+	struct hc_counts got;
+	char name[128];
+	int r;
+
+	r = hc_get_stats(h, &got);
+	if (r) {
+		snprintf(name, sizeof(name), "%s.counters.ioctl", tag);
+		report(0, name, "KVM_HC_GET_STATS got=%s want=ok", resname(r));
+	} else {
+		counts_check(tag, "ioctl", &got, want);
+	}
+	r = hc_sysfs_read(vm_fd, &got);
+	if (r) {
+		char dir[96];
+
+		hc_sysfs_dir(vm_fd, dir, sizeof(dir));
+		snprintf(name, sizeof(name), "%s.counters.sysfs", tag);
+		report(0, name, "reading %s got=%s want=ok", dir, errname(-r));
+	} else {
+		counts_check(tag, "sysfs", &got, want);
+	}
+}
+
+/*
+ * The flags of upstream's SMCCC-filter exit for an HVC and an SMC call, to
+ * compare kvm_hc's exits with.  Returns 0, or -1 if this KVM has no filter
+ * (6.1) or it does not take SMCCC calls over SMC.
+ */
+static int stock_exit_flags(uint64_t *f_hvc, uint64_t *f_smc)
+{
+	struct regs r;
+	struct vm vm;
+	int ok;
+
+	if (vm_create(&vm, 0, "stock_exit_flags") < 0)
+		return -1;
+	ok = filter_supported(vm.fd) &&
+	     filter_set(vm.fd, 0x86000010, 1, KVM_SMCCC_FILTER_FWD_TO_USER, 0) == 0;
+	ok = ok && guest_call(&vm, &(struct call){ .x0 = 0x86000010 }, &r, "stock_exit_flags") == 0 &&
+	     vm.n_hypercall_exits == 1;
+	*f_hvc = exit_flags(&vm.last_exit);
+	ok = ok && guest_call(&vm, &(struct call){ .via = SMC0, .x0 = 0x86000010 }, &r,
+			      "stock_exit_flags") == 0 && vm.n_hypercall_exits == 1;
+	*f_smc = exit_flags(&vm.last_exit);
+	vm_destroy(&vm);
+	return ok ? 0 : -1;
+}
+
+/* ---- policy ---- */
+
+/* One VM attached to kvm_hc, with the counters its calls must produce. */
+struct hvm {
+	struct vm vm;
+	int h;				/* kvm_hc handle, or -1 */
+	struct hc_counts want;
+	const char *tag;
+	uint64_t x0;			/* of the last call, ~0 if it did not complete */
+};
+
+/*
+ * Whether kvm_hc sees a call at all: KVM answers SMC #1 (6.4+) and every SMC
+ * (6.1) itself, before its SMCCC handler; HVC reaches it whatever the
+ * immediate.
+ */
+static int hook_sees(enum conduit via)
+{
+	if (via == SMC1)
+		return 0;
+	return via != SMC0 || smccc_over_smc > 0;
+}
+
+/*
+ * One call from @hv: check x0, and that it made @want_exits exits to the
+ * VMM (-1: do not check); count it as @cat.  Returns 0 if the call completed.
+ */
+static int hcall(struct hvm *hv, const char *name, const struct call *c, uint64_t want,
+		 int want_exits, enum cat cat, struct regs *out)
+{
+	struct regs r;
+	char key[128];
+
+	if (!out)
+		out = &r;
+	hv->x0 = ~0ULL;
+	if (guest_call(&hv->vm, c, out, name) < 0) {
+		report(0, name, "got=none want=0x%016llx (guest did not complete the call)",
+		       (unsigned long long)want);
+		return -1;
+	}
+	counts_add(&hv->want, (uint32_t)c->x0, cat);
+	hv->x0 = out->x[0];
+	check(name, out->x[0], want);
+	if (want_exits >= 0) {
+		snprintf(key, sizeof(key), "%s.exits", name);
+		report(hv->vm.n_hypercall_exits == want_exits, key, "got=%d want=%d",
+		       hv->vm.n_hypercall_exits, want_exits);
+	}
+	return 0;
+}
+
+/* A denied call: the error in x0, zeros in x1..x3, no exit. */
+static void hdeny(struct hvm *hv, const char *name, const struct call *c, uint64_t want)
+{
+	struct regs r;
+	char key[128];
+
+	if (hcall(hv, name, c, want, 0, hook_sees(c->via) ? C_DENIED : C_NONE, &r) < 0)
+		return;
+	snprintf(key, sizeof(key), "%s.x1_x3", name);
+	report(!r.x[1] && !r.x[2] && !r.x[3], key, "got=0x%llx,0x%llx,0x%llx want=0,0,0",
+	       (unsigned long long)r.x[1], (unsigned long long)r.x[2],
+	       (unsigned long long)r.x[3]);
+}
+
+/* x0 of one call from a VM that did not opt in; ~0 if it did not complete. */
+static uint64_t plain_call(struct vm *vm, const struct call *c, const char *name)
+{
+	uint64_t x0;
+
+	if (call_x0(vm, c, &x0, name) < 0)
+		return ~0ULL;
+	return x0;
+}
+
+/*
+ * A forwarded call: the exit the VMM saw (ID, conduit flags, x1..x6 in
+ * args, truncated for SMC32), and that the VMM's x0..x3 reached the guest.
+ */
+static void check_forward(struct hvm *hv, const char *name, const struct call *c,
+			  const uint64_t *ans, int have_ref, const uint64_t *ref_flags)
+{
+	const int smc64 = !!(c->x0 & FID_SMC64_BIT);
+	const uint64_t mask = smc64 ? ~0ULL : 0xffffffffULL;
+	const uint64_t args[6] = { c->x1, c->x2, c->x3, MARK(4), MARK(5), MARK(6) };
+	const int smc = c->via == SMC0;
+	const struct kvm_run *e = &hv->vm.last_exit;
+	struct regs r;
+	char key[128];
+	uint64_t flags;
+	int i;
+
+	memcpy(hv->vm.hc_ret, ans, sizeof(hv->vm.hc_ret));
+	/* the previous exit's contents must not leak into this one */
+	memset(&hv->vm.run->hypercall, 0x5a, sizeof(hv->vm.run->hypercall));
+	if (hcall(hv, name, c, ans[0], 1, C_USER, &r) < 0)
+		return;
+	if (hv->vm.n_hypercall_exits != 1)
+		return;
+	snprintf(key, sizeof(key), "%s.exit.nr", name);
+	check(key, e->hypercall.nr, (uint32_t)c->x0);
+	for (i = 0; i < 6; i++) {
+		snprintf(key, sizeof(key), "%s.exit.args%d", name, i);
+		check(key, e->hypercall.args[i], args[i] & mask);
+	}
+	snprintf(key, sizeof(key), "%s.exit.ret", name);
+	check(key, e->hypercall.ret, 0);
+	flags = exit_flags(e);
+	snprintf(key, sizeof(key), "%s.exit.flags", name);
+	if (kver_at_least(6, 4))
+		check(key, flags, smc ? KVM_HYPERCALL_EXIT_SMC : 0);
+	else
+		printf("INFO %s: no hypercall.flags before 6.4 (bytes there: 0x%llx)\n", key,
+		       (unsigned long long)flags);
+	if (have_ref) {
+		snprintf(key, sizeof(key), "%s.exit.flags_as_stock", name);
+		report(flags == ref_flags[smc], key,
+		       "got=0x%llx want=0x%llx (upstream SMCCC filter's exit)",
+		       (unsigned long long)flags, (unsigned long long)ref_flags[smc]);
+	}
+	for (i = 1; i < 4; i++) {
+		snprintf(key, sizeof(key), "%s.x%d", name, i);
+		check(key, r.x[i], ans[i]);
+	}
+	snprintf(key, sizeof(key), "%s.registers_preserved", name);
+	report(regs_preserved(&r), key, "got=%s want=all(x4..x30)",
+	       regs_preserved(&r) ? "all" : "changed");
+}
+
+/* Function IDs no range covers: the attached VM must get what the plain VM gets. */
+static void check_outside(struct hvm *hv, struct vm *plain)
+{
+	static const struct {
+		const char *name;
+		struct call c;
+	} cases[] = {
+		{ "policy.outside.0x8600000f", { .x0 = 0x8600000f, .x1 = 1 } },
+		{ "policy.outside.0x86000011", { .x0 = 0x86000011, .x1 = 1 } },
+		{ "policy.outside.0x86000050", { .x0 = FID_VH_UNKNOWN } },
+		{ "policy.outside.0xc6000011", { .x0 = 0xc6000011, .x1 = 1, .x2 = 2 } },
+		{ "policy.outside.psci_version", { .x0 = FID_PSCI_VERSION } },
+		{ "policy.outside.psci_features", { .x0 = FID_PSCI_FEATURES,
+						    .x1 = FID_PSCI_CPU_ON64 } },
+		{ "policy.outside.smccc_version", { .x0 = FID_SMCCC_VERSION } },
+		{ "policy.outside.smccc_arch_features", { .x0 = FID_SMCCC_ARCH_FEATURES,
+							  .x1 = FID_SMCCC_ARCH_WORKAROUND_1 } },
+		{ "policy.outside.trng_version", { .x0 = FID_TRNG_VERSION } },
+		{ "policy.outside.vh_call_uid", { .x0 = FID_VH_CALL_UID } },
+		/* kvm_hc's block beyond its services, and the kick it does not allow */
+		{ "policy.outside.kick_not_in_services", { .x0 = FID_KICK, .x1 = 0 } },
+		{ "policy.outside.svc15", { .x0 = HC_FID32(KVM_HC_ARM64_FUNC_COUNT - 1) } },
+		{ "policy.outside.0x86000070", { .x0 = HC_FID32(KVM_HC_ARM64_FUNC_COUNT) } },
+		{ "policy.outside.sip_0x82000011", { .x0 = 0x82000011 } },
+		{ "policy.outside.smc.0x86000011", { .via = SMC0, .x0 = 0x86000011, .x1 = 1 } },
+		{ "policy.outside.hvc1.0x86000011", { .via = HVC1, .x0 = 0x86000011 } },
+	};
+	unsigned int i, same = 0;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct call *c = &cases[i].c;
+		struct regs want, got;
+		char key[128];
+
+		if (guest_call(plain, c, &want, cases[i].name) < 0) {
+			report(0, cases[i].name, "the VM without kvm_hc did not complete the call");
+			continue;
+		}
+		printf("INFO %s: VM without kvm_hc got 0x%llx\n", cases[i].name,
+		       (unsigned long long)want.x[0]);
+		if (hcall(hv, cases[i].name, c, want.x[0], 0,
+			  hook_sees(c->via) ? C_KVM : C_NONE, &got) < 0)
+			continue;
+		snprintf(key, sizeof(key), "%s.x1_x3", cases[i].name);
+		report(got.x[1] == want.x[1] && got.x[2] == want.x[2] && got.x[3] == want.x[3],
+		       key, "got=0x%llx,0x%llx,0x%llx want=0x%llx,0x%llx,0x%llx",
+		       (unsigned long long)got.x[1], (unsigned long long)got.x[2],
+		       (unsigned long long)got.x[3], (unsigned long long)want.x[1],
+		       (unsigned long long)want.x[2], (unsigned long long)want.x[3]);
+		if (got.x[0] == want.x[0] && hv->vm.n_hypercall_exits == 0)
+			same++;
+	}
+	say("SMCCC calls outside every range of the policy (%u function IDs, PSCI, SMCCC, TRNG, KVM's own and kvm_hc's unopened ones, over HVC and SMC) got exactly what a VM without kvm_hc gets: %u of %u",
+	    i, same, i);
+}
+
+/* Enable the tracepoint, make one call, look for it in the trace. */
+static void check_tracepoint(struct hvm *hv)
+{
+	const char *key = "policy.tracepoint";
+	char want[64], line[512];
+	int fd, found = 0, lines = 0;
+	FILE *f;
+
+	if (access(HC_TRACE_EVENT "/enable", W_OK) < 0) {
+		report(0, key, "got=no-%s want=present", HC_TRACE_EVENT "/enable");
+		return;
+	}
+	fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC);	/* clear */
+	if (fd >= 0)
+		close(fd);
+	fd = open(HC_TRACE_EVENT "/enable", O_WRONLY);
+	if (fd < 0 || write(fd, "1", 1) != 1) {
+		report(0, key, "got=cannot-enable(errno=%d) want=enabled", errno);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	hdeny(hv, "policy.tracepoint.deny_0x86000022", &(struct call){ .x0 = 0x86000022 },
+	      SMCCC_RET_INVALID_PARAMETER);
+	if (write(fd, "0", 1) != 1)
+		printf("INFO %s: disabling the event failed, errno=%d\n", key, errno);
+	close(fd);
+
+	snprintf(want, sizeof(want), "nr=0x%x", 0x86000022);
+	f = fopen(TRACEFS "/trace", "r");
+	if (!f) {
+		report(0, key, "got=cannot-read-trace(errno=%d) want=a-line", errno);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *p;
+
+		if (line[0] == '#')
+			continue;
+		lines++;
+		p = strstr(line, want);
+		if (strstr(line, "kvm_hc_dispatch") && p &&
+		    !isxdigit((unsigned char)p[strlen(want)])) {
+			if (!found)
+				printf("INFO %s: %s", key, line);
+			found++;
+		}
+	}
+	fclose(f);
+	fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC);
+	if (fd >= 0)
+		close(fd);
+	report(found >= 1, key, "got=%d-lines-with-kvm_hc_dispatch-and-%s (of %d) want>=1",
+	       found, want, lines);
+}
+
+/* Write the open_discovery parameter; the old value through @old. */
+static int set_open_discovery(int on, int *old)
+{
+	char c = 0;
+	int fd = open(HC_OPEN_PARAM, O_RDWR);
+
+	if (fd < 0)
+		return -1;
+	if (old) {
+		if (read(fd, &c, 1) != 1)
+			c = 'N';
+		*old = c == 'Y' || c == '1';
+		lseek(fd, 0, SEEK_SET);
+	}
+	if (write(fd, on ? "1" : "0", 1) != 1) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* FEATURES from @vm: x3 (kvm_hc's services), or ~0 if the call did not complete. */
+static uint64_t features_x3(struct vm *vm, uint64_t *x0, const char *tag)
+{
+	struct regs r;
+
+	if (guest_call(vm, &(struct call){ .x0 = FID_VH_FEATURES }, &r, tag) < 0)
+		return ~0ULL;
+	if (x0)
+		*x0 = r.x[0];
+	return r.x[3];
+}
+
+/*
+ * The per-number counters cover the first 64 numbers a VM uses; GET_STATS
+ * says how many there are even when the buffer is smaller.
+ */
+static void check_many_numbers(int dev)
+{
+	const unsigned int calls = HC_NRS_COUNTED + 6;
+	struct kvm_hc_nr_stats small[5];
+	struct kvm_hc_stats s;
+	struct hvm hv = { .tag = "policy.many" };
+	unsigned int i;
+	int r;
+
+	if (vm_create(&hv.vm, 0, "policy.many") < 0)
+		return;
+	hv.h = hc_attach(dev, &hv.vm, "policy.many");
+	if (hv.h < 0)
+		goto out;
+	for (i = 0; i < calls; i++) {
+		char name[64];
+		struct call c = { .x0 = 0x86001000 + i };
+		uint64_t x0 = ~0ULL;
+
+		snprintf(name, sizeof(name), "policy.many.0x%x", 0x86001000 + i);
+		if (call_x0(&hv.vm, &c, &x0, name) < 0 || x0 != SMCCC_RET_NOT_SUPPORTED) {
+			report(0, "policy.many.calls", "call %u got=0x%llx want=0x%016llx",
+			       i, (unsigned long long)x0,
+			       (unsigned long long)SMCCC_RET_NOT_SUPPORTED);
+			goto out;
+		}
+		counts_add(&hv.want, c.x0, C_KVM);
+	}
+	report(1, "policy.many.calls", "got=%u-calls-of-distinct-IDs-answered-0x%016llx",
+	       calls, (unsigned long long)SMCCC_RET_NOT_SUPPORTED);
+	counts_check_both("policy.many", hv.h, hv.vm.fd, &hv.want);
+
+	/* a buffer of 4: nnrs says 64, only 4 are written */
+	memset(small, 0xee, sizeof(small));
+	s = (struct kvm_hc_stats){ .version = KVM_HC_UAPI_VERSION, .nnrs = 4,
+				   .nrs = (uintptr_t)small };
+	r = xioctl(hv.h, KVM_HC_GET_STATS, &s) < 0 ? -errno : 0;
+	report(r == 0 && s.nnrs == HC_NRS_COUNTED, "policy.many.small_buffer.nnrs",
+	       "got=%s,nnrs=%u want=ok,nnrs=%u", resname(r), s.nnrs, HC_NRS_COUNTED);
+	report(small[4].nr == 0xeeeeeeeeeeeeeeeeULL, "policy.many.small_buffer.no_overrun",
+	       "got=0x%llx want=0xeeeeeeeeeeeeeeee (entry 5 untouched)",
+	       (unsigned long long)small[4].nr);
+	s = (struct kvm_hc_stats){ .version = KVM_HC_UAPI_VERSION, .nnrs = 0, .nrs = 0 };
+	r = xioctl(hv.h, KVM_HC_GET_STATS, &s) < 0 ? -errno : 0;
+	report(r == 0 && s.nnrs == HC_NRS_COUNTED && s.total.kvm == calls,
+	       "policy.many.no_buffer", "got=%s,nnrs=%u,kvm=%llu want=ok,nnrs=%u,kvm=%u",
+	       resname(r), s.nnrs, (unsigned long long)s.total.kvm, HC_NRS_COUNTED, calls);
+	say("a VM that called %u different function IDs has counters for the first %u of them; the total counts all %u",
+	    calls, HC_NRS_COUNTED, calls);
+out:
+	if (hv.h >= 0)
+		close(hv.h);
+	vm_destroy(&hv.vm);
+}
+
+#define P_FWD32		0x86000010u
+#define P_FWD64		0xc6000010u
+#define P_FWD_SIP	0x82000010u
+#define P_DENY_EPERM	0x86000020u
+#define P_DENY_ENOHC	0x86000021u
+#define P_DENY_EINVAL	0x86000022u
+#define P_DENY_M2	0x86000023u
+#define P_DENY_EOPNOTSUPP 0x86000024u
+#define P_KERNEL	0x86000030u
+
+static int cmd_policy(void)
+{
+	/* given out of order: the kernel sorts */
+	const struct kvm_hc_range ranges[] = {
+		RANGE(P_DENY_EINVAL, P_DENY_EINVAL, DENY, -EINVAL),
+		RANGE(P_FWD32, P_FWD32, USER, 0),
+		RANGE(P_FWD64, P_FWD64, USER, 0),
+		RANGE(P_DENY_EPERM, P_DENY_EPERM, DENY, -EPERM),
+		RANGE(P_FWD_SIP, P_FWD_SIP, USER, 0),
+		RANGE(P_KERNEL, P_KERNEL, KERNEL, 0),
+		RANGE(P_DENY_ENOHC, P_DENY_ENOHC, DENY, -KVM_HC_ENOHC),
+		RANGE(P_DENY_M2, P_DENY_M2, DENY, -2),
+		RANGE(P_DENY_EOPNOTSUPP, P_DENY_EOPNOTSUPP, DENY, -EOPNOTSUPP),
+		RANGE(FID_PSCI_VERSION, FID_PSCI_VERSION, KVM, 0),
+	};
+	const uint64_t g = 0xaaaaaaaa00000000ULL;
+	const struct call fwd32 = { .x0 = P_FWD32, .x1 = g | 0x11111111, .x2 = g | 0x22222222,
+				    .x3 = g | 0x33333333 };
+	const struct call fwd64 = { .x0 = P_FWD64, .x1 = 0x0123456789abcdefULL,
+				    .x2 = 0x1122334455667788ULL, .x3 = 0x8877665544332211ULL };
+	const uint64_t ans64[4] = { 0x7766554433221100ULL, 0x1010101010101010ULL,
+				    0x2020202020202020ULL, 0x3030303030303030ULL };
+	const uint64_t ans32[4] = { 0x123456789ULL, 0x11, 0x22, 0x33 };
+	struct hvm hv = { .h = -1, .tag = "policy" };
+	uint64_t ref_flags[2] = { 0, 0 }, x0, v1, v2, v3, v4;
+	struct hc_counts before, after;
+	int dev, have_ref, old_open = 0, r;
+	struct vm plain;
+	char dir[96];
+
+	watchdog_start("policy", 90);
+	if (vm_create(&plain, 0, "policy.plain") < 0)
+		return 1;
+	probe_smccc_over_smc(&plain);
+	have_ref = stock_exit_flags(&ref_flags[0], &ref_flags[1]) == 0;
+	if (!have_ref)
+		printf("INFO policy: no upstream SMCCC filter exit to compare flags with\n");
+	dev = hc_open("policy.open");
+	if (dev < 0)
+		return 1;
+	if (vm_create(&hv.vm, 0, "policy") < 0)
+		return 1;
+	hv.h = hc_attach(dev, &hv.vm, "policy");
+	if (hv.h < 0)
+		return 1;
+	hc_sysfs_dir(hv.vm.fd, dir, sizeof(dir));
+	report(hc_sysfs_exists(hv.vm.fd), "policy.sysfs_dir_after_attach",
+	       "got=%s want=present (%s)", hc_sysfs_exists(hv.vm.fd) ? "present" : "missing", dir);
+	if (hc_policy(hv.h, SVCS_DISC, ranges, NRANGES(ranges), "policy") < 0)
+		return 1;
+
+	/* KERNEL without an in-kernel handler and KVM: stock KVM's answers */
+	hcall(&hv, "policy.kernel.no_handler", &(struct call){ .x0 = P_KERNEL, .x1 = 1 },
+	      SMCCC_RET_NOT_SUPPORTED, 0, C_KVM, NULL);
+	v1 = hv.x0;
+	x0 = plain_call(&plain, &(struct call){ .x0 = FID_PSCI_VERSION }, "policy.plain.psci");
+	hcall(&hv, "policy.kvm.psci_version", &(struct call){ .x0 = FID_PSCI_VERSION }, x0, 0,
+	      C_KVM, NULL);
+	say("VM that opted in: function 0x%08x in a KERNEL range has no in-kernel handler and fell back to KVM: %s; PSCI_VERSION in a KVM range: %s",
+	    P_KERNEL, describe(v1), describe(hv.x0));
+
+	/* forwarded to the VMM: SMC32, SMC64, SiP, over SMC, ID with upper garbage */
+	check_forward(&hv, "policy.user.smc32", &fwd32, ans32, have_ref, ref_flags);
+	if (hv.vm.n_hypercall_exits == 1)
+		say("VM that opted in: SMC32 function 0x%08x forwarded to the VMM with x1..x3 = 0x%llx, 0x%llx, 0x%llx (upper halves dropped, as SMC32 says); the VMM wrote x0 = 0x123456789, the guest got %s",
+		    P_FWD32, (unsigned long long)hv.vm.last_exit.hypercall.args[0],
+		    (unsigned long long)hv.vm.last_exit.hypercall.args[1],
+		    (unsigned long long)hv.vm.last_exit.hypercall.args[2], describe(hv.x0));
+	check_forward(&hv, "policy.user.smc64", &fwd64, ans64, have_ref, ref_flags);
+	if (hv.vm.n_hypercall_exits == 1)
+		say("the SMC64 form 0x%08x: the VMM got x1 = 0x%llx whole and answered x0..x3; the guest got x0 = %s",
+		    P_FWD64, (unsigned long long)hv.vm.last_exit.hypercall.args[0],
+		    describe(hv.x0));
+	check_forward(&hv, "policy.user.sip", &(struct call){ .x0 = P_FWD_SIP, .x1 = 5 }, ans32,
+		      have_ref, ref_flags);
+	check_forward(&hv, "policy.user.x0_upper_garbage",
+		      &(struct call){ .x0 = 0xffffffff00000000ULL | P_FWD32, .x1 = 6 }, ans32,
+		      have_ref, ref_flags);
+	/* HVC #1 reaches KVM's SMCCC handler like HVC #0, so kvm_hc too */
+	check_forward(&hv, "policy.user.hvc1", &(struct call){ .via = HVC1, .x0 = P_FWD32,
+							      .x1 = 7 }, ans32, have_ref, ref_flags);
+	if (smccc_over_smc) {
+		check_forward(&hv, "policy.user.smc_conduit",
+			      &(struct call){ .via = SMC0, .x0 = P_FWD64, .x1 = 8 }, ans64,
+			      have_ref, ref_flags);
+		if (hv.vm.n_hypercall_exits == 1)
+			say("the same call made with SMC #0 reached the VMM with KVM_HYPERCALL_EXIT_SMC in hypercall.flags (0x%llx)",
+			    (unsigned long long)exit_flags(&hv.vm.last_exit));
+	} else {
+		/* 6.1: KVM answers every SMC itself, kvm_hc never sees it */
+		hcall(&hv, "policy.user.smc_conduit_not_seen",
+		      &(struct call){ .via = SMC0, .x0 = P_FWD64, .x1 = 8 },
+		      SMCCC_RET_NOT_SUPPORTED, 0, C_NONE, NULL);
+	}
+	/* SMC #1 is refused by KVM before its SMCCC handler (6.4+) */
+	if (kver_at_least(6, 4))
+		hcall(&hv, "policy.user.smc1_refused",
+		      &(struct call){ .via = SMC1, .x0 = P_FWD32, .x1 = 9 },
+		      SMCCC_RET_NOT_SUPPORTED, 0, C_NONE, NULL);
+
+	/* denied, with five errors and their SMCCC codes */
+	hdeny(&hv, "policy.deny.eperm", &(struct call){ .x0 = P_DENY_EPERM, .x1 = 7 },
+	      (uint64_t)-EPERM);
+	v1 = hv.x0;
+	hdeny(&hv, "policy.deny.enohc", &(struct call){ .x0 = P_DENY_ENOHC },
+	      SMCCC_RET_NOT_SUPPORTED);
+	v2 = hv.x0;
+	hdeny(&hv, "policy.deny.einval", &(struct call){ .x0 = P_DENY_EINVAL },
+	      SMCCC_RET_INVALID_PARAMETER);
+	v3 = hv.x0;
+	hdeny(&hv, "policy.deny.not_required", &(struct call){ .x0 = P_DENY_M2 },
+	      SMCCC_RET_NOT_REQUIRED);
+	v4 = hv.x0;
+	hdeny(&hv, "policy.deny.eopnotsupp", &(struct call){ .x0 = P_DENY_EOPNOTSUPP },
+	      SMCCC_RET_NOT_SUPPORTED);
+	say("functions denied by the VM's policy: -EPERM gave %s, -KVM_HC_ENOHC %s, -EOPNOTSUPP %s, -EINVAL %s, -2 %s",
+	    describe(v1), describe(v2), describe(hv.x0), describe(v3), describe(v4));
+	hdeny(&hv, "policy.deny.einval.x0_upper_garbage",
+	      &(struct call){ .x0 = 0x1234567800000000ULL | P_DENY_EINVAL },
+	      SMCCC_RET_INVALID_PARAMETER);
+	if (smccc_over_smc)
+		hdeny(&hv, "policy.deny.einval.smc", &(struct call){ .via = SMC0,
+								     .x0 = P_DENY_EINVAL },
+		      SMCCC_RET_INVALID_PARAMETER);
+
+	/* discovery, services = discovery: version, bitmap, FEATURES x3 */
+	hcall(&hv, "policy.discover.version", &(struct call){ .x0 = FID_DISCOVER,
+							      .x1 = KVM_HC_DISCOVER_VERSION },
+	      KVM_HC_ABI_VERSION, 0, C_KERNEL, NULL);
+	v1 = hv.x0;
+	hcall(&hv, "policy.discover.bitmap0", &(struct call){ .x0 = FID_DISCOVER64,
+							      .x1 = KVM_HC_DISCOVER_BITMAP(0) },
+	      SVCS_DISC, 0, C_KERNEL, NULL);
+	v2 = hv.x0;
+	check("policy.discover.features.x3", features_x3(&hv.vm, NULL, "policy.features"),
+	      SVCS_DISC);
+	check("policy.discover.plain_vm",
+	      plain_call(&plain, &(struct call){ .x0 = FID_DISCOVER }, "policy.discover.plain"),
+	      SMCCC_RET_NOT_SUPPORTED);
+	check("policy.discover.plain_vm.features.x3",
+	      features_x3(&plain, NULL, "policy.features.plain"), 0);
+	say("discovery with services=1: this VM sees kvm_hc version %s, services %s, and FEATURES x3 = 0x1; a VM that did not opt in gets %s and x3 = 0",
+	    describe(v1), describe(v2), describe(SMCCC_RET_NOT_SUPPORTED));
+
+	check_outside(&hv, &plain);
+
+	/* every call so far, counted exactly, by the ioctl and in sysfs */
+	counts_check_both("policy", hv.h, hv.vm.fd, &hv.want);
+	say("kvm_hc counted this VM's calls exactly (KVM_HC_GET_STATS and %s): %llu handled in the kernel, %llu forwarded, %llu denied, %llu passed to KVM",
+	    dir, (unsigned long long)hv.want.total.kernel, (unsigned long long)hv.want.total.user,
+	    (unsigned long long)hv.want.total.denied, (unsigned long long)hv.want.total.kvm);
+
+	/*
+	 * services = discovery + kick: the kick service is not offered yet
+	 * (Documentation/arm64-abi.rst), so only discovery shows, in the
+	 * bitmap and in FEATURES x3: kvm_hc announces only what exists.
+	 */
+	if (hc_policy(hv.h, SVCS_DISC_KICK, ranges, NRANGES(ranges), "policy.services3") == 0) {
+		hcall(&hv, "policy.services3.bitmap0",
+		      &(struct call){ .x0 = FID_DISCOVER, .x1 = KVM_HC_DISCOVER_BITMAP(0) },
+		      1u << KVM_HC_SVC_DISCOVER, 0, C_KERNEL, NULL);
+		check("policy.services3.features.x3",
+		      features_x3(&hv.vm, NULL, "policy.services3.features"),
+		      1u << KVM_HC_SVC_DISCOVER);
+	}
+
+	/* services = 0: the VM's own setting wins over open_discovery=1 */
+	if (hc_get_stats(hv.h, &before) < 0)
+		memset(&before, 0, sizeof(before));
+	if (hc_policy(hv.h, 0, ranges, NRANGES(ranges), "policy.services0") == 0) {
+		hcall(&hv, "policy.services0.discover", &(struct call){ .x0 = FID_DISCOVER },
+		      SMCCC_RET_NOT_SUPPORTED, 0, C_NONE, NULL);
+		check("policy.services0.features.x3",
+		      features_x3(&hv.vm, NULL, "policy.services0.features"), 0);
+		if (set_open_discovery(1, &old_open) < 0) {
+			report(0, "policy.services0.open_discovery", "cannot write %s errno=%d",
+			       HC_OPEN_PARAM, errno);
+		} else {
+			hcall(&hv, "policy.services0.open_discovery.discover",
+			      &(struct call){ .x0 = FID_DISCOVER }, SMCCC_RET_NOT_SUPPORTED, 0,
+			      C_NONE, NULL);
+			check("policy.services0.open_discovery.features.x3",
+			      features_x3(&hv.vm, NULL, "policy.services0.features"), 0);
+			r = call_x0(&plain, &(struct call){ .x0 = FID_DISCOVER }, &x0,
+				    "policy.services0.open_discovery.plain_vm");
+			check("policy.services0.open_discovery.plain_vm", r ? ~0ULL : x0,
+			      KVM_HC_ABI_VERSION);
+			check("policy.services0.open_discovery.plain_vm.features.x3",
+			      features_x3(&plain, NULL, "policy.plain.features"), SVCS_DISC);
+			set_open_discovery(old_open, NULL);
+			say("with services=0 the VM gets %s for discovery and no bit in FEATURES x3, even while open_discovery=1 lets a VM that did not opt in see version %s",
+			    describe(SMCCC_RET_NOT_SUPPORTED), describe(KVM_HC_ABI_VERSION));
+		}
+		/* the rest of the policy is still the same */
+		hcall(&hv, "policy.services0.deny_einval", &(struct call){ .x0 = P_DENY_EINVAL },
+		      SMCCC_RET_INVALID_PARAMETER, 0, C_NONE, NULL);
+	}
+	if (hc_get_stats(hv.h, &after) < 0)
+		memset(&after, 0, sizeof(after));
+	report(after.total.kernel == before.total.kernel && after.total.user == before.total.user &&
+	       after.total.denied == before.total.denied + 1, "policy.services0.counters",
+	       "got=%s want=kernel:%llu,user:%llu,denied:%llu,kvm:any",
+	       fmt_counters(&after.total), (unsigned long long)before.total.kernel,
+	       (unsigned long long)before.total.user,
+	       (unsigned long long)before.total.denied + 1);
+
+	check_tracepoint(&hv);
+
+	/* closing the handle detaches the VM: stock KVM for every function again */
+	close(hv.h);
+	hv.h = -1;
+	report(!hc_sysfs_exists(hv.vm.fd), "policy.closed.sysfs_dir", "got=%s want=gone (%s)",
+	       hc_sysfs_exists(hv.vm.fd) ? "present" : "gone", dir);
+	hcall(&hv, "policy.closed.discover", &(struct call){ .x0 = FID_DISCOVER },
+	      SMCCC_RET_NOT_SUPPORTED, 0, C_NONE, NULL);
+	hcall(&hv, "policy.closed.was_denied", &(struct call){ .x0 = P_DENY_EINVAL },
+	      SMCCC_RET_NOT_SUPPORTED, 0, C_NONE, NULL);
+	hcall(&hv, "policy.closed.was_forwarded", &(struct call){ .x0 = P_FWD64 },
+	      SMCCC_RET_NOT_SUPPORTED, 0, C_NONE, NULL);
+	check("policy.closed.features.x3", features_x3(&hv.vm, NULL, "policy.closed.features"),
+	      0);
+	say("after the VMM closed its handle the VM sees stock KVM again: the denied and the forwarded functions and discovery get %s",
+	    describe(SMCCC_RET_NOT_SUPPORTED));
+
+	check_many_numbers(dev);
+
+	vm_destroy(&hv.vm);
+	vm_destroy(&plain);
+	close(dev);
+	return nfail ? 1 : 0;
+}
+
+/* ---- a vCPU looping on one call ---- */
+
+struct loop {
+	struct vm *vm;
+	uint64_t fid, args[3];
+	unsigned long max;		/* stop after this many results */
+	double limit_s;			/* ... or after this long */
+	volatile int *stop;		/* ... or once this is set */
+	/* what the VMM answers forwarded calls with: base + exit index */
+	uint64_t ret_base;
+	int ret_seq;
+	/* judge one result; nexits_since: forwarded exits since the last one */
+	void (*on_result)(struct loop *l, uint64_t x0, unsigned long nexits_since);
+	void *priv;
+	/* results */
+	unsigned long nresults, nexits, bad_exits;
+	uint64_t last_ret;		/* last answer given to a forwarded exit */
+	double max_gap, seconds;
+	int timed_out, error;
+};
+
+/*
+ * Run the loop guest until one of the stop conditions, always stopping at a
+ * result, so that the guest made exactly nresults calls.
+ */
+static void loop_run(struct loop *l)
+{
+	struct vm *vm = l->vm;
+	struct kvm_run *run = vm->run;
+	unsigned long since = 0;
+	double start, last;
+	struct regs r;
+	int i;
+
+	for (i = 0; i < 31; i++)
+		r.x[i] = MARK(i);
+	r.x[19] = l->fid;
+	r.x[20] = l->args[0];
+	r.x[21] = l->args[1];
+	r.x[22] = l->args[2];
+	r.x[26] = GUEST_BASE + DATA_OFF;
+	r.x[28] = MMIO_REPORT;
+	r.pc = GUEST_GPA(g_loop);
+	if (load_regs(vm->vcpu, &r, MMIO_DONE) < 0) {
+		l->error = errno;
+		return;
+	}
+	start = last = now();
+	for (;;) {
+		int ret = ioctl(vm->vcpu, KVM_RUN, 0);
+		double t = now();
+
+		if (ret < 0) {
+			if (errno != EINTR && errno != EAGAIN) {
+				printf("INFO loop 0x%llx: KVM_RUN errno=%d (%s)\n",
+				       (unsigned long long)l->fid, errno, strerror(errno));
+				l->error = errno;
+				break;
+			}
+		} else if (run->exit_reason == KVM_EXIT_HYPERCALL) {
+			l->nexits++;
+			since++;
+			if (run->hypercall.nr != (uint32_t)l->fid ||
+			    run->hypercall.args[0] != l->args[0] ||
+			    run->hypercall.args[1] != l->args[1] ||
+			    run->hypercall.args[2] != l->args[2])
+				l->bad_exits++;
+			l->last_ret = l->ret_base + (l->ret_seq ? l->nexits : 0);
+			if (set_reg(vm->vcpu, XREG(0), l->last_ret) < 0) {
+				l->error = errno;
+				break;
+			}
+			continue;
+		} else if (run->exit_reason == KVM_EXIT_MMIO &&
+			   run->mmio.phys_addr == MMIO_REPORT + REP_LOOP && run->mmio.is_write) {
+			uint64_t x0;
+
+			memcpy(&x0, run->mmio.data, sizeof(x0));
+			l->on_result(l, x0, since);
+			since = 0;
+			l->nresults++;
+			if (t - last > l->max_gap)
+				l->max_gap = t - last;
+			last = t;
+			if ((l->max && l->nresults >= l->max) || (l->stop && *l->stop))
+				break;
+		} else if (run->exit_reason != KVM_EXIT_INTR) {
+			print_unexpected_exit(vm, "loop");
+			l->error = -1;
+			break;
+		}
+		if (t - last > l->max_gap)
+			l->max_gap = t - last;
+		if (t - start > l->limit_s) {
+			l->timed_out = 1;
+			break;
+		}
+	}
+	l->seconds = now() - start;
+}
+
+/* ---- policy-live ---- */
+
+#define LIVE_FID	0x86000013u
+#define LIVE_ANSWER	0x77
+#define LIVE_SWITCHES	600
+#define LIVE_STALL_S	2.0
+
+struct live {
+	int h;
+	volatile int done;
+	unsigned long switches, set_errors;
+	int last_error;
+	/* results by kind: denied (-3), forwarded (0x77), KVM (-1), other */
+	unsigned long n_deny, n_user, n_kvm, n_other, n_mismatch;
+	uint64_t first_other;
+};
+
+static void *live_switcher(void *arg)
+{
+	struct live *lv = arg;
+	struct kvm_hc_range ranges[] = {
+		RANGE(0x86000001, 0x8600000f, DENY, -EPERM),
+		RANGE(LIVE_FID, LIVE_FID, DENY, -EINVAL),
+		RANGE(0x82000000, 0x820000ff, USER, 0),
+	};
+	unsigned int seed = 12345;
+	double end = now() + 8.0;
+	unsigned long i;
+
+	worker_signals();
+	for (i = 0; i < LIVE_SWITCHES && now() < end; i++) {
+		int r;
+
+		switch (i % 3) {
+		case 0:
+			ranges[1].action = KVM_HC_ACTION_USER;
+			ranges[1].error = 0;
+			break;
+		case 1:
+			ranges[1].action = KVM_HC_ACTION_KVM;
+			ranges[1].error = 0;
+			break;
+		case 2:
+			ranges[1].action = KVM_HC_ACTION_DENY;
+			ranges[1].error = -EINVAL;
+			break;
+		}
+		r = hc_set_policy(lv->h, 0, ranges, NRANGES(ranges));
+		if (r) {
+			lv->set_errors++;
+			lv->last_error = -r;
+		}
+		lv->switches++;
+		/* 0.5 to 3 ms: several guest calls under each policy, in varying phase */
+		seed = seed * 1103515245 + 12345;
+		sleep_s(0.0005 + (seed >> 16) % 2500 / 1e6);
+	}
+	lv->done = 1;
+	return NULL;
+}
+
+static void live_result(struct loop *l, uint64_t x0, unsigned long since)
+{
+	struct live *lv = l->priv;
+
+	if (x0 == SMCCC_RET_INVALID_PARAMETER) {
+		lv->n_deny++;
+		lv->n_mismatch += since != 0;
+	} else if (x0 == LIVE_ANSWER) {
+		lv->n_user++;
+		lv->n_mismatch += since != 1;
+	} else if (x0 == SMCCC_RET_NOT_SUPPORTED) {
+		lv->n_kvm++;
+		lv->n_mismatch += since != 0;
+	} else {
+		if (!lv->n_other++)
+			lv->first_other = x0;
+	}
+}
+
+static int cmd_policy_live(void)
+{
+	const struct kvm_hc_range initial[] = { RANGE(LIVE_FID, LIVE_FID, DENY, -EINVAL) };
+	struct live lv = { .h = -1 };
+	struct loop l = {
+		.fid = LIVE_FID, .args = { 1, 2, 3 }, .limit_s = 20, .stop = &lv.done,
+		.ret_base = LIVE_ANSWER, .on_result = live_result, .priv = &lv,
+	};
+	struct hc_counts want = { 0 };
+	pthread_t thr;
+	struct vm vm;
+	int dev, ok;
+
+	watchdog_start("policy-live", 40);
+	dev = hc_open("policy-live.open");
+	if (dev < 0)
+		return 1;
+	if (vm_create(&vm, 0, "policy-live") < 0)
+		return 1;
+	lv.h = hc_attach(dev, &vm, "policy-live");
+	if (lv.h < 0)
+		return 1;
+	if (hc_policy(lv.h, 0, initial, NRANGES(initial), "policy-live") < 0)
+		return 1;
+	l.vm = &vm;
+	if (pthread_create(&thr, NULL, live_switcher, &lv)) {
+		report(0, "policy-live.thread", "pthread_create failed");
+		return 1;
+	}
+	loop_run(&l);
+	lv.done = 1;
+	pthread_join(thr, NULL);
+
+	printf("INFO policy-live: %lu calls in %.2f s, %lu policy switches, max gap %.3f s: deny %lu, forwarded %lu, kvm %lu, other %lu\n",
+	       l.nresults, l.seconds, lv.switches, l.max_gap, lv.n_deny, lv.n_user, lv.n_kvm,
+	       lv.n_other);
+	report(lv.set_errors == 0 && lv.switches >= 100, "policy-live.switches",
+	       "got=%lu-switches,%lu-refused(last %s) want>=100,0-refused", lv.switches,
+	       lv.set_errors, errname(lv.last_error));
+	report(lv.n_other == 0 && l.nresults > 0, "policy-live.results_valid",
+	       "got=%lu-of-%lu-outside{-3,0x77,-1}%s want=0", lv.n_other, l.nresults,
+	       lv.n_other ? " (see first_other)" : "");
+	if (lv.n_other)
+		printf("INFO policy-live: first unexpected result 0x%016llx\n",
+		       (unsigned long long)lv.first_other);
+	report(lv.n_deny && lv.n_user && lv.n_kvm, "policy-live.all_three_seen",
+	       "got=deny:%lu,forwarded:%lu,kvm:%lu want=each>0", lv.n_deny, lv.n_user, lv.n_kvm);
+	report(!lv.n_mismatch && !l.bad_exits && l.nexits == lv.n_user,
+	       "policy-live.exits_match_answers",
+	       "got=exits:%lu,answers_0x77:%lu,mismatched:%lu,bad_exit_contents:%lu want=equal,0,0",
+	       l.nexits, lv.n_user, lv.n_mismatch, l.bad_exits);
+	ok = !l.timed_out && !l.error && l.max_gap < LIVE_STALL_S;
+	report(ok, "policy-live.no_stall", "got=max_gap:%.3fs%s%s want<%.1fs", l.max_gap,
+	       l.timed_out ? ",timed_out" : "", l.error ? ",error" : "", LIVE_STALL_S);
+
+	/* every call was counted under what its answer says it met */
+	want.total = (struct kvm_hc_counters){ .user = lv.n_user, .denied = lv.n_deny,
+					       .kvm = lv.n_kvm };
+	want.n = 1;
+	want.nr[0] = (struct kvm_hc_nr_stats){ .nr = LIVE_FID, .counters = want.total };
+	counts_check_both("policy-live", lv.h, vm.fd, &want);
+
+	say("the VMM switched function 0x%08x between deny, forward and KVM %lu times while the guest called it %lu times: denied %lu (-3), forwarded %lu (VMM answered 0x%x), KVM %lu (-1), nothing else, and the guest never stalled",
+	    LIVE_FID, lv.switches, l.nresults, lv.n_deny, lv.n_user, LIVE_ANSWER, lv.n_kvm);
+	close(lv.h);
+	vm_destroy(&vm);
+	close(dev);
+	return nfail ? 1 : 0;
+}
+
+/* ---- two-vms ---- */
+
+#define TWO_FID		0x86000014u
+#define TWO_CALLS	400
+
+struct two_side {
+	struct loop l;
+	unsigned long good, bad;
+	uint64_t first_bad;
+	int forwards;			/* 1: answers must be the VMM's, 0: -3 */
+	pthread_t thr;
+};
+
+static void two_result(struct loop *l, uint64_t x0, unsigned long since)
+{
+	struct two_side *s = l->priv;
+	int ok = s->forwards ? x0 == l->last_ret && since == 1 :
+			       x0 == SMCCC_RET_INVALID_PARAMETER && since == 0;
+
+	if (ok) {
+		s->good++;
+	} else if (!s->bad++) {
+		s->first_bad = x0;
+	}
+}
+
+static void *two_thread(void *arg)
+{
+	struct two_side *s = arg;
+
+	worker_signals();
+	loop_run(&s->l);
+	return NULL;
+}
+
+static int cmd_two_vms(void)
+{
+	const struct kvm_hc_range fwd[] = { RANGE(TWO_FID, TWO_FID, USER, 0) };
+	const struct kvm_hc_range deny[] = { RANGE(TWO_FID, TWO_FID, DENY, -EINVAL) };
+	struct vm a, b, c;
+	struct two_side sa = { .forwards = 1 }, sb = { .forwards = 0 };
+	struct hc_counts wa = { 0 }, wb = { 0 };
+	unsigned long c_calls = 0, c_good = 0;
+	int dev, ha, hb;
+
+	watchdog_start("two-vms", 40);
+	dev = hc_open("two-vms.open");
+	if (dev < 0)
+		return 1;
+	if (vm_create(&a, 0, "two-vms.a") < 0 || vm_create(&b, 0, "two-vms.b") < 0 ||
+	    vm_create(&c, 0, "two-vms.c") < 0)
+		return 1;
+	ha = hc_attach(dev, &a, "two-vms.a");
+	hb = hc_attach(dev, &b, "two-vms.b");
+	if (ha < 0 || hb < 0)
+		return 1;
+	if (hc_policy(ha, 0, fwd, 1, "two-vms.a") < 0 || hc_policy(hb, 0, deny, 1, "two-vms.b") < 0)
+		return 1;
+
+	sa.l = (struct loop){ .vm = &a, .fid = TWO_FID, .args = { 0xa1, 0xa2, 0xa3 },
+			      .max = TWO_CALLS, .limit_s = 20, .ret_base = 0xa0000000,
+			      .ret_seq = 1, .on_result = two_result, .priv = &sa };
+	sb.l = (struct loop){ .vm = &b, .fid = TWO_FID, .args = { 0xb1, 0xb2, 0xb3 },
+			      .max = TWO_CALLS, .limit_s = 20, .ret_base = 0xb0000000,
+			      .ret_seq = 1, .on_result = two_result, .priv = &sb };
+	if (pthread_create(&sa.thr, NULL, two_thread, &sa) ||
+	    pthread_create(&sb.thr, NULL, two_thread, &sb)) {
+		report(0, "two-vms.threads", "pthread_create failed");
+		return 1;
+	}
+	/* meanwhile a VM that did not opt in calls the same function */
+	while (c_calls < 40) {
+		uint64_t x0;
+
+		if (call_x0(&c, &(struct call){ .x0 = TWO_FID, .x1 = 0xc1 }, &x0,
+			    "two-vms.c") < 0)
+			break;
+		c_calls++;
+		c_good += x0 == SMCCC_RET_NOT_SUPPORTED && c.n_hypercall_exits == 0;
+	}
+	pthread_join(sa.thr, NULL);
+	pthread_join(sb.thr, NULL);
+
+	printf("INFO two-vms: A %lu calls %lu exits in %.2f s, B %lu calls %lu exits in %.2f s, C %lu calls\n",
+	       sa.l.nresults, sa.l.nexits, sa.l.seconds, sb.l.nresults, sb.l.nexits,
+	       sb.l.seconds, c_calls);
+	report(sa.l.nresults == TWO_CALLS && sa.good == TWO_CALLS && !sa.l.bad_exits,
+	       "two-vms.a.forwarded", "got=%lu-of-%lu-answered-by-its-VMM,%lu-wrong(first 0x%llx),%lu-bad-exits want=%d,0,0",
+	       sa.good, sa.l.nresults, sa.bad, (unsigned long long)sa.first_bad, sa.l.bad_exits,
+	       TWO_CALLS);
+	report(sb.l.nresults == TWO_CALLS && sb.good == TWO_CALLS && sb.l.nexits == 0,
+	       "two-vms.b.denied", "got=%lu-of-%lu-got-0x%016llx,%lu-wrong(first 0x%llx),%lu-exits want=%d,0,0",
+	       sb.good, sb.l.nresults, (unsigned long long)SMCCC_RET_INVALID_PARAMETER, sb.bad,
+	       (unsigned long long)sb.first_bad, sb.l.nexits, TWO_CALLS);
+	report(c_calls == 40 && c_good == c_calls, "two-vms.c.stock",
+	       "got=%lu-of-%lu-got-0x%016llx-without-exit want=40", c_good, c_calls,
+	       (unsigned long long)SMCCC_RET_NOT_SUPPORTED);
+
+	wa.total.user = sa.l.nresults;
+	wa.n = 1;
+	wa.nr[0] = (struct kvm_hc_nr_stats){ .nr = TWO_FID, .counters = wa.total };
+	wb.total.denied = sb.l.nresults;
+	wb.n = 1;
+	wb.nr[0] = (struct kvm_hc_nr_stats){ .nr = TWO_FID, .counters = wb.total };
+	counts_check_both("two-vms.a", ha, a.fd, &wa);
+	counts_check_both("two-vms.b", hb, b.fd, &wb);
+	report(!hc_sysfs_exists(c.fd), "two-vms.c.no_sysfs_dir", "got=%s want=none",
+	       hc_sysfs_exists(c.fd) ? "present" : "none");
+
+	say("two VMs called function 0x%08x at the same time: VM A's VMM answered each of its %lu calls, VM B's policy denied all %lu with -3, and a VM that did not opt in got -1; the counters kept them apart",
+	    TWO_FID, sa.good, sb.good);
+	close(ha);
+	close(hb);
+	vm_destroy(&a);
+	vm_destroy(&b);
+	vm_destroy(&c);
+	close(dev);
+	return nfail ? 1 : 0;
+}
+
+/* ---- badinput ---- */
+
+#define BAD_FID		0x86000015u	/* P0 denies it with -EINVAL (-3) */
+#define BAD_FID2	0x86000016u	/* P0 leaves it to KVM (-1) */
+
+static const struct kvm_hc_range bad_p0[] = { RANGE(BAD_FID, BAD_FID, DENY, -EINVAL) };
+
+/*
+ * The guest's proof that policy P0 (services = discovery, BAD_FID denied
+ * with -EINVAL, BAD_FID2 left to KVM) is still in force.  Every rejected
+ * policy below would have changed at least one of the three answers.
+ */
+static void bad_unchanged(struct vm *vm, const char *what)
+{
+	uint64_t d, x, y;
+	char name[128];
+	int exits;
+
+	d = plain_call(vm, &(struct call){ .x0 = FID_DISCOVER }, what);
+	exits = vm->n_hypercall_exits;
+	x = plain_call(vm, &(struct call){ .x0 = BAD_FID }, what);
+	exits += vm->n_hypercall_exits;
+	y = plain_call(vm, &(struct call){ .x0 = BAD_FID2 }, what);
+	exits += vm->n_hypercall_exits;
+	snprintf(name, sizeof(name), "badinput.%s.unchanged", what);
+	report(d == KVM_HC_ABI_VERSION && x == SMCCC_RET_INVALID_PARAMETER &&
+	       y == SMCCC_RET_NOT_SUPPORTED && !exits, name,
+	       "got=discover:0x%llx,0x%x:0x%llx,0x%x:0x%llx,exits:%d want=0x%x,0x%016llx,0x%016llx,0",
+	       (unsigned long long)d, BAD_FID, (unsigned long long)x, BAD_FID2,
+	       (unsigned long long)y, exits, KVM_HC_ABI_VERSION,
+	       (unsigned long long)SMCCC_RET_INVALID_PARAMETER,
+	       (unsigned long long)SMCCC_RET_NOT_SUPPORTED);
+}
+
+static void bad_expect(const char *what, int got, int want_errno)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "badinput.%s", what);
+	report(got == -want_errno, name, "got=%s want=%s", resname(got), errname(want_errno));
+}
+
+/* An attach that must fail; a handle it returns anyway is closed. */
+static void bad_attach(int dev, const char *what, uint32_t version, uint32_t flags, int fd,
+		       uint32_t pad, int want_errno)
+{
+	int r = hc_attach_raw(dev, version, flags, fd, pad);
+
+	bad_expect(what, r, want_errno);
+	if (r >= 0)
+		close(r);
+}
+
+/*
+ * A policy that must be refused: P0 with BAD_FID handed to KVM, BAD_FID2
+ * denied with -EINVAL and no services, plus @extra (@nextra ranges).
+ */
+static void bad_policy(int h, struct vm *vm, const char *what, uint32_t version, uint32_t flags,
+		       uint32_t services, const struct kvm_hc_range *extra, unsigned int nextra,
+		       int want_errno)
+{
+	struct kvm_hc_range r[KVM_HC_MAX_RANGES + 8] = {
+		RANGE(BAD_FID, BAD_FID, KVM, 0),
+		RANGE(BAD_FID2, BAD_FID2, DENY, -EINVAL),
+	};
+	unsigned int n = 2;
+
+	if (nextra)
+		memcpy(&r[n], extra, nextra * sizeof(*extra));
+	n += nextra;
+	bad_expect(what, hc_set_policy_raw(h, version, flags, services, n, (uintptr_t)r),
+		   want_errno);
+	bad_unchanged(vm, what);
+}
+
+static int cmd_badinput(void)
+{
+	struct kvm_hc_range many[KVM_HC_MAX_RANGES + 1];
+	struct hc_counts c;
+	struct vm x, y;
+	int dev, dev2, hx, hy, nullfd, closed_fd, r, st;
+	unsigned int i;
+	uint8_t *pages;
+	pid_t pid;
+
+	watchdog_start("badinput", 60);
+	dev = hc_open("badinput.open");
+	if (dev < 0)
+		return 1;
+	if (vm_create(&x, 0, "badinput.x") < 0 || vm_create(&y, 0, "badinput.y") < 0)
+		return 1;
+	hx = hc_attach(dev, &x, "badinput.x");
+	if (hx < 0)
+		return 1;
+	if (hc_policy(hx, SVCS_DISC, bad_p0, 1, "badinput.p0") < 0)
+		return 1;
+	bad_unchanged(&x, "p0");
+
+	/* KVM_HC_ATTACH */
+	bad_attach(dev, "attach.version_0", 0, 0, y.fd, 0, EOPNOTSUPP);
+	bad_attach(dev, "attach.version_2", 2, 0, y.fd, 0, EOPNOTSUPP);
+	bad_attach(dev, "attach.flags_1", KVM_HC_UAPI_VERSION, 1, y.fd, 0, EINVAL);
+	bad_attach(dev, "attach.pad_1", KVM_HC_UAPI_VERSION, 0, y.fd, 1, EINVAL);
+	closed_fd = dup(y.fd);
+	close(closed_fd);
+	bad_attach(dev, "attach.vm_fd_closed", KVM_HC_UAPI_VERSION, 0, closed_fd, 0, EBADF);
+	bad_attach(dev, "attach.vm_fd_minus1", KVM_HC_UAPI_VERSION, 0, -1, 0, EBADF);
+	nullfd = open("/dev/null", O_RDWR);
+	bad_attach(dev, "attach.dev_null", KVM_HC_UAPI_VERSION, 0, nullfd, 0, EINVAL);
+	close(nullfd);
+	bad_attach(dev, "attach.kvm_system_fd", KVM_HC_UAPI_VERSION, 0, kvm_fd, 0, EINVAL);
+	bad_attach(dev, "attach.vcpu_fd", KVM_HC_UAPI_VERSION, 0, y.vcpu, 0, EINVAL);
+	bad_attach(dev, "attach.handle_fd", KVM_HC_UAPI_VERSION, 0, hx, 0, EINVAL);
+	bad_attach(dev, "attach.same_vm_twice", KVM_HC_UAPI_VERSION, 0, x.fd, 0, EEXIST);
+	dev2 = open(HC_DEV, O_RDWR | O_CLOEXEC);
+	bad_attach(dev2, "attach.same_vm_twice_other_open", KVM_HC_UAPI_VERSION, 0, x.fd, 0,
+		   EEXIST);
+	close(dev2);
+	bad_unchanged(&x, "attach.same_vm_twice");
+
+	/* a child inherits the VM's fd, but the VM belongs to the parent */
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		r = hc_attach_raw(dev, KVM_HC_UAPI_VERSION, 0, y.fd, 0);
+		_exit(r >= 0 ? 0 : -r);
+	}
+	r = -1000;
+	if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st))
+		r = WEXITSTATUS(st) ? -WEXITSTATUS(st) : 0;
+	bad_expect("attach.other_process_vm", r, EPERM);
+
+	/* none of that attached y: attaching it now works */
+	hy = hc_attach_raw(dev, KVM_HC_UAPI_VERSION, 0, y.fd, 0);
+	report(hy >= 0, "badinput.attach.y_after_failures", "got=%s want=ok(fd)", resname(hy));
+	if (hy >= 0)
+		close(hy);
+
+	/* KVM_HC_SET_POLICY: each refused, with P0 still in force after */
+	bad_policy(hx, &x, "policy.version_0", 0, 0, 0, NULL, 0, EOPNOTSUPP);
+	bad_policy(hx, &x, "policy.version_2", 2, 0, 0, NULL, 0, EOPNOTSUPP);
+	bad_policy(hx, &x, "policy.flags_1", KVM_HC_UAPI_VERSION, 1, 0, NULL, 0, EINVAL);
+	bad_policy(hx, &x, "policy.services_unknown_bit", KVM_HC_UAPI_VERSION, 0,
+		   SVCS_DISC | SVC_BIT(KVM_HC_SVC_COUNT), NULL, 0, EINVAL);
+	bad_policy(hx, &x, "policy.services_bit31", KVM_HC_UAPI_VERSION, 0, 0x80000001u,
+		   NULL, 0, EINVAL);
+	{
+		struct kvm_hc_range e = RANGE(0x86000100, 0x86000110, KVM, 0);
+
+		e.reserved = 1;
+		bad_policy(hx, &x, "policy.reserved_1", KVM_HC_UAPI_VERSION, 0, 0, &e, 1, EINVAL);
+		e = (struct kvm_hc_range)RANGE(0x86000100, 0x86000110, KVM, 0);
+		e.action = 4;
+		bad_policy(hx, &x, "policy.action_4", KVM_HC_UAPI_VERSION, 0, 0, &e, 1, EINVAL);
+		e = (struct kvm_hc_range)RANGE(0x86000110, 0x86000100, KVM, 0);
+		bad_policy(hx, &x, "policy.first_gt_last", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
+			   EINVAL);
+	}
+	{
+		const struct kvm_hc_range ov[] = { RANGE(0x86000100, 0x86000120, KVM, 0),
+						   RANGE(0x86000118, 0x86000130, USER, 0) };
+		const struct kvm_hc_range touch[] = { RANGE(0x86000100, 0x86000120, KVM, 0),
+						      RANGE(0x86000120, 0x86000130, KVM, 0) };
+		const struct kvm_hc_range inner[] = { RANGE(0x86000100, 0x86000130, KVM, 0),
+						      RANGE(0x86000118, 0x86000118, KVM, 0) };
+		const struct kvm_hc_range dup2[] = { RANGE(0x86000777, 0x86000777, KVM, 0),
+						     RANGE(0x86000777, 0x86000777, KVM, 0) };
+		const struct kvm_hc_range base[] = { RANGE(BAD_FID, BAD_FID2, USER, 0) };
+
+		bad_policy(hx, &x, "policy.overlap", KVM_HC_UAPI_VERSION, 0, 0, ov, 2, EEXIST);
+		bad_policy(hx, &x, "policy.overlap_one_number", KVM_HC_UAPI_VERSION, 0, 0, touch, 2,
+			   EEXIST);
+		bad_policy(hx, &x, "policy.overlap_inside", KVM_HC_UAPI_VERSION, 0, 0, inner, 2,
+			   EEXIST);
+		bad_policy(hx, &x, "policy.overlap_same_range", KVM_HC_UAPI_VERSION, 0, 0, dup2, 2,
+			   EEXIST);
+		bad_policy(hx, &x, "policy.overlap_two_ranges", KVM_HC_UAPI_VERSION, 0, 0, base, 1,
+			   EEXIST);
+	}
+	for (i = 0; i < KVM_HC_MAX_RANGES - 1; i++)
+		many[i] = (struct kvm_hc_range)RANGE(0x86000100 + i, 0x86000100 + i, KVM, 0);
+	/* 2 + 63 = 65 ranges */
+	bad_policy(hx, &x, "policy.65_ranges", KVM_HC_UAPI_VERSION, 0, 0, many,
+		   KVM_HC_MAX_RANGES - 1, E2BIG);
+	bad_expect("policy.nranges_0xffffffff",
+		   hc_set_policy_raw(hx, KVM_HC_UAPI_VERSION, 0, 0, 0xffffffffu, (uintptr_t)many),
+		   E2BIG);
+	bad_unchanged(&x, "policy.nranges_0xffffffff");
+	{
+		struct kvm_hc_range e = RANGE(0x86000100, 0x86000100, DENY, 0);
+
+		bad_policy(hx, &x, "policy.deny_error_0", KVM_HC_UAPI_VERSION, 0, 0, &e, 1, EINVAL);
+		e.error = 1;
+		bad_policy(hx, &x, "policy.deny_error_positive", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
+			   EINVAL);
+		e.error = -4096;
+		bad_policy(hx, &x, "policy.deny_error_-4096", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
+			   EINVAL);
+		e.error = INT32_MIN;
+		bad_policy(hx, &x, "policy.deny_error_int_min", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
+			   EINVAL);
+		e = (struct kvm_hc_range)RANGE(0x86000100, 0x86000100, KVM, -EPERM);
+		bad_policy(hx, &x, "policy.kvm_with_error", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
+			   EINVAL);
+		e = (struct kvm_hc_range)RANGE(0x86000100, 0x86000100, KERNEL, -EPERM);
+		bad_policy(hx, &x, "policy.kernel_with_error", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
+			   EINVAL);
+		e = (struct kvm_hc_range)RANGE(0x86000100, 0x86000100, USER, -EPERM);
+		bad_policy(hx, &x, "policy.user_with_error", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
+			   EINVAL);
+	}
+	bad_expect("policy.ranges_pointer_0x10",
+		   hc_set_policy_raw(hx, KVM_HC_UAPI_VERSION, 0, 0, 1, 0x10), EFAULT);
+	bad_unchanged(&x, "policy.ranges_pointer_0x10");
+	bad_expect("policy.ranges_null_nranges_1",
+		   hc_set_policy_raw(hx, KVM_HC_UAPI_VERSION, 0, 0, 1, 0), EFAULT);
+	bad_unchanged(&x, "policy.ranges_null_nranges_1");
+	/* the first range readable, the second on an unmapped page */
+	pages = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pages != MAP_FAILED) {
+		struct kvm_hc_range *last = (void *)(pages + 4096 - sizeof(*last));
+
+		munmap(pages + 4096, 4096);
+		*last = (struct kvm_hc_range)RANGE(BAD_FID, BAD_FID, KVM, 0);
+		bad_expect("policy.ranges_cross_unmapped_page",
+			   hc_set_policy_raw(hx, KVM_HC_UAPI_VERSION, 0, 0, 2, (uintptr_t)last),
+			   EFAULT);
+		bad_unchanged(&x, "policy.ranges_cross_unmapped_page");
+		munmap(pages, 4096);
+	}
+
+	/* the boundary error -4095 is accepted and reaches x0 unchanged, then P0 again */
+	{
+		const struct kvm_hc_range e[] = { RANGE(BAD_FID, BAD_FID, DENY, -4095) };
+
+		r = hc_set_policy(hx, SVCS_DISC, e, 1);
+		bad_expect("policy.deny_error_-4095_accepted", r, 0);
+		check("badinput.policy.deny_error_-4095_accepted.x0",
+		      plain_call(&x, &(struct call){ .x0 = BAD_FID }, "deny_-4095"), -4095ULL);
+		hc_policy(hx, SVCS_DISC, bad_p0, 1, "badinput.p0_again");
+		bad_unchanged(&x, "p0_again");
+	}
+	/*
+	 * SMCCC function IDs are 32 bits: a range above 2^32 is accepted (the
+	 * uAPI is arch-neutral) but can never match, and w0 alone selects.
+	 */
+	{
+		const struct kvm_hc_range e[] = {
+			RANGE(BAD_FID, BAD_FID, DENY, -EINVAL),
+			RANGE(0x100000000ULL | BAD_FID2, 0x100000000ULL | BAD_FID2, DENY, -EINVAL),
+		};
+
+		r = hc_set_policy(hx, SVCS_DISC, e, NRANGES(e));
+		printf("INFO badinput.policy.range_above_4g: %s\n", resname(r));
+		bad_unchanged(&x, "policy.range_above_4g");
+		hc_policy(hx, SVCS_DISC, bad_p0, 1, "badinput.p0_after_4g");
+	}
+
+	/* KVM_HC_GET_STATS */
+	bad_expect("stats.version_0", hc_get_stats_raw(hx, 0, 0, 0, &c), EOPNOTSUPP);
+	bad_expect("stats.version_2", hc_get_stats_raw(hx, 2, 0, 0, &c), EOPNOTSUPP);
+	bad_expect("stats.flags_1", hc_get_stats_raw(hx, KVM_HC_UAPI_VERSION, 1, 0, &c), EINVAL);
+	bad_expect("stats.pad_1", hc_get_stats_raw(hx, KVM_HC_UAPI_VERSION, 0, 1, &c), EINVAL);
+	{
+		struct kvm_hc_stats s = { .version = KVM_HC_UAPI_VERSION, .nnrs = 4, .nrs = 0x10 };
+
+		bad_expect("stats.nrs_pointer_0x10",
+			   xioctl(hx, KVM_HC_GET_STATS, &s) < 0 ? -errno : 0, EFAULT);
+	}
+	bad_unchanged(&x, "stats");
+
+	/* closing the handle: stock KVM again, and the VM may be attached anew */
+	close(hx);
+	report(!hc_sysfs_exists(x.fd), "badinput.closed.sysfs_dir", "got=%s want=gone",
+	       hc_sysfs_exists(x.fd) ? "present" : "gone");
+	check("badinput.closed.discover",
+	      plain_call(&x, &(struct call){ .x0 = FID_DISCOVER }, "closed"),
+	      SMCCC_RET_NOT_SUPPORTED);
+	check("badinput.closed.was_denied",
+	      plain_call(&x, &(struct call){ .x0 = BAD_FID }, "closed"), SMCCC_RET_NOT_SUPPORTED);
+	hx = hc_attach_raw(dev, KVM_HC_UAPI_VERSION, 0, x.fd, 0);
+	report(hx >= 0, "badinput.reattach", "got=%s want=ok(fd)", resname(hx));
+	if (hx >= 0) {
+		r = hc_get_stats(hx, &c);
+		report(r == 0 && !c.total.kernel && !c.total.user && !c.total.denied &&
+		       !c.total.kvm && !c.n, "badinput.reattach.fresh_counters",
+		       "got=%s,%s,numbers:%u want=ok,all-0", resname(r), fmt_counters(&c.total),
+		       c.n);
+		check("badinput.reattach.no_policy_yet",
+		      plain_call(&x, &(struct call){ .x0 = BAD_FID }, "reattach"),
+		      SMCCC_RET_NOT_SUPPORTED);
+		close(hx);
+	}
+	say("malformed or disallowed requests were refused with their documented errors (%d checks); after each, the guest proved the VM's policy unchanged",
+	    npass + nfail);
+	vm_destroy(&x);
+	vm_destroy(&y);
+	close(dev);
+	return nfail ? 1 : 0;
+}
+
+/* ---- kick ---- */
+
+/* vCPU 1 (or another id): waits in WFI for the flag, reports when it saw it. */
+struct halter {
+	int id;
+	int fd;
+	struct kvm_run *run;
+	int run_size;
+	pthread_t thr;
+	int started;
+	volatile int halts, wakes, go, stop, done, err;
+	volatile double t_wake;
+};
+
+static void *halter_main(void *arg)
+{
+	struct halter *hl = arg;
+
+	worker_signals();
+	while (!hl->stop) {
+		int r = ioctl(hl->fd, KVM_RUN, 0);
+
+		if (r < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			hl->err = errno;
+			break;
+		}
+		if (hl->run->exit_reason == KVM_EXIT_MMIO &&
+		    hl->run->mmio.phys_addr == MMIO_REPORT + REP_HALTING) {
+			hl->halts++;
+			continue;
+		}
+		if (hl->run->exit_reason == KVM_EXIT_MMIO &&
+		    hl->run->mmio.phys_addr == MMIO_REPORT + REP_WOKE) {
+			hl->t_wake = now();
+			hl->wakes++;
+			/* stay out of KVM_RUN (woken, not waiting) until told */
+			while (!hl->stop && hl->go < hl->wakes)
+				usleep(1000);
+			continue;
+		}
+		if (hl->run->exit_reason == KVM_EXIT_INTR)
+			continue;
+		hl->err = 1000 + hl->run->exit_reason;
+		break;
+	}
+	hl->done = 1;
+	return NULL;
+}
+
+/*
+ * Create vCPU @id (all vCPUs before any runs), optionally with a VMM-chosen
+ * MPIDR_EL1; started later by halter_start().
+ */
+static int halter_create(struct vm *vm, int id, uint64_t mpidr, struct halter *hl,
+			 const char *tag)
+{
+	const char *step;
+	char name[96];
+	struct regs r;
+	int i;
+
+	memset(hl, 0, sizeof(*hl));
+	hl->id = id;
+	hl->fd = -1;
+	hl->run_size = vm->run_size;
+	hl->fd = vcpu_add(vm, id, &hl->run, &step);
+	if (hl->fd < 0)
+		goto fail;
+	step = "KVM_SET_ONE_REG(MPIDR_EL1)";
+	if (mpidr && set_reg(hl->fd, REG_MPIDR_EL1, mpidr) < 0)
+		goto fail;
+	for (i = 0; i < 31; i++)
+		r.x[i] = MARK(i);
+	r.x[27] = GUEST_BASE + FLAG_OFF;
+	r.x[28] = MMIO_REPORT;
+	r.pc = GUEST_GPA(g_halt);
+	step = "KVM_SET_ONE_REG";
+	if (load_regs(hl->fd, &r, MMIO_DONE) < 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(name, sizeof(name), "%s.vcpu%d-setup", tag, id);
+	report(0, name, "step=%s errno=%d (%s)", step, errno, strerror(errno));
+	return -1;
+}
+
+static int halter_start(struct halter *hl, const char *tag)
+{
+	char name[96];
+
+	if (pthread_create(&hl->thr, NULL, halter_main, hl)) {
+		snprintf(name, sizeof(name), "%s.vcpu%d-thread", tag, hl->id);
+		report(0, name, "pthread_create failed");
+		return -1;
+	}
+	hl->started = 1;
+	return 0;
+}
+
+/* Stop the thread (a signal ends KVM_RUN with EINTR), free the vCPU. */
+static int halter_destroy(struct halter *hl)
+{
+	double end = now() + 2;
+	int stopped = 1;
+
+	if (hl->started) {
+		hl->stop = 1;
+		hl->run->immediate_exit = 1;
+		while (!hl->done && now() < end) {
+			pthread_kill(hl->thr, SIGUSR1);
+			sleep_s(0.02);
+		}
+		stopped = hl->done;
+		if (stopped)
+			pthread_join(hl->thr, NULL);
+		else
+			printf("INFO kick: vCPU %d did not stop\n", hl->id);
+	}
+	if (stopped) {
+		if (hl->run && hl->run != MAP_FAILED)
+			munmap(hl->run, hl->run_size);
+		if (hl->fd >= 0)
+			close(hl->fd);
+	}
+	return stopped;
+}
+
+/* Wait until the vCPU reported "about to wait" @n times, then give it time to. */
+static int halter_wait_halted(struct halter *hl, int n)
+{
+	double end = now() + 2;
+
+	while (hl->halts < n && !hl->done && now() < end)
+		sleep_s(0.001);
+	if (hl->halts < n)
+		return 0;
+	sleep_s(0.1);
+	return 1;
+}
+
+/* Wait up to @s seconds for wake-up number @n. */
+static int halter_wait_woken(struct halter *hl, int n, double s)
+{
+	double end = now() + s;
+
+	while (hl->wakes < n && !hl->done && now() < end)
+		sleep_s(0.001);
+	return hl->wakes >= n;
+}
+
+/* Let a woken vCPU go on to its next wait. */
+static void halter_release(struct halter *hl)
+{
+	hl->go = hl->wakes;
+}
+
+/* Let it go on, and wait until it is waiting again. */
+static int halter_next(struct halter *hl)
+{
+	int n = hl->halts;
+
+	halter_release(hl);
+	return halter_wait_halted(hl, n + 1);
+}
+
+/* A 2-vCPU VM: vCPU 0 kicks, vCPU @id (MPIDR @mpidr if not 0) waits. */
+struct kick_vm {
+	struct vm vm;
+	struct halter hl;
+	int h;
+	unsigned int kicks;		/* calls of the kick function seen by kvm_hc */
+	unsigned int kick_kernel;	/* of which served by kvm_hc */
+};
+
+static int kick_vm_create(struct kick_vm *kv, int dev, int id, uint64_t mpidr, uint32_t services,
+			  const char *tag)
+{
+	memset(kv, 0, sizeof(*kv));
+	kv->h = -1;
+	kv->hl.fd = -1;
+	if (vm_create(&kv->vm, VM_NO_VCPU, tag) < 0)
+		return -1;
+	if (vm_add_vcpu0(&kv->vm, tag) < 0)
+		return -1;
+	if (halter_create(&kv->vm, id, mpidr, &kv->hl, tag) < 0)
+		return -1;
+	if (dev >= 0) {
+		kv->h = hc_attach(dev, &kv->vm, tag);
+		if (kv->h < 0 || hc_policy(kv->h, services, NULL, 0, tag) < 0)
+			return -1;
+	}
+	if (halter_start(&kv->hl, tag) < 0)
+		return -1;
+	if (!halter_wait_halted(&kv->hl, 1)) {
+		printf("INFO %s: vCPU %d never reported (err=%d)\n", tag, id, kv->hl.err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Check the kvm_hc run's counters, then free the VM. */
+static void kick_vm_destroy(struct kick_vm *kv, const char *tag)
+{
+	char name[96];
+
+	if (kv->h >= 0) {
+		struct hc_counts c;
+		int r = hc_get_stats(kv->h, &c);
+
+		snprintf(name, sizeof(name), "%s.counters", tag);
+		report(r == 0 && c.total.kernel == kv->kick_kernel && !c.total.user &&
+		       !c.total.denied && c.total.kvm == kv->kicks - kv->kick_kernel, name,
+		       "got=%s want=kernel:%u,user:0,denied:0,kvm:%u (kicks and AFFINITY_INFO)",
+		       r ? resname(r) : fmt_counters(&c.total), kv->kick_kernel,
+		       kv->kicks - kv->kick_kernel);
+		close(kv->h);
+	}
+	if (halter_destroy(&kv->hl))
+		vm_destroy(&kv->vm);
+}
+
+static void set_flag(struct vm *vm)
+{
+	__atomic_store_n((uint64_t *)(vm->mem + FLAG_OFF), 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * A kick from vCPU 0: x0, or ~0 if the call did not complete.  The flag is
+ * set first, so a vCPU that wakes for whatever reason reports it.
+ */
+static uint64_t kick(struct kick_vm *kv, enum conduit via, uint64_t fid, uint64_t target,
+		     int served, const char *tag)
+{
+	uint64_t x0;
+
+	set_flag(&kv->vm);
+	/* counted even if the caller gets stuck: kvm_hc saw the call */
+	if (hook_sees(via) && !kv->vm.stuck) {
+		kv->kicks++;
+		kv->kick_kernel += served;
+	}
+	if (call_x0(&kv->vm, &(struct call){ .via = via, .x0 = fid, .x1 = target }, &x0,
+		    tag) < 0)
+		return ~0ULL;
+	return x0;
+}
+
+static const char *kick_tag(int hc, const char *what)
+{
+	static char buf[8][80];
+	static int i;
+	char *b = buf[i++ % 8];
+
+	snprintf(b, sizeof(buf[0]), "kick.%s.%s", hc ? "kvm_hc" : "stock", what);
+	return b;
+}
+
+/* x0 of a kick: SUCCESS through kvm_hc, stock's NOT_SUPPORTED otherwise. */
+static void kick_check_x0(int served, const char *name, uint64_t got)
+{
+	check(name, got, served ? SMCCC_RET_SUCCESS : SMCCC_RET_NOT_SUPPORTED);
+}
+
+/* Whether vCPU 1 woke within @s seconds (wake-up number @n): @want. */
+static void kick_check_woken(struct halter *hl, int n, int want, double s, const char *name)
+{
+	int woke = want ? halter_wait_woken(hl, n, s) : (sleep_s(s), hl->wakes >= n);
+
+	report(woke == want, name, "got=%s want=%s (within %.1f s)", woke ? "woken" : "waiting",
+	       want ? "woken" : "waiting", s);
+}
+
+static double kick_ms[2];
+
+/*
+ * vCPU ids 0 and 1: the kick by MPIDR in both conventions and conduits, a
+ * kick of an absent MPIDR, of a vCPU that is not waiting, and of oneself.
+ * @hc: 0 stock KVM (no VM attached), 1 attached with discovery + kick.
+ */
+static void kick_default(int dev, int hc)
+{
+	char tag[64];
+	struct kick_vm kv;
+	struct halter *hl = &kv.hl;
+	int woken = 0, s = hc, ok;
+	uint64_t v;
+	double t0;
+
+	snprintf(tag, sizeof(tag), "%s", kick_tag(hc, "ids_0_1"));
+	if (kick_vm_create(&kv, hc ? dev : -1, 1, 0, SVCS_DISC_KICK, tag) < 0)
+		goto out;
+
+	check(kick_tag(hc, "ids_0_1.features.x3"), features_x3(&kv.vm, NULL, tag),
+	      hc ? SVCS_DISC_KICK : 0);
+
+	/* a waiting vCPU: woken through kvm_hc, not on stock KVM */
+	t0 = now();
+	v = kick(&kv, HVC0, FID_KICK, 1, s, tag);
+	kick_check_x0(s, kick_tag(hc, "waiting.x0"), v);
+	kick_check_woken(hl, woken + 1, s, s ? 2 : 0.3, kick_tag(hc, "waiting.woken"));
+	if (hl->wakes > woken) {
+		kick_ms[hc] = (hl->t_wake - t0) * 1000;
+		woken = hl->wakes;
+	}
+	if (!s)
+		goto out;	/* on stock KVM nothing wakes vCPU 1 but a signal */
+
+	/* an MPIDR no vCPU has: SUCCESS all the same, nobody wakes */
+	halter_next(hl);
+	v = kick(&kv, HVC0, FID_KICK, 7, 1, tag);
+	check(kick_tag(hc, "absent_mpidr7.x0"), v, SMCCC_RET_SUCCESS);
+	kick_check_woken(hl, woken + 1, 0, 0.3, kick_tag(hc, "absent_mpidr7.woken"));
+	/* vCPU index 1 in Aff1, not Aff0: not vCPU 1's MPIDR either */
+	v = kick(&kv, HVC0, FID_KICK, 0x100, 1, tag);
+	kick_check_woken(hl, woken + 1, 0, 0.3, kick_tag(hc, "mpidr_0x100.woken"));
+	/* SMC32: only w1 counts, so garbage above it does not matter */
+	v = kick(&kv, HVC0, FID_KICK, 0xffffffff00000001ULL, 1, tag);
+	kick_check_x0(1, kick_tag(hc, "smc32_upper_garbage.x0"), v);
+	kick_check_woken(hl, woken + 1, 1, 2, kick_tag(hc, "smc32_upper_garbage.woken"));
+	woken = hl->wakes;
+
+	/* the SMC64 form, and Aff3 counts there */
+	halter_next(hl);
+	v = kick(&kv, HVC0, FID_KICK64, 0x100000001ULL, 1, tag);
+	kick_check_woken(hl, woken + 1, 0, 0.3, kick_tag(hc, "smc64_aff3.woken"));
+	v = kick(&kv, HVC0, FID_KICK64, 1, 1, tag);
+	kick_check_x0(1, kick_tag(hc, "smc64.x0"), v);
+	kick_check_woken(hl, woken + 1, 1, 2, kick_tag(hc, "smc64.woken"));
+	woken = hl->wakes;
+
+	/* SMC #0 as the conduit (6.4+) */
+	if (smccc_over_smc > 0) {
+		halter_next(hl);
+		v = kick(&kv, SMC0, FID_KICK, 1, 1, tag);
+		kick_check_x0(1, kick_tag(hc, "smc_conduit.x0"), v);
+		kick_check_woken(hl, woken + 1, 1, 2, kick_tag(hc, "smc_conduit.woken"));
+		woken = hl->wakes;
+	}
+
+	/*
+	 * A vCPU that is not waiting (woken, outside KVM_RUN): SUCCESS, and
+	 * once released it must run on to its next wait, not stay stuck in
+	 * KVM on a wake-up request nobody consumes.
+	 */
+	v = kick(&kv, HVC0, FID_KICK, 1, 1, tag);
+	kick_check_x0(1, kick_tag(hc, "not_waiting.x0"), v);
+	ok = halter_next(hl);
+	report(ok, kick_tag(hc, "not_waiting.runs_on"),
+	       "got=%s want=reported-waiting-again (vCPU 1 re-entered the guest)",
+	       ok ? "reported-waiting-again" : "no-report-within-2s");
+	/* the flag the kick set is still there: vCPU 1 sees it at once */
+	kick_check_woken(hl, woken + 1, 1, 2, kick_tag(hc, "not_waiting.sees_flag"));
+	woken = hl->wakes;
+	halter_next(hl);
+
+	/* the caller itself: SUCCESS, and the caller goes on */
+	v = kick(&kv, HVC0, FID_KICK, 0, 1, tag);
+	__atomic_store_n((uint64_t *)(kv.vm.mem + FLAG_OFF), 0, __ATOMIC_SEQ_CST);
+	kick_check_x0(1, kick_tag(hc, "self.x0"), v);
+	v = plain_call(&kv.vm, &(struct call){ .x0 = FID_PSCI_VERSION }, tag);
+	report(v != ~0ULL, kick_tag(hc, "self.caller_runs_on"), "got=%s want=next-call-completed",
+	       v != ~0ULL ? "next-call-completed" : "stuck");
+	if (v != ~0ULL)
+		kv.kicks++;	/* PSCI_VERSION from an attached VM: counted as kvm */
+out:
+	kick_vm_destroy(&kv, tag);
+	if (!hc)
+		report(kv.hl.done, kick_tag(hc, "waiting.stopped_by_signal"),
+		       "got=%s want=stopped (only a signal ends vCPU 1's wait on stock KVM)",
+		       kv.hl.done ? "stopped" : "running");
+}
+
+/*
+ * vCPU ids 0 and 17: KVM gives vCPU 17 MPIDR Aff1 = 1, Aff0 = 1 (0x101);
+ * a kick names the affinity, not the vCPU id.  Then a VMM-chosen MPIDR.
+ */
+static void kick_mpidr(int dev)
+{
+	struct kick_vm kv;
+	uint64_t v, aff;
+	char tag[64];
+
+	snprintf(tag, sizeof(tag), "%s", kick_tag(1, "ids_0_17"));
+	if (kick_vm_create(&kv, dev, 17, 0, SVCS_DISC_KICK, tag) == 0) {
+		v = kick(&kv, HVC0, FID_KICK, 17, 1, tag);
+		kick_check_x0(1, kick_tag(1, "ids_0_17.kick_17.x0"), v);
+		kick_check_woken(&kv.hl, 1, 0, 0.3, kick_tag(1, "ids_0_17.kick_17.woken"));
+		v = kick(&kv, HVC0, FID_KICK, 0x101, 1, tag);
+		kick_check_woken(&kv.hl, 1, 1, 2, kick_tag(1, "ids_0_17.kick_0x101.woken"));
+	}
+	kick_vm_destroy(&kv, tag);
+
+	/* Aff2 = 2, Aff1 = 3, Aff0 = 4, set by the VMM; PSCI agrees it is there */
+	snprintf(tag, sizeof(tag), "%s", kick_tag(1, "vmm_mpidr"));
+	aff = 0x020304;
+	if (kick_vm_create(&kv, dev, 1, 0x80000000ULL | aff, SVCS_DISC_KICK, tag) == 0) {
+		v = plain_call(&kv.vm, &(struct call){ .x0 = FID_PSCI_AFFINITY_INFO64, .x1 = aff },
+			       tag);
+		kv.kicks++;
+		check(kick_tag(1, "vmm_mpidr.psci_affinity_info"), v, 0);
+		v = kick(&kv, HVC0, FID_KICK, 1, 1, tag);
+		kick_check_woken(&kv.hl, 1, 0, 0.3, kick_tag(1, "vmm_mpidr.kick_1.woken"));
+		v = kick(&kv, HVC0, FID_KICK, aff, 1, tag);
+		kick_check_x0(1, kick_tag(1, "vmm_mpidr.kick_0x020304.x0"), v);
+		kick_check_woken(&kv.hl, 1, 1, 2, kick_tag(1, "vmm_mpidr.kick_0x020304.woken"));
+	}
+	kick_vm_destroy(&kv, tag);
+}
+
+/* An attached VM whose services do not include the kick: stock's answer. */
+static void kick_not_allowed(int dev)
+{
+	struct kick_vm kv;
+	uint64_t v;
+	char tag[64];
+
+	snprintf(tag, sizeof(tag), "%s", kick_tag(1, "not_in_services"));
+	if (kick_vm_create(&kv, dev, 1, 0, SVCS_DISC, tag) == 0) {
+		check(kick_tag(1, "not_in_services.features.x3"), features_x3(&kv.vm, NULL, tag),
+		      SVCS_DISC);
+		v = kick(&kv, HVC0, FID_KICK, 1, 0, tag);
+		kick_check_x0(0, kick_tag(1, "not_in_services.x0"), v);
+		kick_check_woken(&kv.hl, 1, 0, 0.3, kick_tag(1, "not_in_services.woken"));
+	}
+	kick_vm_destroy(&kv, tag);
+}
+
+static int cmd_kick(void)
+{
+	struct vm probe;
+	int dev;
+
+	watchdog_start("kick", 90);
+	install_sigusr1();
+	if (vm_create(&probe, 0, "kick.probe") == 0) {
+		probe_smccc_over_smc(&probe);
+		vm_destroy(&probe);
+	}
+	kick_default(-1, 0);
+	dev = hc_open("kick.kvm_hc.open");
+	if (dev >= 0) {
+		kick_default(dev, 1);
+		kick_mpidr(dev);
+		kick_not_allowed(dev);
+		close(dev);
+	}
+	printf("INFO kick: waiting vCPU woken %.1f ms after the kick (kvm_hc)\n", kick_ms[1]);
+	if (kick_ms[1] > 0)
+		say("kvm_hc's kick service: vCPU 1, waiting in WFI with interrupts masked, woke %.0f ms after vCPU 0 kicked its MPIDR; on stock KVM the same call is NOT_SUPPORTED and vCPU 1 waits until the VMM stops it",
+		    kick_ms[1]);
+	if (!nfail)
+		say("a kick of an absent MPIDR, of the wrong affinity level or from a VM without the kick service woke nobody; a VMM-set MPIDR is honoured; all %d kick checks passed",
+		    npass);
+	else
+		say("the kick service differed from the documented behaviour in %d of %d checks",
+		    nfail, npass + nfail);
+	return nfail ? 1 : 0;
+}
+
+/* ---- forward-unload ---- */
+
+#define UNLOAD_FID	0x86000017u
+
+static int module_loaded(void)
+{
+	struct stat st;
+
+	return stat(HC_MODULE, &st) == 0;
+}
+
+static long delete_kvm_hc(void)
+{
+	return syscall(SYS_delete_module, "kvm_hc", O_NONBLOCK) < 0 ? -errno : 0;
+}
+
+static int cmd_forward_unload(void)
+{
+	const struct kvm_hc_range rg[] = { RANGE(UNLOAD_FID, UNLOAD_FID, USER, 0) };
+	const struct call c = { .x0 = UNLOAD_FID, .x1 = 0x1111, .x2 = 0x2222, .x3 = 0x3333 };
+	const uint64_t ans[4] = { 0x5151515151515151ULL, 0x61, 0x62, 0x63 };
+	struct kvm_run *run;
+	struct regs r;
+	double end;
+	int dev, h, got_exit = 0, done = 0, i;
+	long rc, rc_open, rc2;
+	struct vm vm;
+
+	watchdog_start("forward-unload", 30);
+	dev = hc_open("forward-unload.open");
+	if (dev < 0)
+		return 1;
+	if (vm_create(&vm, 0, "forward-unload") < 0)
+		return 1;
+	h = hc_attach(dev, &vm, "forward-unload");
+	close(dev);		/* only the handle holds kvm_hc from here on */
+	if (h < 0 || hc_policy(h, 0, rg, 1, "forward-unload") < 0)
+		return 1;
+
+	/* run the guest into the forwarded exit, and leave it there */
+	run = vm.run;
+	call_regs(&c, &r);
+	if (load_regs(vm.vcpu, &r, MMIO_DONE) < 0) {
+		report(0, "forward-unload.setup", "errno=%d", errno);
+		return 1;
+	}
+	end = now() + CALL_TIMEOUT_S;
+	while (now() < end) {
+		if (ioctl(vm.vcpu, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			break;
+		}
+		if (run->exit_reason == KVM_EXIT_INTR)
+			continue;
+		got_exit = run->exit_reason == KVM_EXIT_HYPERCALL &&
+			   run->hypercall.nr == UNLOAD_FID;
+		if (!got_exit)
+			print_unexpected_exit(&vm, "forward-unload");
+		break;
+	}
+	report(got_exit, "forward-unload.exit", "got=%s want=KVM_EXIT_HYPERCALL(nr=0x%x)",
+	       got_exit ? "KVM_EXIT_HYPERCALL" : "none", UNLOAD_FID);
+	if (!got_exit)
+		return 1;
+
+	/* the open handle holds the module */
+	rc_open = delete_kvm_hc();
+	report(rc_open == -EWOULDBLOCK || rc_open == -EBUSY, "forward-unload.rmmod_with_handle_open",
+	       "got=%s want=EWOULDBLOCK|EBUSY", resname((int)rc_open));
+	report(module_loaded(), "forward-unload.still_loaded", "got=%s want=loaded",
+	       module_loaded() ? "loaded" : "gone");
+
+	/* closed: kvm_hc goes, with the vCPU still in the forwarded exit */
+	close(h);
+	rc = delete_kvm_hc();
+	report(rc == 0, "forward-unload.rmmod_after_close", "got=%s want=ok", resname((int)rc));
+	for (rc2 = rc, end = now() + 3; rc2 && now() < end && module_loaded();) {
+		sleep_s(0.1);
+		rc2 = delete_kvm_hc();
+	}
+	if (rc && !rc2)
+		printf("INFO forward-unload: delete_module succeeded only on a later try\n");
+	report(!module_loaded(), "forward-unload.unloaded", "got=%s want=gone",
+	       module_loaded() ? "loaded" : "gone");
+
+	/* the VMM's answer reaches the guest: upstream's convention needs no module */
+	if (answer_hypercall(vm.vcpu, ans) < 0)
+		printf("INFO forward-unload: KVM_SET_ONE_REG errno=%d\n", errno);
+	end = now() + CALL_TIMEOUT_S;
+	while (now() < end) {
+		if (ioctl(vm.vcpu, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			printf("INFO forward-unload: KVM_RUN errno=%d\n", errno);
+			break;
+		}
+		if (run->exit_reason == KVM_EXIT_INTR)
+			continue;
+		done = run->exit_reason == KVM_EXIT_MMIO && run->mmio.phys_addr == MMIO_DONE;
+		if (!done)
+			print_unexpected_exit(&vm, "forward-unload.complete");
+		break;
+	}
+	report(done, "forward-unload.guest_continued", "got=%s want=reported-after-the-call",
+	       done ? "reported-after-the-call" : "no");
+	if (done && read_regs(vm.vcpu, &r) == 0) {
+		for (i = 0; i < 4; i++) {
+			char key[64];
+
+			snprintf(key, sizeof(key), "forward-unload.x%d", i);
+			check(key, r.x[i], ans[i]);
+		}
+		report(regs_preserved(&r), "forward-unload.registers_preserved",
+		       "got=%s want=all(x4..x30)", regs_preserved(&r) ? "all" : "changed");
+		finish_mmio(vm.vcpu, vm.run);
+	}
+	/* and without kvm_hc the function is KVM's again */
+	check("forward-unload.after",
+	      plain_call(&vm, &(struct call){ .x0 = UNLOAD_FID }, "forward-unload.after"),
+	      SMCCC_RET_NOT_SUPPORTED);
+	report(vm.n_hypercall_exits == 0, "forward-unload.after.exits", "got=%d want=0",
+	       vm.n_hypercall_exits);
+	say("kvm_hc could not be unloaded while the VMM held its handle (%s); once the VMM closed it, kvm_hc unloaded with a vCPU parked in a forwarded exit, and the VMM's x0 = 0x%llx still reached the guest",
+	    resname((int)rc_open), (unsigned long long)ans[0]);
+	vm_destroy(&vm);
+	return nfail ? 1 : 0;
+}
