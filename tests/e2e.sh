@@ -287,13 +287,15 @@ highlights()
 			grep -a -m1 -o '[A-Za-z ]*mode initialized successfully' <<<"$con" |
 				sed 's/^ *//; s/^/kvm: /' || true
 			grep -a -m1 '^[A-Z]* hook ' <<<"$con" || true
-			grep -a -m1 -E '^(PASS|FAIL) discover[^ ]*\.version' <<<"$con" || true
+			grep -a -m1 '^PASS discover\.hvc32\.version\.x0 got=0x0*10000 ' <<<"$con" ||
+				echo "discovery never answered by kvm_hc"
 			n=$(grep -ac '^[A-Z]* matrix-identical' <<<"$con" || true)
 			[ "${n:-0}" = 0 ] ||
 				echo "stock results identical with kvm_hc loaded:" \
 					"$(grep -ac '^PASS matrix-identical' <<<"$con") checks," \
 					"$(grep -ac '^FAIL matrix-identical' <<<"$con") differences"
 			grep -a -m1 '^[A-Z]* load:' <<<"$con" || true
+			grep -a -m1 '^[A-Z]* policy\.user\.smc32 ' <<<"$con" || true
 			grep -a '^FAIL' <<<"$con" | head -n 20 || true
 		} | sed "s/^/  [$tag] /"
 		return 0
