@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_hc_uapi_lib.c - the VMM-side helpers of the /dev/kvm_hc checks that
+ * x86 and arm64 share: policy ranges, ioctl wrappers, expected counters,
+ * counter checks through KVM_HC_GET_STATS and sysfs.  Included by
+ * kvm_hc_uapi.c and arm64/kvm_hc_uapi.c after their own definitions.
+ */
+
+#define RANGE(f, l, act, err) \
+	{ .first = (f), .last = (l), .action = KVM_HC_ACTION_##act, .error = (err) }
+#define NRANGES(r)	(sizeof(r) / sizeof((r)[0]))
+
+/* What kvm_hc counts a call as (struct kvm_hc_counters); C_NONE: not counted. */
+enum cat { C_KERNEL, C_USER, C_DENIED, C_KVM, C_NONE };
+
+/* Counters as KVM_HC_GET_STATS or sysfs report them, or as expected. */
+struct hc_counts {
+	struct kvm_hc_counters total;
+	unsigned int n;			/* per-number entries reported */
+	struct kvm_hc_nr_stats nr[HC_NRS_MAX];
+};
+
+static void sigusr1_nop(int sig)
+{
+	(void)sig;	/* only interrupts KVM_RUN */
+}
+
+/* Worker threads: no SIGALRM (the main thread's), SIGUSR1 interrupts them. */
+static void worker_signals(void)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &s, NULL);
+}
+
+static void install_sigusr1(void)
+{
+	struct sigaction sa = { .sa_handler = sigusr1_nop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static const char *errname(int e)
+{
+	static char buf[4][24];
+	static int i;
+	char *b;
+
+	switch (e) {
+	case 0: return "0";
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case EBADF: return "EBADF";
+	case EAGAIN: return "EAGAIN/EWOULDBLOCK";
+	case EFAULT: return "EFAULT";
+	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case EINVAL: return "EINVAL";
+	case E2BIG: return "E2BIG";
+	case ENOTTY: return "ENOTTY";
+	case ENOSYS: return "ENOSYS";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	}
+	b = buf[i++ % 4];
+	snprintf(b, sizeof(buf[0]), "errno%d", e);
+	return b;
+}
+
+/* An ioctl result: "ok" / "ok(fd N)" or the errno's name. */
+static const char *resname(int r)
+{
+	static char buf[4][24];
+	static int i;
+	char *b;
+
+	if (r < 0)
+		return errname(-r);
+	b = buf[i++ % 4];
+	snprintf(b, sizeof(buf[0]), r ? "ok(%d)" : "ok", r);
+	return b;
+}
+
+/* ---- the VMM interface ---- */
+
+static int hc_open(const char *tag)
+{
+	int fd = open(HC_DEV, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		report(0, tag, "open " HC_DEV " errno=%d (%s)", errno, strerror(errno));
+	return fd;
+}
+
+/* KVM_HC_ATTACH: the new handle, or -errno. */
+static int hc_attach_raw(int dev, uint32_t version, uint32_t flags, int vm_fd, uint32_t pad)
+{
+	struct kvm_hc_attach a = {
+		.version = version, .flags = flags, .vm_fd = vm_fd, .pad = pad,
+	};
+	int r = xioctl(dev, KVM_HC_ATTACH, &a);
+
+	return r < 0 ? -errno : r;
+}
+
+/* Attach a VM; a FAIL line if that is refused. */
+static int hc_attach(int dev, struct vm *vm, const char *tag)
+{
+	char name[96];
+	int h = hc_attach_raw(dev, KVM_HC_UAPI_VERSION, 0, vm->fd, 0);
+
+	snprintf(name, sizeof(name), "%s.attach", tag);
+	report(h >= 0, name, "got=%s want=ok(fd)", resname(h));
+	return h;
+}
+
+static int hc_set_policy_raw(int h, uint32_t version, uint32_t flags, uint32_t services,
+			     uint32_t nranges, uint64_t ranges)
+{
+	struct kvm_hc_policy p = {
+		.version = version, .flags = flags, .services = services,
+		.nranges = nranges, .ranges = ranges,
+	};
+
+	return xioctl(h, KVM_HC_SET_POLICY, &p) < 0 ? -errno : 0;
+}
+
+static int hc_set_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned int n)
+{
+	return hc_set_policy_raw(h, KVM_HC_UAPI_VERSION, 0, services, n, (uintptr_t)r);
+}
+
+/* A policy the test needs in force; a FAIL line if it is refused. */
+static int hc_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned int n,
+		     const char *tag)
+{
+	char name[96];
+	int ret = hc_set_policy(h, services, r, n);
+
+	snprintf(name, sizeof(name), "%s.set_policy", tag);
+	report(ret == 0, name, "got=%s want=ok", resname(ret));
+	return ret;
+}
+
+static int hc_get_stats_raw(int h, uint32_t version, uint32_t flags, uint32_t pad,
+			    struct hc_counts *c)
+{
+	struct kvm_hc_stats s = {
+		.version = version, .flags = flags, .pad = pad,
+		.nnrs = HC_NRS_MAX, .nrs = (uintptr_t)c->nr,
+	};
+
+	memset(c, 0, sizeof(*c));
+	if (xioctl(h, KVM_HC_GET_STATS, &s) < 0)
+		return -errno;
+	c->total = s.total;
+	c->n = s.nnrs;
+	return 0;
+}
+
+static int hc_get_stats(int h, struct hc_counts *c)
+{
+	return hc_get_stats_raw(h, KVM_HC_UAPI_VERSION, 0, 0, c);
+}
+
+static void hc_sysfs_dir(int vm_fd, char *buf, size_t len)
+{
+	snprintf(buf, len, HC_SYSFS "/%d-%d", (int)getpid(), vm_fd);
+}
+
+static int hc_sysfs_exists(int vm_fd)
+{
+	char dir[96];
+	struct stat st;
+
+	hc_sysfs_dir(vm_fd, dir, sizeof(dir));
+	return stat(dir, &st) == 0;
+}
+
+/* The VM's counters from sysfs: 0, or -errno if a file cannot be read. */
+static int hc_sysfs_read(int vm_fd, struct hc_counts *c)
+{
+	char dir[96], path[128], line[160], key[32];
+	unsigned long long v, nr, k, u, d, m;
+	FILE *f;
+
+	memset(c, 0, sizeof(*c));
+	hc_sysfs_dir(vm_fd, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/counters", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %llu", key, &v) != 2)
+			continue;
+		if (!strcmp(key, "kernel"))
+			c->total.kernel = v;
+		else if (!strcmp(key, "user"))
+			c->total.user = v;
+		else if (!strcmp(key, "denied"))
+			c->total.denied = v;
+		else if (!strcmp(key, "kvm"))
+			c->total.kvm = v;
+	}
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/numbers", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %llu %llu %llu %llu", &nr, &k, &u, &d, &m) != 5)
+			continue;
+		if (c->n < HC_NRS_MAX)
+			c->nr[c->n] = (struct kvm_hc_nr_stats){
+				.nr = nr, .counters = { k, u, d, m },
+			};
+		c->n++;
+	}
+	fclose(f);
+	return 0;
+}
+
+static __u64 *counter(struct kvm_hc_counters *c, enum cat cat)
+{
+	switch (cat) {
+	case C_KERNEL: return &c->kernel;
+	case C_USER: return &c->user;
+	case C_DENIED: return &c->denied;
+	default: return &c->kvm;
+	}
+}
+
+/* Account one call in the expected counters, as kvm_hc documents it. */
+static void counts_add(struct hc_counts *e, uint64_t nr, enum cat cat)
+{
+	unsigned int i;
+
+	if (cat == C_NONE)
+		return;
+	++*counter(&e->total, cat);
+	for (i = 0; i < e->n && e->nr[i].nr != nr; i++)
+		;
+	if (i == e->n) {
+		if (e->n == HC_NRS_COUNTED)
+			return;		/* later numbers count in the total only */
+		memset(&e->nr[i], 0, sizeof(e->nr[i]));
+		e->nr[i].nr = nr;
+		e->n++;
+	}
+	++*counter(&e->nr[i].counters, cat);
+}
+
+static const char *fmt_counters(const struct kvm_hc_counters *c)
+{
+	static char buf[4][96];
+	static int i;
+	char *b = buf[i++ % 4];
+
+	snprintf(b, sizeof(buf[0]), "kernel:%llu,user:%llu,denied:%llu,kvm:%llu",
+		 (unsigned long long)c->kernel, (unsigned long long)c->user,
+		 (unsigned long long)c->denied, (unsigned long long)c->kvm);
+	return b;
+}
+
+static int counters_eq(const struct kvm_hc_counters *a, const struct kvm_hc_counters *b)
+{
+	return a->kernel == b->kernel && a->user == b->user &&
+	       a->denied == b->denied && a->kvm == b->kvm;
+}
+
+/*
+ * Check counters @got (from @src, "ioctl" or "sysfs") against @want: the
+ * totals, the number of numbers and each number's counters, exactly.
+ */
+static void counts_check(const char *tag, const char *src, const struct hc_counts *got,
+			 const struct hc_counts *want)
+{
+	static const struct kvm_hc_counters none;
+	char name[128];
+	unsigned int i, j, extra = 0;
+
+	snprintf(name, sizeof(name), "%s.counters.%s.total", tag, src);
+	report(counters_eq(&got->total, &want->total), name, "got=%s want=%s",
+	       fmt_counters(&got->total), fmt_counters(&want->total));
+	snprintf(name, sizeof(name), "%s.counters.%s.numbers", tag, src);
+	report(got->n == want->n, name, "got=%u want=%u", got->n, want->n);
+	for (i = 0; i < want->n; i++) {
+		const struct kvm_hc_counters *g = &none;
+
+		for (j = 0; j < got->n && j < HC_NRS_MAX; j++)
+			if (got->nr[j].nr == want->nr[i].nr)
+				g = &got->nr[j].counters;
+		snprintf(name, sizeof(name), "%s.counters.%s.nr_0x%llx", tag, src,
+			 (unsigned long long)want->nr[i].nr);
+		report(counters_eq(g, &want->nr[i].counters), name, "got=%s want=%s",
+		       g == &none ? "missing" : fmt_counters(g),
+		       fmt_counters(&want->nr[i].counters));
+	}
+	for (j = 0; j < got->n && j < HC_NRS_MAX; j++) {
+		for (i = 0; i < want->n && want->nr[i].nr != got->nr[j].nr; i++)
+			;
+		if (i == want->n && extra++ < 5) {
+			snprintf(name, sizeof(name), "%s.counters.%s.nr_0x%llx", tag, src,
+				 (unsigned long long)got->nr[j].nr);
+			report(0, name, "got=%s want=missing (a number the VM never called)",
+			       fmt_counters(&got->nr[j].counters));
+		}
+	}
+}
+
+/* The counters of an attached VM through the ioctl and through sysfs. */
+static void counts_check_both(const char *tag, int h, int vm_fd, const struct hc_counts *want)
+{
+	struct hc_counts got;
+	char name[128];
+	int r;
+
+	r = hc_get_stats(h, &got);
+	if (r) {
+		snprintf(name, sizeof(name), "%s.counters.ioctl", tag);
+		report(0, name, "KVM_HC_GET_STATS got=%s want=ok", resname(r));
+	} else {
+		counts_check(tag, "ioctl", &got, want);
+	}
+	r = hc_sysfs_read(vm_fd, &got);
+	if (r) {
+		char dir[96];
+
+		hc_sysfs_dir(vm_fd, dir, sizeof(dir));
+		snprintf(name, sizeof(name), "%s.counters.sysfs", tag);
+		report(0, name, "reading %s got=%s want=ok", dir, errname(-r));
+	} else {
+		counts_check(tag, "sysfs", &got, want);
+	}
+}
