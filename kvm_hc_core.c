@@ -21,6 +21,7 @@
  */
 #include <linux/anon_inodes.h>
 #include <linux/atomic.h>
+#include <linux/bitmap.h>
 #include <linux/bsearch.h>
 #include <linux/errno.h>
 #include <linux/file.h>
@@ -76,6 +77,7 @@ struct kvm_hc_vm {
 	struct kvm_hc_ruleset __rcu *policy;
 	atomic64_t total[KVM_HC_NR_ACTIONS];
 	struct kvm_hc_nr_slot slots[KVM_HC_NR_SLOTS];
+	unsigned long wake[BITS_TO_LONGS(KVM_HC_WAKE_VCPUS)];
 };
 
 struct kvm_hc_handler {
@@ -104,6 +106,8 @@ static atomic64_t kvm_hc_global[KVM_HC_NR_ACTIONS];
 
 /* vCPU threads between the hook's decision to take a call and its return. */
 static atomic_t kvm_hc_inflight = ATOMIC_INIT(0);
+/* Wake tokens set in all VMs (see kvm_hc_wake_pending()). */
+atomic_t kvm_hc_wake_tokens = ATOMIC_INIT(0);
 
 static struct kvm_hc_vm *kvm_hc_vm_find(struct kvm *kvm)
 {
@@ -507,8 +511,65 @@ static void kvm_hc_vm_free(struct rcu_head *head)
 {
 	struct kvm_hc_vm *vm = container_of(head, struct kvm_hc_vm, rcu);
 
+	atomic_sub(bitmap_weight(vm->wake, KVM_HC_WAKE_VCPUS), &kvm_hc_wake_tokens);
 	kfree(rcu_access_pointer(vm->policy));
 	kfree(vm);
+}
+
+/**
+ * kvm_hc_wake_set() - give a vCPU of an attached VM a wake token
+ * @kvm:      the VM
+ * @vcpu_idx: the vCPU's index (vcpu->vcpu_idx)
+ *
+ * The caller then wakes the vCPU.  Setting a token that is set already
+ * changes nothing: tokens do not add up.  Tokens go with the VM's kvm_hc
+ * state when the VMM detaches it.
+ *
+ * Return: false if the VM is not attached or @vcpu_idx is out of range.
+ */
+bool kvm_hc_wake_set(struct kvm *kvm, unsigned int vcpu_idx)
+{
+	struct kvm_hc_vm *vm;
+	int idx;
+
+	if (vcpu_idx >= KVM_HC_WAKE_VCPUS)
+		return false;
+	idx = srcu_read_lock(&kvm_hc_srcu);
+	vm = kvm_hc_vm_find(kvm);
+	if (vm && !test_and_set_bit(vcpu_idx, vm->wake))
+		atomic_inc(&kvm_hc_wake_tokens);
+	srcu_read_unlock(&kvm_hc_srcu, idx);
+	return !!vm;
+}
+
+/**
+ * kvm_hc_wake_test() - whether a vCPU holds a wake token, optionally taking it
+ * @kvm:      the VM
+ * @vcpu_idx: the vCPU's index
+ * @take:     clear the token (the vCPU's wait ends now)
+ *
+ * May be called with preemption disabled.
+ *
+ * Return: true if the token was set.
+ */
+bool kvm_hc_wake_test(struct kvm *kvm, unsigned int vcpu_idx, bool take)
+{
+	struct kvm_hc_vm *vm;
+	bool set = false;
+	int idx;
+
+	if (vcpu_idx >= KVM_HC_WAKE_VCPUS || !kvm_hc_wake_pending())
+		return false;
+	idx = srcu_read_lock(&kvm_hc_srcu);
+	vm = kvm_hc_vm_find(kvm);
+	if (vm && take)
+		set = test_and_clear_bit(vcpu_idx, vm->wake);
+	else if (vm)
+		set = test_bit(vcpu_idx, vm->wake);
+	if (set && take)
+		atomic_dec(&kvm_hc_wake_tokens);
+	srcu_read_unlock(&kvm_hc_srcu, idx);
+	return set;
 }
 
 /**

@@ -13,6 +13,7 @@
 
 #include <linux/types.h>
 #include <linux/bits.h>
+#include <linux/atomic.h>
 #include "uapi/linux/kvm_hc.h"
 
 struct kvm;
@@ -126,5 +127,30 @@ u32 kvm_hc_services(struct kvm *kvm, u16 arch);
 void kvm_hc_enter(void);
 void kvm_hc_leave(void);
 unsigned long kvm_hc_lookup_name(const char *name);
+
+/*
+ * Wake tokens: one per vCPU of an attached VM, for architectures whose kick
+ * service cannot use a KVM field of their own (x86 has pv_unhalted).  A kick
+ * sets the target's token and wakes it; the architecture's wait hook ends
+ * the vCPU's wait while the token is set and takes it when the wait ends.
+ */
+#define KVM_HC_WAKE_VCPUS	4096
+
+extern atomic_t kvm_hc_wake_tokens;
+
+/**
+ * kvm_hc_wake_pending() - whether any vCPU of any VM holds a wake token
+ *
+ * Lets a wait hook return at once in the common case.
+ *
+ * Return: false if no token is set anywhere.
+ */
+static inline bool kvm_hc_wake_pending(void)
+{
+	return atomic_read(&kvm_hc_wake_tokens) != 0;
+}
+
+bool kvm_hc_wake_set(struct kvm *kvm, unsigned int vcpu_idx);
+bool kvm_hc_wake_test(struct kvm *kvm, unsigned int vcpu_idx, bool take);
 
 #endif /* _KVM_HC_H */

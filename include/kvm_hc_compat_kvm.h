@@ -54,6 +54,16 @@ static inline void kvm_hc_fregs_set_ip(struct ftrace_regs *fregs, unsigned long 
 	instruction_pointer_set(ftrace_get_regs(fregs), ip);
 #endif
 }
+
+/*
+ * A vCPU's MPIDR affinity.  MPIDR_EL1 is read-only to the guest, so the
+ * saved copy that KVM's reset and KVM_SET_ONE_REG write is always current.
+ */
+#ifdef KVM_HC_MPIDR_VIA_READ_SYS_REG
+#define kvm_hc_vcpu_mpidr_aff(vcpu)	(__vcpu_sys_reg(vcpu, MPIDR_EL1) & MPIDR_HWID_BITMASK)
+#else
+#define kvm_hc_vcpu_mpidr_aff(vcpu)	kvm_vcpu_get_mpidr_aff(vcpu)
+#endif
 #endif /* CONFIG_ARM64 */
 
 /*
@@ -79,6 +89,16 @@ static inline struct task_struct *kvm_hc_vcpu_task(struct kvm_vcpu *vcpu)
 	rcu_read_unlock();
 #endif
 	return task;
+}
+
+/* Whether the current task runs this vCPU (a pointer compare, no lock). */
+static inline bool kvm_hc_vcpu_is_current(struct kvm_vcpu *vcpu)
+{
+#ifdef KVM_HC_HAVE_VCPU_PID_LOCK
+	return READ_ONCE(vcpu->pid) == task_pid(current);
+#else
+	return rcu_access_pointer(vcpu->pid) == task_pid(current);
+#endif
 }
 
 #ifdef KVM_HC_HAVE_KVM_VCPU_KICK

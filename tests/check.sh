@@ -32,9 +32,7 @@ stage() {
 scripts/deps.sh || { echo "check: installing host packages failed" >&2; exit 1; }
 stage kunit tests/kunit.sh
 stage e2e tests/e2e.sh --series "${SERIES:-6.1 6.12 7}"
-# arm64's kick service is not offered yet (Documentation/arm64-abi.rst).
-stage e2e-arm64 tests/e2e.sh --arch arm64 --series "${SERIES:-6.1 6.12 7}" \
-	--append kvm_hc_skip=kick
+stage e2e-arm64 tests/e2e.sh --arch arm64 --series "${SERIES:-6.1 6.12 7}"
 stage lint tests/lint.sh
 stage lint-arm64 env KVM_HC_ARCH=arm64 tests/lint.sh sparse w1
 

@@ -296,6 +296,7 @@ highlights()
 					"$(grep -ac '^FAIL matrix-identical' <<<"$con") differences"
 			grep -a -m1 '^[A-Z]* load:' <<<"$con" || true
 			grep -a -m1 '^[A-Z]* policy\.user\.smc32 ' <<<"$con" || true
+			grep -a -m1 '^INFO kick: waiting vCPU woken' <<<"$con" || true
 			grep -a '^FAIL' <<<"$con" | head -n 20 || true
 		} | sed "s/^/  [$tag] /"
 		return 0

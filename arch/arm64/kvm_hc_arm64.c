@@ -12,6 +12,12 @@
  * 6.1 has DYNAMIC_FTRACE_WITH_REGS on arm64; 6.12 and 7.x only
  * WITH_ARGS, whose ftrace_regs accessors give the argument and set the PC
  * (include/kvm_hc_compat.h).
+ *
+ * The kick service wakes a vCPU waiting in WFI.  KVM ends such a wait when
+ * kvm_arch_vcpu_runnable() says so; a second hook there adds kvm_hc's wake
+ * token (kvm_hc_wake_set()) to KVM's answer, the way x86 KVM adds
+ * pv_unhalted.  The token is taken when the vCPU's own thread sees it, so
+ * no state is left behind that KVM's run loop does not know about.
  */
 #include <linux/arm-smccc.h>
 #include <linux/ftrace.h>
@@ -30,6 +36,7 @@
 #endif
 
 static int (*kvm_hc_arm64_orig)(struct kvm_vcpu *vcpu);
+static int (*kvm_hc_arm64_runnable_orig)(struct kvm_vcpu *vcpu);
 /*
  * KVM's kvm_vm_ioctl(): tells a VM file from others (kvm_vm_fops is data,
  * which 6.1's arm64 kallsyms leaves out).
@@ -187,20 +194,103 @@ static struct ftrace_ops kvm_hc_arm64_ops_hook = {
 		 FTRACE_OPS_FL_RECURSION,
 };
 
+/*
+ * kvm_hc's kick service: give the vCPUs with this MPIDR affinity a wake
+ * token and wake them.  rcuwait_wake_up() inside the kick orders the token
+ * before the wake-up, so a vCPU about to sleep sees one or the other.
+ */
+static void kvm_hc_arm64_kick(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
+{
+	unsigned long mpidr = call->args[0] & MPIDR_HWID_BITMASK;
+	struct kvm_vcpu *v;
+	unsigned long i;
+
+	kvm_for_each_vcpu(i, v, vcpu->kvm) {
+		if (kvm_hc_vcpu_mpidr_aff(v) != mpidr)
+			continue;
+		if (kvm_hc_wake_set(v->kvm, v->vcpu_idx))
+			kvm_hc_vcpu_kick(v);
+	}
+	call->nret = 1;
+	call->ret[0] = SMCCC_RET_SUCCESS;
+}
+
+/*
+ * KVM's answer, or true while the vCPU holds a wake token.  Only the vCPU's
+ * own thread (ending its WFI) takes the token; another vCPU's directed
+ * yield (kvm_arch_dy_runnable()) just sees it.
+ */
+static int kvm_hc_arm64_runnable(struct kvm_vcpu *vcpu)
+{
+	int ret = kvm_hc_arm64_runnable_orig(vcpu);
+	bool own = kvm_hc_vcpu_is_current(vcpu);
+
+	if (kvm_hc_wake_test(vcpu->kvm, vcpu->vcpu_idx, own))
+		ret = 1;
+	kvm_hc_leave();
+	return ret;
+}
+
+static void notrace kvm_hc_arm64_runnable_ftrace(unsigned long ip, unsigned long parent_ip,
+						 struct ftrace_ops *op,
+						 struct ftrace_regs *fregs)
+{
+	struct kvm_vcpu *vcpu;
+
+	if (!kvm_hc_wake_pending() || within_module(parent_ip, THIS_MODULE))
+		return;
+	vcpu = (struct kvm_vcpu *)kvm_hc_fregs_arg0(fregs);
+	if (!vcpu || !kvm_hc_wake_test(vcpu->kvm, vcpu->vcpu_idx, false))
+		return;
+	kvm_hc_enter();
+	kvm_hc_fregs_set_ip(fregs, (unsigned long)kvm_hc_arm64_runnable);
+}
+
+static struct ftrace_ops kvm_hc_arm64_ops_runnable = {
+	.func = kvm_hc_arm64_runnable_ftrace,
+	.flags = FTRACE_OPS_FL_SAVE_REGS_IF_SUPPORTED | FTRACE_OPS_FL_IPMODIFY |
+		 FTRACE_OPS_FL_RECURSION,
+};
+
+static int kvm_hc_arm64_hook(struct ftrace_ops *ops, unsigned long target, const char *name)
+{
+	int ret = ftrace_set_filter_ip(ops, target, 0, 0);
+
+	if (ret) {
+		pr_err("cannot trace %s: %d\n", name, ret);
+		return ret;
+	}
+	ret = register_ftrace_function(ops);
+	if (ret) {
+		pr_err("cannot hook %s: %d\n", name, ret);
+		ftrace_set_filter_ip(ops, target, 1, 0);
+	}
+	return ret;
+}
+
+static void kvm_hc_arm64_unhook(struct ftrace_ops *ops, unsigned long target)
+{
+	unregister_ftrace_function(ops);
+	ftrace_set_filter_ip(ops, target, 1, 0);
+}
+
 /**
  * kvm_hc_arch_init() - find KVM's SMCCC dispatcher and hook it
  *
- * Either the hook is fully in place on return, or nothing was changed.
+ * Also hooks kvm_arch_vcpu_runnable() for the kick service.  Either the
+ * hooks are fully in place on return, or nothing was changed.
  *
  * Return: 0 or a negative errno, with the reason in the kernel log.
  */
 int kvm_hc_arch_init(void)
 {
 	unsigned long target = kvm_hc_lookup_name(KVM_HC_ARM64_TARGET);
+	unsigned long runnable = kvm_hc_lookup_name("kvm_arch_vcpu_runnable");
 	int ret;
 
-	if (!target) {
-		pr_err("KVM function %s not found; unsupported kernel\n", KVM_HC_ARM64_TARGET);
+	if (!target || !runnable) {
+		pr_err("KVM function %s not found; unsupported kernel\n",
+		       target ? "kvm_arch_vcpu_runnable" : KVM_HC_ARM64_TARGET);
 		return -ENOENT;
 	}
 	kvm_hc_arm64_vm_ioctl = kvm_hc_lookup_name("kvm_vm_ioctl");
@@ -209,27 +299,35 @@ int kvm_hc_arch_init(void)
 		return -ENOENT;
 	}
 	kvm_hc_arm64_orig = (void *)target;
+	kvm_hc_arm64_runnable_orig = (void *)runnable;
 
-	ret = ftrace_set_filter_ip(&kvm_hc_arm64_ops_hook, target, 0, 0);
-	if (ret) {
-		pr_err("cannot trace %s: %d\n", KVM_HC_ARM64_TARGET, ret);
+	ret = kvm_hc_register_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK),
+				      kvm_hc_arm64_kick);
+	if (ret)
 		return ret;
-	}
-	ret = register_ftrace_function(&kvm_hc_arm64_ops_hook);
-	if (ret) {
-		pr_err("cannot hook %s: %d\n", KVM_HC_ARM64_TARGET, ret);
-		ftrace_set_filter_ip(&kvm_hc_arm64_ops_hook, target, 1, 0);
-	}
+	ret = kvm_hc_arm64_hook(&kvm_hc_arm64_ops_runnable, runnable, "kvm_arch_vcpu_runnable");
+	if (ret)
+		goto unregister;
+	ret = kvm_hc_arm64_hook(&kvm_hc_arm64_ops_hook, target, KVM_HC_ARM64_TARGET);
+	if (ret)
+		goto unhook;
+	return 0;
+
+unhook:
+	kvm_hc_arm64_unhook(&kvm_hc_arm64_ops_runnable, runnable);
+unregister:
+	kvm_hc_unregister_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK));
 	return ret;
 }
 
 /**
- * kvm_hc_arch_exit() - remove the hook
+ * kvm_hc_arch_exit() - remove the hooks
  */
 void kvm_hc_arch_exit(void)
 {
-	unregister_ftrace_function(&kvm_hc_arm64_ops_hook);
-	ftrace_set_filter_ip(&kvm_hc_arm64_ops_hook, (unsigned long)kvm_hc_arm64_orig, 1, 0);
+	kvm_hc_arm64_unhook(&kvm_hc_arm64_ops_hook, (unsigned long)kvm_hc_arm64_orig);
+	kvm_hc_arm64_unhook(&kvm_hc_arm64_ops_runnable, (unsigned long)kvm_hc_arm64_runnable_orig);
+	kvm_hc_unregister_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK));
 }
 
 /**

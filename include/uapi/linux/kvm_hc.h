@@ -39,7 +39,7 @@
 
 /* Service numbers inside the block (x86 nr = KVM_HC_KVMHC_BASE + service). */
 #define KVM_HC_SVC_DISCOVER	0
-#define KVM_HC_SVC_KICK		1	/* arm64: wake a vCPU by MPIDR */
+#define KVM_HC_SVC_KICK		1	/* arm64: wake vCPUs by MPIDR affinity */
 #define KVM_HC_SVC_COUNT	2
 
 /*

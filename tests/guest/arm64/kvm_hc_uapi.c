@@ -592,18 +592,13 @@ static int cmd_policy(void)
 	    dir, (unsigned long long)hv.want.total.kernel, (unsigned long long)hv.want.total.user,
 	    (unsigned long long)hv.want.total.denied, (unsigned long long)hv.want.total.kvm);
 
-	/*
-	 * services = discovery + kick: the kick service is not offered yet
-	 * (Documentation/arm64-abi.rst), so only discovery shows, in the
-	 * bitmap and in FEATURES x3: kvm_hc announces only what exists.
-	 */
+	/* services = discovery + kick: both show, in the bitmap and in FEATURES x3 */
 	if (hc_policy(hv.h, SVCS_DISC_KICK, ranges, NRANGES(ranges), "policy.services3") == 0) {
 		hcall(&hv, "policy.services3.bitmap0",
 		      &(struct call){ .x0 = FID_DISCOVER, .x1 = KVM_HC_DISCOVER_BITMAP(0) },
-		      1u << KVM_HC_SVC_DISCOVER, 0, C_KERNEL, NULL);
+		      SVCS_DISC_KICK, 0, C_KERNEL, NULL);
 		check("policy.services3.features.x3",
-		      features_x3(&hv.vm, NULL, "policy.services3.features"),
-		      1u << KVM_HC_SVC_DISCOVER);
+		      features_x3(&hv.vm, NULL, "policy.services3.features"), SVCS_DISC_KICK);
 	}
 
 	/* services = 0: the VM's own setting wins over open_discovery=1 */
