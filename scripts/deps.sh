@@ -8,8 +8,9 @@
 #
 # usage: scripts/deps.sh [--check] [--arch ARCH] [EXTRA_PACKAGE...]
 #   --check   only report what is missing; exit 1 if anything is
-#   --arch    also what testing ARCH needs (amd64, the default, or arm64:
-#             qemu-system-arm and the aarch64 cross compilers)
+#   --arch    also what testing ARCH needs (amd64, the default, arm64:
+#             qemu-system-arm and the aarch64 cross compilers, or s390x:
+#             the s390x cross compilers)
 #
 # env:  KVM_HC_SKIP_DEPS=1   do nothing (for machines prepared by hand)
 #       KVM_HC_ARCH          default for --arch
@@ -36,7 +37,10 @@ amd64) ;;
 # Modules of 6.1 and 6.12 are built with gcc-12 for aarch64 on this host
 # (7.x in its chroot); the guest program with the default cross gcc.
 arm64) PACKAGES+=(qemu-system-arm gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu libc6-dev-arm64-cross) ;;
-*) echo "deps: unknown architecture '$arch' (amd64, arm64)" >&2; exit 2 ;;
+# s390x is cross-built only: 6.1 with gcc-12 for s390x on this host (6.12
+# and 7.x in the trixie chroot); the configured 6.12 tree needs flex/bison.
+s390x) PACKAGES+=(gcc-s390x-linux-gnu gcc-12-s390x-linux-gnu bison flex libssl-dev) ;;
+*) echo "deps: unknown architecture '$arch' (amd64, arm64, s390x)" >&2; exit 2 ;;
 esac
 PACKAGES+=("$@")
 

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kernels.sh - Debian kernels (amd64, arm64) that kvm_hc is built and tested
-# against.
+# kernels.sh - Debian kernels (amd64, arm64, s390x) that kvm_hc is built and
+# tested against.
 #
 # Resolves the newest kernel of a series in Debian's archive, fetches its
 # image, modules and headers into a cache (extracted with dpkg -x, nothing
@@ -21,6 +21,10 @@
 # arm64 headers with the amd64 linux-kbuild tools, with gcc-12 for
 # aarch64 on the host (6.1, 6.12) or gcc-14 for aarch64 in the chroot (7).
 # KVM is built into Debian's arm64 kernels: kvm-modules collects nothing.
+# s390x is cross-built the same way (s390x-linux-gnu-); bookworm has no 6.12
+# for s390x, so its 6.12 series is trixie's own kernel (6.12.N+deb13-s390x,
+# built in the trixie chroot).  A foreign architecture's package list that
+# the archive serves inconsistently is left out: its series are not offered.
 #
 # usage: scripts/kernels.sh [--arch ARCH] COMMAND ...
 #        scripts/kernels.sh resolve SERIES     prints the newest release
@@ -38,7 +42,7 @@
 #                                   when the archive has it), prints the
 #                                   folder it is extracted in
 #        scripts/kernels.sh series              lists the known series
-#   --arch ARCH  amd64 or arm64 (default: $KVM_HC_ARCH, else amd64)
+#   --arch ARCH  amd64, arm64 or s390x (default: $KVM_HC_ARCH, else amd64)
 #   KERNEL is a series (its newest kernel) or a release such as 6.1.0-56-amd64
 #   (a release names its architecture: 6.1.0-56-arm64 needs no --arch).
 #   KMODDIR holds lib/modules/$KVER (depmod -b / modprobe -d take it);
@@ -61,7 +65,7 @@
 KH_CACHE=$(realpath -m "${KVM_HC_CACHE:-/var/cache/kvm-hc}")
 KH_JOBS=${KVM_HC_JOBS:-2}
 KH_SERIES_ALL="6.1 6.12 7"
-KH_ARCH_ALL="amd64 arm64"
+KH_ARCH_ALL="amd64 arm64 s390x"
 # The architecture of this host and of the tools that build modules.
 KH_HOST_ARCH=amd64
 # Suites read for tools only: sid's sparse is the first to parse the
@@ -103,6 +107,12 @@ kh_arch()
 		KH_KARCH=arm64
 		KH_GNU_TYPE=aarch64-linux-gnu
 		;;
+	s390x)
+		KH_KVM_MODULES="kvm"
+		KH_CROSS=s390x-linux-gnu-
+		KH_KARCH=s390
+		KH_GNU_TYPE=s390x-linux-gnu
+		;;
 	*)
 		kh_die "unknown architecture '$1' (known: $KH_ARCH_ALL)"
 		;;
@@ -126,6 +136,12 @@ kh_series()
 		KH_SUITES="bookworm-security bookworm"
 		KH_PATTERN="^linux-image-6\\.12\\.[0-9]+\\+deb12-$KH_ARCH\$"
 		KH_CHROOT=
+		# bookworm has no 6.12 for s390x; trixie's own kernel is 6.12.
+		if [ "$KH_ARCH" = s390x ]; then
+			KH_SUITES="trixie-security trixie"
+			KH_PATTERN="^linux-image-6\\.12\\.[0-9]+\\+deb13-$KH_ARCH\$"
+			KH_CHROOT=trixie
+		fi
 		;;
 	7 | 7.x)
 		KH_SUITES="trixie-backports"
@@ -289,6 +305,13 @@ kh_apt_update()
 			touch "$d/updated"
 		elif [ -f "$d/updated" ]; then
 			kh_log "apt-get update failed (see $d/update.log); using older lists"
+		elif [ "$KH_ARCH" != "$KH_HOST_ARCH" ] &&
+			compgen -G "$d/lists/*_binary-${KH_ARCH}_Packages*" >/dev/null; then
+			# A foreign architecture's index that the mirror serves
+			# inconsistently: the series it holds are not offered.
+			grep -E '^(Err|E):' "$d/update.log" | sed 's/^/kernels: /' >&2
+			kh_log "some $KH_ARCH package lists failed; using the others"
+			touch "$d/updated"
 		else
 			cat "$d/update.log" >&2
 			exit 1
@@ -355,7 +378,7 @@ kh_target()
 	kh_arch "$arch"
 	kh_series "$1"
 	if kh_apt_update; then
-		KH_REL=$(kh_apt_cache pkgnames linux-image- | grep -E "$KH_PATTERN" |
+		KH_REL=$(kh_apt_cache pkgnames linux-image- | { grep -E "$KH_PATTERN" || true; } |
 			sed 's/^linux-image-//' | sort -V | tail -n 1)
 	fi
 	if [ -z "$KH_REL" ]; then

@@ -37,6 +37,15 @@
 #define KVM_HC_ARM64_FUNC_BASE	96
 #define KVM_HC_ARM64_FUNC_COUNT	16
 
+/*
+ * s390: kvm_hc's services are DIAGNOSE KVM_HC_S390_DIAG subcodes (the value
+ * of R1) KVM_HC_KVMHC_BASE + service, the numbers of the x86 block;
+ * parameters in R2..R7, the result in R2.  Subcodes 0-3 (s390-virtio,
+ * virtio-ccw) and DIAGNOSE 0x501 always stay with KVM and its VMM.  See
+ * Documentation/s390-abi.rst.
+ */
+#define KVM_HC_S390_DIAG	0x500
+
 /* Service numbers inside the block (x86 nr = KVM_HC_KVMHC_BASE + service). */
 #define KVM_HC_SVC_DISCOVER	0
 #define KVM_HC_SVC_KICK		1	/* arm64: wake vCPUs by MPIDR affinity */

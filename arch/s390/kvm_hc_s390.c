@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_hc s390 hook: an ftrace_ops with IPMODIFY on kvm_s390_handle_diag(),
+ * KVM/s390's handler of every intercepted DIAGNOSE.  The function is not
+ * exported and lives in kvm.ko, which kvm_hc links against (kvm_put_kvm),
+ * so kvm.ko is loaded before kvm_hc and stays while kvm_hc is loaded; the
+ * target is found through kallsyms at load time.
+ *
+ * The callback decodes the function code (RS-a base and displacement) and
+ * moves the PSW address to a replacement only for DIAGNOSE 0x500 from the
+ * supervisor state, with a subcode outside 0-3, of a VM kvm_hc_wants().
+ * Every other DIAGNOSE (0x501 breakpoint, 0x9c, ...) and every stock
+ * subcode never leaves KVM's code.  The replacement answers in R2 and
+ * returns 0, exits to the VMM with KVM_EXIT_HYPERCALL (returns -EREMOTE),
+ * or calls KVM's original.
+ */
+#include <linux/ftrace.h>
+#include <linux/kvm_host.h>
+#include <linux/module.h>
+
+#include "kvm_hc_compat_kvm.h"
+#include "kvm_hc_s390.h"
+
+#define KVM_HC_S390_TARGET	"kvm_s390_handle_diag"
+
+static int (*kvm_hc_s390_orig)(struct kvm_vcpu *vcpu);
+/* KVM's kvm_vm_ioctl(), static in kvm_main.c: tells a VM file from others. */
+static unsigned long kvm_hc_s390_vm_ioctl;
+
+/**
+ * kvm_hc_arch_func_entry() - function entry for an address a kprobe reports
+ * @kprobe_addr: kprobe address of a function
+ *
+ * Return: @kprobe_addr; s390 kprobes sit on the first instruction.
+ */
+unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
+{
+	return kprobe_addr;
+}
+
+/**
+ * kvm_hc_arch_hook_name() - the KVM function kvm_hc hooks on this kernel
+ *
+ * Return: its name.
+ */
+const char *kvm_hc_arch_hook_name(void)
+{
+	return KVM_HC_S390_TARGET;
+}
+
+/*
+ * The ops ask for full pt_regs, which every s390 kernel with
+ * DYNAMIC_FTRACE_WITH_REGS saves (kvm_hc_arch_init() checks that it is
+ * there): the argument is in r2, and ftrace returns to the PSW address.
+ * The ftrace_regs argument accessor is of no use on s390, since
+ * regs_get_register() is not exported.
+ */
+static struct kvm_vcpu *kvm_hc_s390_fregs_vcpu(struct ftrace_regs *fregs)
+{
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+
+	return regs ? (struct kvm_vcpu *)regs->gprs[2] : NULL;
+}
+
+static void kvm_hc_s390_fregs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
+{
+	instruction_pointer_set(ftrace_get_regs(fregs), ip);
+}
+
+static bool kvm_hc_s390_problem_state(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.sie_block->gpsw.mask & PSW_MASK_PSTATE;
+}
+
+static int kvm_hc_s390_emulate(struct kvm_vcpu *vcpu)
+{
+	u64 *gprs = vcpu->run->s.regs.gprs;
+	struct kvm_hc_call call;
+	int ret;
+
+	kvm_hc_s390_decode(&call, gprs, kvm_hc_s390_problem_state(vcpu));
+	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
+	case KVM_HC_HANDLED:
+	case KVM_HC_DENY:
+		/* The PSW is past the DIAGNOSE already. */
+		vcpu->stat.instruction_diagnose_500++;
+		gprs[2] = kvm_hc_s390_result(&call);
+		ret = 0;
+		break;
+	case KVM_HC_TO_USER:
+		/*
+		 * kvm_arch_vcpu_ioctl_run() turns -EREMOTE into a normal exit
+		 * with this kvm_run.  The PSW is past the DIAGNOSE; the VMM
+		 * writes R2 into run->s.regs.gprs[2], which the next KVM_RUN
+		 * enters the guest with.
+		 */
+		vcpu->stat.instruction_diagnose_500++;
+		kvm_hc_s390_exit(vcpu->run, &call);
+		ret = -EREMOTE;
+		break;
+	default:
+		ret = kvm_hc_s390_orig(vcpu);
+		break;
+	}
+	kvm_hc_leave();
+	return ret;
+}
+
+static void notrace kvm_hc_s390_ftrace(unsigned long ip, unsigned long parent_ip,
+				       struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct kvm_vcpu *vcpu;
+	const u64 *gprs;
+
+	/* kvm_hc_s390_emulate() calling the original function. */
+	if (within_module(parent_ip, THIS_MODULE))
+		return;
+	vcpu = kvm_hc_s390_fregs_vcpu(fregs);
+	if (!vcpu)
+		return;
+	gprs = vcpu->run->s.regs.gprs;
+	if (!kvm_hc_s390_candidate(vcpu->arch.sie_block->ipa, vcpu->arch.sie_block->ipb,
+				   gprs, kvm_hc_s390_problem_state(vcpu)) ||
+	    !kvm_hc_wants(vcpu->kvm, kvm_hc_s390_service(gprs[1]) != KVM_HC_NO_SVC))
+		return;
+	kvm_hc_enter();
+	kvm_hc_s390_fregs_set_ip(fregs, (unsigned long)kvm_hc_s390_emulate);
+}
+
+static struct ftrace_ops kvm_hc_s390_ops_hook = {
+	.func = kvm_hc_s390_ftrace,
+	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION,
+};
+
+/**
+ * kvm_hc_arch_init() - find KVM's DIAGNOSE handler and hook it
+ *
+ * Either the hook is fully in place on return, or nothing was changed.
+ *
+ * Return: 0 or a negative errno, with the reason in the kernel log.
+ */
+int kvm_hc_arch_init(void)
+{
+	unsigned long target;
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_REGS)) {
+		pr_err("this kernel's ftrace cannot save registers; cannot hook KVM\n");
+		return -EOPNOTSUPP;
+	}
+	target = kvm_hc_lookup_name(KVM_HC_S390_TARGET);
+	if (!target) {
+		pr_err("KVM function %s not found; unsupported kernel\n", KVM_HC_S390_TARGET);
+		return -ENOENT;
+	}
+	kvm_hc_s390_vm_ioctl = kvm_hc_lookup_name("kvm_vm_ioctl");
+	if (!kvm_hc_s390_vm_ioctl) {
+		pr_err("kvm_vm_ioctl not found; cannot recognise VM file descriptors\n");
+		return -ENOENT;
+	}
+	kvm_hc_s390_orig = (void *)target;
+
+	ret = ftrace_set_filter_ip(&kvm_hc_s390_ops_hook, target, 0, 0);
+	if (ret) {
+		pr_err("cannot trace %s: %d\n", KVM_HC_S390_TARGET, ret);
+		return ret;
+	}
+	ret = register_ftrace_function(&kvm_hc_s390_ops_hook);
+	if (ret) {
+		/* -EBUSY: a livepatch or another module redirects it already. */
+		pr_err("cannot hook %s: %d\n", KVM_HC_S390_TARGET, ret);
+		ftrace_set_filter_ip(&kvm_hc_s390_ops_hook, target, 1, 0);
+	}
+	return ret;
+}
+
+/**
+ * kvm_hc_arch_exit() - remove the hook
+ */
+void kvm_hc_arch_exit(void)
+{
+	unregister_ftrace_function(&kvm_hc_s390_ops_hook);
+	ftrace_set_filter_ip(&kvm_hc_s390_ops_hook, (unsigned long)kvm_hc_s390_orig, 1, 0);
+}
+
+/**
+ * kvm_hc_arch_get_vm() - the VM behind a file, with a reference
+ * @file: a file the VMM passed as its VM file descriptor
+ *
+ * Return: the VM, ERR_PTR(-EINVAL) or ERR_PTR(-EPERM).
+ */
+struct kvm *kvm_hc_arch_get_vm(struct file *file)
+{
+	return kvm_hc_kvm_from_file(file, kvm_hc_s390_vm_ioctl);
+}
+
+/**
+ * kvm_hc_arch_put_vm() - drop the reference kvm_hc_arch_get_vm() took
+ * @kvm: the VM
+ */
+void kvm_hc_arch_put_vm(struct kvm *kvm)
+{
+	kvm_put_kvm(kvm);
+}
