@@ -8,8 +8,9 @@
 #
 # usage: scripts/deps.sh [--check] [--arch ARCH] [EXTRA_PACKAGE...]
 #   --check   only report what is missing; exit 1 if anything is
-#   --arch    also what testing ARCH needs (amd64, the default, or arm64:
-#             qemu-system-arm and the aarch64 cross compilers)
+#   --arch    also what testing ARCH needs (amd64, the default; arm64:
+#             qemu-system-arm and the aarch64 cross compilers; ppc64el:
+#             qemu-system-ppc and the powerpc64le cross compilers)
 #
 # env:  KVM_HC_SKIP_DEPS=1   do nothing (for machines prepared by hand)
 #       KVM_HC_ARCH          default for --arch
@@ -36,7 +37,10 @@ amd64) ;;
 # Modules of 6.1 and 6.12 are built with gcc-12 for aarch64 on this host
 # (7.x in its chroot); the guest program with the default cross gcc.
 arm64) PACKAGES+=(qemu-system-arm gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu libc6-dev-arm64-cross) ;;
-*) echo "deps: unknown architecture '$arch' (amd64, arm64)" >&2; exit 2 ;;
+# The same for ppc64el: gcc-12 for powerpc64le builds the modules of 6.1
+# (kernels built with gcc-14 build in the chroot).
+ppc64el) PACKAGES+=(qemu-system-ppc gcc-powerpc64le-linux-gnu gcc-12-powerpc64le-linux-gnu libc6-dev-ppc64el-cross) ;;
+*) echo "deps: unknown architecture '$arch' (amd64, arm64, ppc64el)" >&2; exit 2 ;;
 esac
 PACKAGES+=("$@")
 

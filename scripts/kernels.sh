@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kernels.sh - Debian kernels (amd64, arm64) that kvm_hc is built and tested
-# against.
+# kernels.sh - Debian kernels (amd64, arm64, ppc64el) that kvm_hc is built
+# and tested against.
 #
 # Resolves the newest kernel of a series in Debian's archive, fetches its
 # image, modules and headers into a cache (extracted with dpkg -x, nothing
@@ -11,16 +11,20 @@
 # guest needs to load.
 #
 #   series  suites                          kernel release (uname -r)
-#   6.1     bookworm, bookworm-security     6.1.0-N-<arch>
-#   6.12    bookworm-security, bookworm     6.12.N+deb12-<arch>
-#   7       trixie-backports                7.N.N+deb13-<arch> (built in a
-#                                           trixie chroot: gcc-14, glibc 2.38)
+#   6.1     bookworm, bookworm-security     6.1.0-N-<flavour>
+#   6.12    bookworm-security, bookworm     6.12.N+deb12-<flavour>
+#           (ppc64el: also trixie, trixie-security: 6.12.N+deb13-<flavour>)
+#   7       trixie-backports                7.N.N+deb13-<flavour>
+#   Kernels of trixie (+deb13) build in a trixie chroot: gcc-14, glibc 2.38.
 #
-# <arch> is amd64 (the default) or arm64.  arm64 modules are cross-built on
-# this amd64 host (ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-): against the
-# arm64 headers with the amd64 linux-kbuild tools, with gcc-12 for
-# aarch64 on the host (6.1, 6.12) or gcc-14 for aarch64 in the chroot (7).
+# <arch> is amd64 (the default), arm64 or ppc64el; the kernel flavour is
+# the same name, except powerpc64le for ppc64el.  Foreign modules are
+# cross-built on this amd64 host (ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-,
+# ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-): against the foreign
+# headers with the amd64 linux-kbuild tools, with the cross gcc-12 on the
+# host (bookworm's kernels) or the cross gcc-14 in the chroot (trixie's).
 # KVM is built into Debian's arm64 kernels: kvm-modules collects nothing.
+# ppc64el's kvm-modules are kvm and kvm-hv (KVM-PR is not built).
 #
 # usage: scripts/kernels.sh [--arch ARCH] COMMAND ...
 #        scripts/kernels.sh resolve SERIES     prints the newest release
@@ -38,9 +42,10 @@
 #                                   when the archive has it), prints the
 #                                   folder it is extracted in
 #        scripts/kernels.sh series              lists the known series
-#   --arch ARCH  amd64 or arm64 (default: $KVM_HC_ARCH, else amd64)
+#   --arch ARCH  amd64, arm64 or ppc64el (default: $KVM_HC_ARCH, else amd64)
 #   KERNEL is a series (its newest kernel) or a release such as 6.1.0-56-amd64
 #   (a release names its architecture: 6.1.0-56-arm64 needs no --arch).
+#   VMLINUZ is the image to boot (ppc64el: the uncompressed vmlinux).
 #   KMODDIR holds lib/modules/$KVER (depmod -b / modprobe -d take it);
 #   KMODULES is that lib/modules/$KVER folder.
 #
@@ -61,7 +66,7 @@
 KH_CACHE=$(realpath -m "${KVM_HC_CACHE:-/var/cache/kvm-hc}")
 KH_JOBS=${KVM_HC_JOBS:-2}
 KH_SERIES_ALL="6.1 6.12 7"
-KH_ARCH_ALL="amd64 arm64"
+KH_ARCH_ALL="amd64 arm64 ppc64el"
 # The architecture of this host and of the tools that build modules.
 KH_HOST_ARCH=amd64
 # Suites read for tools only: sid's sparse is the first to parse the
@@ -82,7 +87,8 @@ kh_die()
 }
 
 # kh_arch ARCH: set the facts about one architecture.
-#   KH_ARCH         Debian architecture of the kernels (and package suffix)
+#   KH_ARCH         Debian architecture of the kernels
+#   KH_FLAVOUR      the kernels' flavour (suffix of the package names)
 #   KH_KVM_MODULES  modules a guest needs for /dev/kvm, by module name (on an
 #                   emulated AMD host for amd64); built-in ones are skipped
 #   KH_CROSS        CROSS_COMPILE prefix ("" = native)
@@ -103,33 +109,47 @@ kh_arch()
 		KH_KARCH=arm64
 		KH_GNU_TYPE=aarch64-linux-gnu
 		;;
+	ppc64el)
+		KH_KVM_MODULES="kvm kvm_hv"
+		KH_CROSS=powerpc64le-linux-gnu-
+		KH_KARCH=powerpc
+		KH_GNU_TYPE=powerpc64le-linux-gnu
+		;;
 	*)
 		kh_die "unknown architecture '$1' (known: $KH_ARCH_ALL)"
 		;;
 	esac
 	KH_ARCH=$1
+	KH_FLAVOUR=$1
+	[ "$1" = ppc64el ] && KH_FLAVOUR=powerpc64le
+	return 0
 }
 
 # kh_series SERIES: set the facts about one series of $KH_ARCH.
 #   KH_SUITES   suites the series comes from
 #   KH_PATTERN  extended regex matching its image package names
 #   KH_CHROOT   Debian suite whose toolchain builds its modules ("" = host)
+# For ppc64el, 6.12 is also taken from trixie: the newest of both wins.
 kh_series()
 {
 	case $1 in
 	6.1)
 		KH_SUITES="bookworm bookworm-security"
-		KH_PATTERN="^linux-image-6\\.1\\.0-[0-9]+-$KH_ARCH\$"
+		KH_PATTERN="^linux-image-6\\.1\\.0-[0-9]+-$KH_FLAVOUR\$"
 		KH_CHROOT=
 		;;
 	6.12)
 		KH_SUITES="bookworm-security bookworm"
-		KH_PATTERN="^linux-image-6\\.12\\.[0-9]+\\+deb12-$KH_ARCH\$"
+		KH_PATTERN="^linux-image-6\\.12\\.[0-9]+\\+deb12-$KH_FLAVOUR\$"
 		KH_CHROOT=
+		if [ "$KH_ARCH" = ppc64el ]; then
+			KH_SUITES="$KH_SUITES trixie trixie-security"
+			KH_PATTERN="^linux-image-6\\.12\\.[0-9]+\\+deb1[23]-$KH_FLAVOUR\$"
+		fi
 		;;
 	7 | 7.x)
 		KH_SUITES="trixie-backports"
-		KH_PATTERN="^linux-image-7\\.[0-9]+\\.[0-9]+\\+deb13-$KH_ARCH\$"
+		KH_PATTERN="^linux-image-7\\.[0-9]+\\.[0-9]+\\+deb13-$KH_FLAVOUR\$"
 		KH_CHROOT=trixie
 		;;
 	*)
@@ -270,7 +290,10 @@ kh_apt_setup()
 
 # Refresh the private package lists when they are older than
 # KVM_HC_APT_MAX_AGE (so at most once per run).  An archive that cannot be
-# reached is not fatal while older lists exist.
+# reached is not fatal while older lists exist; nor are lists that some
+# suites fail to give (a mirror that serves an index other than its Release
+# file names, as happens for ppc64el): the kernels of those suites are then
+# not seen, and the log says which lists are missing.
 kh_apt_update()
 {
 	local d
@@ -286,6 +309,11 @@ kh_apt_update()
 			exit 0
 		fi
 		if apt-get "${KH_APT_OPTS[@]}" update --error-on=any >"$d/update.log" 2>&1; then
+			touch "$d/updated"
+		elif ! grep '^E:' "$d/update.log" | grep -qv -e '^E: Failed to fetch' \
+			-e '^E: Some index files failed'; then
+			kh_log "apt-get update: these lists could not be fetched, their suites are left out:" \
+				"$(sed -n 's#^E: Failed to fetch [a-z]*://[^/]*/\([^ ]*\) .*#\1#p' "$d/update.log" | tr '\n' ' ')"
 			touch "$d/updated"
 		elif [ -f "$d/updated" ]; then
 			kh_log "apt-get update failed (see $d/update.log); using older lists"
@@ -348,6 +376,7 @@ kh_target()
 			kh_series "$s"
 			if echo "linux-image-$1" | grep -qE "$KH_PATTERN"; then
 				KH_REL=$1
+				kh_release_chroot
 				return
 			fi
 		done
@@ -356,13 +385,24 @@ kh_target()
 	kh_series "$1"
 	if kh_apt_update; then
 		KH_REL=$(kh_apt_cache pkgnames linux-image- | grep -E "$KH_PATTERN" |
-			sed 's/^linux-image-//' | sort -V | tail -n 1)
+			sed 's/^linux-image-//' | sort -V | tail -n 1 || true)
 	fi
 	if [ -z "$KH_REL" ]; then
 		KH_REL=$(kh_cached_releases | sort -V | tail -n 1)
 		[ -n "$KH_REL" ] && kh_log "no package lists for $1; using cached $KH_REL"
 	fi
 	[ -n "$KH_REL" ] || kh_die "no kernel found for series $1"
+	kh_release_chroot
+}
+
+# A series with kernels of bookworm and of trixie (6.12 on ppc64el): the
+# release decides where its modules build.
+kh_release_chroot()
+{
+	case $KH_REL in
+	*+deb13-*) KH_CHROOT=trixie ;;
+	*+deb12-*) KH_CHROOT= ;;
+	esac
 }
 
 # Set KVER KDIR VMLINUZ KMODDIR KMODULES for the extracted kernel in $1.
@@ -378,7 +418,8 @@ kh_kernel_vars()
 	done
 	KMODULES=$KMODDIR/lib/modules/$rel
 	VMLINUZ=
-	for d in "$root/boot/vmlinuz-$rel" "$KMODULES/vmlinuz"; do
+	for d in "$root/boot/vmlinuz-$rel" "$KMODULES/vmlinuz" \
+		"$root/boot/vmlinux-$rel" "$KMODULES/vmlinux"; do
 		[ -f "$d" ] && { VMLINUZ=$d; break; }
 	done
 	[ -n "$KMODDIR" ] && [ -n "$VMLINUZ" ] && [ -f "$KDIR/Makefile" ]
