@@ -31,6 +31,11 @@
  *			switched back
  *	  abi.*		r13..r31 other than the copies unchanged by a call
  *
+ * The VMM interface (/dev/kvm_hc) is checked by the subcommand in
+ * kvm_hc_uapi.c, which this file includes (see there):
+ *
+ *   policy
+ *
  * Every KVM_RUN loop is bounded: a periodic SIGALRM interrupts KVM_RUN, each
  * call has a deadline.  Exit status is 0 iff no FAIL was printed.
  */
@@ -57,6 +62,17 @@
 #else
 #include <linux/kvm_hc.h>
 #endif
+
+/* kvm_hc's PAPR hcall numbers: service s is KVM_HC_PPC_PAPR_NR(s). */
+#ifndef KVM_HC_PPC_PAPR_NR
+#define KVM_HC_PPC_PAPR_BASE	0x4b480000UL
+#define KVM_HC_PPC_PAPR_NR(s)	(KVM_HC_PPC_PAPR_BASE + 4 * (s))
+#endif
+#ifndef KVM_HC_PPC_SVC_COUNT
+#define KVM_HC_PPC_SVC_COUNT	16
+#endif
+#define PAPR_BLOCK_NR(s)	KVM_HC_PPC_PAPR_NR(s)
+#define PAPR_BLOCK_SVCS		KVM_HC_PPC_SVC_COUNT
 
 #ifndef KVM_VM_PPC_HV
 #define KVM_VM_PPC_HV		1
@@ -495,15 +511,15 @@ static int cmd_matrix(void)
 	mcall(&vm, "user.unknown.0x6000", 0x6000, 1, 2, W_USER, 0, 1);
 	mcall(&vm, "user.unknown.0xf7fc", 0xf7fc, 1, 2, W_USER, 0, 1);
 	/* kvm_hc's block and its neighbours: stock KVM forwards them all. */
-	mcall(&vm, "kvmhc.below", KVM_HC_KVMHC_BASE - 4, 0, 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.discover.version", KVM_HC_KVMHC_BASE, KVM_HC_DISCOVER_VERSION, 0,
-	      W_USER, 0, 1);
-	mcall(&vm, "kvmhc.discover.bitmap0", KVM_HC_KVMHC_BASE, KVM_HC_DISCOVER_BITMAP(0), 0,
-	      W_USER, 0, 1);
-	mcall(&vm, "kvmhc.svc1", KVM_HC_KVMHC_BASE + 1, 0, 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.svc4", KVM_HC_KVMHC_BASE + 4, 0, 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.last", KVM_HC_KVMHC_BASE + KVM_HC_KVMHC_COUNT - 1, 0, 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.above", KVM_HC_KVMHC_BASE + KVM_HC_KVMHC_COUNT, 0, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.below", PAPR_BLOCK_NR(0) - 4, 0, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.discover.version", PAPR_BLOCK_NR(KVM_HC_SVC_DISCOVER),
+	      KVM_HC_DISCOVER_VERSION, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.discover.bitmap0", PAPR_BLOCK_NR(KVM_HC_SVC_DISCOVER),
+	      KVM_HC_DISCOVER_BITMAP(0), 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.discover.odd", PAPR_BLOCK_NR(0) + 1, 0, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.svc1", PAPR_BLOCK_NR(1), 0, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.last", PAPR_BLOCK_NR(PAPR_BLOCK_SVCS - 1), 0, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.above", PAPR_BLOCK_NR(PAPR_BLOCK_SVCS), 0, 0, W_USER, 0, 1);
 
 	say("KVM_CAP_PPC_ENABLE_HCALL moves hcalls between the kernel and the VMM.");
 	r = enable_hcall(&vm, H_RANDOM, 1);
@@ -532,9 +548,11 @@ static int cmd_matrix(void)
 	return failed ? 1 : 0;
 }
 
+#include "kvm_hc_uapi.c"
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: kvm_hc_test [--explain] matrix\n");
+	fprintf(stderr, "usage: kvm_hc_test [--explain] matrix|policy\n");
 	exit(2);
 }
 
@@ -552,6 +570,8 @@ int main(int argc, char **argv)
 	ticker_start();
 	if (!strcmp(argv[i], "matrix"))
 		return cmd_matrix();
+	if (!strcmp(argv[i], "policy"))
+		return cmd_policy();
 	usage();
 	return 2;
 }
