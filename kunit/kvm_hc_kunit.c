@@ -989,10 +989,10 @@ static void ppc_deny_errors(struct kunit *test)
 	epapr.status = -EINVAL;
 	KUNIT_EXPECT_EQ(test, kvm_hc_ppc_error(&papr), -4L);
 	KUNIT_EXPECT_EQ(test, kvm_hc_ppc_error(&epapr), 8L);
-	/* Any other PAPR status passes (H_NOT_AVAILABLE); an ePAPR -n is n (EV_EPERM). */
-	papr.status = -57;
+	/* Any other PAPR status passes (H_PERMISSION); an ePAPR -n is n (EV_EPERM). */
+	papr.status = -11;
 	epapr.status = -1;
-	KUNIT_EXPECT_EQ(test, kvm_hc_ppc_error(&papr), -57L);
+	KUNIT_EXPECT_EQ(test, kvm_hc_ppc_error(&papr), -11L);
 	KUNIT_EXPECT_EQ(test, kvm_hc_ppc_error(&epapr), 1L);
 }
 

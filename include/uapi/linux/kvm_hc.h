@@ -44,7 +44,7 @@
  * the status in r3 and outputs in r4..r11.  kvm_hc's services are hcall
  * numbers KVM_HC_PPC_PAPR_BASE + 4 * service (PAPR numbers are multiples of
  * 4): discovery is 0x4b480000.  PAPR and KVM use numbers below 0x1000 and
- * 0xf800-0xf80c, ultracalls 0xef00-0xef20, QEMU's private hcalls 0xf000
+ * 0xf800-0xf80c, ultracalls 0xef00-0xef14, QEMU's private hcalls 0xf000
  * and up; nothing above 0xffff.
  *
  * ePAPR/KVM hypercalls (KVM-PR and BookE): the token (vendor << 16 |
