@@ -15,7 +15,9 @@
 #   6.12    bookworm-security, bookworm     6.12.N+deb12-<flavour>
 #           (ppc64el: also trixie, trixie-security: 6.12.N+deb13-<flavour>)
 #   7       trixie-backports                7.N.N+deb13-<flavour>
-#   Kernels of trixie (+deb13) build in a trixie chroot: gcc-14, glibc 2.38.
+#           (ppc64el: also sid: 7.N.N+deb14-<flavour>)
+#   Kernels of trixie (+deb13) build in a trixie chroot (gcc-14, glibc
+#   2.38), those of sid (+deb14) in a sid chroot (gcc-16).
 #
 # <arch> is amd64 (the default), arm64 or ppc64el; the kernel flavour is
 # the same name, except powerpc64le for ppc64el.  Foreign modules are
@@ -129,7 +131,8 @@ kh_arch()
 #   KH_SUITES   suites the series comes from
 #   KH_PATTERN  extended regex matching its image package names
 #   KH_CHROOT   Debian suite whose toolchain builds its modules ("" = host)
-# For ppc64el, 6.12 is also taken from trixie: the newest of both wins.
+# For ppc64el, 6.12 is also taken from trixie and 7.x from sid: the newest
+# of all wins.
 kh_series()
 {
 	case $1 in
@@ -151,6 +154,10 @@ kh_series()
 		KH_SUITES="trixie-backports"
 		KH_PATTERN="^linux-image-7\\.[0-9]+\\.[0-9]+\\+deb13-$KH_FLAVOUR\$"
 		KH_CHROOT=trixie
+		if [ "$KH_ARCH" = ppc64el ]; then
+			KH_SUITES="$KH_SUITES sid"
+			KH_PATTERN="^linux-image-7\\.[0-9]+\\.[0-9]+\\+deb1[34]-$KH_FLAVOUR\$"
+		fi
 		;;
 	*)
 		kh_die "unknown series '$1' (known: $KH_SERIES_ALL)"
@@ -395,11 +402,13 @@ kh_target()
 	kh_release_chroot
 }
 
-# A series with kernels of bookworm and of trixie (6.12 on ppc64el): the
-# release decides where its modules build.
+# A series with kernels of more than one release (on ppc64el: 6.12 of
+# bookworm and trixie, 7.x of trixie and sid): the kernel decides where its
+# modules build.
 kh_release_chroot()
 {
 	case $KH_REL in
+	*+deb14-*) KH_CHROOT=sid ;;
 	*+deb13-*) KH_CHROOT=trixie ;;
 	*+deb12-*) KH_CHROOT= ;;
 	esac
@@ -591,6 +600,22 @@ kh_chroot_run()
 	' kh-chroot "$c" "$binds" "$@"
 }
 
+# The chroot's apt trusts the archive as the machine's apt does: a machine
+# that reads a mirror whose Release files are past their Valid-Until (a
+# snapshot) says so with Acquire::Check-Valid-Until "false", and sid's
+# Release files have a Valid-Until, unlike a stable release's.
+kh_chroot_apt_conf()
+{
+	local v=
+
+	eval "$(apt-config shell v Acquire::Check-Valid-Until)"
+	if [ "$v" = false ]; then
+		echo 'Acquire::Check-Valid-Until "false";' >"$1/etc/apt/apt.conf.d/91kvm-hc-valid-until"
+	else
+		rm -f "$1/etc/apt/apt.conf.d/91kvm-hc-valid-until"
+	fi
+}
+
 # kh_chroot_ensure SUITE [PACKAGE...]: create the chroot if needed and make
 # sure PACKAGEs are installed in it.
 kh_chroot_ensure()
@@ -631,6 +656,7 @@ kh_chroot_ensure()
 		if [ ${#want[@]} -gt 0 ]; then
 			kh_log "$suite chroot: installing ${want[*]}"
 			cp -L /etc/resolv.conf "$c/etc/resolv.conf" 2>/dev/null || true
+			kh_chroot_apt_conf "$c"
 			kh_chroot_run "$suite" sh -c 'apt-get -q update && DEBIAN_FRONTEND=noninteractive apt-get -q install -y "$@"' \
 				sh "${want[@]}" >>"$KH_CACHE/chroot/$suite.log" 2>&1 ||
 				{ tail -n 20 "$KH_CACHE/chroot/$suite.log" >&2; kh_die "installing ${want[*]} in the $suite chroot failed"; }
