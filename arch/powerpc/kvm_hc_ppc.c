@@ -233,15 +233,17 @@ static struct kprobe kvm_hc_ppc_epapr_probe = {
 	.post_handler = kvm_hc_ppc_post,
 };
 
-/* kvm-hv with a reference, or NULL if it is not loaded. */
+/* kvm-hv with a reference; NULL if it is not loaded, or an ERR_PTR(). */
 static struct module *kvm_hc_ppc_get_hv(void)
 {
 	struct module *(*find)(const char *name);
 	struct module *mod;
 
 	find = (void *)kvm_hc_lookup_name("find_module");
-	if (!find)
-		return NULL;
+	if (!find) {
+		pr_err("find_module not found; cannot hold %s\n", KVM_HC_PPC_HV_MODULE);
+		return ERR_PTR(-ENOENT);
+	}
 	/* The module list is read under RCU (sched RCU up to 6.14). */
 	rcu_read_lock();
 	preempt_disable();
@@ -284,6 +286,8 @@ int kvm_hc_arch_init(void)
 		return -ENOENT;
 	}
 	kvm_hc_ppc_hv = kvm_hc_ppc_get_hv();
+	if (IS_ERR(kvm_hc_ppc_hv))
+		return PTR_ERR(kvm_hc_ppc_hv);
 	if (!kvm_hc_ppc_hv) {
 		pr_err("%s is not loaded; load it first (modprobe %s)\n",
 		       KVM_HC_PPC_HV_MODULE, KVM_HC_PPC_HV_MODULE);
