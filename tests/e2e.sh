@@ -318,6 +318,7 @@ highlights()
 				echo "discovery never answered by kvm_hc"
 			grep -a -m1 '^[A-Z]* policy\.user\.forward ' <<<"$con" || true
 			grep -a -m1 '^[A-Z]* policy\.deny\.enohc ' <<<"$con" || true
+			grep -a -m1 '^[A-Z]* load\.answers ' <<<"$con" || true
 			grep -a '^FAIL' <<<"$con" | head -n 20 || true
 		} | sed "s/^/  [$tag] /"
 		return 0

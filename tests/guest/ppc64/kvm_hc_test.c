@@ -14,11 +14,13 @@
  *
  * Subcommands (add --explain to also get "SAY" lines in plain words):
  *
- *   matrix
+ *   matrix [--open]
  *	Stock KVM-HV behaviour of the PAPR paths kvm_hc sits next to.  Each
  *	observed value is printed as "VAL <key> 0x<16 hex>" so that runs with
  *	and without kvm_hc can be diffed, and checked against stock KVM's
- *	documented answer ("PASS|FAIL <key> got=... want=...").
+ *	documented answer ("PASS|FAIL <key> got=... want=...").  With
+ *	--open (kvm_hc loaded with open_discovery=1) the keys under
+ *	"kvmhc.discover." are printed but not checked against stock.
  *	  kernel.*	hcalls KVM handles in the kernel: H_PROD to self and
  *			to a missing vCPU, H_REGISTER_VPA with bad flags,
  *			H_SET_DABR, H_SET_PARTITION_TABLE
@@ -30,6 +32,17 @@
  *			the kernel), H_PROD disabled (reaches the VMM), both
  *			switched back
  *	  abi.*		r13..r31 other than the copies unchanged by a call
+ *
+ *   discover --expect open|closed
+ *	kvm_hc's discovery hcall from a VM that did not opt in.  "open"
+ *	(open_discovery=1): answered in the kernel, version and bitmap, r5..r11
+ *	cleared, a bad selector H_PARAMETER.  "closed": exactly stock, the
+ *	VMM sees the hcall with its arguments.
+ *
+ *   load --seconds S [--expect-both]
+ *	Discovery in a loop while kvm_hc is inserted and removed: every answer
+ *	is kvm_hc's or stock KVM's, never anything else, and every call
+ *	finishes.  --expect-both also requires both kinds to be seen.
  *
  * The VMM interface (/dev/kvm_hc) is checked by the subcommand in
  * kvm_hc_uapi.c, which this file includes (see there):
@@ -102,9 +115,13 @@
 #define VMM_ARG(i)		(0xa0a0a0a000000000ull | (i))
 #define GPR_PATTERN(n)		(0x6b68000000000000ull | ((uint64_t)(n) << 8) | (n))
 #define MAX_EXITS		4
+#define NSEC_PER_SEC		1000000000ull
+#define CALL_TIMEOUT_S		10
 
 static int explain;
+static int matrix_open;		/* matrix --open: open_discovery=1 */
 static int failed;
+static unsigned long long run_interrupted;	/* KVM_RUNs a SIGALRM cut short */
 static int kvm_fd = -1;
 
 struct vm {
@@ -172,12 +189,16 @@ static int xioctl(int fd, unsigned long req, void *arg)
 	return r;
 }
 
-static double now(void)
+/*
+ * Monotonic time in nanoseconds.  Integers only: under nested HV in QEMU TCG
+ * the VMM's floating-point registers do not always survive KVM_RUN.
+ */
+static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
 static void on_alarm(int sig)
@@ -353,7 +374,7 @@ static int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result
 		 const char *tag)
 {
 	struct kvm_regs regs;
-	double deadline = now() + 10;
+	uint64_t deadline = now_ns() + CALL_TIMEOUT_S * NSEC_PER_SEC;
 	int i, n;
 
 	memset(res, 0, sizeof(*res));
@@ -376,11 +397,13 @@ static int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result
 	for (n = 0; n < 2 * MAX_EXITS; n++) {
 		if (ioctl(vm->vcpu, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
-				if (now() < deadline) {
+				run_interrupted++;
+				if (now_ns() < deadline) {
 					n--;
 					continue;
 				}
-				report(0, tag, "the guest did not finish the call in 10 s");
+				report(0, tag, "the guest did not finish the call in %d s",
+				       CALL_TIMEOUT_S);
 				return -1;
 			}
 			report(0, tag, "KVM_RUN errno=%d (%s)", errno, strerror(errno));
@@ -467,7 +490,9 @@ static void mcall(struct vm *vm, const char *key, uint64_t nr, uint64_t a0, uint
 	val(name, res.preserved);
 
 	snprintf(name, sizeof(name), "%s.stock", key);
-	if (w == W_USER) {
+	if (matrix_open && !strncmp(key, "kvmhc.discover.", 15)) {
+		/* kvm_hc answers these now; "discover --expect open" checks how */
+	} else if (w == W_USER) {
 		ok = res.nexits == 1 && res.nr[0] == nr && res.args[0][0] == a0 &&
 		     res.args[0][8] == 0x7777 && res.r[0] == VMM_RET && res.r[1] == VMM_ARG(0) &&
 		     res.r[9] == VMM_ARG(8);
@@ -548,11 +573,128 @@ static int cmd_matrix(void)
 	return failed ? 1 : 0;
 }
 
+/* ---- discover ---- */
+
+/* A plain VM's discovery call: kvm_hc's answer (open) or stock's (closed). */
+static void discover_one(struct vm *vm, const char *name, uint64_t sel, int open,
+			 uint64_t r3, uint64_t r4)
+{
+	uint64_t args[9] = { sel, 0x5555, 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0x7777 };
+	struct result res;
+	int ok, i;
+
+	if (hcall(vm, PAPR_BLOCK_NR(KVM_HC_SVC_DISCOVER), args, &res, name) < 0)
+		return;
+	if (open) {
+		ok = res.nexits == 0 && res.r[0] == r3 && res.r[1] == r4 && res.r[9] == 0x7777;
+		for (i = 2; i <= 8; i++)
+			ok &= res.r[i] == 0;
+		report(ok && res.preserved, name,
+		       "got=exits:%d,r3:0x%llx,r4:0x%llx,r12:0x%llx want=exits:0,r3:0x%llx,r4:0x%llx,"
+		       "r12:0x7777 (kvm_hc, in the kernel)", res.nexits,
+		       (unsigned long long)res.r[0], (unsigned long long)res.r[1],
+		       (unsigned long long)res.r[9], (unsigned long long)r3, (unsigned long long)r4);
+	} else {
+		ok = res.nexits == 1 && res.nr[0] == PAPR_BLOCK_NR(KVM_HC_SVC_DISCOVER) &&
+		     !memcmp(res.args[0], args, sizeof(args)) && res.r[0] == VMM_RET &&
+		     res.r[1] == VMM_ARG(0);
+		report(ok && res.preserved, name,
+		       "got=exits:%d,nr:0x%llx,r3:0x%llx want=exits:1,nr:0x%llx,r3:0x%llx "
+		       "(stock: the VMM answers)", res.nexits,
+		       (unsigned long long)(res.nexits ? res.nr[0] : 0), (unsigned long long)res.r[0],
+		       (unsigned long long)PAPR_BLOCK_NR(KVM_HC_SVC_DISCOVER),
+		       (unsigned long long)VMM_RET);
+	}
+}
+
+static int cmd_discover(int open)
+{
+	const char *how = open ? "open" : "closed";
+	char name[96];
+	struct vm vm;
+
+	if (vm_create(&vm, "discover.setup") < 0)
+		return 1;
+	snprintf(name, sizeof(name), "discover.%s.version", how);
+	discover_one(&vm, name, KVM_HC_DISCOVER_VERSION, open, H_SUCCESS, KVM_HC_ABI_VERSION);
+	snprintf(name, sizeof(name), "discover.%s.bitmap0", how);
+	discover_one(&vm, name, KVM_HC_DISCOVER_BITMAP(0), open, H_SUCCESS,
+		     1u << KVM_HC_SVC_DISCOVER);
+	snprintf(name, sizeof(name), "discover.%s.bitmap7", how);
+	discover_one(&vm, name, KVM_HC_DISCOVER_BITMAP(7), open, H_SUCCESS, 0);
+	snprintf(name, sizeof(name), "discover.%s.bad_selector", how);
+	discover_one(&vm, name, KVM_HC_DISCOVER_BITMAP(8), open, H_PARAMETER, 0);
+	say(open ? "A VM that did not opt in gets kvm_hc's discovery answer: open_discovery=1." :
+		   "A VM that did not opt in sees stock KVM for kvm_hc's discovery number.");
+	vm_destroy(&vm);
+	return failed ? 1 : 0;
+}
+
+/* ---- load ---- */
+
+/*
+ * Discovery in a loop for @seconds while kvm_hc comes and goes: every answer
+ * must be kvm_hc's (no exit, the ABI version) or stock's (the VMM sees the
+ * call), and every call must finish.  @expect_both: both must be seen.
+ */
+static int cmd_load(int seconds, int expect_both)
+{
+	uint64_t args[9] = { KVM_HC_DISCOVER_VERSION };
+	unsigned long long total = 0, by_kvm_hc = 0, by_stock = 0, invalid = 0, switches = 0;
+	int last = -1, kind;
+	uint64_t end, t, slowest = 0;
+	struct result res;
+	struct vm vm;
+
+	if (vm_create(&vm, "load.setup") < 0)
+		return 1;
+	end = now_ns() + seconds * NSEC_PER_SEC;
+	while ((t = now_ns()) < end) {
+		if (hcall(&vm, PAPR_BLOCK_NR(KVM_HC_SVC_DISCOVER), args, &res, "load.call") < 0)
+			break;
+		t = now_ns() - t;
+		if (t > slowest)
+			slowest = t;
+		total++;
+		if (res.nexits == 0 && res.r[0] == H_SUCCESS && res.r[1] == KVM_HC_ABI_VERSION) {
+			by_kvm_hc++;
+			kind = 1;
+		} else if (res.nexits == 1 && res.nr[0] == PAPR_BLOCK_NR(KVM_HC_SVC_DISCOVER) &&
+			   res.r[0] == VMM_RET) {
+			by_stock++;
+			kind = 0;
+		} else {
+			if (invalid++ < 5)
+				printf("INFO load: unexpected answer exits=%d r3=0x%llx r4=0x%llx\n",
+				       res.nexits, (unsigned long long)res.r[0],
+				       (unsigned long long)res.r[1]);
+			continue;
+		}
+		if (last >= 0 && kind != last)
+			switches++;
+		last = kind;
+	}
+	report(total > 0 && invalid == 0 && now_ns() >= end, "load.answers",
+	       "got=calls:%llu,kvm_hc:%llu,stock:%llu,invalid:%llu,switches:%llu want=invalid:0 "
+	       "and the guest running for %d s", total, by_kvm_hc, by_stock, invalid, switches,
+	       seconds);
+	printf("INFO load: slowest call %llu us, %llu KVM_RUNs interrupted by the timer\n",
+	       (unsigned long long)(slowest / 1000), run_interrupted);
+	if (expect_both)
+		report(by_kvm_hc > 0 && by_stock > 0, "load.both",
+		       "got=kvm_hc:%llu,stock:%llu want=both seen", by_kvm_hc, by_stock);
+	say("%llu discovery calls while kvm_hc was inserted and removed: %llu answered by kvm_hc, %llu by stock KVM, none lost.",
+	    total, by_kvm_hc, by_stock);
+	vm_destroy(&vm);
+	return failed ? 1 : 0;
+}
+
 #include "kvm_hc_uapi.c"
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: kvm_hc_test [--explain] matrix|policy\n");
+	fprintf(stderr, "usage: kvm_hc_test [--explain] matrix [--open] | discover --expect open|closed |\n"
+		"       load --seconds S [--expect-both] | policy\n");
 	exit(2);
 }
 
@@ -568,10 +710,39 @@ int main(int argc, char **argv)
 	if (i >= argc)
 		usage();
 	ticker_start();
-	if (!strcmp(argv[i], "matrix"))
+	if (!strcmp(argv[i], "matrix")) {
+		if (i + 1 < argc && !strcmp(argv[i + 1], "--open"))
+			matrix_open = 1;
+		else if (i + 1 < argc)
+			usage();
 		return cmd_matrix();
+	}
 	if (!strcmp(argv[i], "policy"))
 		return cmd_policy();
+	if (!strcmp(argv[i], "discover")) {
+		if (i + 2 >= argc || strcmp(argv[i + 1], "--expect"))
+			usage();
+		if (!strcmp(argv[i + 2], "open"))
+			return cmd_discover(1);
+		if (!strcmp(argv[i + 2], "closed"))
+			return cmd_discover(0);
+		usage();
+	}
+	if (!strcmp(argv[i], "load")) {
+		int seconds = 0, both = 0;
+
+		for (i++; i < argc; i++) {
+			if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+				seconds = atoi(argv[++i]);
+			else if (!strcmp(argv[i], "--expect-both"))
+				both = 1;
+			else
+				usage();
+		}
+		if (seconds <= 0)
+			usage();
+		return cmd_load(seconds, both);
+	}
 	usage();
 	return 2;
 }
