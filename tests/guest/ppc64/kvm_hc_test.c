@@ -25,13 +25,15 @@
  *			to a missing vCPU, H_REGISTER_VPA with bad flags,
  *			H_SET_DABR, H_SET_PARTITION_TABLE
  *	  user.*	hcalls that reach the VMM: H_GET_TCE without a TCE
- *			table, H_RANDOM and H_SET_MODE (not enabled by
- *			default), unknown numbers below and above KVM's range
+ *			table, H_RANDOM, H_SET_MODE and H_GET_EM_PARMS (not
+ *			enabled by default), unknown numbers inside and above
+ *			KVM's range
  *	  kvmhc.*	numbers of kvm_hc's block and around it
  *	  enable.*	KVM_CAP_PPC_ENABLE_HCALL: H_RANDOM enabled (handled in
  *			the kernel), H_PROD disabled (reaches the VMM), both
- *			switched back
- *	  abi.*		r13..r31 other than the copies unchanged by a call
+ *			switched back, an hcall KVM does not implement refused
+ *	Every entry also records r12 and whether r13 and r24..r31 kept their
+ *	values (<key>.preserved).
  *
  *   discover --expect open|closed
  *	kvm_hc's discovery hcall from a VM that did not opt in.  "open"
@@ -76,21 +78,6 @@
 #include <linux/kvm_hc.h>
 #endif
 
-/* kvm_hc's PAPR hcall numbers: service s is KVM_HC_PPC_PAPR_NR(s). */
-#ifndef KVM_HC_PPC_PAPR_NR
-#define KVM_HC_PPC_PAPR_BASE	0x4b480000UL
-#define KVM_HC_PPC_PAPR_NR(s)	(KVM_HC_PPC_PAPR_BASE + 4 * (s))
-#endif
-#ifndef KVM_HC_PPC_SVC_COUNT
-#define KVM_HC_PPC_SVC_COUNT	16
-#endif
-#define PAPR_BLOCK_NR(s)	KVM_HC_PPC_PAPR_NR(s)
-#define PAPR_BLOCK_SVCS		KVM_HC_PPC_SVC_COUNT
-
-#ifndef KVM_VM_PPC_HV
-#define KVM_VM_PPC_HV		1
-#endif
-
 /* PAPR hcall numbers and status codes (LoPAR; Linux's asm/hvcall.h). */
 #define H_SUCCESS		0
 #define H_HARDWARE		((uint64_t)-1)
@@ -104,7 +91,6 @@
 #define H_RANDOM		0x300u
 #define H_SET_MODE		0x31cu
 #define H_SET_PARTITION_TABLE	0xf800u
-#define MAX_HCALL_OPCODE	0x488u	/* the last of KVM's range in 6.12 */
 
 /* Guest layout and the VMM's fixed answers. */
 #define MEM_SIZE		(2u << 20)
@@ -536,15 +522,15 @@ static int cmd_matrix(void)
 	mcall(&vm, "user.unknown.0x6000", 0x6000, 1, 2, W_USER, 0, 1);
 	mcall(&vm, "user.unknown.0xf7fc", 0xf7fc, 1, 2, W_USER, 0, 1);
 	/* kvm_hc's block and its neighbours: stock KVM forwards them all. */
-	mcall(&vm, "kvmhc.below", PAPR_BLOCK_NR(0) - 4, 0, 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.discover.version", PAPR_BLOCK_NR(KVM_HC_SVC_DISCOVER),
+	mcall(&vm, "kvmhc.below", KVM_HC_PPC_PAPR_NR(0) - 4, 0, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.discover.version", KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER),
 	      KVM_HC_DISCOVER_VERSION, 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.discover.bitmap0", PAPR_BLOCK_NR(KVM_HC_SVC_DISCOVER),
+	mcall(&vm, "kvmhc.discover.bitmap0", KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER),
 	      KVM_HC_DISCOVER_BITMAP(0), 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.discover.odd", PAPR_BLOCK_NR(0) + 1, 0, 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.svc1", PAPR_BLOCK_NR(1), 0, 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.last", PAPR_BLOCK_NR(PAPR_BLOCK_SVCS - 1), 0, 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.above", PAPR_BLOCK_NR(PAPR_BLOCK_SVCS), 0, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.odd", KVM_HC_PPC_PAPR_NR(0) + 1, 0, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.svc1", KVM_HC_PPC_PAPR_NR(1), 0, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.last", KVM_HC_PPC_PAPR_NR(KVM_HC_PPC_SVC_COUNT - 1), 0, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.above", KVM_HC_PPC_PAPR_NR(KVM_HC_PPC_SVC_COUNT), 0, 0, W_USER, 0, 1);
 
 	say("KVM_CAP_PPC_ENABLE_HCALL moves hcalls between the kernel and the VMM.");
 	r = enable_hcall(&vm, H_RANDOM, 1);
@@ -583,7 +569,7 @@ static void discover_one(struct vm *vm, const char *name, uint64_t sel, int open
 	struct result res;
 	int ok, i;
 
-	if (hcall(vm, PAPR_BLOCK_NR(KVM_HC_SVC_DISCOVER), args, &res, name) < 0)
+	if (hcall(vm, KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER), args, &res, name) < 0)
 		return;
 	if (open) {
 		ok = res.nexits == 0 && res.r[0] == r3 && res.r[1] == r4 && res.r[9] == 0x7777;
@@ -595,14 +581,14 @@ static void discover_one(struct vm *vm, const char *name, uint64_t sel, int open
 		       (unsigned long long)res.r[0], (unsigned long long)res.r[1],
 		       (unsigned long long)res.r[9], (unsigned long long)r3, (unsigned long long)r4);
 	} else {
-		ok = res.nexits == 1 && res.nr[0] == PAPR_BLOCK_NR(KVM_HC_SVC_DISCOVER) &&
+		ok = res.nexits == 1 && res.nr[0] == KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER) &&
 		     !memcmp(res.args[0], args, sizeof(args)) && res.r[0] == VMM_RET &&
 		     res.r[1] == VMM_ARG(0);
 		report(ok && res.preserved, name,
 		       "got=exits:%d,nr:0x%llx,r3:0x%llx want=exits:1,nr:0x%llx,r3:0x%llx "
 		       "(stock: the VMM answers)", res.nexits,
 		       (unsigned long long)(res.nexits ? res.nr[0] : 0), (unsigned long long)res.r[0],
-		       (unsigned long long)PAPR_BLOCK_NR(KVM_HC_SVC_DISCOVER),
+		       (unsigned long long)KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER),
 		       (unsigned long long)VMM_RET);
 	}
 }
@@ -650,7 +636,7 @@ static int cmd_load(int seconds, int expect_both)
 		return 1;
 	end = now_ns() + seconds * NSEC_PER_SEC;
 	while ((t = now_ns()) < end) {
-		if (hcall(&vm, PAPR_BLOCK_NR(KVM_HC_SVC_DISCOVER), args, &res, "load.call") < 0)
+		if (hcall(&vm, KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER), args, &res, "load.call") < 0)
 			break;
 		t = now_ns() - t;
 		if (t > slowest)
@@ -659,7 +645,7 @@ static int cmd_load(int seconds, int expect_both)
 		if (res.nexits == 0 && res.r[0] == H_SUCCESS && res.r[1] == KVM_HC_ABI_VERSION) {
 			by_kvm_hc++;
 			kind = 1;
-		} else if (res.nexits == 1 && res.nr[0] == PAPR_BLOCK_NR(KVM_HC_SVC_DISCOVER) &&
+		} else if (res.nexits == 1 && res.nr[0] == KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER) &&
 			   res.r[0] == VMM_RET) {
 			by_stock++;
 			kind = 0;

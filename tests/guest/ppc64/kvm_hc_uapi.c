@@ -32,8 +32,8 @@
 #define HC_NRS_MAX	80	/* room for more than the 64 numbers counted */
 #define HC_NRS_COUNTED	64
 
-#define DISCOVER_NR	PAPR_BLOCK_NR(KVM_HC_SVC_DISCOVER)
-#define KICK_NR		PAPR_BLOCK_NR(KVM_HC_SVC_KICK)
+#define DISCOVER_NR	KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER)
+#define KICK_NR		KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_KICK)
 #define H_CONFER	0xe4u
 
 /* Helpers shared with the other architectures; not all are used here. */
