@@ -98,6 +98,8 @@ enum kvm_hc_action {
  * @call: the decoded call; the handler sets @ret and @nret, or @status
  *
  * Runs in the vCPU thread, in the vCPU run loop, preemptible; may sleep.
+ * On powerpc it runs in a kprobe handler, with preemption disabled, and
+ * must not sleep.
  */
 typedef void (*kvm_hc_handler_t)(struct kvm_vcpu *vcpu, struct kvm_hc_call *call);
 

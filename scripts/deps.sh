@@ -8,8 +8,9 @@
 #
 # usage: scripts/deps.sh [--check] [--arch ARCH] [EXTRA_PACKAGE...]
 #   --check   only report what is missing; exit 1 if anything is
-#   --arch    also what testing ARCH needs (amd64, the default, arm64:
-#             qemu-system-arm and the aarch64 cross compilers, or s390x:
+#   --arch    also what testing ARCH needs (amd64, the default; arm64:
+#             qemu-system-arm and the aarch64 cross compilers; ppc64el:
+#             qemu-system-ppc and the powerpc64le cross compilers; s390x:
 #             the s390x cross compilers)
 #
 # env:  KVM_HC_SKIP_DEPS=1   do nothing (for machines prepared by hand)
@@ -37,10 +38,13 @@ amd64) ;;
 # Modules of 6.1 and 6.12 are built with gcc-12 for aarch64 on this host
 # (7.x in its chroot); the guest program with the default cross gcc.
 arm64) PACKAGES+=(qemu-system-arm gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu libc6-dev-arm64-cross) ;;
+# The same for ppc64el: gcc-12 for powerpc64le builds the modules of 6.1
+# (kernels built with gcc-14 build in the chroot).
+ppc64el) PACKAGES+=(qemu-system-ppc gcc-powerpc64le-linux-gnu gcc-12-powerpc64le-linux-gnu libc6-dev-ppc64el-cross) ;;
 # s390x is cross-built only: 6.1 with gcc-12 for s390x on this host (6.12
 # and 7.x in the trixie chroot); the configured 6.12 tree needs flex/bison.
 s390x) PACKAGES+=(gcc-s390x-linux-gnu gcc-12-s390x-linux-gnu bison flex libssl-dev) ;;
-*) echo "deps: unknown architecture '$arch' (amd64, arm64, s390x)" >&2; exit 2 ;;
+*) echo "deps: unknown architecture '$arch' (amd64, arm64, ppc64el, s390x)" >&2; exit 2 ;;
 esac
 PACKAGES+=("$@")
 

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kernels.sh - Debian kernels (amd64, arm64, s390x) that kvm_hc is built and
-# tested against.
+# kernels.sh - Debian kernels (amd64, arm64, ppc64el, s390x) that kvm_hc is
+# built and tested against.
 #
 # Resolves the newest kernel of a series in Debian's archive, fetches its
 # image, modules and headers into a cache (extracted with dpkg -x, nothing
@@ -11,16 +11,22 @@
 # guest needs to load.
 #
 #   series  suites                          kernel release (uname -r)
-#   6.1     bookworm, bookworm-security     6.1.0-N-<arch>
-#   6.12    bookworm-security, bookworm     6.12.N+deb12-<arch>
-#   7       trixie-backports                7.N.N+deb13-<arch> (built in a
-#                                           trixie chroot: gcc-14, glibc 2.38)
+#   6.1     bookworm, bookworm-security     6.1.0-N-<flavour>
+#   6.12    bookworm-security, bookworm     6.12.N+deb12-<flavour>
+#           (ppc64el: also trixie, trixie-security: 6.12.N+deb13-<flavour>)
+#   7       trixie-backports                7.N.N+deb13-<flavour>
+#           (ppc64el: also sid: 7.N.N+deb14-<flavour>)
+#   Kernels of trixie (+deb13) build in a trixie chroot (gcc-14, glibc
+#   2.38), those of sid (+deb14) in a sid chroot (gcc-16).
 #
-# <arch> is amd64 (the default) or arm64.  arm64 modules are cross-built on
-# this amd64 host (ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-): against the
-# arm64 headers with the amd64 linux-kbuild tools, with gcc-12 for
-# aarch64 on the host (6.1, 6.12) or gcc-14 for aarch64 in the chroot (7).
+# <arch> is amd64 (the default), arm64 or ppc64el; the kernel flavour is
+# the same name, except powerpc64le for ppc64el.  Foreign modules are
+# cross-built on this amd64 host (ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-,
+# ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-): against the foreign
+# headers with the amd64 linux-kbuild tools, with the cross gcc-12 on the
+# host (bookworm's kernels) or the cross gcc-14 in the chroot (trixie's).
 # KVM is built into Debian's arm64 kernels: kvm-modules collects nothing.
+# ppc64el's kvm-modules are kvm and kvm-hv (KVM-PR is not built).
 # s390x is cross-built the same way (s390x-linux-gnu-); bookworm has no 6.12
 # for s390x, so its 6.12 series is trixie's own kernel (6.12.N+deb13-s390x,
 # built in the trixie chroot).  A foreign architecture's package list that
@@ -42,9 +48,11 @@
 #                                   when the archive has it), prints the
 #                                   folder it is extracted in
 #        scripts/kernels.sh series              lists the known series
-#   --arch ARCH  amd64, arm64 or s390x (default: $KVM_HC_ARCH, else amd64)
+#   --arch ARCH  amd64, arm64, ppc64el or s390x (default: $KVM_HC_ARCH, else
+#                amd64)
 #   KERNEL is a series (its newest kernel) or a release such as 6.1.0-56-amd64
 #   (a release names its architecture: 6.1.0-56-arm64 needs no --arch).
+#   VMLINUZ is the image to boot (ppc64el: the uncompressed vmlinux).
 #   KMODDIR holds lib/modules/$KVER (depmod -b / modprobe -d take it);
 #   KMODULES is that lib/modules/$KVER folder.
 #
@@ -65,7 +73,7 @@
 KH_CACHE=$(realpath -m "${KVM_HC_CACHE:-/var/cache/kvm-hc}")
 KH_JOBS=${KVM_HC_JOBS:-2}
 KH_SERIES_ALL="6.1 6.12 7"
-KH_ARCH_ALL="amd64 arm64 s390x"
+KH_ARCH_ALL="amd64 arm64 ppc64el s390x"
 # The architecture of this host and of the tools that build modules.
 KH_HOST_ARCH=amd64
 # Suites read for tools only: sid's sparse is the first to parse the
@@ -86,7 +94,8 @@ kh_die()
 }
 
 # kh_arch ARCH: set the facts about one architecture.
-#   KH_ARCH         Debian architecture of the kernels (and package suffix)
+#   KH_ARCH         Debian architecture of the kernels
+#   KH_FLAVOUR      the kernels' flavour (suffix of the package names)
 #   KH_KVM_MODULES  modules a guest needs for /dev/kvm, by module name (on an
 #                   emulated AMD host for amd64); built-in ones are skipped
 #   KH_CROSS        CROSS_COMPILE prefix ("" = native)
@@ -107,6 +116,12 @@ kh_arch()
 		KH_KARCH=arm64
 		KH_GNU_TYPE=aarch64-linux-gnu
 		;;
+	ppc64el)
+		KH_KVM_MODULES="kvm kvm_hv"
+		KH_CROSS=powerpc64le-linux-gnu-
+		KH_KARCH=powerpc
+		KH_GNU_TYPE=powerpc64le-linux-gnu
+		;;
 	s390x)
 		KH_KVM_MODULES="kvm"
 		KH_CROSS=s390x-linux-gnu-
@@ -118,24 +133,33 @@ kh_arch()
 		;;
 	esac
 	KH_ARCH=$1
+	KH_FLAVOUR=$1
+	[ "$1" = ppc64el ] && KH_FLAVOUR=powerpc64le
+	return 0
 }
 
 # kh_series SERIES: set the facts about one series of $KH_ARCH.
 #   KH_SUITES   suites the series comes from
 #   KH_PATTERN  extended regex matching its image package names
 #   KH_CHROOT   Debian suite whose toolchain builds its modules ("" = host)
+# For ppc64el, 6.12 is also taken from trixie and 7.x from sid: the newest
+# of all wins.
 kh_series()
 {
 	case $1 in
 	6.1)
 		KH_SUITES="bookworm bookworm-security"
-		KH_PATTERN="^linux-image-6\\.1\\.0-[0-9]+-$KH_ARCH\$"
+		KH_PATTERN="^linux-image-6\\.1\\.0-[0-9]+-$KH_FLAVOUR\$"
 		KH_CHROOT=
 		;;
 	6.12)
 		KH_SUITES="bookworm-security bookworm"
-		KH_PATTERN="^linux-image-6\\.12\\.[0-9]+\\+deb12-$KH_ARCH\$"
+		KH_PATTERN="^linux-image-6\\.12\\.[0-9]+\\+deb12-$KH_FLAVOUR\$"
 		KH_CHROOT=
+		if [ "$KH_ARCH" = ppc64el ]; then
+			KH_SUITES="$KH_SUITES trixie trixie-security"
+			KH_PATTERN="^linux-image-6\\.12\\.[0-9]+\\+deb1[23]-$KH_FLAVOUR\$"
+		fi
 		# bookworm has no 6.12 for s390x; trixie's own kernel is 6.12.
 		if [ "$KH_ARCH" = s390x ]; then
 			KH_SUITES="trixie-security trixie"
@@ -145,8 +169,12 @@ kh_series()
 		;;
 	7 | 7.x)
 		KH_SUITES="trixie-backports"
-		KH_PATTERN="^linux-image-7\\.[0-9]+\\.[0-9]+\\+deb13-$KH_ARCH\$"
+		KH_PATTERN="^linux-image-7\\.[0-9]+\\.[0-9]+\\+deb13-$KH_FLAVOUR\$"
 		KH_CHROOT=trixie
+		if [ "$KH_ARCH" = ppc64el ]; then
+			KH_SUITES="$KH_SUITES sid"
+			KH_PATTERN="^linux-image-7\\.[0-9]+\\.[0-9]+\\+deb1[34]-$KH_FLAVOUR\$"
+		fi
 		;;
 	*)
 		kh_die "unknown series '$1' (known: $KH_SERIES_ALL)"
@@ -286,7 +314,10 @@ kh_apt_setup()
 
 # Refresh the private package lists when they are older than
 # KVM_HC_APT_MAX_AGE (so at most once per run).  An archive that cannot be
-# reached is not fatal while older lists exist.
+# reached is not fatal while older lists exist; nor are lists that some
+# suites fail to give (a mirror that serves an index other than its Release
+# file names, as happens for ppc64el): the kernels of those suites are then
+# not seen, and the log says which lists are missing.
 kh_apt_update()
 {
 	local d
@@ -303,15 +334,13 @@ kh_apt_update()
 		fi
 		if apt-get "${KH_APT_OPTS[@]}" update --error-on=any >"$d/update.log" 2>&1; then
 			touch "$d/updated"
+		elif ! grep '^E:' "$d/update.log" | grep -qv -e '^E: Failed to fetch' \
+			-e '^E: Some index files failed'; then
+			kh_log "apt-get update: these lists could not be fetched, their suites are left out:" \
+				"$(sed -n 's#^E: Failed to fetch [a-z]*://[^/]*/\([^ ]*\) .*#\1#p' "$d/update.log" | tr '\n' ' ')"
+			touch "$d/updated"
 		elif [ -f "$d/updated" ]; then
 			kh_log "apt-get update failed (see $d/update.log); using older lists"
-		elif [ "$KH_ARCH" != "$KH_HOST_ARCH" ] &&
-			compgen -G "$d/lists/*_binary-${KH_ARCH}_Packages*" >/dev/null; then
-			# A foreign architecture's index that the mirror serves
-			# inconsistently: the series it holds are not offered.
-			grep -E '^(Err|E):' "$d/update.log" | sed 's/^/kernels: /' >&2
-			kh_log "some $KH_ARCH package lists failed; using the others"
-			touch "$d/updated"
 		else
 			cat "$d/update.log" >&2
 			exit 1
@@ -371,6 +400,7 @@ kh_target()
 			kh_series "$s"
 			if echo "linux-image-$1" | grep -qE "$KH_PATTERN"; then
 				KH_REL=$1
+				kh_release_chroot
 				return
 			fi
 		done
@@ -378,14 +408,27 @@ kh_target()
 	kh_arch "$arch"
 	kh_series "$1"
 	if kh_apt_update; then
-		KH_REL=$(kh_apt_cache pkgnames linux-image- | { grep -E "$KH_PATTERN" || true; } |
-			sed 's/^linux-image-//' | sort -V | tail -n 1)
+		KH_REL=$(kh_apt_cache pkgnames linux-image- | grep -E "$KH_PATTERN" |
+			sed 's/^linux-image-//' | sort -V | tail -n 1 || true)
 	fi
 	if [ -z "$KH_REL" ]; then
 		KH_REL=$(kh_cached_releases | sort -V | tail -n 1)
 		[ -n "$KH_REL" ] && kh_log "no package lists for $1; using cached $KH_REL"
 	fi
 	[ -n "$KH_REL" ] || kh_die "no kernel found for series $1"
+	kh_release_chroot
+}
+
+# A series with kernels of more than one release (on ppc64el: 6.12 of
+# bookworm and trixie, 7.x of trixie and sid): the kernel decides where its
+# modules build.
+kh_release_chroot()
+{
+	case $KH_REL in
+	*+deb14-*) KH_CHROOT=sid ;;
+	*+deb13-*) KH_CHROOT=trixie ;;
+	*+deb12-*) KH_CHROOT= ;;
+	esac
 }
 
 # Set KVER KDIR VMLINUZ KMODDIR KMODULES for the extracted kernel in $1.
@@ -401,7 +444,8 @@ kh_kernel_vars()
 	done
 	KMODULES=$KMODDIR/lib/modules/$rel
 	VMLINUZ=
-	for d in "$root/boot/vmlinuz-$rel" "$KMODULES/vmlinuz"; do
+	for d in "$root/boot/vmlinuz-$rel" "$KMODULES/vmlinuz" \
+		"$root/boot/vmlinux-$rel" "$KMODULES/vmlinux"; do
 		[ -f "$d" ] && { VMLINUZ=$d; break; }
 	done
 	[ -n "$KMODDIR" ] && [ -n "$VMLINUZ" ] && [ -f "$KDIR/Makefile" ]
@@ -573,6 +617,22 @@ kh_chroot_run()
 	' kh-chroot "$c" "$binds" "$@"
 }
 
+# The chroot's apt trusts the archive as the machine's apt does: a machine
+# that reads a mirror whose Release files are past their Valid-Until (a
+# snapshot) says so with Acquire::Check-Valid-Until "false", and sid's
+# Release files have a Valid-Until, unlike a stable release's.
+kh_chroot_apt_conf()
+{
+	local v=
+
+	eval "$(apt-config shell v Acquire::Check-Valid-Until)"
+	if [ "$v" = false ]; then
+		echo 'Acquire::Check-Valid-Until "false";' >"$1/etc/apt/apt.conf.d/91kvm-hc-valid-until"
+	else
+		rm -f "$1/etc/apt/apt.conf.d/91kvm-hc-valid-until"
+	fi
+}
+
 # kh_chroot_ensure SUITE [PACKAGE...]: create the chroot if needed and make
 # sure PACKAGEs are installed in it.
 kh_chroot_ensure()
@@ -613,6 +673,7 @@ kh_chroot_ensure()
 		if [ ${#want[@]} -gt 0 ]; then
 			kh_log "$suite chroot: installing ${want[*]}"
 			cp -L /etc/resolv.conf "$c/etc/resolv.conf" 2>/dev/null || true
+			kh_chroot_apt_conf "$c"
 			kh_chroot_run "$suite" sh -c 'apt-get -q update && DEBIAN_FRONTEND=noninteractive apt-get -q install -y "$@"' \
 				sh "${want[@]}" >>"$KH_CACHE/chroot/$suite.log" 2>&1 ||
 				{ tail -n 20 "$KH_CACHE/chroot/$suite.log" >&2; kh_die "installing ${want[*]} in the $suite chroot failed"; }

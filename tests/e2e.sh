@@ -14,6 +14,9 @@
 #          kernel.  Each series boots once per KVM mode (--kvm-modes):
 #          vhe (the kernel's default) and nvhe, protected, ... given as
 #          kvm-arm.mode=<mode>
+#   ppc64el  cross-built, on qemu-system-ppc64's pseries machine with a
+#          POWER9 and nested HV (cap-nested-hv=on), so that kvm-hv loads in
+#          the guest and runs PAPR guests of its own; one boot per series
 # /init prints one line at the end:
 #
 #   KVM_HC_E2E result=PASS|FAIL passed=N failed=M
@@ -22,19 +25,20 @@
 #
 #   E2E series=<s> kernel=<release> result=PASS|FAIL passed=N failed=M log=<file>
 #   E2E arch=arm64 series=<s> mode=<m> kernel=<release> result=... log=<file>
+#   E2E arch=ppc64el series=<s> kernel=<release> result=... log=<file>
 #
 # then "N passed, M failed" counting those lines.  A boot that ends without
 # the KVM_HC_E2E line (panic, hang, timeout) fails, and its last console
 # lines are shown.  Exit status 0 only if every one passed.
 #
-# usage: tests/e2e.sh [--arch amd64|arm64] [--series "6.1 6.12 7"]
+# usage: tests/e2e.sh [--arch amd64|arm64|ppc64el] [--series "6.1 6.12 7"]
 #                     [--kvm-modes "vhe nvhe"] [--init FILE] [--append ARGS]
 #                     [--timeout SEC]
 #   --arch       architecture of the kernels (default amd64)
 #   --series     kernel series to test (see scripts/kernels.sh series)
 #   --kvm-modes  arm64: KVM modes to boot each kernel in (default "vhe nvhe")
 #   --init       the initramfs /init (default tests/guest/init, for arm64
-#                tests/guest/arm64/init)
+#                tests/guest/arm64/init, for ppc64el tests/guest/ppc64/init)
 #   --append     more kernel command line (the guest's /init sees it too)
 #   --timeout    seconds one boot may take (default 300)
 #
@@ -42,15 +46,17 @@
 #   KVM_HC_ARCH       default for --arch
 #   KVM_HC_SRC        module sources (default: this repository)
 #   KVM_HC_GUEST_SRC  guest test program (default: tests/guest/kvm_hc_test.c,
-#                     for arm64 tests/guest/arm64/kvm_hc_test.c)
+#                     for arm64 tests/guest/arm64/kvm_hc_test.c, for ppc64el
+#                     tests/guest/ppc64/kvm_hc_test.c)
 #   KVM_HC_INIT       default for --init
 #   KVM_HC_SERIES     default for --series
 #   KVM_HC_KVM_MODES  default for --kvm-modes
 #   KVM_HC_GUEST_CFLAGS  extra gcc flags for the guest program
 #   KVM_HC_MAKEFLAGS  extra make arguments for the module build (e.g. W=1)
 #   KVM_HC_BUILD      per-run output (default: <repository>/build); console
-#                     logs go to $KVM_HC_BUILD/e2e/<series>.log (amd64) and
-#                     $KVM_HC_BUILD/e2e/arm64/<series>-<mode>.log
+#                     logs go to $KVM_HC_BUILD/e2e/<series>.log (amd64),
+#                     $KVM_HC_BUILD/e2e/arm64/<series>-<mode>.log and
+#                     $KVM_HC_BUILD/e2e/ppc64el/<series>.log
 #   KVM_HC_CACHE, KVM_HC_JOBS, ...  see scripts/kernels.sh
 
 set -euo pipefail
@@ -120,8 +126,16 @@ arm64)
 	: "${init:=$ROOT/tests/guest/arm64/init}"
 	: "${guest_src:=$ROOT/tests/guest/arm64/kvm_hc_test.c}"
 	;;
+ppc64el)
+	[ -z "$kvm_modes" ] || { echo "e2e: --kvm-modes is for arm64 only" >&2; exit 2; }
+	kvm_modes=-
+	OUT_ARCH=$OUT/ppc64el
+	GUEST_CC=powerpc64le-linux-gnu-gcc
+	: "${init:=$ROOT/tests/guest/ppc64/init}"
+	: "${guest_src:=$ROOT/tests/guest/ppc64/kvm_hc_test.c}"
+	;;
 *)
-	echo "e2e: unknown architecture '$arch' (amd64, arm64)" >&2
+	echo "e2e: unknown architecture '$arch' (amd64, arm64, ppc64el)" >&2
 	exit 2
 	;;
 esac
@@ -208,6 +222,16 @@ boot()
 			-append "console=ttyAMA0 $cmdline $append" \
 			</dev/null >"$console" 2>&1 &
 		;;
+	ppc64el)
+		# One vCPU: TCG runs it fastest, and the guest's own VMs need no
+		# second one.
+		timeout -k 10 "$timeout" qemu-system-ppc64 \
+			-M pseries,cap-nested-hv=on -cpu POWER9 -smp 1 -m 2G \
+			-nographic -no-reboot -nic none -vga none \
+			-kernel "$kernel" -initrd "$initrd" \
+			-append "console=hvc0 $cmdline $append" \
+			</dev/null >"$console" 2>&1 &
+		;;
 	esac
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
@@ -282,6 +306,23 @@ highlights()
 		sed -n '/kvm_hc end-to-end demo/,/^KVM_HC_E2E/p' <<<"$con" | grep -av '^KVM_HC_E2E' || true
 		return 0
 	fi
+	if [ "$arch" = ppc64el ]; then
+		{
+			grep -a -m1 '^[A-Z]* hook ' <<<"$con" || true
+			n=$(grep -ac '^[A-Z]* matrix-identical' <<<"$con" || true)
+			[ "${n:-0}" = 0 ] ||
+				echo "stock results identical with kvm_hc loaded:" \
+					"$(grep -ac '^PASS matrix-identical' <<<"$con") checks," \
+					"$(grep -ac '^FAIL matrix-identical' <<<"$con") differences"
+			grep -a -m1 '^[A-Z]* policy\.discover\.version ' <<<"$con" ||
+				echo "discovery never answered by kvm_hc"
+			grep -a -m1 '^[A-Z]* policy\.user\.forward ' <<<"$con" || true
+			grep -a -m1 '^[A-Z]* policy\.deny\.enohc ' <<<"$con" || true
+			grep -a -m1 '^[A-Z]* load\.answers ' <<<"$con" || true
+			grep -a '^FAIL' <<<"$con" | head -n 20 || true
+		} | sed "s/^/  [$tag] /"
+		return 0
+	fi
 	if [ "$arch" != amd64 ]; then
 		{
 			grep -a -m1 -o '[A-Za-z ]*mode initialized successfully' <<<"$con" |
@@ -344,6 +385,8 @@ result()
 {
 	if [ "$arch" = amd64 ]; then
 		echo "E2E series=$1 kernel=$3 result=$4 passed=$5 failed=$6 log=$7"
+	elif [ "$2" = - ]; then
+		echo "E2E arch=$arch series=$1 kernel=$3 result=$4 passed=$5 failed=$6 log=$7"
 	else
 		echo "E2E arch=$arch series=$1 mode=$2 kernel=$3 result=$4 passed=$5 failed=$6 log=$7"
 	fi
@@ -373,7 +416,7 @@ for series in $series_list; do
 		rm -f "$OUT/$series.log"
 	else
 		tag="$arch $series"
-		rm -f "$OUT_ARCH/$series"-*.log
+		rm -f "$OUT_ARCH/$series".log "$OUT_ARCH/$series"-*.log
 	fi
 
 	# Kernel, headers and modules.
@@ -434,6 +477,9 @@ for series in $series_list; do
 	for mode in $kvm_modes; do
 		if [ "$arch" = amd64 ]; then
 			console=$OUT/$series.log
+			btag=$tag
+		elif [ "$mode" = - ]; then
+			console=$OUT_ARCH/$series.log
 			btag=$tag
 		else
 			console=$OUT_ARCH/$series-$mode.log

@@ -13,8 +13,10 @@
 #
 # sparse and w1 build a copy of the sources under $KVM_HC_BUILD/lint-*:
 #   - with KDIR set: make -C $KDIR M=<copy> ...
-#   - else with scripts/kernels.sh: scripts/kernels.sh build 6.12 <copy> ...
-#     (Debian's 6.12 kernel)
+#   - else with scripts/kernels.sh: scripts/kernels.sh build SERIES <copy> ...
+#     for each series in $LINT_SERIES (default 6.12: Debian's 6.12 kernel)
+#     of the architecture $KVM_HC_ARCH (amd64; arm64 and ppc64el are
+#     cross-built: KVM_HC_ARCH=ppc64el tests/lint.sh sparse w1)
 #   - else against the KUnit test kernel that tests/kunit.sh uses
 # With KVM_HC_ARCH=s390x (and no KDIR) sparse and w1 cross-build for s390x,
 # which is checked by builds only (QEMU has no SIE to run KVM/s390 on):
@@ -30,8 +32,8 @@
 # already or is the one the module is checked against; LINT_KUNIT=0 skips it.
 #
 # usage: tests/lint.sh [CHECK...]     (default: all four)
-# env:   KDIR, LINT_KUNIT=auto|1|0, and KVM_HC_SRC, KVM_HC_CACHE,
-#        KVM_HC_BUILD, KVM_HC_JOBS (see tests/lib/common.sh)
+# env:   KDIR, LINT_SERIES, LINT_KUNIT=auto|1|0, KVM_HC_ARCH, and KVM_HC_SRC,
+#        KVM_HC_CACHE, KVM_HC_BUILD, KVM_HC_JOBS (see tests/lib/common.sh)
 # Prints "LINT <check> PASS|FAIL" per check and "N passed, M failed"; the
 # exit status is 1 if any check failed. Logs: $KVM_HC_BUILD/lint/<check>.log
 
@@ -42,6 +44,7 @@ set -euo pipefail
 
 LOGDIR=$KVM_HC_BUILD/lint
 LINT_KUNIT=${LINT_KUNIT:-auto}
+LINT_SERIES=${LINT_SERIES:-6.12}
 # A compiler, sparse or modpost finding.
 FINDING='(^|[: ])(warning|error):'
 # A finding of checkpatch --terse: "file:line: WARNING:TYPE: message".
@@ -127,7 +130,7 @@ check_spdx()
 # make arguments that follow, print the build output; fail on a failed build.
 lint_build()
 {
-	local dir=$KVM_HC_BUILD/lint-$1 kunit=$LINT_KUNIT rc=0
+	local dir=$KVM_HC_BUILD/lint-$1 kunit=$LINT_KUNIT rc=0 series
 
 	shift
 	fresh_copy "$dir"
@@ -137,8 +140,11 @@ lint_build()
 		echo "== make -C $KDIR M=$dir $*"
 		make -C "$KDIR" M="$dir" -j"$KVM_HC_JOBS" "$@" modules 2>&1 || rc=$?
 	elif [ -x "$KVM_HC_ROOT/scripts/kernels.sh" ]; then
-		echo "== scripts/kernels.sh build 6.12 $dir $*"
-		"$KVM_HC_ROOT/scripts/kernels.sh" build 6.12 "$dir" "$@" 2>&1 || rc=$?
+		for series in $LINT_SERIES; do
+			fresh_copy "$dir"
+			echo "== scripts/kernels.sh build $series $dir $*"
+			"$KVM_HC_ROOT/scripts/kernels.sh" build "$series" "$dir" "$@" 2>&1 || rc=$?
+		done
 	else
 		kunit_kernel_make "$dir" "$@" || rc=$?
 		kunit=1

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_hc powerpc hook: kprobes on KVM's two hypercall functions whose
+ * pre-handlers do all of kvm_hc's work.
+ *
+ *   kvmppc_pseries_do_hcall(vcpu)  kvm-hv.ko  PAPR hcalls of Book3S HV guests
+ *   kvmppc_kvm_pv(vcpu)            kvm.ko     ePAPR/KVM hypercalls (KVM-PR,
+ *                                             BookE; optional)
+ *
+ * For a call kvm_hc takes, the pre-handler answers in the guest's registers
+ * and then returns from KVM's function on its behalf: r3 = the function's
+ * return value, NIP = LR, so KVM's function does not run.  No kvm_hc code
+ * ever runs in place of KVM's function, so nothing depends on the ELFv2 TOC
+ * pointer (r2) of another module, which an ftrace redirect between modules
+ * gets wrong unless the kernel has CONFIG_LIVEPATCH_64 (Debian's ppc64el
+ * kernels do not).  Every other call runs KVM's function untouched.  See
+ * Documentation/design.rst, "The hook per kernel (powerpc)".
+ */
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
+#include <linux/kstrtox.h>
+#include <linux/kvm_host.h>
+#include <linux/module.h>
+#include <linux/ptrace.h>
+#include <linux/string.h>
+#include <asm/epapr_hcalls.h>
+#include <asm/hvcall.h>
+#include <asm/kvm_para.h>
+#include <asm/kvm_ppc.h>
+
+#include "kvm_hc_compat_kvm.h"
+#include "kvm_hc_ppc.h"
+
+#define KVM_HC_PPC_PAPR_TARGET	"kvmppc_pseries_do_hcall"
+#define KVM_HC_PPC_EPAPR_TARGET	"kvmppc_kvm_pv"
+#define KVM_HC_PPC_HV_MODULE	"kvm_hv"
+
+/* KVM's kvmppc_kvm_pv(): FEATURES runs it, then adds kvm_hc's bits. */
+static int (*kvm_hc_ppc_kvm_pv)(struct kvm_vcpu *vcpu);
+/* KVM's kvm_vm_ioctl(): tells a VM file from others. */
+static unsigned long kvm_hc_ppc_vm_ioctl;
+/* kvm-hv, held while its function is hooked. */
+static struct module *kvm_hc_ppc_hv;
+
+/**
+ * kvm_hc_arch_func_entry() - function entry for an address a kprobe reports
+ * @kprobe_addr: kprobe address of a function
+ *
+ * An ELFv2 kprobe sits on the function's ftrace call or local entry point,
+ * past the global entry that sets up r2; a call through a pointer must go
+ * to the global entry, the symbol's address.
+ *
+ * Return: the start of the symbol that contains @kprobe_addr.
+ */
+unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned long off;
+	char *p, *end;
+
+	/* "name+0x8/0x60" */
+	sprint_symbol(sym, kprobe_addr);
+	p = strchr(sym, '+');
+	end = p ? strchr(p, '/') : NULL;
+	if (!end)
+		return kprobe_addr;
+	*end = '\0';
+	if (kstrtoul(p + 1, 16, &off) || off > kprobe_addr)
+		return kprobe_addr;
+	return kprobe_addr - off;
+}
+
+/**
+ * kvm_hc_arch_hook_name() - the KVM functions kvm_hc hooks on this kernel
+ *
+ * Return: their names, the PAPR one first.
+ */
+const char *kvm_hc_arch_hook_name(void)
+{
+	return kvm_hc_ppc_kvm_pv ? KVM_HC_PPC_PAPR_TARGET " " KVM_HC_PPC_EPAPR_TARGET :
+				   KVM_HC_PPC_PAPR_TARGET;
+}
+
+static void kvm_hc_ppc_read_gprs(struct kvm_vcpu *vcpu, unsigned long *gpr)
+{
+	int i;
+
+	/* r0 .. r2 are no part of either calling convention. */
+	for (i = 0; i < KVM_HC_PPC_NR_GPRS; i++)
+		gpr[i] = i < 3 ? 0 : kvmppc_get_gpr(vcpu, i);
+}
+
+/* r4 .. r11 from the results; r3 too unless @status_in_r3 is false. */
+static unsigned long kvm_hc_ppc_set_results(struct kvm_vcpu *vcpu, const struct kvm_hc_call *call,
+					    bool status_in_r3)
+{
+	unsigned long out[KVM_HC_PPC_NR_OUT];
+	int i;
+
+	kvm_hc_ppc_results(call, out);
+	for (i = status_in_r3 ? 0 : 1; i < KVM_HC_PPC_NR_OUT; i++)
+		kvmppc_set_gpr(vcpu, 3 + i, out[i]);
+	return out[0];
+}
+
+/* Leave the probed function at once, returning @ret to its caller. */
+static int kvm_hc_ppc_return(struct pt_regs *regs, unsigned long ret)
+{
+	regs_set_return_value(regs, ret);
+	instruction_pointer_set(regs, regs->link);
+	return 1;
+}
+
+/*
+ * The guest's MSR: kvmppc_get_msr() without the casts sparse rejects in
+ * KVM's header.  The run loop has just read it through KVM's accessor,
+ * which on a nested-v2 host also refreshed it.
+ */
+static u64 kvm_hc_ppc_get_msr(struct kvm_vcpu *vcpu)
+{
+	u64 msr = vcpu->arch.shared->msr;
+
+	if (kvmppc_shared_big_endian(vcpu))
+		return be64_to_cpu((__force __be64)msr);
+	return le64_to_cpu((__force __le64)msr);
+}
+
+static void kvm_hc_ppc_decode(struct kvm_vcpu *vcpu, struct kvm_hc_call *call, bool epapr)
+{
+	unsigned long gpr[KVM_HC_PPC_NR_GPRS];
+	u64 msr = kvm_hc_ppc_get_msr(vcpu);
+
+	kvm_hc_ppc_read_gprs(vcpu, gpr);
+	if (epapr)
+		kvm_hc_ppc_decode_epapr(call, gpr, msr & MSR_SF, msr & MSR_PR);
+	else
+		kvm_hc_ppc_decode_papr(call, gpr, msr & MSR_SF, msr & MSR_PR);
+}
+
+/*
+ * kvmppc_pseries_do_hcall(vcpu): KVM has filled run->papr_hcall (nr, r4 ..
+ * r12) and set exit_reason = KVM_EXIT_PAPR_HCALL and hcall_needed before
+ * calling it.  Returning RESUME_HOST sends the call to the VMM exactly as
+ * KVM does for an hcall it does not handle; KVM_RUN's completion then writes
+ * r3 and r4 .. r12 from papr_hcall.
+ */
+static int kvm_hc_ppc_papr_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct kvm_vcpu *vcpu = (struct kvm_vcpu *)regs->gpr[3];
+	struct kvm_hc_call call;
+	bool own;
+
+	own = kvm_hc_ppc_papr_service(kvmppc_get_gpr(vcpu, 3)) != KVM_HC_NO_SVC;
+	if (!kvm_hc_wants(vcpu->kvm, own))
+		return 0;
+	kvm_hc_ppc_decode(vcpu, &call, false);
+	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
+	case KVM_HC_HANDLED:
+	case KVM_HC_DENY:
+		kvm_hc_ppc_set_results(vcpu, &call, true);
+		vcpu->arch.hcall_needed = 0;
+		return kvm_hc_ppc_return(regs, RESUME_GUEST);
+	case KVM_HC_TO_USER:
+		return kvm_hc_ppc_return(regs, RESUME_HOST);
+	default:
+		return 0;
+	}
+}
+
+/* KVM_HC_FEATURES: KVM's answer, plus kvm_hc's services in r4. */
+static int kvm_hc_ppc_features_call(struct kvm_vcpu *vcpu)
+{
+	/* A nested hit of this probe is counted as missed; KVM's code runs. */
+	int ret = kvm_hc_ppc_kvm_pv(vcpu);
+	u32 services;
+
+	if (ret != EV_SUCCESS)
+		return ret;
+	services = kvm_hc_services(vcpu->kvm, KVM_HC_ARCH_PPC);
+	if (services)
+		kvmppc_set_gpr(vcpu, 4, kvm_hc_ppc_features(kvmppc_get_gpr(vcpu, 4), services));
+	return ret;
+}
+
+/*
+ * kvmppc_kvm_pv(vcpu): its callers put the return value into r3 and resume
+ * the guest; KVM has no exit to the VMM for these calls, so a policy's
+ * KVM_HC_ACTION_USER leaves them to KVM.
+ */
+static int kvm_hc_ppc_epapr_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct kvm_vcpu *vcpu = (struct kvm_vcpu *)regs->gpr[3];
+	u32 token = kvmppc_get_gpr(vcpu, 11);
+	struct kvm_hc_call call;
+	bool features, own;
+
+	if (!kvm_hc_ppc_epapr_is_kvm(token))
+		return 0;
+	features = token == KVM_HCALL_TOKEN(KVM_HC_FEATURES);
+	own = features || kvm_hc_ppc_epapr_service(token) != KVM_HC_NO_SVC;
+	if (!kvm_hc_wants(vcpu->kvm, own))
+		return 0;
+	if (features)
+		return kvm_hc_ppc_return(regs, kvm_hc_ppc_features_call(vcpu));
+	kvm_hc_ppc_decode(vcpu, &call, true);
+	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
+	case KVM_HC_HANDLED:
+	case KVM_HC_DENY:
+		return kvm_hc_ppc_return(regs, kvm_hc_ppc_set_results(vcpu, &call, false));
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A kprobe with a post handler is armed with ftrace's IPMODIFY flag, so a
+ * livepatch or another module that redirects the same function makes
+ * registration fail instead of silently losing to kvm_hc.
+ */
+static void kvm_hc_ppc_post(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
+{
+}
+
+static struct kprobe kvm_hc_ppc_papr_probe = {
+	.symbol_name = KVM_HC_PPC_PAPR_TARGET,
+	.pre_handler = kvm_hc_ppc_papr_pre,
+	.post_handler = kvm_hc_ppc_post,
+};
+
+static struct kprobe kvm_hc_ppc_epapr_probe = {
+	.symbol_name = KVM_HC_PPC_EPAPR_TARGET,
+	.pre_handler = kvm_hc_ppc_epapr_pre,
+	.post_handler = kvm_hc_ppc_post,
+};
+
+/* kvm-hv with a reference; NULL if it is not loaded, or an ERR_PTR(). */
+static struct module *kvm_hc_ppc_get_hv(void)
+{
+	struct module *(*find)(const char *name);
+	struct module *mod;
+
+	find = (void *)kvm_hc_lookup_name("find_module");
+	if (!find) {
+		pr_err("find_module not found; cannot hold %s\n", KVM_HC_PPC_HV_MODULE);
+		return ERR_PTR(-ENOENT);
+	}
+	/* The module list is read under RCU (sched RCU up to 6.14). */
+	rcu_read_lock();
+	preempt_disable();
+	mod = find(KVM_HC_PPC_HV_MODULE);
+	if (mod && !try_module_get(mod))
+		mod = NULL;
+	preempt_enable();
+	rcu_read_unlock();
+	return mod;
+}
+
+/**
+ * kvm_hc_arch_init() - hook KVM's PAPR hcall function and, where it
+ * exists, its ePAPR hypercall function
+ *
+ * Either the hooks are fully in place on return, or nothing was changed.
+ *
+ * Return: 0 or a negative errno, with the reason in the kernel log.
+ */
+int kvm_hc_arch_init(void)
+{
+	int ret;
+
+	BUILD_BUG_ON(KVM_HC_PPC_H_SUCCESS != H_SUCCESS);
+	BUILD_BUG_ON(KVM_HC_PPC_H_FUNCTION != H_FUNCTION);
+	BUILD_BUG_ON(KVM_HC_PPC_H_PARAMETER != H_PARAMETER);
+	BUILD_BUG_ON(KVM_HC_PPC_EV_SUCCESS != EV_SUCCESS);
+	BUILD_BUG_ON(KVM_HC_PPC_EV_EINVAL != EV_EINVAL);
+	BUILD_BUG_ON(KVM_HC_PPC_EV_UNIMPLEMENTED != EV_UNIMPLEMENTED);
+	BUILD_BUG_ON(KVM_HC_PPC_FEATURES_FN != KVM_HC_FEATURES);
+	BUILD_BUG_ON(KVM_HC_PPC_MAGIC_PAGE_FN != KVM_HC_PPC_MAP_MAGIC_PAGE);
+	BUILD_BUG_ON(KVM_HC_PPC_FEATURE_MAGIC_PAGE != KVM_FEATURE_MAGIC_PAGE);
+	BUILD_BUG_ON(KVM_HC_PPC_EPAPR_VENDOR != EV_KVM_VENDOR_ID);
+	BUILD_BUG_ON(KVM_HC_PPC_PAPR_BASE <= MAX_HCALL_OPCODE);
+	BUILD_BUG_ON(KVM_HC_PPC_NR_OUT + 3 > 32);
+
+	kvm_hc_ppc_vm_ioctl = kvm_hc_lookup_name("kvm_vm_ioctl");
+	if (!kvm_hc_ppc_vm_ioctl) {
+		pr_err("kvm_vm_ioctl not found; cannot recognise VM file descriptors\n");
+		return -ENOENT;
+	}
+	kvm_hc_ppc_hv = kvm_hc_ppc_get_hv();
+	if (IS_ERR(kvm_hc_ppc_hv))
+		return PTR_ERR(kvm_hc_ppc_hv);
+	if (!kvm_hc_ppc_hv) {
+		pr_err("%s is not loaded; load it first (modprobe %s)\n",
+		       KVM_HC_PPC_HV_MODULE, KVM_HC_PPC_HV_MODULE);
+		return -ENOENT;
+	}
+	ret = register_kprobe(&kvm_hc_ppc_papr_probe);
+	if (ret) {
+		pr_err("cannot hook %s: %d\n", KVM_HC_PPC_PAPR_TARGET, ret);
+		goto put_hv;
+	}
+	/* kvmppc_kvm_pv() is only reached with KVM-PR or BookE. */
+	kvm_hc_ppc_kvm_pv = (void *)kvm_hc_lookup_name(KVM_HC_PPC_EPAPR_TARGET);
+	if (kvm_hc_ppc_kvm_pv) {
+		ret = register_kprobe(&kvm_hc_ppc_epapr_probe);
+		if (ret) {
+			pr_err("cannot hook %s: %d\n", KVM_HC_PPC_EPAPR_TARGET, ret);
+			kvm_hc_ppc_kvm_pv = NULL;
+			goto unhook_papr;
+		}
+	}
+	return 0;
+
+unhook_papr:
+	unregister_kprobe(&kvm_hc_ppc_papr_probe);
+put_hv:
+	module_put(kvm_hc_ppc_hv);
+	return ret;
+}
+
+/**
+ * kvm_hc_arch_exit() - remove the hooks
+ *
+ * unregister_kprobe() waits until no pre-handler runs any more.
+ */
+void kvm_hc_arch_exit(void)
+{
+	if (kvm_hc_ppc_kvm_pv)
+		unregister_kprobe(&kvm_hc_ppc_epapr_probe);
+	unregister_kprobe(&kvm_hc_ppc_papr_probe);
+	module_put(kvm_hc_ppc_hv);
+}
+
+/**
+ * kvm_hc_arch_get_vm() - the VM behind a file, with a reference
+ * @file: a file the VMM passed as its VM file descriptor
+ *
+ * Return: the VM, ERR_PTR(-EINVAL) or ERR_PTR(-EPERM).
+ */
+struct kvm *kvm_hc_arch_get_vm(struct file *file)
+{
+	return kvm_hc_kvm_from_file(file, kvm_hc_ppc_vm_ioctl);
+}
+
+/**
+ * kvm_hc_arch_put_vm() - drop the reference kvm_hc_arch_get_vm() took
+ * @kvm: the VM
+ */
+void kvm_hc_arch_put_vm(struct kvm *kvm)
+{
+	kvm_put_kvm(kvm);
+}

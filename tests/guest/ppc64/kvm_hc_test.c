@@ -1,0 +1,734 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_hc_test - guest-side end-to-end checks for kvm_hc on ppc64le (KVM-HV).
+ *
+ * A tiny static VMM in the style of the KVM selftests: the guest code (a few
+ * instructions, below) and the checks on what the host saw sit side by side.
+ * Each VM is a PAPR guest (KVM_CAP_PPC_PAPR) with a radix MMU and 2 MiB of
+ * RAM; its one vCPU runs little-endian in real mode.  A call loads the PAPR
+ * registers (hcall number in r3, arguments in r4..r12), runs "sc 1", copies
+ * r3..r12 to r14..r23 and ends with a second "sc 1" on a number no
+ * hypervisor implements (CALL_DONE), which always reaches the VMM.  The VMM
+ * answers every other hcall that reaches it (KVM_EXIT_PAPR_HCALL) with
+ * VMM_RET and VMM_ARG(i) and records its number and arguments.
+ *
+ * Subcommands (add --explain to also get "SAY" lines in plain words):
+ *
+ *   matrix [--open]
+ *	Stock KVM-HV behaviour of the PAPR paths kvm_hc sits next to.  Each
+ *	observed value is printed as "VAL <key> 0x<16 hex>" so that runs with
+ *	and without kvm_hc can be diffed, and checked against stock KVM's
+ *	documented answer ("PASS|FAIL <key> got=... want=...").  With
+ *	--open (kvm_hc loaded with open_discovery=1) the keys under
+ *	"kvmhc.discover." are printed but not checked against stock.
+ *	  kernel.*	hcalls KVM handles in the kernel: H_PROD to self and
+ *			to a missing vCPU, H_REGISTER_VPA with bad flags,
+ *			H_SET_DABR, H_SET_PARTITION_TABLE
+ *	  user.*	hcalls that reach the VMM: H_GET_TCE without a TCE
+ *			table, H_RANDOM, H_SET_MODE and H_GET_EM_PARMS (not
+ *			enabled by default), unknown numbers inside and above
+ *			KVM's range
+ *	  kvmhc.*	numbers of kvm_hc's block and around it
+ *	  enable.*	KVM_CAP_PPC_ENABLE_HCALL: H_RANDOM enabled (handled in
+ *			the kernel), H_PROD disabled (reaches the VMM), both
+ *			switched back, an hcall KVM does not implement refused
+ *	Every entry also records r12 and whether r13 and r24..r31 kept their
+ *	values (<key>.preserved).
+ *
+ *   discover --expect open|closed
+ *	kvm_hc's discovery hcall from a VM that did not opt in.  "open"
+ *	(open_discovery=1): answered in the kernel, version and bitmap, r5..r11
+ *	cleared, a bad selector H_PARAMETER.  "closed": exactly stock, the
+ *	VMM sees the hcall with its arguments.
+ *
+ *   load --seconds S [--expect-both]
+ *	Discovery in a loop while kvm_hc is inserted and removed: every answer
+ *	is kvm_hc's or stock KVM's, never anything else, and every call
+ *	finishes.  --expect-both also requires both kinds to be seen.
+ *
+ * The VMM interface (/dev/kvm_hc) is checked by the subcommand in
+ * kvm_hc_uapi.c, which this file includes (see there):
+ *
+ *   policy
+ *
+ * Every KVM_RUN loop is bounded: a periodic SIGALRM interrupts KVM_RUN, each
+ * call has a deadline.  Exit status is 0 iff no FAIL was printed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+/* The project's copy when built in the tree, else one found through -I. */
+#if __has_include("../../../include/uapi/linux/kvm_hc.h")
+#include "../../../include/uapi/linux/kvm_hc.h"
+#else
+#include <linux/kvm_hc.h>
+#endif
+
+/* PAPR hcall numbers and status codes (LoPAR; Linux's asm/hvcall.h). */
+#define H_SUCCESS		0
+#define H_HARDWARE		((uint64_t)-1)
+#define H_FUNCTION		((uint64_t)-2)
+#define H_PARAMETER		((uint64_t)-4)
+#define H_GET_TCE		0x1cu
+#define H_SET_DABR		0x28u
+#define H_REGISTER_VPA		0xdcu
+#define H_PROD			0xe8u
+#define H_GET_EM_PARMS		0x2b8u
+#define H_RANDOM		0x300u
+#define H_SET_MODE		0x31cu
+#define H_SET_PARTITION_TABLE	0xf800u
+
+/* Guest layout and the VMM's fixed answers. */
+#define MEM_SIZE		(2u << 20)
+#define CODE_GPA		0x1000u
+#define MSR_GUEST		0x8000000000001001ull	/* SF | ME | LE, real mode */
+#define CALL_DONE		0x7ff0u		/* "sc 1" that ends a call */
+#define VMM_RET			0x5a5a0000ull
+#define VMM_ARG(i)		(0xa0a0a0a000000000ull | (i))
+#define GPR_PATTERN(n)		(0x6b68000000000000ull | ((uint64_t)(n) << 8) | (n))
+#define MAX_EXITS		4
+#define NSEC_PER_SEC		1000000000ull
+#define CALL_TIMEOUT_S		10
+
+static int explain;
+static int matrix_open;		/* matrix --open: open_discovery=1 */
+static int failed;
+static unsigned long long run_interrupted;	/* KVM_RUNs a SIGALRM cut short */
+static int kvm_fd = -1;
+
+struct vm {
+	int fd;
+	int vcpu;
+	struct kvm_run *run;
+	uint32_t *mem;
+};
+
+/* What one call did: the exits that reached the VMM and the guest's r3..r12. */
+struct result {
+	int nexits;
+	uint64_t nr[MAX_EXITS];
+	uint64_t args[MAX_EXITS][9];
+	uint64_t r[10];			/* r3 .. r12 after the hcall */
+	int preserved;			/* r13, r24..r31 kept their values */
+};
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!explain)
+		return;
+	fputs("SAY ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void report(int ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %s ", ok ? "PASS" : "FAIL", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	if (!ok)
+		failed++;
+}
+
+static void check(const char *name, uint64_t got, uint64_t want)
+{
+	report(got == want, name, "got=0x%llx want=0x%llx",
+	       (unsigned long long)got, (unsigned long long)want);
+}
+
+static void val(const char *key, uint64_t v)
+{
+	printf("VAL %s 0x%016llx\n", key, (unsigned long long)v);
+}
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	int r;
+
+	do
+		r = ioctl(fd, req, arg);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/*
+ * Monotonic time in nanoseconds.  Integers only: under nested HV in QEMU TCG
+ * the VMM's floating-point registers do not always survive KVM_RUN.
+ */
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;	/* only interrupts KVM_RUN */
+}
+
+/* A SIGALRM every 100 ms, so that no KVM_RUN blocks for long. */
+static void ticker_start(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = { { 0, 100000 }, { 0, 100000 } };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* ---- guest code ---- */
+
+#define INSN_SC1		0x44000022u
+#define INSN_LI(rt, imm)	(0x38000000u | (rt) << 21 | ((imm) & 0xffffu))
+#define INSN_MR(ra, rs)		(0x7c000378u | (rs) << 21 | (ra) << 16 | (rs) << 11)
+#define INSN_B_SELF		0x48000000u
+
+/*
+ *	sc 1			the hcall under test
+ *	mr r14,r3 .. mr r23,r12	keep its results
+ *	li r3,CALL_DONE
+ *	sc 1			tell the VMM the call is over
+ *	b .
+ */
+static void guest_code(uint32_t *mem)
+{
+	uint32_t *p = mem + CODE_GPA / 4;
+	int i;
+
+	*p++ = INSN_SC1;
+	for (i = 0; i < 10; i++)
+		*p++ = INSN_MR(14 + i, 3 + i);
+	*p++ = INSN_LI(3, CALL_DONE);
+	*p++ = INSN_SC1;
+	*p++ = INSN_B_SELF;
+	__sync_synchronize();
+}
+
+/* ---- VMs ---- */
+
+static int kvm_open(void)
+{
+	if (kvm_fd < 0)
+		kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm_fd < 0)
+		report(0, "setup.open-dev-kvm", "errno=%d (%s)", errno, strerror(errno));
+	return kvm_fd;
+}
+
+static void vm_destroy(struct vm *vm)
+{
+	if (vm->run && vm->run != MAP_FAILED)
+		munmap(vm->run, ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0));
+	if (vm->mem && vm->mem != MAP_FAILED)
+		munmap(vm->mem, MEM_SIZE);
+	if (vm->vcpu >= 0)
+		close(vm->vcpu);
+	if (vm->fd >= 0)
+		close(vm->fd);
+	memset(vm, 0, sizeof(*vm));
+	vm->fd = vm->vcpu = -1;
+}
+
+/* A PAPR VM with a radix MMU, RAM at 0 and one vCPU; 0 or -1 (FAIL printed). */
+static int vm_create(struct vm *vm, const char *tag)
+{
+	struct kvm_ppc_mmuv3_cfg mmu = {
+		.flags = KVM_PPC_MMUV3_RADIX | KVM_PPC_MMUV3_GTSE,
+		.process_table = 1ull << 63,	/* PATB_GR: radix */
+	};
+	struct kvm_userspace_memory_region slot = { .slot = 0, .memory_size = MEM_SIZE };
+	struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
+	const char *step;
+	long sz;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->fd = vm->vcpu = -1;
+	if (kvm_open() < 0)
+		return -1;
+	step = "KVM_CREATE_VM(KVM_VM_PPC_HV)";
+	vm->fd = ioctl(kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
+	if (vm->fd < 0)
+		goto fail;
+	step = "KVM_PPC_CONFIGURE_V3_MMU(radix)";
+	if (xioctl(vm->fd, KVM_PPC_CONFIGURE_V3_MMU, &mmu) < 0)
+		goto fail;
+	step = "mmap(guest RAM)";
+	vm->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm->mem == MAP_FAILED)
+		goto fail;
+	guest_code(vm->mem);
+	slot.userspace_addr = (uintptr_t)vm->mem;
+	step = "KVM_SET_USER_MEMORY_REGION";
+	if (xioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
+		goto fail;
+	step = "KVM_CREATE_VCPU";
+	vm->vcpu = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
+	if (vm->vcpu < 0)
+		goto fail;
+	step = "mmap(kvm_run)";
+	sz = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	vm->run = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu, 0);
+	if (vm->run == MAP_FAILED)
+		goto fail;
+	step = "KVM_ENABLE_CAP(KVM_CAP_PPC_PAPR)";
+	if (xioctl(vm->vcpu, KVM_ENABLE_CAP, &papr) < 0)
+		goto fail;
+	return 0;
+fail:
+	report(0, tag, "setup: %s errno=%d (%s)", step, errno, strerror(errno));
+	vm_destroy(vm);
+	return -1;
+}
+
+/* KVM_CAP_PPC_ENABLE_HCALL on the VM: 0 or -errno. */
+static int enable_hcall(struct vm *vm, uint64_t nr, int on)
+{
+	struct kvm_enable_cap c = { .cap = KVM_CAP_PPC_ENABLE_HCALL, .args = { nr, on } };
+
+	return xioctl(vm->fd, KVM_ENABLE_CAP, &c) < 0 ? -errno : 0;
+}
+
+static const char *exit_name(unsigned int r)
+{
+	static char buf[24];
+
+	switch (r) {
+	case KVM_EXIT_PAPR_HCALL: return "PAPR_HCALL";
+	case KVM_EXIT_MMIO: return "MMIO";
+	case KVM_EXIT_INTERNAL_ERROR: return "INTERNAL_ERROR";
+	case KVM_EXIT_FAIL_ENTRY: return "FAIL_ENTRY";
+	case KVM_EXIT_SHUTDOWN: return "SHUTDOWN";
+	case KVM_EXIT_DEBUG: return "DEBUG";
+	}
+	snprintf(buf, sizeof(buf), "exit%u", r);
+	return buf;
+}
+
+/*
+ * KVM completes an hcall that reached the VMM on the next KVM_RUN, writing
+ * papr_hcall.ret and .args to r3..r12.  Complete the CALL_DONE exit now
+ * (KVM_RUN with immediate_exit returns at once with EINTR), so that it does
+ * not overwrite the registers the next call sets.
+ */
+static int hcall_complete(struct vm *vm, const char *tag)
+{
+	int r;
+
+	vm->run->immediate_exit = 1;
+	r = ioctl(vm->vcpu, KVM_RUN, 0);
+	vm->run->immediate_exit = 0;
+	if (r == 0 || errno != EINTR) {
+		report(0, tag, "KVM_RUN with immediate_exit got=%d errno=%d want=-1 EINTR", r, errno);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * hcall @nr with @args (r4..r12) in @vm.  Hcalls that reach the VMM are
+ * recorded in @res and answered with VMM_RET / VMM_ARG(i).  0, or -1 with a
+ * FAIL line (@tag) if the guest did not finish the call.
+ */
+static int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result *res,
+		 const char *tag)
+{
+	struct kvm_regs regs;
+	uint64_t deadline = now_ns() + CALL_TIMEOUT_S * NSEC_PER_SEC;
+	int i, n;
+
+	memset(res, 0, sizeof(*res));
+	if (xioctl(vm->vcpu, KVM_GET_REGS, &regs) < 0) {
+		report(0, tag, "KVM_GET_REGS errno=%d", errno);
+		return -1;
+	}
+	regs.pc = CODE_GPA;
+	regs.msr = MSR_GUEST;
+	for (i = 0; i < 32; i++)
+		regs.gpr[i] = GPR_PATTERN(i);
+	regs.gpr[1] = MEM_SIZE - 0x100;		/* a stack, should anything use one */
+	regs.gpr[3] = nr;
+	for (i = 0; i < 9; i++)
+		regs.gpr[4 + i] = args ? args[i] : 0;
+	if (xioctl(vm->vcpu, KVM_SET_REGS, &regs) < 0) {
+		report(0, tag, "KVM_SET_REGS errno=%d", errno);
+		return -1;
+	}
+	for (n = 0; n < 2 * MAX_EXITS; n++) {
+		if (ioctl(vm->vcpu, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				run_interrupted++;
+				if (now_ns() < deadline) {
+					n--;
+					continue;
+				}
+				report(0, tag, "the guest did not finish the call in %d s",
+				       CALL_TIMEOUT_S);
+				return -1;
+			}
+			report(0, tag, "KVM_RUN errno=%d (%s)", errno, strerror(errno));
+			return -1;
+		}
+		if (vm->run->exit_reason != KVM_EXIT_PAPR_HCALL) {
+			xioctl(vm->vcpu, KVM_GET_REGS, &regs);
+			report(0, tag, "unexpected exit %s pc=0x%llx msr=0x%llx",
+			       exit_name(vm->run->exit_reason), (unsigned long long)regs.pc,
+			       (unsigned long long)regs.msr);
+			return -1;
+		}
+		if (vm->run->papr_hcall.nr == CALL_DONE)
+			break;
+		if (res->nexits < MAX_EXITS) {
+			res->nr[res->nexits] = vm->run->papr_hcall.nr;
+			memcpy(res->args[res->nexits], (const void *)vm->run->papr_hcall.args,
+			       sizeof(res->args[0]));
+		}
+		res->nexits++;
+		vm->run->papr_hcall.ret = VMM_RET;
+		for (i = 0; i < 9; i++)
+			vm->run->papr_hcall.args[i] = VMM_ARG(i);
+	}
+	if (n == 2 * MAX_EXITS) {
+		report(0, tag, "the guest made more than %d exits for one call", MAX_EXITS);
+		return -1;
+	}
+	if (xioctl(vm->vcpu, KVM_GET_REGS, &regs) < 0) {
+		report(0, tag, "KVM_GET_REGS errno=%d", errno);
+		return -1;
+	}
+	for (i = 0; i < 10; i++)
+		res->r[i] = regs.gpr[14 + i];
+	res->preserved = regs.gpr[13] == GPR_PATTERN(13);
+	for (i = 24; i < 32; i++)
+		res->preserved &= regs.gpr[i] == GPR_PATTERN(i);
+	return hcall_complete(vm, tag);
+}
+
+/* ---- matrix ---- */
+
+enum mwant { W_KERNEL, W_USER };
+
+/*
+ * One matrix entry: hcall @nr, print its values under @key and check that it
+ * went where stock KVM sends it (@w: answered in the kernel, or forwarded
+ * to the VMM with its number and arguments) and, for W_KERNEL, r3 == @r3.
+ * @r4 says whether r4 is deterministic enough to print.
+ */
+static void mcall(struct vm *vm, const char *key, uint64_t nr, uint64_t a0, uint64_t a1,
+		  enum mwant w, uint64_t r3, int r4)
+{
+	uint64_t args[9] = { a0, a1, 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0x7777 };
+	struct result res;
+	char name[96];
+	int ok, i;
+
+	snprintf(name, sizeof(name), "%s.call", key);
+	if (hcall(vm, nr, args, &res, name) < 0) {
+		snprintf(name, sizeof(name), "%s.exits", key);
+		val(name, ~0ull);
+		return;
+	}
+	snprintf(name, sizeof(name), "%s.exits", key);
+	val(name, res.nexits);
+	if (res.nexits) {
+		snprintf(name, sizeof(name), "%s.exit.nr", key);
+		val(name, res.nr[0]);
+		for (i = 0; i < 9; i++) {
+			snprintf(name, sizeof(name), "%s.exit.r%d", key, 4 + i);
+			val(name, res.args[0][i]);
+		}
+	}
+	snprintf(name, sizeof(name), "%s.r3", key);
+	val(name, res.r[0]);
+	if (r4) {
+		snprintf(name, sizeof(name), "%s.r4", key);
+		val(name, res.r[1]);
+	}
+	snprintf(name, sizeof(name), "%s.r12", key);
+	val(name, res.r[9]);
+	snprintf(name, sizeof(name), "%s.preserved", key);
+	val(name, res.preserved);
+
+	snprintf(name, sizeof(name), "%s.stock", key);
+	if (matrix_open && !strncmp(key, "kvmhc.discover.", 15)) {
+		/* kvm_hc answers these now; "discover --expect open" checks how */
+	} else if (w == W_USER) {
+		ok = res.nexits == 1 && res.nr[0] == nr && res.args[0][0] == a0 &&
+		     res.args[0][8] == 0x7777 && res.r[0] == VMM_RET && res.r[1] == VMM_ARG(0) &&
+		     res.r[9] == VMM_ARG(8);
+		report(ok, name, "got=exits:%d,nr:0x%llx,r3:0x%llx,r4:0x%llx want=exits:1,nr:0x%llx,"
+		       "r3:0x%llx,r4:0x%llx (forwarded to the VMM)", res.nexits,
+		       (unsigned long long)(res.nexits ? res.nr[0] : 0), (unsigned long long)res.r[0],
+		       (unsigned long long)res.r[1], (unsigned long long)nr,
+		       (unsigned long long)VMM_RET, (unsigned long long)VMM_ARG(0));
+	} else {
+		ok = res.nexits == 0 && res.r[0] == r3;
+		report(ok, name, "got=exits:%d,r3:0x%llx want=exits:0,r3:0x%llx (answered by KVM)",
+		       res.nexits, (unsigned long long)res.r[0], (unsigned long long)r3);
+	}
+	snprintf(name, sizeof(name), "%s.preserved", key);
+	report(res.preserved, name, "got=%d want=1 (r13, r24..r31 unchanged)", res.preserved);
+}
+
+static int cmd_matrix(void)
+{
+	struct vm vm;
+	struct result res;
+	char name[64];
+	int r;
+
+	if (vm_create(&vm, "matrix.setup") < 0)
+		return 1;
+	say("Stock PAPR hcalls: which KVM-HV answers in the kernel and which reach the VMM.");
+	mcall(&vm, "kernel.h_prod.self", H_PROD, 0, 0, W_KERNEL, H_SUCCESS, 1);
+	mcall(&vm, "kernel.h_prod.novcpu", H_PROD, 99, 0, W_KERNEL, H_PARAMETER, 1);
+	mcall(&vm, "kernel.h_register_vpa.badflags", H_REGISTER_VPA, 0, 0, W_KERNEL, H_PARAMETER, 1);
+	/* POWER9 has no DABR; KVM emulates it only with dawr_enable_dangerous. */
+	mcall(&vm, "kernel.h_set_dabr.zero", H_SET_DABR, 0, 0, W_KERNEL, H_HARDWARE, 1);
+	/* The nested-HV API: not offered to a VM of a kvm-hv that is nested itself. */
+	mcall(&vm, "kernel.h_set_partition_table", H_SET_PARTITION_TABLE, 0, 0, W_KERNEL,
+	      H_FUNCTION, 1);
+	mcall(&vm, "user.h_get_tce.notable", H_GET_TCE, 0xdead, 0, W_USER, 0, 1);
+	mcall(&vm, "user.h_random.disabled", H_RANDOM, 0, 0, W_USER, 0, 1);
+	mcall(&vm, "user.h_set_mode.disabled", H_SET_MODE, 0, 4, W_USER, 0, 1);
+	mcall(&vm, "user.h_get_em_parms", H_GET_EM_PARMS, 0, 0, W_USER, 0, 1);
+	mcall(&vm, "user.unknown.0x3fc", 0x3fc, 1, 2, W_USER, 0, 1);
+	mcall(&vm, "user.unknown.0x6000", 0x6000, 1, 2, W_USER, 0, 1);
+	mcall(&vm, "user.unknown.0xf7fc", 0xf7fc, 1, 2, W_USER, 0, 1);
+	/* kvm_hc's block and its neighbours: stock KVM forwards them all. */
+	mcall(&vm, "kvmhc.below", KVM_HC_PPC_PAPR_NR(0) - 4, 0, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.discover.version", KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER),
+	      KVM_HC_DISCOVER_VERSION, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.discover.bitmap0", KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER),
+	      KVM_HC_DISCOVER_BITMAP(0), 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.odd", KVM_HC_PPC_PAPR_NR(0) + 1, 0, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.svc1", KVM_HC_PPC_PAPR_NR(1), 0, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.last", KVM_HC_PPC_PAPR_NR(KVM_HC_PPC_SVC_COUNT - 1), 0, 0, W_USER, 0, 1);
+	mcall(&vm, "kvmhc.above", KVM_HC_PPC_PAPR_NR(KVM_HC_PPC_SVC_COUNT), 0, 0, W_USER, 0, 1);
+
+	say("KVM_CAP_PPC_ENABLE_HCALL moves hcalls between the kernel and the VMM.");
+	r = enable_hcall(&vm, H_RANDOM, 1);
+	check("enable.h_random.on", r, 0);
+	/* Random bits in r4, and H_HARDWARE where the host has no random source. */
+	if (hcall(&vm, H_RANDOM, NULL, &res, "enable.h_random.call") == 0) {
+		val("enable.h_random.exits", res.nexits);
+		val("enable.h_random.r3", res.r[0]);
+		report(res.nexits == 0 && (res.r[0] == H_SUCCESS || res.r[0] == H_HARDWARE),
+		       "enable.h_random.stock", "got=exits:%d,r3:0x%llx want=exits:0,r3:0|0x%llx "
+		       "(answered by KVM)", res.nexits, (unsigned long long)res.r[0],
+		       (unsigned long long)H_HARDWARE);
+	}
+	check("enable.h_random.off", enable_hcall(&vm, H_RANDOM, 0), 0);
+	mcall(&vm, "enable.h_random.again", H_RANDOM, 0, 0, W_USER, 0, 1);
+	check("enable.h_prod.off", enable_hcall(&vm, H_PROD, 0), 0);
+	mcall(&vm, "enable.h_prod.disabled", H_PROD, 0, 0, W_USER, 0, 1);
+	check("enable.h_prod.on", enable_hcall(&vm, H_PROD, 1), 0);
+	mcall(&vm, "enable.h_prod.enabled", H_PROD, 0, 0, W_KERNEL, H_SUCCESS, 1);
+	/* Only hcalls KVM implements can be switched. */
+	r = enable_hcall(&vm, 0x6000, 1);
+	snprintf(name, sizeof(name), "enable.unknown");
+	report(r == -EINVAL, name, "got=%d want=%d (-EINVAL)", r, -EINVAL);
+	val("enable.unknown.rc", (uint64_t)(int64_t)r);
+	vm_destroy(&vm);
+	return failed ? 1 : 0;
+}
+
+/* ---- discover ---- */
+
+/* A plain VM's discovery call: kvm_hc's answer (open) or stock's (closed). */
+static void discover_one(struct vm *vm, const char *name, uint64_t sel, int open,
+			 uint64_t r3, uint64_t r4)
+{
+	uint64_t args[9] = { sel, 0x5555, 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0x7777 };
+	struct result res;
+	int ok, i;
+
+	if (hcall(vm, KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER), args, &res, name) < 0)
+		return;
+	if (open) {
+		ok = res.nexits == 0 && res.r[0] == r3 && res.r[1] == r4 && res.r[9] == 0x7777;
+		for (i = 2; i <= 8; i++)
+			ok &= res.r[i] == 0;
+		report(ok && res.preserved, name,
+		       "got=exits:%d,r3:0x%llx,r4:0x%llx,r12:0x%llx want=exits:0,r3:0x%llx,r4:0x%llx,"
+		       "r12:0x7777 (kvm_hc, in the kernel)", res.nexits,
+		       (unsigned long long)res.r[0], (unsigned long long)res.r[1],
+		       (unsigned long long)res.r[9], (unsigned long long)r3, (unsigned long long)r4);
+	} else {
+		ok = res.nexits == 1 && res.nr[0] == KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER) &&
+		     !memcmp(res.args[0], args, sizeof(args)) && res.r[0] == VMM_RET &&
+		     res.r[1] == VMM_ARG(0);
+		report(ok && res.preserved, name,
+		       "got=exits:%d,nr:0x%llx,r3:0x%llx want=exits:1,nr:0x%llx,r3:0x%llx "
+		       "(stock: the VMM answers)", res.nexits,
+		       (unsigned long long)(res.nexits ? res.nr[0] : 0), (unsigned long long)res.r[0],
+		       (unsigned long long)KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER),
+		       (unsigned long long)VMM_RET);
+	}
+}
+
+static int cmd_discover(int open)
+{
+	const char *how = open ? "open" : "closed";
+	char name[96];
+	struct vm vm;
+
+	if (vm_create(&vm, "discover.setup") < 0)
+		return 1;
+	snprintf(name, sizeof(name), "discover.%s.version", how);
+	discover_one(&vm, name, KVM_HC_DISCOVER_VERSION, open, H_SUCCESS, KVM_HC_ABI_VERSION);
+	snprintf(name, sizeof(name), "discover.%s.bitmap0", how);
+	discover_one(&vm, name, KVM_HC_DISCOVER_BITMAP(0), open, H_SUCCESS,
+		     1u << KVM_HC_SVC_DISCOVER);
+	snprintf(name, sizeof(name), "discover.%s.bitmap7", how);
+	discover_one(&vm, name, KVM_HC_DISCOVER_BITMAP(7), open, H_SUCCESS, 0);
+	snprintf(name, sizeof(name), "discover.%s.bad_selector", how);
+	discover_one(&vm, name, KVM_HC_DISCOVER_BITMAP(8), open, H_PARAMETER, 0);
+	say(open ? "A VM that did not opt in gets kvm_hc's discovery answer: open_discovery=1." :
+		   "A VM that did not opt in sees stock KVM for kvm_hc's discovery number.");
+	vm_destroy(&vm);
+	return failed ? 1 : 0;
+}
+
+/* ---- load ---- */
+
+/*
+ * Discovery in a loop for @seconds while kvm_hc comes and goes: every answer
+ * must be kvm_hc's (no exit, the ABI version) or stock's (the VMM sees the
+ * call), and every call must finish.  @expect_both: both must be seen.
+ */
+static int cmd_load(int seconds, int expect_both)
+{
+	uint64_t args[9] = { KVM_HC_DISCOVER_VERSION };
+	unsigned long long total = 0, by_kvm_hc = 0, by_stock = 0, invalid = 0, switches = 0;
+	int last = -1, kind;
+	uint64_t end, t, slowest = 0;
+	struct result res;
+	struct vm vm;
+
+	if (vm_create(&vm, "load.setup") < 0)
+		return 1;
+	end = now_ns() + seconds * NSEC_PER_SEC;
+	while ((t = now_ns()) < end) {
+		if (hcall(&vm, KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER), args, &res, "load.call") < 0)
+			break;
+		t = now_ns() - t;
+		if (t > slowest)
+			slowest = t;
+		total++;
+		if (res.nexits == 0 && res.r[0] == H_SUCCESS && res.r[1] == KVM_HC_ABI_VERSION) {
+			by_kvm_hc++;
+			kind = 1;
+		} else if (res.nexits == 1 && res.nr[0] == KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER) &&
+			   res.r[0] == VMM_RET) {
+			by_stock++;
+			kind = 0;
+		} else {
+			if (invalid++ < 5)
+				printf("INFO load: unexpected answer exits=%d r3=0x%llx r4=0x%llx\n",
+				       res.nexits, (unsigned long long)res.r[0],
+				       (unsigned long long)res.r[1]);
+			continue;
+		}
+		if (last >= 0 && kind != last)
+			switches++;
+		last = kind;
+	}
+	report(total > 0 && invalid == 0 && now_ns() >= end, "load.answers",
+	       "got=calls:%llu,kvm_hc:%llu,stock:%llu,invalid:%llu,switches:%llu want=invalid:0 "
+	       "and the guest running for %d s", total, by_kvm_hc, by_stock, invalid, switches,
+	       seconds);
+	printf("INFO load: slowest call %llu us, %llu KVM_RUNs interrupted by the timer\n",
+	       (unsigned long long)(slowest / 1000), run_interrupted);
+	if (expect_both)
+		report(by_kvm_hc > 0 && by_stock > 0, "load.both",
+		       "got=kvm_hc:%llu,stock:%llu want=both seen", by_kvm_hc, by_stock);
+	say("%llu discovery calls while kvm_hc was inserted and removed: %llu answered by kvm_hc, %llu by stock KVM, none lost.",
+	    total, by_kvm_hc, by_stock);
+	vm_destroy(&vm);
+	return failed ? 1 : 0;
+}
+
+#include "kvm_hc_uapi.c"
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: kvm_hc_test [--explain] matrix [--open] | discover --expect open|closed |\n"
+		"       load --seconds S [--expect-both] | policy\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (i < argc && !strcmp(argv[i], "--explain")) {
+		explain = 1;
+		i++;
+	}
+	if (i >= argc)
+		usage();
+	ticker_start();
+	if (!strcmp(argv[i], "matrix")) {
+		if (i + 1 < argc && !strcmp(argv[i + 1], "--open"))
+			matrix_open = 1;
+		else if (i + 1 < argc)
+			usage();
+		return cmd_matrix();
+	}
+	if (!strcmp(argv[i], "policy"))
+		return cmd_policy();
+	if (!strcmp(argv[i], "discover")) {
+		if (i + 2 >= argc || strcmp(argv[i + 1], "--expect"))
+			usage();
+		if (!strcmp(argv[i + 2], "open"))
+			return cmd_discover(1);
+		if (!strcmp(argv[i + 2], "closed"))
+			return cmd_discover(0);
+		usage();
+	}
+	if (!strcmp(argv[i], "load")) {
+		int seconds = 0, both = 0;
+
+		for (i++; i < argc; i++) {
+			if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+				seconds = atoi(argv[++i]);
+			else if (!strcmp(argv[i], "--expect-both"))
+				both = 1;
+			else
+				usage();
+		}
+		if (seconds <= 0)
+			usage();
+		return cmd_load(seconds, both);
+	}
+	usage();
+	return 2;
+}

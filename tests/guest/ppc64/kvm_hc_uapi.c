@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_hc_uapi.c - end-to-end checks of the VMM interface (/dev/kvm_hc),
+ * ppc64 (PAPR hcalls under KVM-HV).
+ *
+ * Part of kvm_hc_test: included by kvm_hc_test.c, whose VM setup, guest code
+ * and hcall() it uses.  A VMM opts a VM in with KVM_HC_ATTACH, sets its
+ * policy of hcall-number ranges with KVM_HC_SET_POLICY and reads its
+ * counters with KVM_HC_GET_STATS and in /sys/kernel/kvm_hc/<pid>-<vm fd>/
+ * (Documentation/uapi.rst, Documentation/powerpc-abi.rst).  Subcommand:
+ *
+ *   policy
+ *	One attached VM against one that is not.  Discovery (number
+ *	KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER)) answered in the kernel with
+ *	no exit, only for the VM whose policy has the service; USER ranges
+ *	forward to the VMM as KVM_EXIT_PAPR_HCALL with r3 and r4..r12, and
+ *	the VMM's ret and args reach r3 and r4..r12, also for an hcall KVM
+ *	would answer itself (H_PROD); DENY ranges give the guest the error as
+ *	its PAPR status in r3 (-KVM_HC_ENOHC as H_FUNCTION, -EINVAL as
+ *	H_PARAMETER, others unchanged) and clear r4..r11; KVM ranges, KERNEL
+ *	ranges without a handler and numbers outside every range behave as
+ *	stock; KVM_CAP_PPC_ENABLE_HCALL still moves hcalls between the kernel
+ *	and the VMM (and loses to a DENY range); counters (ioctl and sysfs)
+ *	match what the guest did exactly; closing the handle restores stock.
+ */
+#include <pthread.h>
+#include <sys/stat.h>
+
+#define HC_DEV		"/dev/kvm_hc"
+#define HC_SYSFS	"/sys/kernel/kvm_hc"
+
+#define HC_NRS_MAX	80	/* room for more than the 64 numbers counted */
+#define HC_NRS_COUNTED	64
+
+#define DISCOVER_NR	KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER)
+#define KICK_NR		KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_KICK)
+#define H_CONFER	0xe4u
+
+/* Helpers shared with the other architectures; not all are used here. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include "../kvm_hc_uapi_lib.c"
+#pragma GCC diagnostic pop
+
+/* An attached VM and the counters its calls should have produced. */
+struct hvm {
+	struct vm vm;
+	int h;
+	struct hc_counts want;
+};
+
+/* What a call must show. */
+enum pwant {
+	P_KERNEL,	/* no exit, r3 == @r3 (stock KVM or kvm_hc in the kernel) */
+	P_USER,		/* forwarded: one exit with the call's nr and args */
+	P_DENY,		/* no exit, r3 == @r3, r4..r11 == 0, r12 kept */
+};
+
+static const char *pwant_name(enum pwant w)
+{
+	return w == P_USER ? "forwarded to the VMM" : w == P_DENY ? "denied" : "answered in the kernel";
+}
+
+/*
+ * Run hcall @nr (r4 = @a0, r5 = @a1, then a pattern) in @vm and check it as
+ * @w; if @want is given, account it there as @cat (and the CALL_DONE
+ * hcall that ends every call, which KVM passes to the VMM, as kvm).
+ * Returns r4 of the guest after the call.
+ */
+static uint64_t pcall(struct vm *vm, struct hc_counts *want, const char *name, uint64_t nr,
+		      uint64_t a0, uint64_t a1, enum pwant w, uint64_t r3, enum cat cat)
+{
+	uint64_t args[9] = { a0, a1, 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0x7777 };
+	struct result res;
+	int ok = 0, zero = 1, i;
+
+	if (want) {
+		counts_add(want, nr, cat);
+		counts_add(want, CALL_DONE, C_KVM);
+	}
+	if (hcall(vm, nr, args, &res, name) < 0)
+		return ~0ull;
+	for (i = 1; i <= 8; i++)
+		zero &= res.r[i] == 0;
+	switch (w) {
+	case P_KERNEL:
+		ok = res.nexits == 0 && res.r[0] == r3;
+		break;
+	case P_DENY:
+		ok = res.nexits == 0 && res.r[0] == r3 && zero && res.r[9] == 0x7777;
+		break;
+	case P_USER:
+		ok = res.nexits == 1 && res.nr[0] == nr && !memcmp(res.args[0], args, sizeof(args)) &&
+		     res.r[0] == VMM_RET;
+		for (i = 1; i <= 9; i++)
+			ok &= res.r[i] == VMM_ARG(i - 1);
+		r3 = VMM_RET;
+		break;
+	}
+	report(ok && res.preserved, name,
+	       "got=exits:%d,nr:0x%llx,r3:0x%llx,r4:0x%llx,r5:0x%llx,r12:0x%llx,preserved:%d "
+	       "want=exits:%d,r3:0x%llx (%s)", res.nexits,
+	       (unsigned long long)(res.nexits ? res.nr[0] : 0), (unsigned long long)res.r[0],
+	       (unsigned long long)res.r[1], (unsigned long long)res.r[2],
+	       (unsigned long long)res.r[9], res.preserved, w == P_USER, (unsigned long long)r3,
+	       pwant_name(w));
+	return res.r[1];
+}
+
+/* Discovery on a VM that may call it: r3 = H_SUCCESS, r4 = @r4, r5..r11 = 0. */
+static void discover(struct hvm *hv, const char *name, uint64_t sel, uint64_t r3, uint64_t r4)
+{
+	uint64_t args[9] = { sel, 0x5555, 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0x7777 };
+	struct result res;
+	int zero = 1, i;
+
+	counts_add(&hv->want, DISCOVER_NR, C_KERNEL);
+	counts_add(&hv->want, CALL_DONE, C_KVM);
+	if (hcall(&hv->vm, DISCOVER_NR, args, &res, name) < 0)
+		return;
+	for (i = 2; i <= 8; i++)
+		zero &= res.r[i] == 0;
+	report(res.nexits == 0 && res.r[0] == r3 && res.r[1] == r4 && zero && res.r[9] == 0x7777 &&
+	       res.preserved, name,
+	       "got=exits:%d,r3:0x%llx,r4:0x%llx,r5:0x%llx,r12:0x%llx want=exits:0,r3:0x%llx,"
+	       "r4:0x%llx,r5..r11:0,r12:0x7777 (kvm_hc, in the kernel)", res.nexits,
+	       (unsigned long long)res.r[0], (unsigned long long)res.r[1],
+	       (unsigned long long)res.r[2], (unsigned long long)res.r[9],
+	       (unsigned long long)r3, (unsigned long long)r4);
+}
+
+static int hvm_create(struct hvm *hv, int dev, const char *tag)
+{
+	memset(&hv->want, 0, sizeof(hv->want));
+	hv->h = -1;
+	if (vm_create(&hv->vm, tag) < 0)
+		return -1;
+	hv->h = hc_attach(dev, &hv->vm, tag);
+	return hv->h < 0 ? -1 : 0;
+}
+
+static int cmd_policy(void)
+{
+	static const struct kvm_hc_range ranges[] = {
+		RANGE(H_PROD, H_PROD, USER, 0),
+		RANGE(H_REGISTER_VPA, H_REGISTER_VPA, DENY, -KVM_HC_ENOHC),
+		RANGE(H_SET_DABR, H_SET_DABR, DENY, -EINVAL),
+		RANGE(0x3fc, 0x3fc, DENY, -57),
+		RANGE(H_RANDOM, H_RANDOM, DENY, -EPERM),
+		RANGE(0x5000, 0x5000, KERNEL, 0),
+		RANGE(0x6000, 0x6ffc, USER, 0),
+		RANGE(0x7000, 0x7000, KVM, 0),
+		RANGE(H_SET_PARTITION_TABLE, H_SET_PARTITION_TABLE, KVM, 0),
+	};
+	struct hvm hv;
+	struct vm plain;
+	int dev, r;
+
+	dev = hc_open("policy.open");
+	if (dev < 0)
+		return 1;
+	if (vm_create(&plain, "policy.plain.setup") < 0 || hvm_create(&hv, dev, "policy") < 0)
+		return 1;
+	report(hc_sysfs_exists(hv.vm.fd), "policy.sysfs_dir_after_attach", "got=%s want=present",
+	       hc_sysfs_exists(hv.vm.fd) ? "present" : "missing");
+
+	/* Attached, no policy yet: every call is stock KVM's, counted as kvm. */
+	pcall(&hv.vm, &hv.want, "policy.none.discover", DISCOVER_NR, 0, 0, P_USER, 0, C_KVM);
+	pcall(&hv.vm, &hv.want, "policy.none.h_prod", H_PROD, 0, 0, P_KERNEL, H_SUCCESS, C_KVM);
+
+	if (hc_policy(hv.h, 1u << KVM_HC_SVC_DISCOVER, ranges, NRANGES(ranges), "policy") < 0)
+		return 1;
+	say("A VM attached to kvm_hc with a policy, and a plain VM next to it.");
+
+	/* discovery: in the kernel, no exit */
+	discover(&hv, "policy.discover.version", KVM_HC_DISCOVER_VERSION, H_SUCCESS,
+		 KVM_HC_ABI_VERSION);
+	discover(&hv, "policy.discover.bitmap0", KVM_HC_DISCOVER_BITMAP(0), H_SUCCESS,
+		 1u << KVM_HC_SVC_DISCOVER);
+	discover(&hv, "policy.discover.bitmap1", KVM_HC_DISCOVER_BITMAP(1), H_SUCCESS, 0);
+	discover(&hv, "policy.discover.bad_selector", 9, H_PARAMETER, 0);
+	/* a service kvm_hc does not offer on ppc: stock (the VMM sees it) */
+	pcall(&hv.vm, &hv.want, "policy.kick.not_offered", KICK_NR, 0, 0, P_USER, 0, C_KVM);
+	/* the plain VM sees stock KVM for the same calls */
+	pcall(&plain, NULL, "policy.plain.discover", DISCOVER_NR, 0, 0, P_USER, 0, C_NONE);
+	pcall(&plain, NULL, "policy.plain.h_prod", H_PROD, 0, 0, P_KERNEL, H_SUCCESS, C_NONE);
+	pcall(&plain, NULL, "policy.plain.h_register_vpa", H_REGISTER_VPA, 0, 0, P_KERNEL,
+	      H_PARAMETER, C_NONE);
+	say("Discovery answered by kvm_hc in the kernel for the attached VM; the plain VM's VMM sees it as stock.");
+
+	/* forwarding: an hcall KVM answers itself, and a private range */
+	pcall(&hv.vm, &hv.want, "policy.user.forward", H_PROD, 0x0123456789abcdefull,
+	      0xfedcba9876543210ull, P_USER, 0, C_USER);
+	pcall(&hv.vm, &hv.want, "policy.user.range_first", 0x6000, 1, 2, P_USER, 0, C_USER);
+	pcall(&hv.vm, &hv.want, "policy.user.range_last", 0x6ffc, 3, 4, P_USER, 0, C_USER);
+
+	/* deny: the error as the PAPR status */
+	pcall(&hv.vm, &hv.want, "policy.deny.enohc", H_REGISTER_VPA, 0, 0, P_DENY, H_FUNCTION,
+	      C_DENIED);
+	pcall(&hv.vm, &hv.want, "policy.deny.einval", H_SET_DABR, 0, 0, P_DENY, H_PARAMETER,
+	      C_DENIED);
+	pcall(&hv.vm, &hv.want, "policy.deny.other", 0x3fc, 0, 0, P_DENY, (uint64_t)-57, C_DENIED);
+	pcall(&hv.vm, &hv.want, "policy.deny.disabled_h_random", H_RANDOM, 0, 0, P_DENY,
+	      (uint64_t)-EPERM, C_DENIED);
+
+	/* KVM ranges, a KERNEL range without a handler, numbers in no range */
+	pcall(&hv.vm, &hv.want, "policy.kvm.h_set_partition_table", H_SET_PARTITION_TABLE, 0, 0,
+	      P_KERNEL, H_FUNCTION, C_KVM);
+	pcall(&hv.vm, &hv.want, "policy.kvm.0x7000", 0x7000, 0, 0, P_USER, 0, C_KVM);
+	pcall(&hv.vm, &hv.want, "policy.kernel.no_handler", 0x5000, 0, 0, P_USER, 0, C_KVM);
+	pcall(&hv.vm, &hv.want, "policy.outside.h_get_tce", H_GET_TCE, 0xdead, 0, P_USER, 0, C_KVM);
+	pcall(&hv.vm, &hv.want, "policy.outside.h_set_mode", H_SET_MODE, 0, 4, P_USER, 0, C_KVM);
+	pcall(&hv.vm, &hv.want, "policy.user.h_prod_any_target", H_PROD, 99, 0, P_USER, 0,
+	      C_USER);
+
+	/* KVM_CAP_PPC_ENABLE_HCALL still decides for calls kvm_hc leaves to KVM */
+	pcall(&hv.vm, &hv.want, "policy.enable.h_confer.on", H_CONFER, (uint64_t)-1, 0, P_KERNEL,
+	      H_SUCCESS, C_KVM);
+	r = enable_hcall(&hv.vm, H_CONFER, 0);
+	check("policy.enable.h_confer.disable", r, 0);
+	pcall(&hv.vm, &hv.want, "policy.enable.h_confer.off", H_CONFER, (uint64_t)-1, 0, P_USER, 0,
+	      C_KVM);
+	r = enable_hcall(&hv.vm, H_CONFER, 1);
+	check("policy.enable.h_confer.enable", r, 0);
+	pcall(&hv.vm, &hv.want, "policy.enable.h_confer.on_again", H_CONFER, (uint64_t)-1, 0,
+	      P_KERNEL, H_SUCCESS, C_KVM);
+	r = enable_hcall(&hv.vm, H_RANDOM, 1);
+	check("policy.enable.h_random.enable", r, 0);
+	pcall(&hv.vm, &hv.want, "policy.enable.h_random.deny_wins", H_RANDOM, 0, 0, P_DENY,
+	      (uint64_t)-EPERM, C_DENIED);
+	say("Forwarded, denied and stock calls went where the policy says; KVM_CAP_PPC_ENABLE_HCALL still works.");
+
+	/* every call so far, counted exactly, by the ioctl and in sysfs */
+	counts_check_both("policy", hv.h, hv.vm.fd, &hv.want);
+
+	/* detach: stock again */
+	close(hv.h);
+	hv.h = -1;
+	report(!hc_sysfs_exists(hv.vm.fd), "policy.detach.sysfs_dir_gone", "got=%s want=gone",
+	       hc_sysfs_exists(hv.vm.fd) ? "present" : "gone");
+	pcall(&hv.vm, NULL, "policy.detach.discover", DISCOVER_NR, 0, 0, P_USER, 0, C_NONE);
+	pcall(&hv.vm, NULL, "policy.detach.h_prod", H_PROD, 0, 0, P_KERNEL, H_SUCCESS, C_NONE);
+	pcall(&hv.vm, NULL, "policy.detach.h_register_vpa", H_REGISTER_VPA, 0, 0, P_KERNEL,
+	      H_PARAMETER, C_NONE);
+	pcall(&hv.vm, NULL, "policy.detach.h_set_dabr", H_SET_DABR, 0, 0, P_KERNEL, H_HARDWARE,
+	      C_NONE);
+	say("Handle closed: the VM sees stock KVM again.");
+	vm_destroy(&hv.vm);
+	vm_destroy(&plain);
+	close(dev);
+	return failed ? 1 : 0;
+}
