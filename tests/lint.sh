@@ -9,6 +9,8 @@
 #   spdx        an SPDX-License-Identifier in the first two lines of every
 #               source, script, build and documentation file
 #   sparse      make C=2: sparse on every kernel .c file
+#   doc         kernel-doc -Wall on every kernel .c/.h file, docutils on
+#               every .rst page
 #   w1          make W=1: the extra compiler warnings
 #
 # sparse and w1 build a copy of the sources under $KVM_HC_BUILD/lint-*:
@@ -31,7 +33,7 @@
 # kernel: with LINT_KUNIT=1, or by default (auto) when that kernel is built
 # already or is the one the module is checked against; LINT_KUNIT=0 skips it.
 #
-# usage: tests/lint.sh [CHECK...]     (default: all four)
+# usage: tests/lint.sh [CHECK...]     (default: all five)
 # env:   KDIR, LINT_SERIES, LINT_KUNIT=auto|1|0, KVM_HC_ARCH, and KVM_HC_SRC,
 #        KVM_HC_CACHE, KVM_HC_BUILD, KVM_HC_JOBS (see tests/lib/common.sh)
 # Prints "LINT <check> PASS|FAIL" per check and "N passed, M failed"; the
@@ -261,7 +263,27 @@ check_w1()
 	check_build w1 W=1
 }
 
-ALL=(checkpatch spdx sparse w1)
+# kernel-doc of Linux 6.12 over every kernel .c/.h file (W=1 sees only the
+# compiled .c files), and docutils over every .rst page.
+check_doc()
+{
+	local files rst out f bad=0
+
+	mapfile -t files < <(kernel_c_files)
+	out=$(cd "$KVM_HC_SRC" && perl "$KSRC/scripts/kernel-doc" -none -Wall "${files[@]}" 2>&1) || bad=1
+	if [ -n "$out" ]; then
+		echo "$out"
+		bad=1
+	fi
+	mapfile -t rst < <(source_files | grep '\.rst$' || true)
+	for f in "${rst[@]}"; do
+		python3 -m docutils --report=2 --halt=5 --exit-status=2 \
+			"$KVM_HC_SRC/$f" /dev/null || bad=1
+	done
+	return $bad
+}
+
+ALL=(checkpatch spdx doc sparse w1)
 checks=("$@")
 [ ${#checks[@]} -gt 0 ] || checks=("${ALL[@]}")
 for c in "${checks[@]}"; do

@@ -33,7 +33,7 @@ export PYTHONDONTWRITEBYTECODE=1
 # Packages the KUnit kernel, its initramfs and the static checks need.
 KVM_HC_TEST_PACKAGES=(
 	bc bison busybox-static ccache cpio flex gcc kmod libc6-dev libelf-dev
-	libssl-dev linux-source-6.12 make perl python3 qemu-system-x86 rsync
+	libssl-dev linux-source-6.12 make perl python3 python3-docutils qemu-system-x86 rsync
 	sparse xz-utils
 )
 

@@ -13,14 +13,15 @@
 
 #include <linux/types.h>
 
-/**
- * KVM_HC_ABI_VERSION - version of the kvm_hc guest ABI, major << 16 | minor
- *
- * The major number changes when an existing call changes meaning; the minor
- * number when calls are added.
+/*
+ * The major number of the guest ABI changes when an existing call changes
+ * meaning; the minor number when calls are added.
  */
 #define KVM_HC_ABI_MAJOR	1
 #define KVM_HC_ABI_MINOR	0
+/**
+ * KVM_HC_ABI_VERSION - version of the kvm_hc guest ABI, major << 16 | minor
+ */
 #define KVM_HC_ABI_VERSION	((KVM_HC_ABI_MAJOR << 16) | KVM_HC_ABI_MINOR)
 
 /* x86: the block of hypercall numbers reserved for kvm_hc ("KH" << 16). */
