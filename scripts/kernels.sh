@@ -15,7 +15,7 @@
 #   6.12    bookworm-security, bookworm     6.12.N+deb12-<flavour>
 #           (ppc64el: also trixie, trixie-security: 6.12.N+deb13-<flavour>)
 #   7       trixie-backports                7.N.N+deb13-<flavour>
-#           (ppc64el: also sid: 7.N.N+deb14-<flavour>)
+#           (ppc64el, s390x: also sid: 7.N.N+deb14-<flavour>)
 #   Kernels of trixie (+deb13) build in a trixie chroot (gcc-14, glibc
 #   2.38), those of sid (+deb14) in a sid chroot (gcc-16).
 #
@@ -142,8 +142,8 @@ kh_arch()
 #   KH_SUITES   suites the series comes from
 #   KH_PATTERN  extended regex matching its image package names
 #   KH_CHROOT   Debian suite whose toolchain builds its modules ("" = host)
-# For ppc64el, 6.12 is also taken from trixie and 7.x from sid: the newest
-# of all wins.
+# For ppc64el, 6.12 is also taken from trixie, and for ppc64el and s390x
+# 7.x from sid: the newest of all wins.
 kh_series()
 {
 	case $1 in
@@ -171,7 +171,7 @@ kh_series()
 		KH_SUITES="trixie-backports"
 		KH_PATTERN="^linux-image-7\\.[0-9]+\\.[0-9]+\\+deb13-$KH_FLAVOUR\$"
 		KH_CHROOT=trixie
-		if [ "$KH_ARCH" = ppc64el ]; then
+		if [ "$KH_ARCH" = ppc64el ] || [ "$KH_ARCH" = s390x ]; then
 			KH_SUITES="$KH_SUITES sid"
 			KH_PATTERN="^linux-image-7\\.[0-9]+\\.[0-9]+\\+deb1[34]-$KH_FLAVOUR\$"
 		fi
