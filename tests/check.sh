@@ -30,11 +30,54 @@ stage() {
 	fi
 }
 
-scripts/deps.sh || { echo "check: installing host packages failed" >&2; exit 1; }
+# stage_bg NAME CMD...: run a stage in the background, its output kept in a
+# file; stage_join prints it and counts the result.  The arm64 and ppc64el
+# runs are mostly one single-threaded QEMU each (and downloads), so two of
+# them share the two CPUs well.
+bg_names=()
+stage_bg() {
+	local name=$1
+	shift
+	mkdir -p "$top/build/check"
+	echo "=== $name (in the background): $*"
+	(
+		t0=$SECONDS
+		"$@" >"$top/build/check/$name.log" 2>&1
+		echo "$? $((SECONDS - t0))" >"$top/build/check/$name.rc"
+	) &
+	bg_names+=("$name")
+}
+
+stage_join() {
+	local name rc secs
+
+	wait
+	for name in "${bg_names[@]}"; do
+		echo "=== $name"
+		cat "$top/build/check/$name.log"
+		read -r rc secs <"$top/build/check/$name.rc" || { rc=1; secs=0; }
+		if [ "$rc" = 0 ]; then
+			passed=$((passed + 1))
+			results+=("CHECK $name PASS ($secs s, in parallel)")
+		else
+			failed=$((failed + 1))
+			results+=("CHECK $name FAIL rc=$rc ($secs s, in parallel)")
+		fi
+	done
+	bg_names=()
+}
+
+# Host packages of every architecture first: the stages then never run
+# apt-get at the same time.
+for a in amd64 arm64 ppc64el s390x; do
+	scripts/deps.sh --arch $a ||
+		{ echo "check: installing host packages for $a failed" >&2; exit 1; }
+done
 stage kunit tests/kunit.sh
 stage e2e tests/e2e.sh --series "${SERIES:-6.1 6.12 7}"
-stage e2e-arm64 tests/e2e.sh --arch arm64 --series "${SERIES:-6.1 6.12 7}"
-stage e2e-ppc64 tests/e2e.sh --arch ppc64el --series "${SERIES:-6.1 6.12 7}"
+stage_bg e2e-arm64 tests/e2e.sh --arch arm64 --series "${SERIES:-6.1 6.12 7}"
+stage_bg e2e-ppc64 tests/e2e.sh --arch ppc64el --series "${SERIES:-6.1 6.12 7}"
+stage_join
 stage lint tests/lint.sh
 stage lint-arm64 env KVM_HC_ARCH=arm64 tests/lint.sh sparse w1
 stage lint-ppc64 env KVM_HC_ARCH=ppc64el tests/lint.sh sparse w1

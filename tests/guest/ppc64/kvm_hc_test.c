@@ -104,9 +104,7 @@
 #define NSEC_PER_SEC		1000000000ull
 #define CALL_TIMEOUT_S		10
 
-static int explain;
 static int matrix_open;		/* matrix --open: open_discovery=1 */
-static int failed;
 static unsigned long long run_interrupted;	/* KVM_RUNs a SIGALRM cut short */
 static int kvm_fd = -1;
 
@@ -126,44 +124,7 @@ struct result {
 	int preserved;			/* r13, r24..r31 kept their values */
 };
 
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!explain)
-		return;
-	fputs("SAY ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static void report(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %s ", ok ? "PASS" : "FAIL", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!ok)
-		failed++;
-}
-
-static void check(const char *name, uint64_t got, uint64_t want)
-{
-	report(got == want, name, "got=0x%llx want=0x%llx",
-	       (unsigned long long)got, (unsigned long long)want);
-}
-
-static void val(const char *key, uint64_t v)
-{
-	printf("VAL %s 0x%016llx\n", key, (unsigned long long)v);
-}
+#include "../kvm_hc_report.c"
 
 static int xioctl(int fd, unsigned long req, void *arg)
 {
@@ -556,7 +517,7 @@ static int cmd_matrix(void)
 	report(r == -EINVAL, name, "got=%d want=%d (-EINVAL)", r, -EINVAL);
 	val("enable.unknown.rc", (uint64_t)(int64_t)r);
 	vm_destroy(&vm);
-	return failed ? 1 : 0;
+	return nfail ? 1 : 0;
 }
 
 /* ---- discover ---- */
@@ -613,7 +574,7 @@ static int cmd_discover(int open)
 	say(open ? "A VM that did not opt in gets kvm_hc's discovery answer: open_discovery=1." :
 		   "A VM that did not opt in sees stock KVM for kvm_hc's discovery number.");
 	vm_destroy(&vm);
-	return failed ? 1 : 0;
+	return nfail ? 1 : 0;
 }
 
 /* ---- load ---- */
@@ -672,7 +633,7 @@ static int cmd_load(int seconds, int expect_both)
 	say("%llu discovery calls while kvm_hc was inserted and removed: %llu answered by kvm_hc, %llu by stock KVM, none lost.",
 	    total, by_kvm_hc, by_stock);
 	vm_destroy(&vm);
-	return failed ? 1 : 0;
+	return nfail ? 1 : 0;
 }
 
 #include "kvm_hc_uapi.c"

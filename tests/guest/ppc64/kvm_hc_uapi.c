@@ -248,5 +248,5 @@ static int cmd_policy(void)
 	vm_destroy(&hv.vm);
 	vm_destroy(&plain);
 	close(dev);
-	return failed ? 1 : 0;
+	return nfail ? 1 : 0;
 }
