@@ -293,6 +293,14 @@ else
 	log "busybox for $arch: ${bbdir##*/} ($(since "$t") s)"
 fi
 
+# matrix_summary CONSOLE: the stock-comparison checks of a run, counted.
+matrix_summary()
+{
+	echo "stock results identical with kvm_hc loaded:" \
+		"$(grep -ac '^PASS matrix-identical' <<<"$1") checks," \
+		"$(grep -ac '^FAIL matrix-identical' <<<"$1") differences"
+}
+
 # What a kernel's run showed, in a few lines: the hook, the discovery call,
 # the stock comparison, unloading under load, every failure; with
 # kvm_hc_demo=1 the guest's own plain-words account instead.  arm64 shows
@@ -310,10 +318,7 @@ highlights()
 		{
 			grep -a -m1 '^[A-Z]* hook ' <<<"$con" || true
 			n=$(grep -ac '^[A-Z]* matrix-identical' <<<"$con" || true)
-			[ "${n:-0}" = 0 ] ||
-				echo "stock results identical with kvm_hc loaded:" \
-					"$(grep -ac '^PASS matrix-identical' <<<"$con") checks," \
-					"$(grep -ac '^FAIL matrix-identical' <<<"$con") differences"
+			[ "${n:-0}" = 0 ] || matrix_summary "$con"
 			grep -a -m1 '^[A-Z]* policy\.discover\.version ' <<<"$con" ||
 				echo "discovery never answered by kvm_hc"
 			grep -a -m1 '^[A-Z]* policy\.user\.forward ' <<<"$con" || true
@@ -331,10 +336,7 @@ highlights()
 			grep -a -m1 '^PASS discover\.hvc32\.version\.x0 got=0x0*10000 ' <<<"$con" ||
 				echo "discovery never answered by kvm_hc"
 			n=$(grep -ac '^[A-Z]* matrix-identical' <<<"$con" || true)
-			[ "${n:-0}" = 0 ] ||
-				echo "stock results identical with kvm_hc loaded:" \
-					"$(grep -ac '^PASS matrix-identical' <<<"$con") checks," \
-					"$(grep -ac '^FAIL matrix-identical' <<<"$con") differences"
+			[ "${n:-0}" = 0 ] || matrix_summary "$con"
 			grep -a -m1 '^[A-Z]* load:' <<<"$con" || true
 			grep -a -m1 '^[A-Z]* policy\.user\.smc32 ' <<<"$con" || true
 			grep -a -m1 '^INFO kick: waiting vCPU woken' <<<"$con" || true
@@ -346,9 +348,7 @@ highlights()
 		grep -a -m1 '^PASS hook ' <<<"$con" || echo "no hook line"
 		grep -a -m1 '^PASS discover\.cpl0\.version got=0x0*10000 ' <<<"$con" ||
 			echo "discovery never answered by kvm_hc"
-		echo "stock results identical with kvm_hc loaded:" \
-			"$(grep -ac '^PASS matrix-identical' <<<"$con") checks," \
-			"$(grep -ac '^FAIL matrix-identical' <<<"$con") differences"
+		matrix_summary "$con"
 		grep -a -m1 '^[A-Z]* load:' <<<"$con" || echo "no load line"
 		grep -a -m1 '^[A-Z]* policy\.user\.64 ' <<<"$con" || true
 		grep -a -m1 '^[A-Z]* kick\.kvm_hc\.halted\.woken' <<<"$con" || true
