@@ -13,10 +13,19 @@
 #             qemu-system-ppc and the powerpc64le cross compilers; s390x:
 #             the s390x cross compilers)
 #
+# A failed install gets a fresh apt-get update and is tried again (a
+# bounded number of times, scripts/lib/apt.sh); in the end the failure
+# names the packages and the suites they come from.
+#
 # env:  KVM_HC_SKIP_DEPS=1   do nothing (for machines prepared by hand)
 #       KVM_HC_ARCH          default for --arch
 
 set -euo pipefail
+LOG_TAG=deps
+# shellcheck source=lib/util.sh
+. "$(dirname "$0")/lib/util.sh"
+# shellcheck source=lib/apt.sh
+. "$(dirname "$0")/lib/apt.sh"
 
 PACKAGES=(
 	bc binutils busybox-static cpio debootstrap dwarves gcc gzip kmod
@@ -44,7 +53,7 @@ ppc64el) PACKAGES+=(qemu-system-ppc gcc-powerpc64le-linux-gnu gcc-12-powerpc64le
 # s390x is cross-built only: 6.1 with gcc-12 for s390x on this host (6.12
 # and 7.x in the trixie chroot); the configured 6.12 tree needs flex/bison.
 s390x) PACKAGES+=(gcc-s390x-linux-gnu gcc-12-s390x-linux-gnu bison flex libssl-dev) ;;
-*) echo "deps: unknown architecture '$arch' (amd64, arm64, ppc64el, s390x)" >&2; exit 2 ;;
+*) log "unknown architecture '$arch' (amd64, arm64, ppc64el, s390x)"; exit 2 ;;
 esac
 PACKAGES+=("$@")
 
@@ -58,18 +67,8 @@ done
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-if [ "$check_only" = 1 ]; then
-	echo "deps: missing: ${missing[*]}" >&2
-	exit 1
-fi
+[ "$check_only" = 1 ] && die "missing: ${missing[*]}"
+[ "$(id -u)" = 0 ] || die "missing ${missing[*]}; run this script as root"
 
-if [ "$(id -u)" != 0 ]; then
-	echo "deps: missing ${missing[*]}; run this script as root" >&2
-	exit 1
-fi
-
-echo "deps: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt_opts=(-q -o DPkg::Lock::Timeout=600)
-apt-get "${apt_opts[@]}" update >&2
-apt-get "${apt_opts[@]}" install -y --no-install-recommends "${missing[@]}" >&2
+log "installing ${missing[*]}"
+kh_host_install "${missing[@]}"

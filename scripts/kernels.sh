@@ -4,36 +4,32 @@
 # kernels.sh - Debian kernels (amd64, arm64, ppc64el, s390x) that kvm_hc is
 # built and tested against.
 #
-# Resolves the newest kernel of a series in Debian's archive, fetches its
-# image, modules and headers into a cache (extracted with dpkg -x, nothing
-# is installed on the host), builds a module against the headers the way
-# DKMS does (make -C <headers> M=<dir>), and collects the KVM modules a test
-# guest needs to load.
+# Which kernels those are is data: scripts/kernels.matrix lists, per series
+# and architecture, the suites a kernel comes from, the releases of the
+# series, and where modules for them are built.  This script chooses a
+# kernel of a series, fetches its image, modules and headers into a cache
+# (extracted with dpkg-deb -x, nothing is installed on the host), builds a
+# module against the headers the way DKMS does (make -C <headers> M=<dir>),
+# and collects the KVM modules a test guest needs to load.
 #
-#   series  suites                          kernel release (uname -r)
-#   6.1     bookworm, bookworm-security     6.1.0-N-<flavour>
-#   6.12    bookworm-security, bookworm     6.12.N+deb12-<flavour>
-#           (ppc64el: also trixie, trixie-security: 6.12.N+deb13-<flavour>)
-#   7       trixie-backports                7.N.N+deb13-<flavour>
-#           (ppc64el, s390x: also sid: 7.N.N+deb14-<flavour>)
-#   Kernels of trixie (+deb13) build in a trixie chroot (gcc-14, glibc
-#   2.38), those of sid (+deb14) in a sid chroot (gcc-16).
+# Choosing a kernel: every version of the series' image package that the
+# suites of the matrix list is a candidate, newest first (then the next
+# tier of suites).  The first candidate whose packages all download whole
+# is the series' kernel; one that fails (404: an index ahead of its pool, a
+# hash or size mismatch) is logged in one line and the next is tried.  Only
+# when none can be had does the series fail, naming every candidate and why.
+# The choice is kept in $KVM_HC_CACHE/choice/: later runs use the cached
+# kernel without asking the archive, until KVM_HC_REFRESH=1 looks again.
 #
-# <arch> is amd64 (the default), arm64 or ppc64el; the kernel flavour is
-# the same name, except powerpc64le for ppc64el.  Foreign modules are
-# cross-built on this amd64 host (ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-,
-# ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-): against the foreign
-# headers with the amd64 linux-kbuild tools, with the cross gcc-12 on the
-# host (bookworm's kernels) or the cross gcc-14 in the chroot (trixie's).
-# KVM is built into Debian's arm64 kernels: kvm-modules collects nothing.
-# ppc64el's kvm-modules are kvm and kvm-hv (KVM-PR is not built).
-# s390x is cross-built the same way (s390x-linux-gnu-); bookworm has no 6.12
-# for s390x, so its 6.12 series is trixie's own kernel (6.12.N+deb13-s390x,
-# built in the trixie chroot).  A foreign architecture's package list that
-# the archive serves inconsistently is left out: its series are not offered.
+# Foreign modules are cross-built on this amd64 host (ARCH=arm64
+# CROSS_COMPILE=aarch64-linux-gnu-, ...): against the foreign headers with
+# the amd64 linux-kbuild tools, with the cross gcc-12 on the host
+# (bookworm's kernels) or in a chroot of the kernel's own suite (trixie's
+# gcc-14, sid's gcc-16: scripts/lib/chroot.sh).
 #
 # usage: scripts/kernels.sh [--arch ARCH] COMMAND ...
-#        scripts/kernels.sh resolve SERIES     prints the newest release
+#        scripts/kernels.sh resolve SERIES     chooses and fetches the
+#                                   series' kernel, prints its release
 #        scripts/kernels.sh fetch KERNEL        prints KVER= KDIR= VMLINUZ=
 #                                               KMODDIR= KMODULES= lines
 #        scripts/kernels.sh build KERNEL SRCDIR [MAKE_ARG...]
@@ -47,14 +43,16 @@
 #                                   ARCH (the version of the host's release
 #                                   when the archive has it), prints the
 #                                   folder it is extracted in
+#        scripts/kernels.sh candidates SERIES   lists the candidates, in
+#                                   the order they are tried
 #        scripts/kernels.sh series              lists the known series
 #   --arch ARCH  amd64, arm64, ppc64el or s390x (default: $KVM_HC_ARCH, else
 #                amd64)
-#   KERNEL is a series (its newest kernel) or a release such as 6.1.0-56-amd64
-#   (a release names its architecture: 6.1.0-56-arm64 needs no --arch).
-#   VMLINUZ is the image to boot (ppc64el: the uncompressed vmlinux).
-#   KMODDIR holds lib/modules/$KVER (depmod -b / modprobe -d take it);
-#   KMODULES is that lib/modules/$KVER folder.
+#   KERNEL is a series (its chosen kernel) or a release such as
+#   6.1.0-56-amd64 (a release names its architecture: 6.1.0-56-arm64 needs
+#   no --arch).  VMLINUZ is the image to boot (ppc64el: the uncompressed
+#   vmlinux).  KMODDIR holds lib/modules/$KVER (depmod -b / modprobe -d take
+#   it); KMODULES is that lib/modules/$KVER folder.
 #
 # As a library (". scripts/kernels.sh") it defines the kh_* functions and
 # runs nothing.
@@ -62,186 +60,105 @@
 # env:
 #   KVM_HC_ARCH          default for --arch (amd64)
 #   KVM_HC_CACHE         cache folder (default /var/cache/kvm-hc)
+#   KVM_HC_REFRESH=1     choose every kernel and package afresh from the
+#                        archive (newer ones are fetched; cached ones stay)
 #   KVM_HC_JOBS          make -j for builds (default 2)
-#   KVM_HC_APT_MAX_AGE   reuse package lists younger than this many seconds
-#                        (default 3600; 0 refreshes on every run)
-#   KVM_HC_MIRROR        archive URI for Debian's suites and
-#   KVM_HC_SECURITY_MIRROR  for the -security suites (default: taken from
-#                        the machine's apt sources)
-#   KVM_HC_CHROOT_BINDS  extra folders to bind into the build chroot
+#   KVM_HC_MATRIX        the matrix file (default scripts/kernels.matrix)
+#   KVM_HC_APT_MAX_AGE, KVM_HC_MIRROR, KVM_HC_SECURITY_MIRROR,
+#   KVM_HC_RETRIES       see scripts/lib/apt.sh
+#   KVM_HC_CHROOT_BINDS  see scripts/lib/chroot.sh
 
+KH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib/util.sh
+. "$KH_DIR/lib/util.sh"
+# shellcheck source=lib/apt.sh
+. "$KH_DIR/lib/apt.sh"
+# shellcheck source=lib/chroot.sh
+. "$KH_DIR/lib/chroot.sh"
+# shellcheck source=lib/headers.sh
+. "$KH_DIR/lib/headers.sh"
+
+LOG_TAG=kernels
 KH_CACHE=$(realpath -m "${KVM_HC_CACHE:-/var/cache/kvm-hc}")
 KH_JOBS=${KVM_HC_JOBS:-2}
-KH_SERIES_ALL="6.1 6.12 7"
-KH_ARCH_ALL="amd64 arm64 ppc64el s390x"
-# The architecture of this host and of the tools that build modules.
+KH_MATRIX=${KVM_HC_MATRIX:-$KH_DIR/kernels.matrix}
+KH_REFRESH=${KVM_HC_REFRESH:-0}
 KH_HOST_ARCH=amd64
-# Suites read for tools only: sid's sparse is the first to parse the
-# __typeof_unqual__ that 7.x headers show the checker.
-KH_TOOL_SUITES="sid"
-KH_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-KH_APT_UPDATED=0
 
-kh_log()
+# --- the matrix ---------------------------------------------------------------
+
+# kh_matrix KIND: the rows of that kind, without the kind and comments.
+kh_matrix()
 {
-	printf 'kernels: %s\n' "$*" >&2
+	[ -r "$KH_MATRIX" ] || die "no kernel matrix $KH_MATRIX"
+	sed -e 's/#.*//' "$KH_MATRIX" | awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print }'
 }
 
-kh_die()
+kh_arch_all()
 {
-	kh_log "$*"
-	exit 1
+	kh_matrix arch | awk '{ print $1 }' | tr '\n' ' '
+}
+
+kh_series_all()
+{
+	kh_matrix release | awk '{ print $1 }' | tr '\n' ' '
 }
 
 # kh_arch ARCH: set the facts about one architecture.
 #   KH_ARCH         Debian architecture of the kernels
 #   KH_FLAVOUR      the kernels' flavour (suffix of the package names)
-#   KH_KVM_MODULES  modules a guest needs for /dev/kvm, by module name (on an
-#                   emulated AMD host for amd64); built-in ones are skipped
+#   KH_KVM_MODULES  modules a guest needs for /dev/kvm
 #   KH_CROSS        CROSS_COMPILE prefix ("" = native)
 #   KH_KARCH        the kernel's ARCH for make
 #   KH_GNU_TYPE     GNU triplet of ARCH
 kh_arch()
 {
-	case $1 in
-	amd64)
-		KH_KVM_MODULES="irqbypass kvm ccp kvm_amd"
-		KH_CROSS=
-		KH_KARCH=x86
-		KH_GNU_TYPE=x86_64-linux-gnu
-		;;
-	arm64)
-		KH_KVM_MODULES="kvm"
-		KH_CROSS=aarch64-linux-gnu-
-		KH_KARCH=arm64
-		KH_GNU_TYPE=aarch64-linux-gnu
-		;;
-	ppc64el)
-		KH_KVM_MODULES="kvm kvm_hv"
-		KH_CROSS=powerpc64le-linux-gnu-
-		KH_KARCH=powerpc
-		KH_GNU_TYPE=powerpc64le-linux-gnu
-		;;
-	s390x)
-		KH_KVM_MODULES="kvm"
-		KH_CROSS=s390x-linux-gnu-
-		KH_KARCH=s390
-		KH_GNU_TYPE=s390x-linux-gnu
-		;;
-	*)
-		kh_die "unknown architecture '$1' (known: $KH_ARCH_ALL)"
-		;;
-	esac
-	KH_ARCH=$1
-	KH_FLAVOUR=$1
-	[ "$1" = ppc64el ] && KH_FLAVOUR=powerpc64le
+	local row
+
+	row=$(kh_matrix arch | awk -v a="$1" '$1 == a')
+	[ -n "$row" ] || die "unknown architecture '$1' (known: $(kh_arch_all))"
+	read -r KH_ARCH KH_FLAVOUR KH_GNU_TYPE KH_KARCH KH_KVM_MODULES <<<"$row"
+	KH_KVM_MODULES=${KH_KVM_MODULES//,/ }
+	KH_CROSS=
+	[ "$KH_ARCH" = "$KH_HOST_ARCH" ] || KH_CROSS=$KH_GNU_TYPE-
 	return 0
 }
 
 # kh_series SERIES: set the facts about one series of $KH_ARCH.
-#   KH_SUITES   suites the series comes from
+#   KH_SERIES   its name
+#   KH_TIERS    its suites, tiers separated by "/"
+#   KH_SUITES   all its suites
 #   KH_PATTERN  extended regex matching its image package names
-#   KH_CHROOT   Debian suite whose toolchain builds its modules ("" = host)
-# For ppc64el, 6.12 is also taken from trixie, and for ppc64el and s390x
-# 7.x from sid: the newest of all wins.
 kh_series()
 {
-	case $1 in
-	6.1)
-		KH_SUITES="bookworm bookworm-security"
-		KH_PATTERN="^linux-image-6\\.1\\.0-[0-9]+-$KH_FLAVOUR\$"
-		KH_CHROOT=
-		;;
-	6.12)
-		KH_SUITES="bookworm-security bookworm"
-		KH_PATTERN="^linux-image-6\\.12\\.[0-9]+\\+deb12-$KH_FLAVOUR\$"
-		KH_CHROOT=
-		if [ "$KH_ARCH" = ppc64el ]; then
-			KH_SUITES="$KH_SUITES trixie trixie-security"
-			KH_PATTERN="^linux-image-6\\.12\\.[0-9]+\\+deb1[23]-$KH_FLAVOUR\$"
-		fi
-		# bookworm has no 6.12 for s390x; trixie's own kernel is 6.12.
-		if [ "$KH_ARCH" = s390x ]; then
-			KH_SUITES="trixie-security trixie"
-			KH_PATTERN="^linux-image-6\\.12\\.[0-9]+\\+deb13-$KH_ARCH\$"
-			KH_CHROOT=trixie
-		fi
-		;;
-	7 | 7.x)
-		KH_SUITES="trixie-backports"
-		KH_PATTERN="^linux-image-7\\.[0-9]+\\.[0-9]+\\+deb13-$KH_FLAVOUR\$"
-		KH_CHROOT=trixie
-		if [ "$KH_ARCH" = ppc64el ] || [ "$KH_ARCH" = s390x ]; then
-			KH_SUITES="$KH_SUITES sid"
-			KH_PATTERN="^linux-image-7\\.[0-9]+\\.[0-9]+\\+deb1[34]-$KH_FLAVOUR\$"
-		fi
-		;;
-	*)
-		kh_die "unknown series '$1' (known: $KH_SERIES_ALL)"
-		;;
-	esac
+	local s=$1 re
+
+	[ "$s" = 7.x ] && s=7
+	re=$(kh_matrix release | awk -v s="$s" '$1 == s { print $2; exit }')
+	[ -n "$re" ] || die "unknown series '$1' (known: $(kh_series_all))"
+	KH_TIERS=$(kh_matrix series | awk -v s="$s" -v a="$KH_ARCH" '
+		$1 != s { next }
+		{ n = split($2, as, ","); ok = 0
+		  for (i = 1; i <= n; i++) if (as[i] == a || as[i] == "*") ok = 1 }
+		ok { $1 = ""; $2 = ""; sub(/^ +/, ""); print; exit }')
+	[ -n "$KH_TIERS" ] || die "series $s has no suites for $KH_ARCH in $KH_MATRIX"
+	KH_SERIES=$s
+	KH_SUITES=${KH_TIERS//\//}
+	KH_PATTERN="^linux-image-($re)-$KH_FLAVOUR\$"
 }
 
-# --- the archive ------------------------------------------------------------
-
-# Print "URI SUITE" for every enabled binary source in the machine's apt
-# configuration (one-line and deb822 formats).
-kh_apt_sources()
+# kh_build_suites RELEASE: where modules for RELEASE build ("-": this host).
+kh_build_suites()
 {
-	local f
+	local tag
 
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		awk '$1 == "deb" {
-			i = 2
-			if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-			print $i, $(i + 1)
-		}' "$f"
-	done
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk 'function flush() {
-			if (types ~ /(^| )deb( |$)/ && enabled != "no")
-				for (u = 1; u <= nu; u++)
-					for (s = 1; s <= ns; s++)
-						print uris[u], suites[s]
-			types = ""; enabled = ""; nu = 0; ns = 0
-		}
-		/^[ \t]*#/ { next }
-		/^[ \t]*$/ { flush(); next }
-		{
-			key = tolower($1); sub(/:$/, "", key)
-			if (key == "types") { $1 = ""; types = $0 }
-			else if (key == "enabled") enabled = tolower($2)
-			else if (key == "uris") for (i = 2; i <= NF; i++) uris[++nu] = $i
-			else if (key == "suites") for (i = 2; i <= NF; i++) suites[++ns] = $i
-		}
-		END { flush() }' "$f"
-	done
+	while read -r tag suites; do
+		case $1 in *"$tag"*) echo "$suites"; return ;; esac
+	done < <(kh_matrix build)
+	echo -
 }
 
-# kh_apt_uri SUITE: the archive URI to fetch SUITE from.  The machine's own
-# sources decide; only the suite differs.  A -security suite comes from the
-# URI the machine uses for its -security suite, any other from the URI of
-# its main suite.
-kh_apt_uri()
-{
-	local suite=$1 uri
-
-	case $suite in
-	*-security) [ -n "${KVM_HC_SECURITY_MIRROR:-}" ] && { echo "$KVM_HC_SECURITY_MIRROR"; return; } ;;
-	*) [ -n "${KVM_HC_MIRROR:-}" ] && { echo "$KVM_HC_MIRROR"; return; } ;;
-	esac
-	uri=$(kh_apt_sources | awk -v want="$suite" '
-		function kind(s) { return s ~ /-security$/ ? "sec" : (s ~ /-/ ? "other" : "main") }
-		$2 == want && !exact { exact = $1 }
-		kind($2) == kind(want) && !same { same = $1 }
-		kind(want) == "other" && kind($2) == "main" && !main { main = $1 }
-		END { print exact ? exact : (same ? same : main) }')
-	[ -n "$uri" ] || kh_die "no apt source to take the URI for $suite from" \
-		"(set KVM_HC_MIRROR / KVM_HC_SECURITY_MIRROR)"
-	echo "${uri%/}"
-}
+# --- the archive ----------------------------------------------------------------
 
 # kh_apt_dir: the private apt state of $KH_ARCH.  amd64 kernels need amd64
 # packages only; a foreign architecture's state reads its package lists
@@ -255,484 +172,273 @@ kh_apt_dir()
 	fi
 }
 
-# Private apt configuration: its own sources list, lists and package cache
-# under $KH_CACHE/apt (apt-<arch> for a foreign architecture), so the
-# machine's apt state is never touched.
-kh_apt_setup()
+# kh_state: the private apt state of $KH_ARCH, reading every suite its
+# series come from and the tool suites.
+kh_state()
 {
-	local d s suites archs opts
+	local s suites arch=$KH_ARCH
 
-	d=$(kh_apt_dir)
-	[ "${KH_APT_DIR:-}" = "$d" ] && return
-	archs=$KH_HOST_ARCH
-	[ "$KH_ARCH" = "$KH_HOST_ARCH" ] || archs="$archs,$KH_ARCH"
-	opts="arch=$archs"
 	# shellcheck disable=SC2030
-	suites=$(for s in $KH_SERIES_ALL; do kh_series "$s"; echo "$KH_SUITES"; done)
-	suites="$suites $KH_TOOL_SUITES"
-	[ -f "$KH_KEYRING" ] && opts="$opts signed-by=$KH_KEYRING"
-	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/parts" "$d/prefs"
-	# An empty dpkg status: what the host has installed does not matter here.
-	[ -f "$d/status" ] || : >"$d/status"
-	for s in $(echo "$suites" | tr -s ' ' '\n' | sort -u); do
-		echo "deb [$opts] $(kh_apt_uri "$s") $s main"
-	done >"$d/sources.list.new"
-	if ! cmp -s "$d/sources.list.new" "$d/sources.list"; then
-		mv "$d/sources.list.new" "$d/sources.list"
-		rm -f "$d/updated"
-	else
-		rm -f "$d/sources.list.new"
-	fi
-	KH_APT_DIR=$d
-	KH_APT_UPDATED=0
-	KH_APT_OPTS=(
-		-o "Dir::Etc::SourceList=$d/sources.list"
-		-o "Dir::Etc::SourceParts=$d/parts"
-		-o "Dir::Etc::PreferencesParts=$d/prefs"
-		-o "Dir::Etc::Preferences=$d/prefs/none"
-		-o "Dir::State=$d"
-		-o "Dir::State::Lists=$d/lists"
-		-o "Dir::State::status=$d/status"
-		-o "Dir::Cache=$d/cache"
-		-o "Dir::Cache::pkgcache=$d/cache/pkgcache.bin"
-		-o "Dir::Cache::srcpkgcache=$d/cache/srcpkgcache.bin"
-		-o "Acquire::Languages=none"
-		-o "APT::Sandbox::User=root"
-		-o "Debug::NoLocking=1"
-		-q
-	)
-	# The foreign architecture for this state only; dpkg's list of foreign
-	# architectures stays as it is.
-	if [ "$KH_ARCH" != "$KH_HOST_ARCH" ]; then
-		KH_APT_OPTS+=(
-			-o "APT::Architecture=$KH_HOST_ARCH"
-			-o "APT::Architectures::=$KH_HOST_ARCH"
-			-o "APT::Architectures::=$KH_ARCH"
-		)
-	fi
-}
-
-# Refresh the private package lists when they are older than
-# KVM_HC_APT_MAX_AGE (so at most once per run).  An archive that cannot be
-# reached is not fatal while older lists exist; nor are lists that some
-# suites fail to give (a mirror that serves an index other than its Release
-# file names, as happens for ppc64el): the kernels of those suites are then
-# not seen, and the log says which lists are missing.
-kh_apt_update()
-{
-	local d
-
-	kh_apt_setup
-	d=$KH_APT_DIR
-	[ "$KH_APT_UPDATED" = 1 ] && return
-	# shellcheck disable=SC2030
-	(
-		flock 9
-		if [ -f "$d/updated" ] &&
-			[ $(($(date +%s) - $(stat -c %Y "$d/updated"))) -lt "${KVM_HC_APT_MAX_AGE:-3600}" ]; then
-			exit 0
-		fi
-		if apt-get "${KH_APT_OPTS[@]}" update --error-on=any >"$d/update.log" 2>&1; then
-			touch "$d/updated"
-		elif ! grep '^E:' "$d/update.log" | grep -qv -e '^E: Failed to fetch' \
-			-e '^E: Some index files failed'; then
-			kh_log "apt-get update: these lists could not be fetched, their suites are left out:" \
-				"$(sed -n 's#^E: Failed to fetch [a-z]*://[^/]*/\([^ ]*\) .*#\1#p' "$d/update.log" | tr '\n' ' ')"
-			touch "$d/updated"
-		elif [ -f "$d/updated" ]; then
-			kh_log "apt-get update failed (see $d/update.log); using older lists"
-		else
-			cat "$d/update.log" >&2
-			exit 1
-		fi
-	) 9>"$d.lock" || return 1
-	KH_APT_UPDATED=1
-}
-
-kh_apt_cache()
-{
-	apt-cache "${KH_APT_OPTS[@]}" "$@"
-}
-
-# kh_pkg_field PACKAGE FIELD: a field of the candidate version of PACKAGE.
-kh_pkg_field()
-{
-	kh_apt_cache show --no-all-versions "$1" 2>/dev/null |
-		awk -v f="$2:" '$1 == f { sub(/^[^:]*: */, ""); print; exit }'
-}
-
-# kh_pkg_depends PACKAGE REGEX: names of the dependencies of PACKAGE that
-# match REGEX (alternatives and version constraints dropped).
-kh_pkg_depends()
-{
-	kh_pkg_field "$1" Depends | tr ',|' '\n' |
-		awk '{ print $1 }' | sed 's/:any$//' | grep -E "$2" || true
-}
-
-# --- resolve / fetch ----------------------------------------------------------
-
-# kh_cached_releases: releases complete in the cache whose image package
-# name matches $KH_PATTERN.
-kh_cached_releases()
-{
-	local d
-
-	for d in "$KH_CACHE"/kernels/*/.complete; do
-		[ -f "$d" ] || continue
-		d=${d%/.complete}
-		echo "linux-image-${d##*/}"
-	done | grep -E "$KH_PATTERN" | sed 's/^linux-image-//' || true
-}
-
-# kh_target WHAT: WHAT is a series (resolved to its newest kernel of
-# $KH_ARCH) or the release of a kernel of a known series and architecture
-# (taken as it is, and its architecture made $KH_ARCH).  Sets KH_REL and the
-# facts of kh_series and kh_arch.
-kh_target()
-{
-	local s a arch=$KH_ARCH
-
+	suites=$(for s in $(kh_series_all); do (kh_series "$s" && echo "$KH_SUITES"); done)
 	mkdir -p "$KH_CACHE"
-	KH_REL=
-	for a in "$arch" $KH_ARCH_ALL; do
-		kh_arch "$a"
-		for s in $KH_SERIES_ALL; do
-			kh_series "$s"
-			if echo "linux-image-$1" | grep -qE "$KH_PATTERN"; then
-				KH_REL=$1
-				kh_release_chroot
-				return
-			fi
-		done
-	done
-	kh_arch "$arch"
-	kh_series "$1"
-	if kh_apt_update; then
-		KH_REL=$(kh_apt_cache pkgnames linux-image- | grep -E "$KH_PATTERN" |
-			sed 's/^linux-image-//' | sort -V | tail -n 1 || true)
-	fi
-	if [ -z "$KH_REL" ]; then
-		KH_REL=$(kh_cached_releases | sort -V | tail -n 1)
-		[ -n "$KH_REL" ] && kh_log "no package lists for $1; using cached $KH_REL"
-	fi
-	[ -n "$KH_REL" ] || kh_die "no kernel found for series $1"
-	kh_release_chroot
+	# shellcheck disable=SC2046
+	kh_apt_setup "$(kh_apt_dir)" "$arch" $suites $(kh_matrix tools)
 }
 
-# A series with kernels of more than one release (on ppc64el: 6.12 of
-# bookworm and trixie, 7.x of trixie and sid): the kernel decides where its
-# modules build.
-kh_release_chroot()
+# kh_candidates: "RELEASE VERSION SUITES TIER" for every image package of
+# the series ($KH_PATTERN) that the lists hold, in the order they are tried:
+# by tier, then newest first.  SUITES are those listing that version
+# (comma-separated): apt tries each of their pools.
+kh_candidates()
 {
-	case $KH_REL in
-	*+deb14-*) KH_CHROOT=sid ;;
-	*+deb13-*) KH_CHROOT=trixie ;;
-	*+deb12-*) KH_CHROOT= ;;
-	esac
+	local q='' names
+
+	[ "$KH_ARCH" = "$KH_HOST_ARCH" ] || q=:$KH_ARCH
+	mapfile -t names < <(kh_apt_cache pkgnames linux-image- 2>/dev/null | grep -E "$KH_PATTERN" | sort -u)
+	[ ${#names[@]} -gt 0 ] || return 0
+	kh_apt_versions "${names[@]/%/$q}" | awk -v tiers="$KH_TIERS" '
+		BEGIN {
+			n = split(tiers, t, "/")
+			for (i = 1; i <= n; i++) {
+				m = split(t[i], ss, " ")
+				for (j = 1; j <= m; j++) tier[ss[j]] = i
+			}
+		}
+		!($3 in tier) { next }
+		{
+			sub(/^linux-image-/, "", $1); sub(/:[a-z0-9]+$/, "", $1)
+			k = $1 " " $2
+			if (!(k in t1)) { t1[k] = tier[$3]; where[k] = $3; next }
+			if (tier[$3] < t1[k]) t1[k] = tier[$3]
+			if (index("," where[k] ",", "," $3 ",") == 0) where[k] = where[k] "," $3
+		}
+		END { for (k in t1) print k, where[k], t1[k] }' | sort -k4,4n -k1,1Vr -k2,2Vr
 }
 
-# Set KVER KDIR VMLINUZ KMODDIR KMODULES for the extracted kernel in $1.
-kh_kernel_vars()
-{
-	local root=$1 rel=$2 d
+# --- choose and fetch -------------------------------------------------------------
 
-	KVER=$rel
-	KDIR=$root/usr/src/linux-headers-$rel
-	KMODDIR=
-	for d in "$root" "$root/usr"; do
-		[ -d "$d/lib/modules/$rel/kernel" ] && { KMODDIR=$d; break; }
-	done
-	KMODULES=$KMODDIR/lib/modules/$rel
-	VMLINUZ=
-	for d in "$root/boot/vmlinuz-$rel" "$KMODULES/vmlinuz" \
-		"$root/boot/vmlinux-$rel" "$KMODULES/vmlinux"; do
-		[ -f "$d" ] && { VMLINUZ=$d; break; }
-	done
-	[ -n "$KMODDIR" ] && [ -n "$VMLINUZ" ] && [ -f "$KDIR/Makefile" ]
-}
-
-# The packages that make up kernel $1: image (or, from 7.x on, the binary,
-# modules and base packages the empty image package depends on), headers,
-# their common headers and the matching linux-kbuild, each pinned to the
-# version of the package that pulled it in.
-# For a foreign architecture the image, binary, modules, base and headers
-# packages are that architecture's; the common headers are arch all, and
-# linux-kbuild is the host's, whose tools run here.
+# kh_kernel_packages RELEASE VERSION: the packages that make up the kernel,
+# as PACKAGE=VERSION lines: image (or, from 7.x on, the binary, modules and
+# base packages the empty image package depends on), headers, their common
+# headers and the matching linux-kbuild.  For a foreign architecture the
+# image and headers packages are that architecture's; the common headers
+# are arch all, and linux-kbuild is the host's, whose tools run here.
+# Status 1, with the reason on stdout, if the archive lacks a part.
 kh_kernel_packages()
 {
-	local rel=$1 img hdr iv hv p q=''
+	local rel=$1 iv=$2 img hdr hv p q=''
 
 	[ "$KH_ARCH" = "$KH_HOST_ARCH" ] || q=:$KH_ARCH
 	img=linux-image-$rel$q
 	hdr=linux-headers-$rel$q
-	iv=$(kh_pkg_field "$img" Version)
-	hv=$(kh_pkg_field "$hdr" Version)
-	[ -n "$iv" ] || kh_die "$img is not in the archive"
-	[ -n "$hv" ] || kh_die "$hdr is not in the archive"
-	p=$(kh_pkg_depends "$img" '^linux-(binary|modules|base)-')
+	# The headers of the image's own version, else their newest.
+	hv=$(kh_apt_versions "$hdr" | awk -v v="$iv" '$2 == v { print $2; f = 1; exit }
+		{ all[++n] = $2 } END { if (!f && n) print all[1] }')
+	[ -n "$hv" ] || { echo "linux-headers-$rel is not in the archive"; return 1; }
+	p=$(kh_pkg_depends "$img=$iv" '^linux-(binary|modules|base)-')
 	if [ -n "$p" ]; then
 		awk -v q="$q" -v v="$iv" '{ print $0 q "=" v }' <<<"$p"
 	else
 		echo "$img=$iv"
 	fi
 	echo "$hdr=$hv"
-	kh_pkg_depends "$hdr" '^linux-(headers-.*-common|kbuild-)' | sed "s/\$/=$hv/"
+	kh_pkg_depends "$hdr=$hv" '^linux-(headers-.*-common|kbuild-)' | sed "s/\$/=$hv/"
 }
 
-# Point the absolute paths of extracted headers at the cache: the headers
-# Makefile includes /usr/src/linux-headers-<ver>-common/Makefile (and on 7.x
-# sets KBUILD_OUTPUT=/usr/src/...), and lib/modules/<rel>/{build,source}
-# are absolute symlinks on 6.x.  Idempotent: runs again on every use of a
-# cached kernel, so that cache entries made before a fix get it too.
-kh_fix_headers()
+# kh_fetch_release RELEASE [VERSION]: make sure the kernel is complete in
+# the cache, downloading VERSION of its packages (default: the newest
+# listed) if it is not.  Status 1 with KH_WHY set if it cannot be had.
+kh_fetch_release()
 {
-	local root=$1 rel=$2 mf l t
+	local rel=$1 ver=${2:-} root=$KH_CACHE/kernels/$1
 
-	mf=$root/usr/src/linux-headers-$rel/Makefile
-	if grep -qE '(^|[[:space:]=])/usr/src/' "$mf"; then
-		sed -i -E "s#(^|[[:space:]=])/usr/src/#\\1$root/usr/src/#g" "$mf"
+	KH_WHY=
+	[ -f "$root/.complete" ] && return 0
+	mkdir -p "$KH_CACHE/kernels" "$KH_CACHE/debs"
+	# shellcheck disable=SC2031
+	KH_WHY=$(
+		exec 9>"$KH_CACHE/kernels/.lock-$rel"
+		flock 9
+		# Only the reason for a failure goes to the caller (fd 3).
+		exec 3>&1 1>&2
+		[ -f "$root/.complete" ] && exit 0
+		debs=$KH_CACHE/debs/$rel t0=$(date +%s)
+		kh_apt_update || { echo "cannot read the archive's package lists" >&3; exit 1; }
+		if [ -z "$ver" ]; then
+			ver=$(kh_apt_versions "linux-image-$rel${KH_CROSS:+:$KH_ARCH}" | awk '{ print $2 }' | sort -Vr | head -n 1)
+			[ -n "$ver" ] || { echo "linux-image-$rel is not in the archive" >&3; exit 1; }
+		fi
+		out=$(kh_kernel_packages "$rel" "$ver") || { echo "$out" >&3; exit 1; }
+		mapfile -t pkgs <<<"$out"
+		[ ${#pkgs[@]} -ge 3 ] || { echo "cannot tell its packages (${pkgs[*]})" >&3; exit 1; }
+		log "$rel: downloading ${pkgs[*]}"
+		rm -rf "$root"
+		if ! kh_apt_download "$debs" "${pkgs[@]}"; then
+			echo "$KH_APT_WHY" >&3
+			exit 1
+		fi
+		log "$rel: downloaded in $(($(date +%s) - t0)) s; extracting"
+		mkdir -p "$root"
+		for f in "$debs"/*.deb; do
+			dpkg-deb -x "$f" "$root" || { echo "${f##*/} does not extract" >&3; rm -rf "$root" "$debs"; exit 1; }
+		done
+		rm -rf "$debs"
+		kh_fix_headers "$root" "$rel"
+		if ! kh_kernel_vars "$root" "$rel"; then
+			rm -rf "$root"
+			echo "unexpected package layout (no image, modules or headers)" >&3
+			exit 1
+		fi
+		# 7.x ships no modules.dep; modprobe -d $KMODDIR wants one.
+		[ -f "$KMODULES/modules.dep" ] || depmod -b "$KMODDIR" "$rel"
+		touch "$root/.complete"
+		log "$rel: ready in $root ($(($(date +%s) - t0)) s)"
+	) && return 0
+	[ -n "$KH_WHY" ] || KH_WHY="fetching it failed"
+	return 1
+}
+
+# kh_choice_file: where the kernel chosen for $KH_ARCH $KH_SERIES is kept.
+kh_choice_file()
+{
+	echo "$KH_CACHE/choice/$KH_ARCH-$KH_SERIES"
+}
+
+# kh_choose: choose the kernel of $KH_SERIES and make sure it is in the
+# cache: the candidates in order (kh_candidates), the first that is cached
+# or downloads whole.  Sets KH_REL; dies naming every candidate tried.
+kh_choose()
+{
+	local f c rel ver suite tier tried=() cands=() cached
+
+	f=$(kh_choice_file)
+	mkdir -p "${f%/*}"
+	kh_state
+	if ! kh_apt_update; then
+		# No archive and no lists: the newest kernel of the series in the cache.
+		cached=$(for rel in "$KH_CACHE"/kernels/*/.complete; do
+			rel=${rel%/.complete}
+			echo "linux-image-${rel##*/}"
+		done | grep -E "$KH_PATTERN" | sed 's/^linux-image-//' | sort -V | tail -n 1)
+		[ -n "$cached" ] || die "$KH_ARCH $KH_SERIES: cannot read the archive's package lists, and no kernel of the series is cached"
+		log "$KH_ARCH $KH_SERIES: no package lists; using the cached $cached"
+		KH_REL=$cached
+		echo "$KH_REL" >"$f"
+		return
 	fi
-	kh_fix_checker "$root"
-	for l in "$root"/lib/modules/"$rel"/{build,source} "$root"/usr/lib/modules/"$rel"/{build,source}; do
-		[ -L "$l" ] || continue
-		t=$(readlink "$l")
-		case $t in
-		/*) ln -sfn "$(realpath -m --relative-to="${l%/*}" "$root$t")" "$l" ;;
-		esac
+	mapfile -t cands < <(kh_candidates)
+	for c in "${cands[@]}"; do
+		read -r rel ver suite tier <<<"$c"
+		if kh_fetch_release "$rel" "$ver"; then
+			KH_REL=$rel
+			[ ${#tried[@]} -eq 0 ] || log "$KH_ARCH $KH_SERIES: using $rel $ver ($suite)"
+			echo "$KH_REL" >"$f"
+			return
+		fi
+		log "$KH_ARCH $KH_SERIES: candidate $rel $ver ($suite) is not available: $KH_WHY; trying the next"
+		tried+=("$rel $ver ($suite): $KH_WHY")
 	done
+	if [ ${#tried[@]} -eq 0 ]; then
+		die "$KH_ARCH $KH_SERIES: no kernel of the series in $KH_SUITES (package lists: $(kh_apt_dir))"
+	fi
+	die "$KH_ARCH $KH_SERIES: no kernel could be fetched; tried $(printf '%s; ' "${tried[@]}" | sed 's/; $//')"
 }
 
-# Kbuild of 6.15 and later runs scripts/checker-valid.sh before C=1/C=2 and
-# turns the checker off when that fails, but linux-kbuild-<ver> does not
-# ship the script.  Put a stand-in next to the other kbuild scripts: it
-# prints 1 when the checker exists and parses __typeof_unqual__, as the
-# headers need.
-kh_fix_checker()
+# kh_target WHAT: WHAT is a series (its chosen kernel of $KH_ARCH) or the
+# release of a kernel of a known series and architecture (taken as it is,
+# and its architecture made $KH_ARCH).  Makes sure the kernel is in the
+# cache and sets KH_REL and the facts of kh_series and kh_arch.
+kh_target()
 {
-	local root=$1 common scripts
+	local s a arch=$KH_ARCH f
 
-	for common in "$root"/usr/src/linux-headers-*-common; do
-		grep -q 'scripts/checker-valid\.sh' "$common/Makefile" 2>/dev/null || continue
-		scripts=$(realpath "$common/scripts")
-		[ -e "$scripts/checker-valid.sh" ] && continue
-		cat >"$scripts/checker-valid.sh" <<'EOF'
-#!/bin/sh
-# SPDX-License-Identifier: GPL-2.0
-# checker-valid.sh CHECKER [FLAGS...]: print 1 if CHECKER can check this
-# kernel (it exists and parses __typeof_unqual__), else 0.  Added by
-# kvm-hc's scripts/kernels.sh; linux-kbuild does not ship it.
-command -v "$1" >/dev/null 2>&1 || { echo 0; exit 0; }
-t=$(mktemp --suffix=.c) || { echo 0; exit 0; }
-trap 'rm -f "$t"' EXIT
-printf 'static inline int u(const int *q) { __typeof_unqual__(*q) v = *q; return v; }\n' >"$t"
-if "$@" "$t" 2>&1 | grep -q error; then echo 0; else echo 1; fi
-EOF
-		chmod +x "$scripts/checker-valid.sh"
+	KH_REL=
+	for a in "$arch" $(kh_arch_all); do
+		kh_arch "$a"
+		for s in $(kh_series_all); do
+			kh_series "$s"
+			if echo "linux-image-$1" | grep -qE "$KH_PATTERN"; then
+				KH_REL=$1
+				[ -f "$KH_CACHE/kernels/$KH_REL/.complete" ] && return
+				kh_state
+				kh_fetch_release "$KH_REL" || die "$KH_REL: $KH_WHY"
+				return
+			fi
+		done
 	done
+	kh_arch "$arch"
+	kh_series "$1"
+	f=$(kh_choice_file)
+	if [ "$KH_REFRESH" != 1 ] && [ -f "$f" ]; then
+		KH_REL=$(cat "$f")
+		[ -f "$KH_CACHE/kernels/$KH_REL/.complete" ] && return
+	fi
+	mkdir -p "${f%/*}"
+	exec 8>"$f.lock"
+	flock 8
+	# Chosen by another run meanwhile?
+	if [ "$KH_REFRESH" != 1 ] && [ -f "$f" ]; then
+		KH_REL=$(cat "$f")
+		[ -f "$KH_CACHE/kernels/$KH_REL/.complete" ] && { exec 8>&-; return; }
+	fi
+	kh_choose
+	exec 8>&-
 }
 
 # kh_fetch SERIES|RELEASE: make sure the kernel is in the cache and set
 # KVER KDIR VMLINUZ KMODDIR KMODULES.
 kh_fetch()
 {
-	local rel root
+	local root
 
 	kh_target "$1"
-	rel=$KH_REL
-	root=$KH_CACHE/kernels/$rel
-	if [ -f "$root/.complete" ] && kh_kernel_vars "$root" "$rel"; then
-		kh_fix_headers "$root" "$rel"
-		return
-	fi
-	mkdir -p "$KH_CACHE/kernels"
-	# shellcheck disable=SC2031
-	(
-		flock 9
-		[ -f "$root/.complete" ] && exit 0
-		kh_apt_update || kh_die "cannot read the archive's package lists"
-		local debs=$KH_CACHE/debs/$rel pkgs f t0
-		t0=$(date +%s)
-		mapfile -t pkgs < <(kh_kernel_packages "$rel")
-		[ ${#pkgs[@]} -ge 3 ] || kh_die "$rel: cannot tell its packages"
-		kh_log "$rel: downloading ${pkgs[*]}"
-		rm -rf "$debs" "$root"
-		mkdir -p "$debs" "$root"
-		(cd "$debs" && apt-get "${KH_APT_OPTS[@]}" download "${pkgs[@]}" >&2) ||
-			kh_die "download of $rel failed"
-		kh_log "$rel: downloaded in $(($(date +%s) - t0)) s; extracting"
-		for f in "$debs"/*.deb; do
-			dpkg-deb -x "$f" "$root"
-		done
-		kh_fix_headers "$root" "$rel"
-		kh_kernel_vars "$root" "$rel" || kh_die "$rel: unexpected package layout in $root"
-		# 7.x ships no modules.dep; modprobe -d $KMODDIR wants one.
-		if [ ! -f "$KMODULES/modules.dep" ]; then
-			depmod -b "$KMODDIR" "$rel"
-		fi
-		rm -rf "$debs"
-		touch "$root/.complete"
-		kh_log "$rel: ready in $root ($(($(date +%s) - t0)) s)"
-	) 9>"$KH_CACHE/kernels/.lock" || exit 1
-	kh_kernel_vars "$root" "$rel" || kh_die "$rel: incomplete cache entry $root"
+	root=$KH_CACHE/kernels/$KH_REL
+	kh_fix_headers "$root" "$KH_REL"
+	kh_kernel_vars "$root" "$KH_REL" || die "$KH_REL: incomplete cache entry $root"
 }
 
 # --- build ----------------------------------------------------------------
 
-# The trixie (etc.) chroot that builds modules for kernels whose toolchain
-# the host lacks.  Made once with debootstrap; CC from the headers is
-# installed into it on first use.
-KH_CHROOT_PACKAGES="binutils bc gcc-14 kmod libc6-dev libelf-dev libssl-dev make pahole sparse"
-
-kh_chroot_dir()
+# kh_build_chroot RELEASE PACKAGE: the chroot suite that builds modules for
+# RELEASE, with PACKAGE (its compiler) installed; "" for this host.  The
+# suites of the matrix's build row in order; the one that worked is kept.
+kh_build_chroot()
 {
-	echo "$KH_CACHE/chroot/$1"
-}
+	local rel=$1 pkg=$2 suites s f tried=()
 
-# kh_chroot_run SUITE CMD...: run CMD in the chroot with /proc, /dev, the
-# cached kernels and KVM_HC_CHROOT_BINDS mounted at their own paths.  The
-# mounts live in a private mount namespace and vanish with it.
-kh_chroot_run()
-{
-	local c binds
-
-	c=$(kh_chroot_dir "$1")
-	shift
-	binds="$KH_CACHE/kernels ${KVM_HC_CHROOT_BINDS:-}"
-	# shellcheck disable=SC2016
-	unshare --mount --propagation private -- /bin/bash -c '
-		set -e
-		c=$1 binds=$2
-		shift 2
-		mount -t proc proc "$c/proc"
-		mount --bind /dev "$c/dev"
-		for b in $binds; do
-			[ -d "$b" ] || continue
-			mkdir -p "$c$b"
-			mount --bind "$b" "$c$b"
-		done
-		cd /
-		exec chroot "$c" /usr/bin/env -i \
-			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-			HOME=/root LANG=C.UTF-8 TERM=dumb "$@"
-	' kh-chroot "$c" "$binds" "$@"
-}
-
-# The chroot's apt trusts the archive as the machine's apt does: a machine
-# that reads a mirror whose Release files are past their Valid-Until (a
-# snapshot) says so with Acquire::Check-Valid-Until "false", and sid's
-# Release files have a Valid-Until, unlike a stable release's.
-kh_chroot_apt_conf()
-{
-	local v=
-
-	eval "$(apt-config shell v Acquire::Check-Valid-Until)"
-	if [ "$v" = false ]; then
-		echo 'Acquire::Check-Valid-Until "false";' >"$1/etc/apt/apt.conf.d/91kvm-hc-valid-until"
-	else
-		rm -f "$1/etc/apt/apt.conf.d/91kvm-hc-valid-until"
+	suites=$(kh_build_suites "$rel")
+	[ "$suites" = - ] && return 0
+	f=$KH_CACHE/choice/chroot-$(kh_matrix build | awk -v r="$rel" 'index(r, $1) { print $1; exit }')
+	mkdir -p "${f%/*}"
+	if [ -f "$f" ]; then
+		s=$(cat "$f")
+		suites="$s ${suites//$s/}"
 	fi
-}
-
-# kh_chroot_ensure SUITE [PACKAGE...]: create the chroot if needed and make
-# sure PACKAGEs are installed in it.
-kh_chroot_ensure()
-{
-	local suite=$1 c
-
-	shift
-	c=$(kh_chroot_dir "$suite")
-	mkdir -p "$KH_CACHE/chroot"
-	(
-		flock 9
-		local want=() p t0
-		t0=$(date +%s)
-		if [ ! -f "$c/.complete" ]; then
-			local mirror tmp=$c.tmp inc=()
-			mirror=$(kh_apt_uri "$suite")
-			# apt in the chroot needs the CA certificates for an https mirror.
-			case $mirror in https:*) inc=(--include=ca-certificates) ;; esac
-			command -v debootstrap >/dev/null || kh_die "debootstrap is missing (scripts/deps.sh)"
-			kh_log "creating the $suite build chroot in $c"
-			rm -rf "$tmp" "$c"
-			debootstrap --variant=minbase "${inc[@]}" "$suite" "$tmp" "$mirror" \
-				>"$KH_CACHE/chroot/$suite.log" 2>&1 ||
-				{ tail -n 20 "$KH_CACHE/chroot/$suite.log" >&2; kh_die "debootstrap $suite failed"; }
-			mv "$tmp" "$c"
-			printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' \
-				>"$c/etc/apt/apt.conf.d/90kvm-hc"
-			kh_log "$suite chroot: debootstrap took $(($(date +%s) - t0)) s"
-			# shellcheck disable=SC2086
-			set -- $KH_CHROOT_PACKAGES "$@"
+	for s in $suites; do
+		if kh_chroot_ensure "$s" ${pkg:+"$pkg"}; then
+			echo "$s" >"$f"
+			echo "$s"
+			return 0
 		fi
-		for p in "$@"; do
-			case " ${want[*]} " in *" $p "*) continue ;; esac
-			# shellcheck disable=SC2016
-			chroot "$c" dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null |
-				grep -qx installed || want+=("$p")
-		done
-		if [ ${#want[@]} -gt 0 ]; then
-			kh_log "$suite chroot: installing ${want[*]}"
-			cp -L /etc/resolv.conf "$c/etc/resolv.conf" 2>/dev/null || true
-			kh_chroot_apt_conf "$c"
-			kh_chroot_run "$suite" sh -c 'apt-get -q update && DEBIAN_FRONTEND=noninteractive apt-get -q install -y "$@"' \
-				sh "${want[@]}" >>"$KH_CACHE/chroot/$suite.log" 2>&1 ||
-				{ tail -n 20 "$KH_CACHE/chroot/$suite.log" >&2; kh_die "installing ${want[*]} in the $suite chroot failed"; }
-			chroot "$c" apt-get clean
-		fi
-		[ -f "$c/.sparse" ] || kh_chroot_sparse "$suite"
-		touch "$c/.complete"
-		[ ${#want[@]} -gt 0 ] && kh_log "$suite chroot: ready ($(($(date +%s) - t0)) s)"
-		true
-	) 9>"$KH_CACHE/chroot/.lock" || exit 1
-}
-
-# Debian's sparse 0.6.4 (bookworm, trixie) cannot parse the headers of 7.x
-# (__typeof_unqual__ when __CHECKER__ is defined); sid's sparse can, and
-# needs nothing newer than trixie's libc.  Put its binary into the chroot's
-# /usr/local/bin if it runs there.
-kh_chroot_sparse()
-{
-	local c tmp deb
-
-	c=$(kh_chroot_dir "$1")
-	tmp=$(mktemp -d)
-	if kh_apt_update && (cd "$tmp" && apt-get "${KH_APT_OPTS[@]}" download sparse >/dev/null 2>&1); then
-		for deb in "$tmp"/sparse_*.deb; do
-			dpkg-deb -x "$deb" "$tmp/x"
-		done
-		install -m 755 "$tmp/x/usr/bin/sparse" "$c/usr/local/bin/sparse"
-		if chroot "$c" /usr/local/bin/sparse --version >/dev/null 2>&1; then
-			kh_log "$1 chroot: sparse $(chroot "$c" /usr/local/bin/sparse --version) in /usr/local/bin"
-		else
-			rm -f "$c/usr/local/bin/sparse"
-			kh_log "$1 chroot: the newer sparse does not run there; keeping $1's"
-		fi
-	else
-		kh_log "$1 chroot: cannot fetch a newer sparse; keeping $1's"
-	fi
-	rm -rf "$tmp"
-	touch "$c/.sparse"
-}
-
-# The compiler the headers ask for (gcc-12, gcc-14, ...), without the
-# CROSS_COMPILE prefix.
-kh_kernel_cc()
-{
-	grep -hoE 'gcc-[0-9]+' "$1/.kernelvariables" "$1/Makefile" 2>/dev/null | head -n 1
+		log "$rel: no build chroot of $s: $KH_CHROOT_WHY"
+		tried+=("$s: $KH_CHROOT_WHY")
+	done
+	die "$rel: no suite can build its modules; tried $(printf '%s; ' "${tried[@]}" | sed 's/; $//')"
 }
 
 # kh_build SERIES|RELEASE SRCDIR [MAKE_ARG...]: make -C $KDIR M=SRCDIR ARGS
-# modules, on the host or in the series' chroot; cross-compiled for a
+# modules, on the host or in the kernel's chroot; cross-compiled for a
 # foreign architecture (the headers force ARCH; 6.12 and later set
 # CROSS_COMPILE themselves, 6.1 only for dpkg-buildpackage: set both).
 kh_build()
 {
-	local series=$1 src cc pkg jobs=() cross=()
+	local series=$1 src cc pkg chroot jobs=() cross=()
 
-	[ $# -ge 2 ] || kh_die "usage: build SERIES SRCDIR [MAKE_ARG...]"
-	src=$(realpath "$2") || kh_die "no such folder: $2"
+	[ $# -ge 2 ] || die "usage: build SERIES SRCDIR [MAKE_ARG...]"
+	src=$(realpath "$2") || die "no such folder: $2"
 	shift 2
 	kh_fetch "$series"
+	log "building against $KVER ($KH_ARCH, series $KH_SERIES)"
 	cc=$(kh_kernel_cc "$KDIR")
 	pkg=$cc
 	case " $* ${MAKEFLAGS:-}" in
@@ -745,15 +451,15 @@ kh_build()
 		# gcc-12-aarch64-linux-gnu.
 		[ -n "$cc" ] && pkg=$cc-${KH_GNU_TYPE//_/-} && cc=$KH_CROSS$cc
 	fi
-	if [ -z "$KH_CHROOT" ]; then
+	chroot=$(kh_build_chroot "$KVER" "$pkg") || exit 1
+	if [ -z "$chroot" ]; then
 		if [ -n "$cc" ] && ! command -v "$cc" >/dev/null; then
-			kh_die "$KVER needs $cc (scripts/deps.sh $pkg)"
+			die "$KVER needs $cc (scripts/deps.sh $pkg)"
 		fi
 		make -C "$KDIR" M="$src" "${cross[@]}" "${jobs[@]}" "$@" modules
 	else
-		kh_chroot_ensure "$KH_CHROOT" ${pkg:+"$pkg"}
 		KVM_HC_CHROOT_BINDS="$src ${KVM_HC_CHROOT_BINDS:-}" \
-			kh_chroot_run "$KH_CHROOT" make -C "$KDIR" M="$src" "${cross[@]}" "${jobs[@]}" "$@" modules
+			kh_chroot_run "$chroot" make -C "$KDIR" M="$src" "${cross[@]}" "${jobs[@]}" "$@" modules
 	fi
 }
 
@@ -768,7 +474,7 @@ kh_kvm_modules()
 	local -A path=() seen=()
 	local order=()
 
-	[ $# -eq 2 ] || kh_die "usage: kvm-modules SERIES OUTDIR"
+	[ $# -eq 2 ] || die "usage: kvm-modules SERIES OUTDIR"
 	kh_fetch "$series"
 	mkdir -p "$out"
 	while IFS= read -r f; do
@@ -786,7 +492,7 @@ kh_kvm_modules()
 		f=${path[$n]:-}
 		if [ -z "$f" ]; then
 			grep -qE "/${n//_/[-_]}\\.ko\$" "$KMODULES/modules.builtin" 2>/dev/null && return
-			kh_die "$KVER: module $n not found"
+			die "$KVER: module $n not found"
 		fi
 		dst=${f##*/}
 		dst=$out/${dst%%.ko*}.ko
@@ -814,55 +520,65 @@ kh_kvm_modules()
 
 # kh_package NAME: make sure the Debian package NAME of $KH_ARCH (an arch
 # all one as it is) is extracted in the cache and set KH_PKGDIR to its
-# folder.  The version is the one of the host's own release if the archive
-# has it, else the newest; without package lists the newest one cached.
+# folder.  A cached one is used as it is (unless KVM_HC_REFRESH=1);
+# otherwise the candidates are the version of the host's own release, then
+# the others, newest first: the first that downloads whole is taken.
 kh_package()
 {
-	local name=$1 q='' rel='' info='' ver arch dir=''
+	local name=$1 q='' rel='' c ver suite arch dir tried=() cands=() cached
 
 	# shellcheck disable=SC1091
 	[ -r /etc/os-release ] && rel=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 	mkdir -p "$KH_CACHE/packages"
-	if kh_apt_update; then
-		for q in ":$KH_ARCH" ""; do
-			info=$(kh_apt_cache ${rel:+-o "APT::Default-Release=$rel"} \
-				show --no-all-versions "$name$q" 2>/dev/null |
-				awk '$1 == "Version:" { v = $2 } $1 == "Architecture:" { a = $2 }
-					END { if (v != "") print v, a }')
-			[ -n "$info" ] && break
-		done
-		if [ -n "$info" ]; then
-			read -r ver arch <<<"$info"
-			dir=$KH_CACHE/packages/${name}_${ver//:/%3a}_$arch
-		fi
+	cached=$(find "$KH_CACHE/packages" -mindepth 2 -maxdepth 2 -name .complete \
+		\( -path "*/${name}_*_$KH_ARCH/*" -o -path "*/${name}_*_all/*" \) \
+		-printf '%h\n' 2>/dev/null | sort -V | tail -n 1)
+	if [ -n "$cached" ] && [ "$KH_REFRESH" != 1 ]; then
+		KH_PKGDIR=$cached
+		return
 	fi
-	if [ -z "$dir" ]; then
-		dir=$(find "$KH_CACHE/packages" -mindepth 2 -maxdepth 2 -name .complete \
-			\( -path "*/${name}_*_$KH_ARCH/*" -o -path "*/${name}_*_all/*" \) \
-			-printf '%h\n' 2>/dev/null | sort -V | tail -n 1)
-		[ -n "$dir" ] || kh_die "package $name: not in the archive nor in the cache"
-		kh_log "no package lists; using cached ${dir##*/}"
+	kh_state
+	if ! kh_apt_update; then
+		[ -n "$cached" ] || die "package $name: no package lists and nothing cached"
+		log "no package lists; using the cached ${cached##*/}"
+		KH_PKGDIR=$cached
+		return
 	fi
-	KH_PKGDIR=$dir
-	[ -f "$dir/.complete" ] && return
-	# shellcheck disable=SC2031
-	(
-		flock 9
-		[ -f "$dir/.complete" ] && exit 0
-		local tmp f
-		tmp=$(mktemp -d "$KH_CACHE/packages/.tmp.XXXXXX")
-		trap 'rm -rf "$tmp"' EXIT
-		(cd "$tmp" && apt-get "${KH_APT_OPTS[@]}" download "$name$q=$ver" >&2) ||
-			kh_die "download of $name$q $ver failed"
-		mkdir "$tmp/root"
-		for f in "$tmp"/*.deb; do
-			dpkg-deb -x "$f" "$tmp/root"
-		done
-		rm -rf "$dir"
-		mv "$tmp/root" "$dir"
-		touch "$dir/.complete"
-		kh_log "$name$q $ver: extracted in $dir"
-	) 9>"$KH_CACHE/packages/.lock" || exit 1
+	# The architecture's own package, else an arch all one.
+	for q in ":$KH_ARCH" ""; do
+		mapfile -t cands < <(kh_apt_versions "$name$q" |
+			awk -v r="$rel" '{ print ($3 == r ? 0 : 1), $2, $3 }' | sort -k1,1n -k2,2Vr)
+		[ ${#cands[@]} -gt 0 ] && break
+	done
+	[ ${#cands[@]} -gt 0 ] || die "package $name ($KH_ARCH) is not in the archive"
+	for c in "${cands[@]}"; do
+		read -r _ ver suite <<<"$c"
+		arch=$(kh_pkg_field "$name$q=$ver" Architecture)
+		dir=$KH_CACHE/packages/${name}_${ver//:/%3a}_${arch:-$KH_ARCH}
+		KH_PKGDIR=$dir
+		[ -f "$dir/.complete" ] && return
+		# shellcheck disable=SC2031
+		KH_WHY=$(
+			exec 9>"$KH_CACHE/packages/.lock"
+			flock 9
+			exec 3>&1 1>&2
+			[ -f "$dir/.complete" ] && exit 0
+			tmp=$KH_CACHE/packages/.tmp-$name
+			kh_apt_download "$tmp" "$name$q=$ver" || { echo "$KH_APT_WHY" >&3; exit 1; }
+			mkdir "$tmp/root"
+			for f in "$tmp"/*.deb; do
+				dpkg-deb -x "$f" "$tmp/root" || { echo "${f##*/} does not extract" >&3; exit 1; }
+			done
+			rm -rf "$dir"
+			mv "$tmp/root" "$dir"
+			rm -rf "$tmp"
+			touch "$dir/.complete"
+			log "$name$q $ver ($suite): extracted in $dir"
+		) && return
+		log "$name$q $ver ($suite) is not available: ${KH_WHY:-download failed}; trying the next"
+		tried+=("$ver ($suite): ${KH_WHY:-download failed}")
+	done
+	die "package $name ($KH_ARCH): none could be fetched; tried $(printf '%s; ' "${tried[@]}" | sed 's/; $//')"
 }
 
 # --- command line -----------------------------------------------------------------
@@ -908,8 +624,16 @@ kh_main()
 		kh_package "$1"
 		echo "$KH_PKGDIR"
 		;;
+	candidates)
+		[ $# -eq 1 ] || kh_usage
+		kh_series "$1"
+		kh_state
+		kh_apt_update || die "cannot read the archive's package lists"
+		kh_candidates
+		;;
 	series)
-		echo "$KH_SERIES_ALL"
+		kh_series_all | sed 's/ $//'
+		echo
 		;;
 	*)
 		kh_usage

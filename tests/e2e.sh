@@ -143,16 +143,9 @@ init=$(realpath -m "$init")
 GUEST_SRC=$(realpath -m "$guest_src")
 KERNELS=("$KERNELS" --arch "$arch")
 
-log()
-{
-	printf 'e2e: %s\n' "$*" >&2
-}
-
-die()
-{
-	log "$*"
-	exit 2
-}
+LOG_TAG=e2e
+# shellcheck source=../scripts/lib/util.sh
+. "$ROOT/scripts/lib/util.sh"
 
 # Microseconds since the epoch, and the seconds since $1 as N.N.
 now() { echo "${EPOCHREALTIME/./}"; }
@@ -410,7 +403,7 @@ fail_kernel()
 for series in $series_list; do
 	d=$OUT_ARCH/$series
 	tag=$series
-	kver=unknown
+	kver=none
 	mkdir -p "$d"
 	if [ "$arch" = amd64 ]; then
 		rm -f "$OUT/$series.log"
@@ -422,8 +415,7 @@ for series in $series_list; do
 	# Kernel, headers and modules.
 	t=$(now)
 	if ! vars=$("${KERNELS[@]}" fetch "$series" 2>"$d/fetch.log"); then
-		cat "$d/fetch.log" >&2
-		report_failure "cannot fetch a $tag kernel" "$d/fetch.log"
+		report_failure "cannot fetch a $tag kernel: $(grep -a '^kernels:' "$d/fetch.log" | tail -n 1)" "$d/fetch.log"
 		fail_kernel "$d/fetch.log"
 		continue
 	fi

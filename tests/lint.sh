@@ -13,7 +13,8 @@
 #               every .rst page
 #   w1          make W=1: the extra compiler warnings
 #
-# sparse and w1 build a copy of the sources under $KVM_HC_BUILD/lint-*:
+# sparse and w1 build a copy of the sources under $KVM_HC_BUILD/lint-*
+# (lint-<arch>-* for another architecture):
 #   - with KDIR set: make -C $KDIR M=<copy> ...
 #   - else with scripts/kernels.sh: scripts/kernels.sh build SERIES <copy> ...
 #     for each series in $LINT_SERIES (default 6.12: Debian's 6.12 kernel)
@@ -22,9 +23,8 @@
 #   - else against the KUnit test kernel that tests/kunit.sh uses
 # With KVM_HC_ARCH=s390x (and no KDIR) sparse and w1 cross-build for s390x,
 # which is checked by builds only (QEMU has no SIE to run KVM/s390 on):
-#   - against Debian's s390x headers of each series the archive offers
-#     (scripts/kernels.sh --arch s390x); a series it does not offer is
-#     reported as "SKIP" and left out
+#   - against Debian's s390x headers of each series (scripts/kernels.sh
+#     --arch s390x); a series of which no kernel can be fetched fails
 #   - against linux-source-6.12 configured for s390 (defconfig, KVM=m,
 #     modules_prepare; cached in $KVM_HC_CACHE/s390x-linux-source-6.12_*).
 #     That tree has no vmlinux, so modpost cannot resolve symbols there;
@@ -38,13 +38,18 @@
 #        KVM_HC_CACHE, KVM_HC_BUILD, KVM_HC_JOBS (see tests/lib/common.sh)
 # Prints "LINT <check> PASS|FAIL" per check and "N passed, M failed"; the
 # exit status is 1 if any check failed. Logs: $KVM_HC_BUILD/lint/<check>.log
+# (lint-<arch>/<check>.log for another architecture)
 
 set -euo pipefail
 
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
-LOGDIR=$KVM_HC_BUILD/lint
+# Another architecture's checks have output folders of their own, so that
+# they can run beside amd64's.
+LINT_OUT=$KVM_HC_BUILD/lint
+case ${KVM_HC_ARCH:-amd64} in amd64) ;; *) LINT_OUT=$LINT_OUT-$KVM_HC_ARCH ;; esac
+LOGDIR=$LINT_OUT
 LINT_KUNIT=${LINT_KUNIT:-auto}
 LINT_SERIES=${LINT_SERIES:-6.12}
 # A compiler, sparse or modpost finding.
@@ -128,11 +133,11 @@ check_spdx()
 	return $bad
 }
 
-# Build fresh copies of the sources under $KVM_HC_BUILD/lint-$1* with the
+# Build fresh copies of the sources under $LINT_OUT-$1* with the
 # make arguments that follow, print the build output; fail on a failed build.
 lint_build()
 {
-	local dir=$KVM_HC_BUILD/lint-$1 kunit=$LINT_KUNIT rc=0 series
+	local dir=$LINT_OUT-$1 kunit=$LINT_KUNIT rc=0 series
 
 	shift
 	fresh_copy "$dir"
@@ -198,8 +203,8 @@ lint_build_s390x()
 	shift
 	for s in $("$kernels" series); do
 		if ! "$kernels" resolve "$s" >/dev/null 2>"$LOGDIR/resolve-s390x.log"; then
-			echo "== SKIP $s: no s390x kernel of this series in the archive" \
-				"($(tail -n 1 "$LOGDIR/resolve-s390x.log"))"
+			echo "== FAIL $s: $(tail -n 1 "$LOGDIR/resolve-s390x.log")"
+			rc=1
 			continue
 		fi
 		fresh_copy "$dir-$s"
@@ -298,7 +303,7 @@ passed=0
 failed=0
 for c in "${checks[@]}"; do
 	if "check_$c" >"$LOGDIR/$c.log" 2>&1; then
-		grep '^== SKIP' "$LOGDIR/$c.log" | sed 's/^== /  /' || true
+		grep -E '^(== SKIP|kernels: building against)' "$LOGDIR/$c.log" | sed -E 's/^(== )?/  /' || true
 		echo "LINT $c PASS"
 		passed=$((passed + 1))
 	else

@@ -39,16 +39,8 @@ KVM_HC_TEST_PACKAGES=(
 
 _t0=$(date +%s)
 
-log()
-{
-	printf '%s: %s\n' "${0##*/}" "$*" >&2
-}
-
-die()
-{
-	log "$*"
-	exit 2
-}
+# shellcheck source=../../scripts/lib/util.sh
+. "$KVM_HC_ROOT/scripts/lib/util.sh"
 
 # Seconds since the script started.
 elapsed()
@@ -56,29 +48,11 @@ elapsed()
 	echo $(($(date +%s) - _t0))
 }
 
-# Install whatever of KVM_HC_TEST_PACKAGES is missing. scripts/deps.sh does
-# the work when present (one package list for the project); otherwise apt-get
-# directly, with one apt-get update first.
+# Install whatever of KVM_HC_TEST_PACKAGES is missing (scripts/deps.sh:
+# one package list for the project, one way to install).
 ensure_packages()
 {
-	local deps=$KVM_HC_ROOT/scripts/deps.sh p st missing=()
-
-	if [ -x "$deps" ]; then
-		"$deps" "${KVM_HC_TEST_PACKAGES[@]}" || die "cannot install packages"
-		return
-	fi
-	for p in "${KVM_HC_TEST_PACKAGES[@]}"; do
-		st=$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null || true)
-		[ "$st" = installed ] || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return
-	[ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} (run as root)"
-	log "installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get -q -o DPkg::Lock::Timeout=600 update >&2 ||
-		log "apt-get update failed; trying the cached package lists"
-	apt-get -q -o DPkg::Lock::Timeout=600 install -y --no-install-recommends \
-		"${missing[@]}" >&2 || die "cannot install ${missing[*]}"
+	"$KVM_HC_ROOT/scripts/deps.sh" "${KVM_HC_TEST_PACKAGES[@]}" || die "cannot install packages"
 }
 
 # Print the path of the unpacked linux-source-6.12 tree, unpacking the

@@ -1,0 +1,179 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# chroot.sh - build chroots of other Debian suites (sourced, not run; needs
+# util.sh and apt.sh).  Kernels newer than the host's toolchain (trixie's
+# need gcc-14 and glibc >= 2.38, sid's gcc-16) build their modules in a
+# chroot of their own suite, made once with debootstrap under
+# $KH_CACHE/chroot/<suite>:
+#
+#   kh_chroot_ensure SUITE [PACKAGE...]  make the chroot if needed and
+#                                        install PACKAGEs in it; on failure
+#                                        KH_CHROOT_WHY names what and where
+#   kh_chroot_run SUITE CMD...           run CMD in it
+#
+# debootstrap and apt-get install in the chroot are tried again (with a
+# fresh apt-get update) a bounded number of times.
+#
+# env: KVM_HC_CHROOT_BINDS  extra folders to bind into the chroot
+
+KH_CHROOT_PACKAGES="binutils bc gcc-14 kmod libc6-dev libelf-dev libssl-dev make pahole sparse"
+
+kh_chroot_dir()
+{
+	echo "$KH_CACHE/chroot/$1"
+}
+
+# kh_chroot_run SUITE CMD...: run CMD in the chroot with /proc, /dev, the
+# cached kernels and KVM_HC_CHROOT_BINDS mounted at their own paths.  The
+# mounts live in a private mount namespace and vanish with it.
+kh_chroot_run()
+{
+	local c binds
+
+	c=$(kh_chroot_dir "$1")
+	shift
+	binds="$KH_CACHE/kernels ${KVM_HC_CHROOT_BINDS:-}"
+	# shellcheck disable=SC2016
+	unshare --mount --propagation private -- /bin/bash -c '
+		set -e
+		c=$1 binds=$2
+		shift 2
+		mount -t proc proc "$c/proc"
+		mount --bind /dev "$c/dev"
+		for b in $binds; do
+			[ -d "$b" ] || continue
+			mkdir -p "$c$b"
+			mount --bind "$b" "$c$b"
+		done
+		cd /
+		exec chroot "$c" /usr/bin/env -i \
+			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root LANG=C.UTF-8 TERM=dumb "$@"
+	' kh-chroot "$c" "$binds" "$@"
+}
+
+# The chroot's apt trusts the archive as the machine's apt does: a machine
+# that reads a mirror whose Release files are past their Valid-Until (a
+# snapshot) says so with Acquire::Check-Valid-Until "false", and sid's
+# Release files have a Valid-Until, unlike a stable release's.
+kh_chroot_apt_conf()
+{
+	local v=
+
+	eval "$(apt-config shell v Acquire::Check-Valid-Until)"
+	if [ "$v" = false ]; then
+		echo 'Acquire::Check-Valid-Until "false";' >"$1/etc/apt/apt.conf.d/91kvm-hc-valid-until"
+	else
+		rm -f "$1/etc/apt/apt.conf.d/91kvm-hc-valid-until"
+	fi
+}
+
+# One debootstrap of SUITE into $tmp (kh_chroot_ensure's).
+kh_chroot_debootstrap()
+{
+	rm -rf "$tmp"
+	debootstrap --variant=minbase "${inc[@]}" "$suite" "$tmp" "$mirror" >>"$clog" 2>&1
+}
+
+# One apt-get update and install of $want in the chroot (kh_chroot_ensure's).
+kh_chroot_install()
+{
+	kh_chroot_run "$suite" sh -c 'apt-get -q -o Acquire::Retries=2 update &&
+		DEBIAN_FRONTEND=noninteractive apt-get -q -o Acquire::Retries=2 install -y "$@"' \
+		sh "${want[@]}" >>"$clog" 2>&1
+}
+
+# kh_chroot_ensure SUITE [PACKAGE...]: create the chroot if needed and make
+# sure PACKAGEs are installed in it.  Returns 1 with KH_CHROOT_WHY set when
+# that cannot be done.
+kh_chroot_ensure()
+{
+	local suite=$1 c clog
+
+	shift
+	c=$(kh_chroot_dir "$suite")
+	clog=$KH_CACHE/chroot/$suite.log
+	mkdir -p "$KH_CACHE/chroot"
+	KH_CHROOT_WHY=
+	KH_CHROOT_WHY=$(
+		exec 9>"$KH_CACHE/chroot/.lock"
+		flock 9
+		# Only the reason for a failure goes to the caller (fd 3).
+		exec 3>&1 1>&2
+		want=() t0=$(date +%s)
+		if [ ! -f "$c/.complete" ]; then
+			tmp=$c.tmp inc=()
+			mirror=$(kh_apt_uri "$suite")
+			# apt in the chroot needs the CA certificates for an https mirror.
+			case $mirror in https:*) inc=(--include=ca-certificates) ;; esac
+			command -v debootstrap >/dev/null || { echo "debootstrap is missing (scripts/deps.sh)" >&3; exit 1; }
+			log "creating the $suite build chroot in $c"
+			rm -rf "$c"
+			: >"$clog"
+			if ! retry "$KH_APT_RETRIES" kh_chroot_debootstrap; then
+				tail -n 20 "$clog" >&2
+				echo "debootstrap of $suite from $mirror failed: $(kh_apt_failure <"$clog") (log: $clog)" >&3
+				exit 1
+			fi
+			mv "$tmp" "$c"
+			printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' \
+				>"$c/etc/apt/apt.conf.d/90kvm-hc"
+			log "$suite chroot: debootstrap took $(($(date +%s) - t0)) s"
+			# shellcheck disable=SC2086
+			set -- $KH_CHROOT_PACKAGES "$@"
+		fi
+		for p in "$@"; do
+			case " ${want[*]} " in *" $p "*) continue ;; esac
+			# shellcheck disable=SC2016
+			chroot "$c" dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null |
+				grep -qx installed || want+=("$p")
+		done
+		if [ ${#want[@]} -gt 0 ]; then
+			log "$suite chroot: installing ${want[*]}"
+			cp -L /etc/resolv.conf "$c/etc/resolv.conf" 2>/dev/null || true
+			kh_chroot_apt_conf "$c"
+			if ! retry "$KH_APT_RETRIES" kh_chroot_install; then
+				tail -n 20 "$clog" >&2
+				echo "cannot install ${want[*]} from $suite: $(kh_apt_failure < <(tail -n 30 "$clog")) (log: $clog)" >&3
+				exit 1
+			fi
+			chroot "$c" apt-get clean
+		fi
+		[ -f "$c/.sparse" ] || kh_chroot_sparse "$suite"
+		touch "$c/.complete"
+		[ ${#want[@]} -gt 0 ] && log "$suite chroot: ready ($(($(date +%s) - t0)) s)"
+		true
+	) && return 0
+	[ -n "$KH_CHROOT_WHY" ] || KH_CHROOT_WHY="the $suite chroot could not be made"
+	return 1
+}
+
+# Debian's sparse 0.6.4 (bookworm, trixie) cannot parse the headers of 7.x
+# (__typeof_unqual__ when __CHECKER__ is defined); sid's sparse can, and
+# needs nothing newer than trixie's libc.  Put its binary into the chroot's
+# /usr/local/bin if it runs there.  The caller's apt state has the tool
+# suites (kh_apt_setup).
+kh_chroot_sparse()
+{
+	local c tmp deb
+
+	c=$(kh_chroot_dir "$1")
+	tmp=$(mktemp -d)
+	if kh_apt_update && kh_apt_download "$tmp" sparse >/dev/null 2>&1; then
+		for deb in "$tmp"/sparse_*.deb; do
+			dpkg-deb -x "$deb" "$tmp/x"
+		done
+		install -m 755 "$tmp/x/usr/bin/sparse" "$c/usr/local/bin/sparse"
+		if chroot "$c" /usr/local/bin/sparse --version >/dev/null 2>&1; then
+			log "$1 chroot: sparse $(chroot "$c" /usr/local/bin/sparse --version) in /usr/local/bin"
+		else
+			rm -f "$c/usr/local/bin/sparse"
+			log "$1 chroot: the newer sparse does not run there; keeping $1's"
+		fi
+	else
+		log "$1 chroot: cannot fetch a newer sparse${KH_APT_WHY:+ ($KH_APT_WHY)}; keeping $1's"
+	fi
+	rm -rf "$tmp"
+	touch "$c/.sparse"
+}
