@@ -408,6 +408,8 @@ kh_build_chroot()
 
 	suites=$(kh_build_suites "$rel")
 	[ "$suites" = - ] && return 0
+	# A new chroot takes tools from the tool suites of the private state.
+	kh_state
 	f=$KH_CACHE/choice/chroot-$(kh_matrix build | awk -v r="$rel" 'index(r, $1) { print $1; exit }')
 	mkdir -p "${f%/*}"
 	if [ -f "$f" ]; then

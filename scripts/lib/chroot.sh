@@ -102,7 +102,9 @@ kh_chroot_ensure()
 		# Only the reason for a failure goes to the caller (fd 3).
 		exec 3>&1 1>&2
 		want=() t0=$(date +%s)
-		if [ ! -f "$c/.complete" ]; then
+		# A chroot whose debootstrap worked is kept even if a later step
+		# failed: the next run installs what is missing.
+		if [ ! -f "$c/.bootstrapped" ] && [ ! -f "$c/.complete" ]; then
 			tmp=$c.tmp inc=()
 			mirror=$(kh_apt_uri "$suite")
 			# apt in the chroot needs the CA certificates for an https mirror.
@@ -119,10 +121,11 @@ kh_chroot_ensure()
 			mv "$tmp" "$c"
 			printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' \
 				>"$c/etc/apt/apt.conf.d/90kvm-hc"
+			touch "$c/.bootstrapped"
 			log "$suite chroot: debootstrap took $(($(date +%s) - t0)) s"
-			# shellcheck disable=SC2086
-			set -- $KH_CHROOT_PACKAGES "$@"
 		fi
+		# shellcheck disable=SC2086
+		[ -f "$c/.complete" ] || set -- $KH_CHROOT_PACKAGES "$@"
 		for p in "$@"; do
 			case " ${want[*]} " in *" $p "*) continue ;; esac
 			# shellcheck disable=SC2016
