@@ -28,11 +28,13 @@
 #include <linux/fs.h>
 #include <linux/hash.h>
 #include <linux/hashtable.h>
+#include <linux/kallsyms.h>
 #include <linux/kobject.h>
 #include <linux/kprobes.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -84,6 +86,7 @@ struct kvm_hc_handler {
 	u16 arch;
 	u64 nr;
 	kvm_hc_handler_t fn;
+	struct module *owner;
 };
 
 struct kvm_hc_handlers {
@@ -196,15 +199,14 @@ static int kvm_hc_handler_cmp(const void *key, const void *elt)
 	return 0;
 }
 
-static kvm_hc_handler_t kvm_hc_handler_find(u16 arch, u64 nr)
+static const struct kvm_hc_handler *kvm_hc_handler_find(u16 arch, u64 nr)
 {
 	const struct kvm_hc_handlers *t = srcu_dereference(kvm_hc_handlers, &kvm_hc_srcu);
-	const struct kvm_hc_handler key = { .arch = arch, .nr = nr }, *h;
+	const struct kvm_hc_handler key = { .arch = arch, .nr = nr };
 
 	if (!t)
 		return NULL;
-	h = bsearch(&key, t->h, t->count, sizeof(t->h[0]), kvm_hc_handler_cmp);
-	return h ? h->fn : NULL;
+	return bsearch(&key, t->h, t->count, sizeof(t->h[0]), kvm_hc_handler_cmp);
 }
 
 static void kvm_hc_svc_discover(struct kvm_hc_call *call, u32 services)
@@ -235,19 +237,45 @@ static u32 kvm_hc_arch_services(u16 arch, u32 services)
 	return services & offered;
 }
 
+/*
+ * Run an in-kernel handler and hold it to the interface: the architectures
+ * copy @ret[0..@nret) into guest registers, so a count past the array
+ * would hand the guest whatever lies beyond it, and a positive status is
+ * no error any architecture can encode.  Another module's handler runs
+ * only while that module is live, holding a reference for the call: once
+ * its unloading has begun, KVM answers instead.
+ *
+ * Return: false if the handler did not run.
+ */
+static bool kvm_hc_call_handler(const struct kvm_hc_handler *h, struct kvm_vcpu *vcpu,
+				struct kvm_hc_call *call)
+{
+	bool foreign = h->owner != THIS_MODULE;
+
+	if (foreign && !try_module_get(h->owner))
+		return false;
+	h->fn(vcpu, call);
+	if (foreign)
+		module_put(h->owner);
+	if (WARN_ON_ONCE(call->nret > KVM_HC_MAX_RETS))
+		call->nret = KVM_HC_MAX_RETS;
+	if (WARN_ON_ONCE(call->status > 0))
+		call->status = -EIO;
+	return true;
+}
+
 static enum kvm_hc_action kvm_hc_run_service(struct kvm_vcpu *vcpu, struct kvm_hc_call *call,
 					     u32 services)
 {
-	kvm_hc_handler_t fn;
+	const struct kvm_hc_handler *h;
 
 	if (call->svc == KVM_HC_SVC_DISCOVER) {
 		kvm_hc_svc_discover(call, kvm_hc_arch_services(call->arch, services));
 		return KVM_HC_HANDLED;
 	}
-	fn = kvm_hc_handler_find(call->arch, KVM_HC_SVC_HANDLER_NR(call->svc));
-	if (!fn)
+	h = kvm_hc_handler_find(call->arch, KVM_HC_SVC_HANDLER_NR(call->svc));
+	if (!h || !kvm_hc_call_handler(h, vcpu, call))
 		return KVM_HC_STOCK;
-	fn(vcpu, call);
 	return KVM_HC_HANDLED;
 }
 
@@ -282,22 +310,26 @@ u32 kvm_hc_services(struct kvm *kvm, u16 arch)
 static enum kvm_hc_action kvm_hc_apply_range(const struct kvm_hc_range *r,
 					     struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
 {
-	kvm_hc_handler_t fn;
+	const struct kvm_hc_handler *h;
 
 	switch (r->action) {
 	case KVM_HC_DENY:
 		call->status = r->error;
 		return KVM_HC_DENY;
 	case KVM_HC_TO_USER:
+		if (call->flags & KVM_HC_CALL_NO_USER)
+			break;
 		return KVM_HC_TO_USER;
 	case KVM_HC_HANDLED:
-		fn = kvm_hc_handler_find(call->arch, call->nr);
-		if (!fn)
+		h = kvm_hc_handler_find(call->arch, call->nr);
+		if (!h || !kvm_hc_call_handler(h, vcpu, call))
 			break;
-		fn(vcpu, call);
 		return KVM_HC_HANDLED;
 	}
-	/* No in-kernel handler serves this number: KVM's answer stands. */
+	/*
+	 * No in-kernel handler serves this number (or its module is going
+	 * away), or the hook cannot forward it: KVM's answer stands.
+	 */
 	return KVM_HC_STOCK;
 }
 
@@ -395,23 +427,39 @@ enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
 }
 
 /**
- * kvm_hc_register_handler() - serve a hypercall number in the kernel
- * @arch: enum kvm_hc_arch of the calling convention
- * @nr:   the hypercall number
- * @fn:   the handler; runs in the vCPU thread, may sleep
+ * __kvm_hc_register_handler() - serve a hypercall number in the kernel
+ * @arch:  enum kvm_hc_arch of the calling convention
+ * @nr:    the hypercall number
+ * @fn:    the handler; runs in the vCPU thread, may sleep
+ * @owner: the module @fn lives in (kvm_hc_register_handler() passes
+ *         THIS_MODULE)
  *
  * The handler serves VMs whose policy maps @nr to KVM_HC_ACTION_KERNEL.
- * A module that registers handlers must unregister them before it unloads.
+ * Each call holds a reference on @owner while @fn runs, and calls made
+ * once @owner has begun to unload go to stock KVM.  @owner should
+ * unregister its handlers in its exit function; whatever it leaves
+ * registered is removed before its code is freed.
  *
- * Return: 0, -EEXIST if @nr has a handler already, -ENOMEM.
+ * Return: 0, -EEXIST if @nr has a handler already, -ENOENT if @owner is
+ * going away, -ENOMEM.
  */
-int kvm_hc_register_handler(u16 arch, u64 nr, kvm_hc_handler_t fn)
+int __kvm_hc_register_handler(u16 arch, u64 nr, kvm_hc_handler_t fn, struct module *owner)
 {
-	const struct kvm_hc_handler key = { .arch = arch, .nr = nr, .fn = fn };
+	const struct kvm_hc_handler key = { .arch = arch, .nr = nr, .fn = fn, .owner = owner };
 	struct kvm_hc_handlers *old, *t;
 	unsigned int n, i = 0, j;
 
+	/*
+	 * An owner whose unloading has begun registers nothing; what it
+	 * registered before is removed by kvm_hc's module notifier.
+	 */
 	mutex_lock(&kvm_hc_lock);
+	if (owner != THIS_MODULE && !try_module_get(owner)) {
+		mutex_unlock(&kvm_hc_lock);
+		return -ENOENT;
+	}
+	if (owner != THIS_MODULE)
+		module_put(owner);
 	old = rcu_dereference_protected(kvm_hc_handlers, lockdep_is_held(&kvm_hc_lock));
 	n = old ? old->count : 0;
 	while (i < n && kvm_hc_handler_cmp(&old->h[i], &key) < 0)
@@ -436,7 +484,51 @@ int kvm_hc_register_handler(u16 arch, u64 nr, kvm_hc_handler_t fn)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(kvm_hc_register_handler);
+EXPORT_SYMBOL_GPL(__kvm_hc_register_handler);
+
+/*
+ * Remove the handlers @drop selects (by @key) from the table and wait until
+ * none of them runs any more.  Returns how many were removed.
+ */
+typedef bool (*kvm_hc_handler_pred_t)(const struct kvm_hc_handler *h, const void *key);
+
+static unsigned int kvm_hc_handlers_remove(kvm_hc_handler_pred_t drop, const void *key)
+{
+	struct kvm_hc_handlers *old, *t = NULL;
+	unsigned int i, j = 0, n;
+
+	mutex_lock(&kvm_hc_lock);
+	old = rcu_dereference_protected(kvm_hc_handlers, lockdep_is_held(&kvm_hc_lock));
+	for (i = 0, n = 0; old && i < old->count; i++)
+		n += drop(&old->h[i], key);
+	if (!n) {
+		mutex_unlock(&kvm_hc_lock);
+		return 0;
+	}
+	if (old->count > n) {
+		/* Shrinking cannot be allowed to fail. */
+		t = kmalloc(struct_size(t, h, old->count - n), GFP_KERNEL | __GFP_NOFAIL);
+		for (i = 0; i < old->count; i++)
+			if (!drop(&old->h[i], key))
+				t->h[j++] = old->h[i];
+		t->count = j;
+	}
+	rcu_assign_pointer(kvm_hc_handlers, t);
+	mutex_unlock(&kvm_hc_lock);
+	synchronize_srcu(&kvm_hc_srcu);
+	kfree(old);
+	return n;
+}
+
+static bool kvm_hc_handler_is(const struct kvm_hc_handler *h, const void *key)
+{
+	return !kvm_hc_handler_cmp(h, key);
+}
+
+static bool kvm_hc_handler_owned_by(const struct kvm_hc_handler *h, const void *owner)
+{
+	return h->owner == owner;
+}
 
 /**
  * kvm_hc_unregister_handler() - stop serving a hypercall number
@@ -449,29 +541,20 @@ EXPORT_SYMBOL_GPL(kvm_hc_register_handler);
 void kvm_hc_unregister_handler(u16 arch, u64 nr)
 {
 	const struct kvm_hc_handler key = { .arch = arch, .nr = nr };
-	struct kvm_hc_handlers *old, *t = NULL;
-	unsigned int i, j = 0;
 
-	mutex_lock(&kvm_hc_lock);
-	old = rcu_dereference_protected(kvm_hc_handlers, lockdep_is_held(&kvm_hc_lock));
-	if (!old || !bsearch(&key, old->h, old->count, sizeof(old->h[0]), kvm_hc_handler_cmp)) {
-		mutex_unlock(&kvm_hc_lock);
-		return;
-	}
-	if (old->count > 1) {
-		/* Shrinking cannot be allowed to fail: fall back to a copy in place. */
-		t = kmalloc(struct_size(t, h, old->count - 1), GFP_KERNEL | __GFP_NOFAIL);
-		for (i = 0; i < old->count; i++)
-			if (kvm_hc_handler_cmp(&old->h[i], &key))
-				t->h[j++] = old->h[i];
-		t->count = j;
-	}
-	rcu_assign_pointer(kvm_hc_handlers, t);
-	mutex_unlock(&kvm_hc_lock);
-	synchronize_srcu(&kvm_hc_srcu);
-	kfree(old);
+	kvm_hc_handlers_remove(kvm_hc_handler_is, &key);
 }
 EXPORT_SYMBOL_GPL(kvm_hc_unregister_handler);
+
+/*
+ * Remove every handler of a module that is going away; kvm_hc's module
+ * notifier calls this once the module's exit function has run, before its
+ * code is freed.  Returns how many it had left registered.
+ */
+static unsigned int kvm_hc_unregister_owner(struct module *owner)
+{
+	return kvm_hc_handlers_remove(kvm_hc_handler_owned_by, owner);
+}
 
 /**
  * kvm_hc_vm_attach() - start dispatching for a VM
@@ -742,6 +825,54 @@ unsigned long kvm_hc_lookup_name(const char *name)
 	return lookup(name);
 }
 
+/**
+ * kvm_hc_hold_owner() - hold the module that a hooked function lives in
+ * @addr: the function's address
+ *
+ * A hook placed by address (ftrace, kprobe) does not pin the function's
+ * module the way a symbol import does, and kvm_hc imports little or
+ * nothing from KVM on some kernels (7.x's kvm.ko exports to kvm-amd and
+ * kvm-intel only).  Holding a reference makes ``rmmod kvm`` fail with "in
+ * use" while kvm_hc is loaded, instead of leaving a hook on freed code.
+ * The module list is walked for the module whose text holds @addr: its
+ * lookup functions are not exported.
+ *
+ * Return: the module, with a reference (drop it with module_put()); NULL
+ * if @addr is built into the kernel; ERR_PTR(-ENOENT) if its module cannot
+ * be found or is going away.
+ */
+struct module *kvm_hc_hold_owner(unsigned long addr)
+{
+	struct module *mod, *found = ERR_PTR(-ENOENT);
+	char sym[KSYM_SYMBOL_LEN];
+	struct list_head *modules;
+
+	/* "name+0x0/0x90 [kvm]" for a module's symbol. */
+	sprint_symbol(sym, addr);
+	if (!strchr(sym, '['))
+		return NULL;
+	modules = (struct list_head *)kvm_hc_lookup_name("modules");
+	if (!modules) {
+		pr_err("the module list is not in kallsyms; cannot hold the module of %s\n", sym);
+		return ERR_PTR(-ENOENT);
+	}
+	/* Readers of the module list hold RCU (sched RCU up to 6.14). */
+	rcu_read_lock();
+	preempt_disable();
+	list_for_each_entry_rcu(mod, modules, list) {
+		if (mod->state == MODULE_STATE_UNFORMED || !within_module(addr, mod))
+			continue;
+		if (try_module_get(mod))
+			found = mod;
+		break;
+	}
+	preempt_enable();
+	rcu_read_unlock();
+	if (IS_ERR(found))
+		pr_err("cannot hold the module of %s\n", sym);
+	return found;
+}
+
 /* ---- the VMM interface: /dev/kvm_hc and per-VM handles ---- */
 
 /* /sys/kernel/kvm_hc: one folder per attached VM, named <pid>-<vm fd>. */
@@ -992,6 +1123,38 @@ static const struct attribute_group kvm_hc_attr_group = {
 	.attrs = kvm_hc_attrs,
 };
 
+/* A module going away takes the handlers it left registered with it. */
+static int kvm_hc_module_notify(struct notifier_block *nb, unsigned long state, void *data)
+{
+	struct module *mod = data;
+	unsigned int n;
+
+	if (state != MODULE_STATE_GOING || mod == THIS_MODULE)
+		return NOTIFY_DONE;
+	n = kvm_hc_unregister_owner(mod);
+	if (n)
+		pr_warn("%s left %u hypercall handler%s registered; removed\n", mod->name, n,
+			n == 1 ? "" : "s");
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block kvm_hc_module_nb = {
+	.notifier_call = kvm_hc_module_notify,
+};
+
+/*
+ * Once the hooks are removed: wait until no vCPU runs kvm_hc code any more
+ * (calls in flight, a trampoline RCU-tasks may still run, SRCU callbacks),
+ * so that the module's text and data can go.  Module exit and every error
+ * path of init after the first hook take this one path.
+ */
+static void kvm_hc_quiesce(void)
+{
+	wait_var_event(&kvm_hc_inflight, !atomic_read(&kvm_hc_inflight));
+	kvm_hc_sync_tasks();
+	srcu_barrier(&kvm_hc_srcu);
+}
+
 static int __init kvm_hc_init(void)
 {
 	int ret;
@@ -1002,9 +1165,12 @@ static int __init kvm_hc_init(void)
 	ret = sysfs_create_group(&THIS_MODULE->mkobj.kobj, &kvm_hc_attr_group);
 	if (ret)
 		goto put_sysfs;
-	ret = kvm_hc_arch_init();
+	ret = register_module_notifier(&kvm_hc_module_nb);
 	if (ret)
 		goto remove_group;
+	ret = kvm_hc_arch_init();
+	if (ret)
+		goto quiesce;
 	ret = misc_register(&kvm_hc_dev);
 	if (ret)
 		goto arch_exit;
@@ -1014,6 +1180,10 @@ static int __init kvm_hc_init(void)
 
 arch_exit:
 	kvm_hc_arch_exit();
+quiesce:
+	/* A hook that was in place, even for a moment, may have calls in flight. */
+	kvm_hc_quiesce();
+	unregister_module_notifier(&kvm_hc_module_nb);
 remove_group:
 	sysfs_remove_group(&THIS_MODULE->mkobj.kobj, &kvm_hc_attr_group);
 put_sysfs:
@@ -1030,9 +1200,8 @@ static void __exit kvm_hc_exit(void)
 	/* No new hypercall enters kvm_hc after this... */
 	kvm_hc_arch_exit();
 	/* ...and those that did are waited for. */
-	wait_var_event(&kvm_hc_inflight, !atomic_read(&kvm_hc_inflight));
-	kvm_hc_sync_tasks();
-	srcu_barrier(&kvm_hc_srcu);
+	kvm_hc_quiesce();
+	unregister_module_notifier(&kvm_hc_module_nb);
 	sysfs_remove_group(&THIS_MODULE->mkobj.kobj, &kvm_hc_attr_group);
 	kobject_put(kvm_hc_sysfs);
 	kvm_hc_counters_read(&c, kvm_hc_global);

@@ -14,11 +14,13 @@
 #include <linux/types.h>
 #include <linux/bits.h>
 #include <linux/atomic.h>
+#include <linux/module.h>
 #include "uapi/linux/kvm_hc.h"
 
 struct kvm;
 struct kvm_vcpu;
 struct file;
+struct module;
 
 /* Calling convention a call record was decoded from. */
 enum kvm_hc_arch {
@@ -32,6 +34,12 @@ enum kvm_hc_arch {
 #define KVM_HC_CALL_64BIT	BIT(0)
 /* The caller runs below the privilege level that may make hypercalls. */
 #define KVM_HC_CALL_UNPRIV	BIT(1)
+/*
+ * The hook has no way to send this call to the VMM (powerpc's ePAPR
+ * hypercalls): a policy's KVM_HC_TO_USER leaves it to KVM, and it is
+ * counted as such.
+ */
+#define KVM_HC_CALL_NO_USER	BIT(2)
 /* Bits 8-15 belong to the architecture that decoded the call. */
 #define KVM_HC_CALL_ARCH(n)	BIT(8 + (n))
 
@@ -105,8 +113,19 @@ typedef void (*kvm_hc_handler_t)(struct kvm_vcpu *vcpu, struct kvm_hc_call *call
 
 enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
 				   struct kvm_hc_call *call);
-int kvm_hc_register_handler(u16 arch, u64 nr, kvm_hc_handler_t fn);
+int __kvm_hc_register_handler(u16 arch, u64 nr, kvm_hc_handler_t fn, struct module *owner);
 void kvm_hc_unregister_handler(u16 arch, u64 nr);
+
+/**
+ * kvm_hc_register_handler() - serve a hypercall number in the kernel
+ * @arch: enum kvm_hc_arch of the calling convention
+ * @nr:   the hypercall number
+ * @fn:   the handler, in the calling module
+ *
+ * __kvm_hc_register_handler() with the calling module as the owner.
+ */
+#define kvm_hc_register_handler(arch, nr, fn) \
+	__kvm_hc_register_handler(arch, nr, fn, THIS_MODULE)
 
 /* Per-VM state (SRCU-protected; see kvm_hc_core.c). */
 struct kvm_hc_vm;
@@ -129,6 +148,7 @@ u32 kvm_hc_services(struct kvm *kvm, u16 arch);
 void kvm_hc_enter(void);
 void kvm_hc_leave(void);
 unsigned long kvm_hc_lookup_name(const char *name);
+struct module *kvm_hc_hold_owner(unsigned long addr);
 
 /*
  * Wake tokens: one per vCPU of an attached VM, for architectures whose kick

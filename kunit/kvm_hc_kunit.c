@@ -439,6 +439,107 @@ static void handlers_registry(struct kunit *test)
 	kvm_hc_unregister_handler(KVM_HC_ARCH_S390, 1);
 }
 
+/* A handler that claims eight results, as a PAPR-minded author might. */
+static void test_handler_nret8(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
+{
+	int i;
+
+	for (i = 0; i < KVM_HC_MAX_RETS; i++)
+		call->ret[i] = i + 1;
+	call->nret = 8;
+}
+
+/* A handler that reports a positive status, which no ABI can encode. */
+static void test_handler_positive(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
+{
+	call->status = 5;
+}
+
+/*
+ * What a handler leaves in the record is held to the interface before any
+ * architecture encodes it: at most KVM_HC_MAX_RETS results (the kernel
+ * warns once), and a negative status.
+ */
+static void handlers_results_bounded(struct kunit *test)
+{
+	const struct kvm_hc_range r = { .first = TEST_NR, .last = TEST_NR + 1,
+					.action = KVM_HC_HANDLED };
+	struct kvm_vcpu *vcpu = (void *)fake_vm(test);
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_vm *vm = attach(test, kvm, 0);
+	struct kvm_hc_call c;
+
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_handler(KVM_HC_ARCH_X86, TEST_NR,
+							 test_handler_nret8));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler,
+							   (void *)(uintptr_t)TEST_NR));
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_handler(KVM_HC_ARCH_X86, TEST_NR + 1,
+							 test_handler_positive));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler,
+							   (void *)(uintptr_t)(TEST_NR + 1)));
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &r, 1));
+
+	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, c.nret, KVM_HC_MAX_RETS);
+	KUNIT_EXPECT_EQ(test, c.status, 0);
+	KUNIT_EXPECT_EQ(test, c.ret[KVM_HC_MAX_RETS - 1], (u64)KVM_HC_MAX_RETS);
+
+	c = plain_call(TEST_NR + 1, KVM_HC_NO_SVC);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, c.status, -EIO);
+}
+
+/*
+ * A handler of another module runs only while that module is live, with a
+ * reference held for the call; once its unloading has begun, KVM answers.
+ * What a module leaves registered goes with it.  The module is a stand-in
+ * whose state and reference count drive try_module_get().
+ */
+static void handlers_owner(struct kunit *test)
+{
+	const struct kvm_hc_range r = { .first = TEST_NR, .last = TEST_NR,
+					.action = KVM_HC_HANDLED };
+	struct kvm_vcpu *vcpu = (void *)fake_vm(test);
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_vm *vm = attach(test, kvm, 0);
+	struct kvm_hc_counters total;
+	struct kvm_hc_call c;
+	struct module *mod;
+
+	mod = kunit_kzalloc(test, sizeof(*mod), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mod);
+	mod->state = MODULE_STATE_LIVE;
+	atomic_set(&mod->refcnt, 1);
+	KUNIT_ASSERT_EQ(test, 0, __kvm_hc_register_handler(KVM_HC_ARCH_X86, TEST_NR,
+							   test_handler, mod));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler,
+							   (void *)(uintptr_t)TEST_NR));
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &r, 1));
+
+	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mod->refcnt), 1);
+
+	/* Unloading has begun: no call reaches it, nor does a registration. */
+	mod->state = MODULE_STATE_GOING;
+	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, c.nret, 0U);
+	KUNIT_EXPECT_EQ(test, __kvm_hc_register_handler(KVM_HC_ARCH_X86, TEST_NR + 1,
+							test_handler, mod), -ENOENT);
+	kvm_hc_vm_stats(vm, &total, NULL, 0);
+	KUNIT_EXPECT_EQ(test, total.kernel, 1ULL);
+	KUNIT_EXPECT_EQ(test, total.kvm, 1ULL);
+
+	/* What it left registered goes with it. */
+	mod->state = MODULE_STATE_LIVE;
+	KUNIT_EXPECT_EQ(test, kvm_hc_unregister_owner(mod), 1U);
+	KUNIT_EXPECT_EQ(test, kvm_hc_unregister_owner(mod), 0U);
+	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_STOCK);
+}
+
 static void counters_per_number(struct kunit *test)
 {
 	const struct kvm_hc_range r[] = {
@@ -569,6 +670,8 @@ static struct kunit_case kvm_hc_core_cases[] = {
 	KUNIT_CASE(policy_atomic_replacement),
 	KUNIT_CASE(policy_services),
 	KUNIT_CASE(handlers_registry),
+	KUNIT_CASE(handlers_results_bounded),
+	KUNIT_CASE(handlers_owner),
 	KUNIT_CASE(counters_per_number),
 	KUNIT_CASE(core_wake_tokens),
 	KUNIT_CASE(uapi_argument_validation),
@@ -918,17 +1021,24 @@ static void s390_subcodes(struct kunit *test)
 	for (sub = 0; sub < 4; sub++)
 		KUNIT_EXPECT_EQ(test, kvm_hc_s390_service(sub), KVM_HC_NO_SVC);
 
-	/* DIAGNOSE 0x500 with kvm_hc's subcodes or any above 3 may be taken ... */
+	/* DIAGNOSE 0x500 with kvm_hc's subcodes or any above 4 may be taken ... */
 	KUNIT_EXPECT_TRUE(test, kvm_hc_s390_candidate(DIAG_IPA, DIAG_IPB(0, 0x500), gprs, false));
-	gprs[1] = 4;
+	gprs[1] = 5;
+	KUNIT_EXPECT_TRUE(test, kvm_hc_s390_candidate(DIAG_IPA, DIAG_IPB(0, 0x500), gprs, false));
+	gprs[1] = BIT_ULL(32) | 4;
 	KUNIT_EXPECT_TRUE(test, kvm_hc_s390_candidate(DIAG_IPA, DIAG_IPB(0, 0x500), gprs, false));
 	gprs[1] = BIT_ULL(32);
 	KUNIT_EXPECT_TRUE(test, kvm_hc_s390_candidate(DIAG_IPA, DIAG_IPB(0, 0x500), gprs, false));
 	/* ... from the supervisor state only, ... */
 	gprs[1] = KVM_HC_KVMHC_BASE;
 	KUNIT_EXPECT_FALSE(test, kvm_hc_s390_candidate(DIAG_IPA, DIAG_IPB(0, 0x500), gprs, true));
-	/* ... never the s390-virtio and virtio-ccw subcodes 0-3, ... */
-	for (sub = 0; sub < 4; sub++) {
+	/*
+	 * ... never the s390-virtio and virtio-ccw subcodes 0-3 nor the
+	 * storage-limit query 4 that Linux's boot code makes (a deny-all
+	 * policy must not break memory detection), ...
+	 */
+	for (sub = 0; sub <= 4; sub++) {
+		KUNIT_EXPECT_TRUE(test, kvm_hc_s390_reserved(sub));
 		gprs[1] = sub;
 		KUNIT_EXPECT_FALSE(test, kvm_hc_s390_candidate(DIAG_IPA, DIAG_IPB(0, 0x500), gprs,
 							       false));
@@ -1011,11 +1121,11 @@ static void s390_discovery_round_trip(struct kunit *test)
 static void s390_policy_and_exit(struct kunit *test)
 {
 	const struct kvm_hc_range r[] = {
-		{ .first = 4, .last = 0xffff, .action = KVM_HC_TO_USER },
+		{ .first = 5, .last = 0xffff, .action = KVM_HC_TO_USER },
 		{ .first = 0x10000, .last = 0x10000, .action = KVM_HC_DENY,
 		  .error = -KVM_HC_ENOHC },
 	};
-	u64 gprs[16] = { 0, 4, 0x1122334455667788ULL, 3, 4, 5, 6, 0xfffffffffffffff7ULL };
+	u64 gprs[16] = { 0, 5, 0x1122334455667788ULL, 3, 4, 5, 6, 0xfffffffffffffff7ULL };
 	struct kvm *kvm = fake_vm(test);
 	struct kvm_hc_vm *vm = attach(test, kvm, BIT(KVM_HC_SVC_DISCOVER));
 	struct kvm_run *run;
@@ -1032,7 +1142,7 @@ static void s390_policy_and_exit(struct kunit *test)
 	memset(run, 0xa5, sizeof(*run));
 	kvm_hc_s390_exit(run, &c);
 	KUNIT_EXPECT_EQ(test, run->exit_reason, (u32)KVM_EXIT_HYPERCALL);
-	KUNIT_EXPECT_EQ(test, run->hypercall.nr, 4ULL);
+	KUNIT_EXPECT_EQ(test, run->hypercall.nr, 5ULL);
 	for (i = 0; i < KVM_HC_S390_NR_ARGS; i++)
 		KUNIT_EXPECT_EQ(test, run->hypercall.args[i], gprs[2 + i]);
 	KUNIT_EXPECT_EQ(test, run->hypercall.ret, 0ULL);
@@ -1172,7 +1282,8 @@ static void ppc_decode_epapr(struct kunit *test)
 	/* The token is r11's low word; the upper half is ignored, as by KVM. */
 	ppc_gprs(gpr, 0xabcdef0100000009UL, 0xffffffff00000000UL | PPC_DISCOVER_EPAPR);
 	kvm_hc_ppc_decode_epapr(&c, gpr, true, false);
-	KUNIT_EXPECT_EQ(test, c.flags, KVM_HC_CALL_64BIT | KVM_HC_PPC_EPAPR);
+	/* KVM has no exit to the VMM for ePAPR hypercalls. */
+	KUNIT_EXPECT_EQ(test, c.flags, KVM_HC_CALL_64BIT | KVM_HC_PPC_EPAPR | KVM_HC_CALL_NO_USER);
 	KUNIT_EXPECT_EQ(test, c.nr, (u64)PPC_DISCOVER_EPAPR);
 	KUNIT_EXPECT_EQ(test, c.svc, KVM_HC_SVC_DISCOVER);
 	/* r3 .. r10 */
@@ -1181,7 +1292,7 @@ static void ppc_decode_epapr(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, c.args[i], (u64)gpr[3 + i]);
 
 	kvm_hc_ppc_decode_epapr(&c, gpr, false, false);
-	KUNIT_EXPECT_EQ(test, c.flags, KVM_HC_PPC_EPAPR);
+	KUNIT_EXPECT_EQ(test, c.flags, KVM_HC_PPC_EPAPR | KVM_HC_CALL_NO_USER);
 	KUNIT_EXPECT_EQ(test, c.args[0], 9ULL);
 	for (i = 1; i < KVM_HC_PPC_NR_ARGS; i++)
 		KUNIT_EXPECT_EQ(test, c.args[i], (u64)(u32)gpr[3 + i]);
@@ -1211,6 +1322,34 @@ static void ppc_results(struct kunit *test)
 	kvm_hc_ppc_results(&c, out);
 	KUNIT_EXPECT_EQ(test, out[0], 8UL);
 	KUNIT_EXPECT_EQ(test, out[1], 0UL);
+}
+
+/*
+ * A record that claims more results than it holds (PAPR has eight output
+ * registers, @ret four): r4..r7 get @ret, r8..r11 zero, never what lies
+ * past the record.
+ */
+static void ppc_results_bounded(struct kunit *test)
+{
+	struct {
+		struct kvm_hc_call c;
+		u64 beyond[KVM_HC_PPC_NR_OUT];
+	} rec;
+	unsigned long out[KVM_HC_PPC_NR_OUT];
+	int i;
+
+	memset(&rec, 0xa5, sizeof(rec));
+	rec.c.status = 0;
+	rec.c.flags = 0;
+	rec.c.nret = KVM_HC_PPC_NR_OUT - 1;
+	for (i = 0; i < KVM_HC_MAX_RETS; i++)
+		rec.c.ret[i] = i + 1;
+	kvm_hc_ppc_results(&rec.c, out);
+	KUNIT_EXPECT_EQ(test, out[0], 0UL);
+	for (i = 1; i <= KVM_HC_MAX_RETS; i++)
+		KUNIT_EXPECT_EQ(test, out[i], (unsigned long)i);
+	for (; i < KVM_HC_PPC_NR_OUT; i++)
+		KUNIT_EXPECT_EQ_MSG(test, out[i], 0UL, "r%d", 3 + i);
 }
 
 static void ppc_deny_errors(struct kunit *test)
@@ -1328,12 +1467,44 @@ static void ppc_policy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
 }
 
+/*
+ * An ePAPR hypercall has no exit to the VMM: a USER range over it leaves it
+ * to KVM, and the counters say so rather than report a forward the VMM
+ * never saw.  A PAPR hcall in the same range is forwarded.
+ */
+static void ppc_epapr_not_forwarded(struct kunit *test)
+{
+	const struct kvm_hc_range r = { .first = 0, .last = U64_MAX,
+					.action = KVM_HC_TO_USER };
+	unsigned long gpr[KVM_HC_PPC_NR_GPRS];
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_vm *vm = attach(test, kvm, 0);
+	struct kvm_hc_counters total;
+	struct kvm_hc_call c;
+
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &r, 1));
+	ppc_gprs(gpr, 0, PPC_KVM_MAGIC_PAGE);
+	kvm_hc_ppc_decode_epapr(&c, gpr, true, false);
+	KUNIT_EXPECT_TRUE(test, c.flags & KVM_HC_CALL_NO_USER);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	ppc_gprs(gpr, 0x300, 0);
+	kvm_hc_ppc_decode_papr(&c, gpr, true, false);
+	KUNIT_EXPECT_FALSE(test, c.flags & KVM_HC_CALL_NO_USER);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_TO_USER);
+
+	kvm_hc_vm_stats(vm, &total, NULL, 0);
+	KUNIT_EXPECT_EQ(test, total.kvm, 1ULL);
+	KUNIT_EXPECT_EQ(test, total.user, 1ULL);
+}
+
 static struct kunit_case kvm_hc_ppc_abi_cases[] = {
 	KUNIT_CASE(ppc_numbers),
 	KUNIT_CASE(ppc_epapr_tokens),
 	KUNIT_CASE(ppc_decode_papr),
 	KUNIT_CASE(ppc_decode_epapr),
 	KUNIT_CASE(ppc_results),
+	KUNIT_CASE(ppc_results_bounded),
+	KUNIT_CASE(ppc_epapr_not_forwarded),
 	KUNIT_CASE(ppc_deny_errors),
 	KUNIT_CASE(ppc_features),
 	KUNIT_CASE(ppc_discovery_round_trip),

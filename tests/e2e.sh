@@ -461,6 +461,8 @@ for series in $series_list; do
 		continue
 	fi
 	cp "$d/src/kvm_hc.ko" "$rd/lib/kvm-hc/"
+	# The sample handler module, for the guest's step that unloads it under load.
+	[ ! -f "$d/src/samples/kvm_hc_sample.ko" ] || cp "$d/src/samples/kvm_hc_sample.ko" "$rd/lib/kvm-hc/"
 	pack_initramfs "$rd" "$d/initramfs.cpio.gz"
 	log "[$tag] initramfs: $(tr '\n' ' ' <"$rd/lib/kvm-hc/load-order")kvm_hc.ko" \
 		"($(du -k "$d/initramfs.cpio.gz" | cut -f1) KiB, $(since "$t") s)"

@@ -37,6 +37,9 @@
 
 static int (*kvm_hc_arm64_orig)(struct kvm_vcpu *vcpu);
 static int (*kvm_hc_arm64_runnable_orig)(struct kvm_vcpu *vcpu);
+/* The module of both hooked functions, held while hooked (NULL: built in). */
+static struct module *kvm_hc_arm64_owner;
+
 /*
  * KVM's kvm_vm_ioctl(): tells a VM file from others (kvm_vm_fops is data,
  * which 6.1's arm64 kallsyms leaves out).
@@ -300,11 +303,15 @@ int kvm_hc_arch_init(void)
 	}
 	kvm_hc_arm64_orig = (void *)target;
 	kvm_hc_arm64_runnable_orig = (void *)runnable;
+	/* Both functions are KVM's: one owner (none where KVM is built in). */
+	kvm_hc_arm64_owner = kvm_hc_hold_owner(target);
+	if (IS_ERR(kvm_hc_arm64_owner))
+		return PTR_ERR(kvm_hc_arm64_owner);
 
 	ret = kvm_hc_register_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK),
 				      kvm_hc_arm64_kick);
 	if (ret)
-		return ret;
+		goto put_owner;
 	ret = kvm_hc_arm64_hook(&kvm_hc_arm64_ops_runnable, runnable, "kvm_arch_vcpu_runnable");
 	if (ret)
 		goto unregister;
@@ -317,6 +324,8 @@ unhook:
 	kvm_hc_arm64_unhook(&kvm_hc_arm64_ops_runnable, runnable);
 unregister:
 	kvm_hc_unregister_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK));
+put_owner:
+	module_put(kvm_hc_arm64_owner);
 	return ret;
 }
 
@@ -328,6 +337,7 @@ void kvm_hc_arch_exit(void)
 	kvm_hc_arm64_unhook(&kvm_hc_arm64_ops_hook, (unsigned long)kvm_hc_arm64_orig);
 	kvm_hc_arm64_unhook(&kvm_hc_arm64_ops_runnable, (unsigned long)kvm_hc_arm64_runnable_orig);
 	kvm_hc_unregister_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK));
+	module_put(kvm_hc_arm64_owner);
 }
 
 /**

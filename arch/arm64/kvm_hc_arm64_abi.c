@@ -86,6 +86,7 @@ void kvm_hc_arm64_results(const struct kvm_hc_call *call, unsigned long *x)
 {
 	int i;
 
+	/* x0..x3 are all of @ret: @nret beyond them has nothing more to give. */
 	for (i = 0; i < KVM_HC_MAX_RETS; i++)
 		x[i] = !call->status && i < call->nret ? call->ret[i] : 0;
 	if (call->status)

@@ -39,8 +39,9 @@
 static int (*kvm_hc_ppc_kvm_pv)(struct kvm_vcpu *vcpu);
 /* KVM's kvm_vm_ioctl(): tells a VM file from others. */
 static unsigned long kvm_hc_ppc_vm_ioctl;
-/* kvm-hv, held while its function is hooked. */
+/* kvm-hv and kvm, the modules of the hooked functions, held while hooked. */
 static struct module *kvm_hc_ppc_hv;
+static struct module *kvm_hc_ppc_kvm;
 
 /**
  * kvm_hc_arch_func_entry() - function entry for an address a kprobe reports
@@ -184,8 +185,9 @@ static int kvm_hc_ppc_features_call(struct kvm_vcpu *vcpu)
 
 /*
  * kvmppc_kvm_pv(vcpu): its callers put the return value into r3 and resume
- * the guest; KVM has no exit to the VMM for these calls, so a policy's
- * KVM_HC_ACTION_USER leaves them to KVM.
+ * the guest; KVM has no exit to the VMM for these calls, so the decoder
+ * marks them KVM_HC_CALL_NO_USER and a policy's KVM_HC_ACTION_USER leaves
+ * them to KVM (and counts them as KVM's).
  */
 static int kvm_hc_ppc_epapr_pre(struct kprobe *p, struct pt_regs *regs)
 {
@@ -233,28 +235,6 @@ static struct kprobe kvm_hc_ppc_epapr_probe = {
 	.post_handler = kvm_hc_ppc_post,
 };
 
-/* kvm-hv with a reference; NULL if it is not loaded, or an ERR_PTR(). */
-static struct module *kvm_hc_ppc_get_hv(void)
-{
-	struct module *(*find)(const char *name);
-	struct module *mod;
-
-	find = (void *)kvm_hc_lookup_name("find_module");
-	if (!find) {
-		pr_err("find_module not found; cannot hold %s\n", KVM_HC_PPC_HV_MODULE);
-		return ERR_PTR(-ENOENT);
-	}
-	/* The module list is read under RCU (sched RCU up to 6.14). */
-	rcu_read_lock();
-	preempt_disable();
-	mod = find(KVM_HC_PPC_HV_MODULE);
-	if (mod && !try_module_get(mod))
-		mod = NULL;
-	preempt_enable();
-	rcu_read_unlock();
-	return mod;
-}
-
 /**
  * kvm_hc_arch_init() - hook KVM's PAPR hcall function and, where it
  * exists, its ePAPR hypercall function
@@ -265,6 +245,7 @@ static struct module *kvm_hc_ppc_get_hv(void)
  */
 int kvm_hc_arch_init(void)
 {
+	unsigned long papr;
 	int ret;
 
 	BUILD_BUG_ON(KVM_HC_PPC_H_SUCCESS != H_SUCCESS);
@@ -285,21 +266,31 @@ int kvm_hc_arch_init(void)
 		pr_err("kvm_vm_ioctl not found; cannot recognise VM file descriptors\n");
 		return -ENOENT;
 	}
-	kvm_hc_ppc_hv = kvm_hc_ppc_get_hv();
-	if (IS_ERR(kvm_hc_ppc_hv))
-		return PTR_ERR(kvm_hc_ppc_hv);
-	if (!kvm_hc_ppc_hv) {
+	papr = kvm_hc_lookup_name(KVM_HC_PPC_PAPR_TARGET);
+	if (!papr) {
 		pr_err("%s is not loaded; load it first (modprobe %s)\n",
 		       KVM_HC_PPC_HV_MODULE, KVM_HC_PPC_HV_MODULE);
 		return -ENOENT;
 	}
+	kvm_hc_ppc_hv = kvm_hc_hold_owner(papr);
+	if (IS_ERR(kvm_hc_ppc_hv))
+		return PTR_ERR(kvm_hc_ppc_hv);
+	/* kvmppc_kvm_pv() is only reached with KVM-PR or BookE. */
+	kvm_hc_ppc_kvm_pv = (void *)kvm_hc_lookup_name(KVM_HC_PPC_EPAPR_TARGET);
+	kvm_hc_ppc_kvm = kvm_hc_ppc_kvm_pv ? kvm_hc_hold_owner((unsigned long)kvm_hc_ppc_kvm_pv) :
+					     NULL;
+	if (IS_ERR(kvm_hc_ppc_kvm)) {
+		ret = PTR_ERR(kvm_hc_ppc_kvm);
+		kvm_hc_ppc_kvm = NULL;
+		kvm_hc_ppc_kvm_pv = NULL;
+		goto put_owners;
+	}
 	ret = register_kprobe(&kvm_hc_ppc_papr_probe);
 	if (ret) {
 		pr_err("cannot hook %s: %d\n", KVM_HC_PPC_PAPR_TARGET, ret);
-		goto put_hv;
+		kvm_hc_ppc_kvm_pv = NULL;
+		goto put_owners;
 	}
-	/* kvmppc_kvm_pv() is only reached with KVM-PR or BookE. */
-	kvm_hc_ppc_kvm_pv = (void *)kvm_hc_lookup_name(KVM_HC_PPC_EPAPR_TARGET);
 	if (kvm_hc_ppc_kvm_pv) {
 		ret = register_kprobe(&kvm_hc_ppc_epapr_probe);
 		if (ret) {
@@ -312,7 +303,8 @@ int kvm_hc_arch_init(void)
 
 unhook_papr:
 	unregister_kprobe(&kvm_hc_ppc_papr_probe);
-put_hv:
+put_owners:
+	module_put(kvm_hc_ppc_kvm);
 	module_put(kvm_hc_ppc_hv);
 	return ret;
 }
@@ -327,6 +319,7 @@ void kvm_hc_arch_exit(void)
 	if (kvm_hc_ppc_kvm_pv)
 		unregister_kprobe(&kvm_hc_ppc_epapr_probe);
 	unregister_kprobe(&kvm_hc_ppc_papr_probe);
+	module_put(kvm_hc_ppc_kvm);
 	module_put(kvm_hc_ppc_hv);
 }
 

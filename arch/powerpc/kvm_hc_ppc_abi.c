@@ -9,6 +9,7 @@
  */
 #include <linux/build_bug.h>
 #include <linux/errno.h>
+#include <linux/minmax.h>
 #include <linux/string.h>
 
 #include "kvm_hc_ppc.h"
@@ -101,7 +102,8 @@ void kvm_hc_ppc_decode_epapr(struct kvm_hc_call *call, const unsigned long *gpr,
 {
 	memset(call, 0, sizeof(*call));
 	kvm_hc_ppc_decode(call, gpr + 3, sf, pr);
-	call->flags |= KVM_HC_PPC_EPAPR;
+	/* KVM has no exit to the VMM for ePAPR hypercalls. */
+	call->flags |= KVM_HC_PPC_EPAPR | KVM_HC_CALL_NO_USER;
 	call->nr = (u32)gpr[11];
 	call->svc = kvm_hc_ppc_epapr_service(call->nr);
 }
@@ -136,17 +138,18 @@ long kvm_hc_ppc_error(const struct kvm_hc_call *call)
  * @out:  KVM_HC_PPC_NR_OUT values: r3, then the outputs r4..r11
  *
  * r3 is the status (H_SUCCESS or EV_SUCCESS, or kvm_hc_ppc_error()); the
- * outputs hold @ret[0..@nret), the others are zeroed, all of them when the
- * call failed.
+ * outputs hold @ret[0..@nret) (at most KVM_HC_MAX_RETS of them), the others
+ * are zeroed, all of them when the call failed.
  */
 void kvm_hc_ppc_results(const struct kvm_hc_call *call, unsigned long *out)
 {
+	u32 nret = call->status ? 0 : min_t(u32, call->nret, KVM_HC_MAX_RETS);
 	int i;
 
 	BUILD_BUG_ON(KVM_HC_PPC_H_SUCCESS != KVM_HC_PPC_EV_SUCCESS);
 	out[0] = call->status ? kvm_hc_ppc_error(call) : KVM_HC_PPC_H_SUCCESS;
 	for (i = 1; i < KVM_HC_PPC_NR_OUT; i++)
-		out[i] = !call->status && (u32)(i - 1) < call->nret ? call->ret[i - 1] : 0;
+		out[i] = (u32)(i - 1) < nret ? call->ret[i - 1] : 0;
 }
 
 /**

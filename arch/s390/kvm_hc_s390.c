@@ -2,13 +2,14 @@
 /*
  * kvm_hc s390 hook: an ftrace_ops with IPMODIFY on kvm_s390_handle_diag(),
  * KVM/s390's handler of every intercepted DIAGNOSE.  The function is not
- * exported and lives in kvm.ko, which kvm_hc links against (kvm_put_kvm),
- * so kvm.ko is loaded before kvm_hc and stays while kvm_hc is loaded; the
- * target is found through kallsyms at load time.
+ * exported and lives in kvm.ko, which kvm_hc holds while the hook is in
+ * place (kvm_hc_hold_owner(): the symbols kvm_hc imports are no pin to
+ * count on); the target is found through kallsyms at load time.
  *
  * The callback decodes the function code (RS-a base and displacement) and
  * moves the PSW address to a replacement only for DIAGNOSE 0x500 from the
- * supervisor state, with a subcode outside 0-3, of a VM kvm_hc_wants().
+ * supervisor state, with a subcode that is not reserved (0-4,
+ * kvm_hc_s390_reserved()), of a VM kvm_hc_wants().
  * Every other DIAGNOSE (0x501 breakpoint, 0x9c, ...) and every stock
  * subcode never leaves KVM's code.  The replacement answers in R2 and
  * returns 0, exits to the VMM with KVM_EXIT_HYPERCALL (returns -EREMOTE),
@@ -127,6 +128,9 @@ static void notrace kvm_hc_s390_ftrace(unsigned long ip, unsigned long parent_ip
 	kvm_hc_s390_fregs_set_ip(fregs, (unsigned long)kvm_hc_s390_emulate);
 }
 
+/* kvm.ko, held while the hook is in place. */
+static struct module *kvm_hc_s390_owner;
+
 static struct ftrace_ops kvm_hc_s390_ops_hook = {
 	.func = kvm_hc_s390_ftrace,
 	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION,
@@ -159,18 +163,26 @@ int kvm_hc_arch_init(void)
 		return -ENOENT;
 	}
 	kvm_hc_s390_orig = (void *)target;
+	kvm_hc_s390_owner = kvm_hc_hold_owner(target);
+	if (IS_ERR(kvm_hc_s390_owner))
+		return PTR_ERR(kvm_hc_s390_owner);
 
 	ret = ftrace_set_filter_ip(&kvm_hc_s390_ops_hook, target, 0, 0);
 	if (ret) {
 		pr_err("cannot trace %s: %d\n", KVM_HC_S390_TARGET, ret);
-		return ret;
+		goto put_owner;
 	}
 	ret = register_ftrace_function(&kvm_hc_s390_ops_hook);
 	if (ret) {
 		/* -EBUSY: a livepatch or another module redirects it already. */
 		pr_err("cannot hook %s: %d\n", KVM_HC_S390_TARGET, ret);
 		ftrace_set_filter_ip(&kvm_hc_s390_ops_hook, target, 1, 0);
+		goto put_owner;
 	}
+	return 0;
+
+put_owner:
+	module_put(kvm_hc_s390_owner);
 	return ret;
 }
 
@@ -181,6 +193,7 @@ void kvm_hc_arch_exit(void)
 {
 	unregister_ftrace_function(&kvm_hc_s390_ops_hook);
 	ftrace_set_filter_ip(&kvm_hc_s390_ops_hook, (unsigned long)kvm_hc_s390_orig, 1, 0);
+	module_put(kvm_hc_s390_owner);
 }
 
 /**

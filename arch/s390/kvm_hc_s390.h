@@ -17,14 +17,9 @@ struct kvm_run;
 
 /* Parameters in R2..R7 (R1 holds the subcode). */
 #define KVM_HC_S390_NR_ARGS		6
-/*
- * Subcodes 0-2 (s390-virtio) and 3 (virtio-ccw notification, with KVM's
- * ioeventfd path) always go to KVM.
- */
-#define KVM_HC_S390_STOCK_SUBCODES	4
-
 int kvm_hc_s390_diag_code(u16 ipa, u32 ipb, const u64 *gprs);
 int kvm_hc_s390_service(u64 subcode);
+bool kvm_hc_s390_reserved(u64 subcode);
 bool kvm_hc_s390_candidate(u16 ipa, u32 ipb, const u64 *gprs, bool problem_state);
 void kvm_hc_s390_decode(struct kvm_hc_call *call, const u64 *gprs, bool problem_state);
 u64 kvm_hc_s390_result(const struct kvm_hc_call *call);

@@ -7,6 +7,7 @@
  * The guest runs in z/Architecture mode, so every register is 64 bits wide.
  */
 #include <linux/errno.h>
+#include <linux/kernel.h>
 #include <linux/kvm.h>
 #include <linux/string.h>
 
@@ -48,6 +49,36 @@ int kvm_hc_s390_service(u64 subcode)
 	return KVM_HC_NO_SVC;
 }
 
+/*
+ * DIAGNOSE 0x500 subcodes that belong to KVM and its VMM whatever a
+ * policy says (Documentation/s390-abi.rst, "What stays with KVM").  A guest
+ * needs them to boot and to drive its devices: denying or forwarding them
+ * would break it.
+ */
+static const u64 kvm_hc_s390_reserved_subcodes[] = {
+	0,	/* s390-virtio notification (KVM_S390_VIRTIO_NOTIFY) */
+	1,	/* s390-virtio reset (KVM_S390_VIRTIO_RESET) */
+	2,	/* s390-virtio set status (KVM_S390_VIRTIO_SET_STATUS) */
+	3,	/* virtio-ccw notification, KVM's ioeventfd (KVM_S390_VIRTIO_CCW_NOTIFY) */
+	4,	/* storage limit, read by Linux's boot code (DIAG500_STORAGE_LIMIT) */
+};
+
+/**
+ * kvm_hc_s390_reserved() - whether a DIAGNOSE 0x500 subcode stays with KVM
+ * @subcode: the value of R1
+ *
+ * Return: true for the subcodes of kvm_hc_s390_reserved_subcodes[].
+ */
+bool kvm_hc_s390_reserved(u64 subcode)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(kvm_hc_s390_reserved_subcodes); i++)
+		if (subcode == kvm_hc_s390_reserved_subcodes[i])
+			return true;
+	return false;
+}
+
 /**
  * kvm_hc_s390_candidate() - whether kvm_hc may take an intercepted DIAGNOSE
  * @ipa:           the first halfword of the instruction
@@ -55,18 +86,18 @@ int kvm_hc_s390_service(u64 subcode)
  * @gprs:          the guest's general registers 0..15
  * @problem_state: the guest's PSW is in problem state
  *
- * Only DIAGNOSE 0x500 from the supervisor state with a subcode above the
- * s390-virtio (0-2) and virtio-ccw (3) ones: KVM injects a privileged
- * operation exception into problem state, serves virtio-ccw notifications
- * through ioeventfd, and leaves every other function code (0x501, the
- * breakpoint, among them) to itself or its VMM.
+ * Only DIAGNOSE 0x500 from the supervisor state with a subcode that is not
+ * reserved (kvm_hc_s390_reserved()): KVM injects a privileged operation
+ * exception into problem state, serves virtio-ccw notifications through
+ * ioeventfd, its VMM the other reserved subcodes, and KVM leaves every other
+ * function code (0x501, the breakpoint, among them) to itself or its VMM.
  *
  * Return: true if the call may go to the dispatcher.
  */
 bool kvm_hc_s390_candidate(u16 ipa, u32 ipb, const u64 *gprs, bool problem_state)
 {
 	return kvm_hc_s390_diag_code(ipa, ipb, gprs) == KVM_HC_S390_DIAG &&
-	       gprs[1] >= KVM_HC_S390_STOCK_SUBCODES && !problem_state;
+	       !kvm_hc_s390_reserved(gprs[1]) && !problem_state;
 }
 
 /**

@@ -231,6 +231,9 @@ static void notrace kvm_hc_x86_ftrace(unsigned long ip, unsigned long parent_ip,
 	regs->ip = (unsigned long)kvm_hc_x86_emulate;
 }
 
+/* kvm.ko, held while the hook is in place (kvm_hc_hold_owner()). */
+static struct module *kvm_hc_x86_owner;
+
 static struct ftrace_ops kvm_hc_x86_ops_hook = {
 	.func = kvm_hc_x86_ftrace,
 	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION,
@@ -293,10 +296,13 @@ int kvm_hc_arch_init(void)
 	if (ret)
 		return ret;
 	kvm_hc_x86_orig = (kvm_hc_x86_emulate_t)target;
+	kvm_hc_x86_owner = kvm_hc_hold_owner(target);
+	if (IS_ERR(kvm_hc_x86_owner))
+		return PTR_ERR(kvm_hc_x86_owner);
 
 	ret = kvm_hc_x86_pv_init();
 	if (ret)
-		return ret;
+		goto put_owner;
 	ret = ftrace_set_filter_ip(&kvm_hc_x86_ops_hook, target, 0, 0);
 	if (ret) {
 		pr_err("cannot trace %s: %d\n", KVM_HC_X86_TARGET, ret);
@@ -313,6 +319,8 @@ int kvm_hc_arch_init(void)
 
 pv_exit:
 	kvm_hc_x86_pv_exit();
+put_owner:
+	module_put(kvm_hc_x86_owner);
 	return ret;
 }
 
@@ -327,6 +335,7 @@ void kvm_hc_arch_exit(void)
 	unregister_ftrace_function(&kvm_hc_x86_ops_hook);
 	ftrace_set_filter_ip(&kvm_hc_x86_ops_hook, (unsigned long)kvm_hc_x86_orig, 1, 0);
 	kvm_hc_x86_pv_exit();
+	module_put(kvm_hc_x86_owner);
 }
 
 /**

@@ -60,7 +60,7 @@ void kvm_hc_x86_decode(struct kvm_hc_call *call, const unsigned long *gpr,
  */
 unsigned long kvm_hc_x86_result(const struct kvm_hc_call *call)
 {
-	unsigned long ret = call->status ? (long)call->status : call->ret[0];
+	unsigned long ret = call->status ? (long)call->status : call->nret ? call->ret[0] : 0;
 
 	BUILD_BUG_ON(KVM_HC_ENOHC != KVM_ENOSYS);
 

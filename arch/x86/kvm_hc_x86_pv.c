@@ -33,9 +33,14 @@ static bool kvm_hc_x86_guest_pv_has(struct kvm_vcpu *vcpu, unsigned int feature)
 }
 
 /*
- * Whether @vcpu accepts a physical-destination interrupt for @apic_id, as
- * KVM's APIC map decides it: an in-kernel APIC that is enabled, matched by
- * ID or by the broadcast ID of its mode.
+ * Whether @vcpu accepts KICK_CPU's physical-destination interrupt for
+ * @apic_id, as KVM delivers it (kvm_apic_is_broadcast_dest(),
+ * kvm_apic_mda() and kvm_apic_match_physical_addr() of lapic.c): an
+ * in-kernel APIC that is enabled, matched by ID or by a broadcast.  A kick
+ * has no source APIC, so under KVM's x2APIC broadcast quirk (on unless the
+ * VMM set KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK) 0xff is the broadcast of
+ * every vCPU, x2APIC-mode ones included, and 0xffffffff reaches nobody;
+ * without the quirk each mode has its own broadcast ID.
  */
 static bool kvm_hc_x86_apic_matches(struct kvm_vcpu *vcpu, u32 apic_id)
 {
@@ -43,6 +48,8 @@ static bool kvm_hc_x86_apic_matches(struct kvm_vcpu *vcpu, u32 apic_id)
 
 	if (!vcpu->arch.apic || !(base & MSR_IA32_APICBASE_ENABLE))
 		return false;
+	if (!vcpu->kvm->arch.x2apic_broadcast_quirk_disabled)
+		return apic_id == KVM_HC_X86_XAPIC_BROADCAST || apic_id == vcpu->vcpu_id;
 	if (base & X2APIC_ENABLE)
 		return apic_id == KVM_HC_X86_X2APIC_BROADCAST || apic_id == vcpu->vcpu_id;
 	return apic_id == KVM_HC_X86_XAPIC_BROADCAST || apic_id == vcpu->vcpu_id;

@@ -12,7 +12,11 @@ static void usage(void)
 		"       kvm_hc_test [--explain] matrix\n"
 		"       kvm_hc_test [--explain] discover --expect open|closed\n"
 		"       kvm_hc_test [--explain] load --seconds S [--expect-both]\n"
-		"       kvm_hc_test [--explain] policy|policy-live|two-vms|badinput|kick|forward-unload\n");
+		"       kvm_hc_test [--explain] policy|policy-live|two-vms|badinput|kick|forward-unload\n"
+#ifdef KVM_HC_TEST_SAMPLE
+		"       kvm_hc_test [--explain] sample --seconds S --expect present|absent|both\n"
+#endif
+		);
 	exit(2);
 }
 
@@ -31,7 +35,10 @@ int main(int argc, char **argv)
 			expect_both = 1;
 		else if (!strcmp(argv[i], "--expect") && i + 1 < argc)
 			expect_open = !strcmp(argv[++i], "open") ? 1 :
-				      !strcmp(argv[i], "closed") ? 0 : -2;
+				      !strcmp(argv[i], "closed") ? 0 :
+				      !strcmp(argv[i], "present") ? 1 :
+				      !strcmp(argv[i], "absent") ? 0 :
+				      !strcmp(argv[i], "both") ? 2 : -2;
 		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
 			seconds = atoi(argv[++i]);
 		else if (!cmd && argv[i][0] != '-')
@@ -42,10 +49,19 @@ int main(int argc, char **argv)
 	if (!cmd)
 		usage();
 
-	if (!strcmp(cmd, "discover") && expect_open < 0)
+	if (!strcmp(cmd, "discover") && (expect_open < 0 || expect_open > 1))
 		usage();
 	if (!strcmp(cmd, "load") && seconds <= 0)
 		usage();
+#ifdef KVM_HC_TEST_SAMPLE
+	if (!strcmp(cmd, "sample")) {
+		if (seconds <= 0 || expect_open < 0)
+			usage();
+		if (kvm_open() < 0)
+			return 1;
+		return cmd_sample(expect_open, seconds);
+	}
+#endif
 	if (strcmp(cmd, "keeper") && strcmp(cmd, "matrix") &&
 	    strcmp(cmd, "discover") && strcmp(cmd, "load") &&
 	    strcmp(cmd, "policy") && strcmp(cmd, "policy-live") &&

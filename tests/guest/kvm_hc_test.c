@@ -248,6 +248,8 @@ struct vm {
 #define VM_EXIT_HC	(1 << 2)	/* KVM_CAP_EXIT_HYPERCALL for MAP_GPA_RANGE */
 #define VM_XEN		(1 << 3)	/* Xen HVM with hypercall interception */
 #define VM_HYPERV	(1 << 4)	/* Hyper-V enlightened: "Hv#1" + guest OS id */
+#define VM_X2APIC	(1 << 5)	/* extra vCPUs start with their APIC in x2APIC mode */
+#define VM_NO_BCAST_QUIRK (1 << 6)	/* KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK */
 
 /* One hypercall as the guest issues it. */
 struct call {
@@ -489,6 +491,16 @@ static int vm_create(struct vm *vm, int flags, const char *tag)
 		};
 
 		step = "KVM_ENABLE_CAP(KVM_CAP_EXIT_HYPERCALL)";
+		if (xioctl(vm->fd, KVM_ENABLE_CAP, &cap) < 0)
+			goto fail;
+	}
+	if (flags & VM_NO_BCAST_QUIRK) {
+		struct kvm_enable_cap cap = {
+			.cap = KVM_CAP_X2APIC_API,
+			.args = { KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK },
+		};
+
+		step = "KVM_ENABLE_CAP(KVM_CAP_X2APIC_API)";
 		if (xioctl(vm->fd, KVM_ENABLE_CAP, &cap) < 0)
 			goto fail;
 	}
@@ -1110,42 +1122,59 @@ static int cmd_discover(int open)
 
 /* ---- load ---- */
 
-static int cmd_load(int seconds, int expect_both)
+/* What load_run() requires of the answers besides being valid. */
+enum load_expect {
+	LOAD_ANY,		/* kvm_hc's or stock KVM's */
+	LOAD_BOTH,		/* each at least once */
+	LOAD_HC_ONLY,		/* kvm_hc's only */
+	LOAD_STOCK_ONLY,	/* stock KVM's only */
+};
+
+/*
+ * The guest calls @nr with a0 = @arg in a loop for @seconds (and
+ * VAPIC_POLL_IRQ between calls); each result must be @want (kvm_hc's
+ * answer) or -KVM_ENOSYS (stock KVM's), as @expect says.  Frees @vm.  One
+ * line "<name>: total=... kvm_hc=... stock=...".
+ */
+static int load_run(struct vm *vm, const char *name, uint64_t nr, uint64_t arg, uint32_t want,
+		    int seconds, enum load_expect expect)
 {
+	static const char *const missing[] = {
+		[LOAD_BOTH] = " (expected answers from both kvm_hc and stock KVM)",
+		[LOAD_HC_ONLY] = " (expected kvm_hc's answers only)",
+		[LOAD_STOCK_ONLY] = " (expected stock KVM's answers only)",
+	};
 	unsigned long long total = 0, by_kvm_hc = 0, by_stock = 0, invalid = 0;
 	unsigned long long polls = 0, switches = 0;
 	int last_kind = -1, stalled = 0, shown = 0;
 	double start, end, last_progress, t;
 	struct kvm_regs regs = { 0 };
-	struct kvm_run *run;
-	struct vm vm;
-	int ok;
+	struct kvm_run *run = vm->run;
+	char label[64];
+	int ok, met;
 
-	watchdog_start("load", seconds + 30);
-	if (vm_create(&vm, 0, "load") < 0)
-		return 1;
-	run = vm.run;
 	regs.rip = amd ? GUEST_GPA(g_load_amd) : GUEST_GPA(g_load_intel);
 	regs.rsp = STACK_TOP;
 	regs.rflags = 0x2;
-	regs.r8 = KVM_HC_DISCOVER_NR;
+	regs.r8 = nr;
 	regs.r9 = KVM_HC_VAPIC_POLL_IRQ;
-	regs.r10 = KVM_HC_DISCOVER_VERSION;
-	if (xioctl(vm.vcpu, KVM_SET_REGS, &regs) < 0) {
-		report(0, "load", "KVM_SET_REGS errno=%d", errno);
+	regs.r10 = arg;
+	if (xioctl(vm->vcpu, KVM_SET_REGS, &regs) < 0) {
+		report(0, name, "KVM_SET_REGS errno=%d", errno);
+		vm_destroy(vm);
 		return 1;
 	}
 
 	start = last_progress = now();
 	end = start + seconds;
 	for (;;) {
-		int r = ioctl(vm.vcpu, KVM_RUN, 0);
+		int r = ioctl(vm->vcpu, KVM_RUN, 0);
 
 		t = now();
 		if (t >= end)
 			break;
 		if (r < 0 && errno != EINTR && errno != EAGAIN) {
-			printf("INFO load: KVM_RUN errno=%d (%s)\n", errno, strerror(errno));
+			printf("INFO %s: KVM_RUN errno=%d (%s)\n", name, errno, strerror(errno));
 			stalled = 1;
 			break;
 		}
@@ -1158,7 +1187,7 @@ static int cmd_load(int seconds, int expect_both)
 				int kind;
 
 				total++;
-				if (v == KVM_HC_ABI_VERSION) {
+				if (v == want) {
 					by_kvm_hc++;
 					kind = 1;
 				} else if (v == (uint32_t)-KVM_ENOSYS) {
@@ -1168,8 +1197,8 @@ static int cmd_load(int seconds, int expect_both)
 					invalid++;
 					kind = 2;
 					if (shown++ < 5)
-						printf("INFO load: invalid discovery result 0x%08x at %.3f s\n",
-						       v, t - start);
+						printf("INFO %s: invalid result 0x%08x at %.3f s\n",
+						       name, v, t - start);
 				}
 				if (last_kind >= 0 && kind != last_kind)
 					switches++;
@@ -1182,8 +1211,8 @@ static int cmd_load(int seconds, int expect_both)
 				if (v != 0) {
 					invalid++;
 					if (shown++ < 5)
-						printf("INFO load: invalid VAPIC_POLL_IRQ result 0x%08x at %.3f s\n",
-						       v, t - start);
+						printf("INFO %s: invalid VAPIC_POLL_IRQ result 0x%08x at %.3f s\n",
+						       name, v, t - start);
 				}
 				last_progress = t;
 				continue;
@@ -1191,28 +1220,55 @@ static int cmd_load(int seconds, int expect_both)
 		}
 		if (r < 0 || run->exit_reason == KVM_EXIT_INTR) {
 			if (t - last_progress > STALL_S) {
-				printf("INFO load: no result for %.1f s\n", t - last_progress);
+				printf("INFO %s: no result for %.1f s\n", name, t - last_progress);
 				stalled = 1;
 				break;
 			}
 			continue;
 		}
-		print_unexpected_exit(&vm, "load");
+		print_unexpected_exit(vm, name);
 		stalled = 1;
 		break;
 	}
 	t = now() - start;
-	vm_destroy(&vm);
+	vm_destroy(vm);
 
-	ok = !invalid && !stalled && total > 0 && (!expect_both || (by_kvm_hc && by_stock));
-	report(ok, "load:", "total=%llu kvm_hc=%llu stock=%llu invalid=%llu polls=%llu switches=%llu seconds=%.1f rate=%.0f/s%s%s",
+	switch (expect) {
+	case LOAD_BOTH:
+		met = by_kvm_hc && by_stock;
+		break;
+	case LOAD_HC_ONLY:
+		met = !by_stock;
+		break;
+	case LOAD_STOCK_ONLY:
+		met = !by_kvm_hc;
+		break;
+	default:
+		met = 1;
+	}
+	ok = !invalid && !stalled && total > 0 && met;
+	snprintf(label, sizeof(label), "%s:", name);
+	report(ok, label, "total=%llu kvm_hc=%llu stock=%llu invalid=%llu polls=%llu switches=%llu seconds=%.1f rate=%.0f/s%s%s",
 	       total, by_kvm_hc, by_stock, invalid, polls, switches, t, total / (t > 0 ? t : 1),
 	       stalled ? " (guest stopped making progress)" : "",
-	       expect_both && !(by_kvm_hc && by_stock) ? " (expected answers from both kvm_hc and stock KVM)" : "");
-	say("a guest made %llu discovery calls in %.0f s while kvm_hc came and went: %llu answered by kvm_hc, %llu by stock KVM, %llu wrong answers",
-	    total, t, by_kvm_hc, by_stock, invalid);
+	       met ? "" : missing[expect]);
+	say("a guest made %llu calls of 0x%llx in %.0f s while kvm_hc came and went: %llu answered by kvm_hc, %llu by stock KVM, %llu wrong answers",
+	    total, (unsigned long long)nr, t, by_kvm_hc, by_stock, invalid);
 	return ok ? 0 : 1;
 }
+
+static int cmd_load(int seconds, int expect_both)
+{
+	struct vm vm;
+
+	watchdog_start("load", seconds + 30);
+	if (vm_create(&vm, 0, "load") < 0)
+		return 1;
+	return load_run(&vm, "load", KVM_HC_DISCOVER_NR, KVM_HC_DISCOVER_VERSION,
+			KVM_HC_ABI_VERSION, seconds, expect_both ? LOAD_BOTH : LOAD_ANY);
+}
+
+
 
 /* ---- keeper ---- */
 
@@ -1264,4 +1320,5 @@ static int kvm_open(void)
 	return 0;
 }
 
+#define KVM_HC_TEST_SAMPLE
 #include "kvm_hc_main.c"

@@ -64,6 +64,7 @@
 #define EPERM32		((uint64_t)(uint32_t)-KVM_EPERM)
 
 #include "kvm_hc_uapi_lib.c"
+#include "../../samples/kvm_hc_sample.h"
 
 /* The 8 bytes after hypercall.ret: u32 longmode + pad (6.1), u64 flags (6.12+). */
 static uint64_t exit_flags(const struct kvm_run *e)
@@ -1329,6 +1330,21 @@ static int halter_create(struct vm *vm, int id, int flags, int reload_lapic,
 	step = "KVM_SET_MP_STATE";
 	if (xioctl(hl->fd, KVM_SET_MP_STATE, &mp) < 0)
 		goto fail;
+	if (flags & VM_X2APIC) {
+		/* enabled, x2APIC mode, not the BSP: as a guest's x2APIC AP is */
+		struct {
+			struct kvm_msrs hdr;
+			struct kvm_msr_entry e[1];
+		} msrs = {
+			.hdr.nmsrs = 1,
+			.e[0] = { .index = 0x1b, .data = 0xfee00000ULL | 1u << 11 | 1u << 10 },
+		};
+
+		step = "KVM_SET_MSRS(IA32_APIC_BASE, x2APIC)";
+		errno = 0;
+		if (xioctl(hl->fd, KVM_SET_MSRS, &msrs) != 1)
+			goto fail;
+	}
 	step = "KVM_GET_LAPIC/KVM_SET_LAPIC";
 	if (reload_lapic && (lapic_reload(vm->vcpu) < 0 || lapic_reload(hl->fd) < 0))
 		goto fail;
@@ -1413,7 +1429,7 @@ struct kick_val {
 	const char *what;
 };
 
-#define KICK_VALS	32
+#define KICK_VALS	48
 
 struct kick_set {
 	struct kick_val v[KICK_VALS];
@@ -1661,12 +1677,78 @@ static void kick_stale_map(struct kick_set *ks, int dev, int run)
 	kick_vm_destroy(&kv, tag);
 }
 
+/*
+ * Kick @apic_id from vCPU 0, record rax under @key_rax and whether vCPU 1
+ * woke (within 2 s) under @key_woken; a woken vCPU 1 is sent back to its
+ * hlt.  *@woken counts its wakes.
+ */
+static void kick_x2apic_step(struct kick_set *ks, int run, struct kick_vm *kv, uint32_t apic_id,
+			     const char *key_rax, const char *key_woken, uint64_t want_woken,
+			     const char *what, int *woken, const char *tag)
+{
+	uint64_t v = kick(&kv->vm, MODE_64, apic_id, tag);
+	int w;
+
+	kv->cpl0_kicks++;
+	kick_rec(ks, run, key_rax, 0, v, what);
+	w = halter_wait_woken(&kv->hl, *woken + 1, 2);
+	kick_rec(ks, run, key_woken, want_woken, w, what);
+	if (w) {
+		(*woken)++;
+		halter_release(&kv->hl);
+		halter_wait_halted(&kv->hl, *woken + 1);
+	}
+}
+
+/*
+ * vCPU 1 in x2APIC mode, kicked with each broadcast ID.  A kick has no
+ * source APIC, so under KVM's x2APIC broadcast quirk (the default) 0xff is
+ * a broadcast that reaches x2APIC-mode vCPUs too and 0xffffffff reaches
+ * nobody; with KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK it is the reverse
+ * (lapic.c: kvm_apic_is_broadcast_dest(), kvm_apic_mda()).
+ */
+static void kick_x2apic_one(struct kick_set *ks, int dev, int run, int quirk,
+			    const char *const keys[6])
+{
+	const char *tag = kick_tag(run, quirk ? "x2apic_quirk" : "x2apic_no_quirk");
+	int flags = VM_X2APIC | (quirk ? 0 : VM_NO_BCAST_QUIRK);
+	struct kick_vm kv;
+	int woken = 0;
+
+	if (kick_vm_create(&kv, dev, flags, 1, run, 1, tag) == 0) {
+		kick_x2apic_step(ks, run, &kv, 0xffffffff, keys[0], keys[1], !quirk,
+				 "x2APIC-mode vCPU 1 kicked with APIC ID 0xffffffff", &woken, tag);
+		kick_x2apic_step(ks, run, &kv, 0xff, keys[2], keys[3], quirk,
+				 "x2APIC-mode vCPU 1 kicked with APIC ID 0xff", &woken, tag);
+		kick_x2apic_step(ks, run, &kv, 1, keys[4], keys[5], 1,
+				 "x2APIC-mode vCPU 1 kicked with its own APIC ID", &woken, tag);
+	}
+	kick_vm_destroy(&kv, tag);
+}
+
+static void kick_x2apic(struct kick_set *ks, int dev, int run)
+{
+	static const char *const quirk[6] = {
+		"x2apic_quirk.bcast32.rax", "x2apic_quirk.bcast32.woken",
+		"x2apic_quirk.bcast8.rax", "x2apic_quirk.bcast8.woken",
+		"x2apic_quirk.apic1.rax", "x2apic_quirk.apic1.woken",
+	};
+	static const char *const no_quirk[6] = {
+		"x2apic_no_quirk.bcast32.rax", "x2apic_no_quirk.bcast32.woken",
+		"x2apic_no_quirk.bcast8.rax", "x2apic_no_quirk.bcast8.woken",
+		"x2apic_no_quirk.apic1.rax", "x2apic_no_quirk.apic1.woken",
+	};
+
+	kick_x2apic_one(ks, dev, run, 1, quirk);
+	kick_x2apic_one(ks, dev, run, 0, no_quirk);
+}
+
 static int cmd_kick(void)
 {
 	struct kick_set ks = { .n = 0 };
 	int dev, dev_errno, run, i;
 
-	watchdog_start("kick", 60);
+	watchdog_start("kick", 90);
 	install_sigusr1();
 	dev = open(HC_DEV, O_RDWR | O_CLOEXEC);
 	dev_errno = errno;
@@ -1680,6 +1762,7 @@ static int cmd_kick(void)
 		kick_enforced(&ks, dev, run);
 		kick_apic_id(&ks, dev, run);
 		kick_stale_map(&ks, dev, run);
+		kick_x2apic(&ks, dev, run);
 	}
 	for (i = 0; i < ks.n; i++) {
 		const struct kick_val *v = &ks.v[i];
@@ -1744,6 +1827,40 @@ static int module_loaded(void)
 static long delete_kvm_hc(void)
 {
 	return syscall(SYS_delete_module, "kvm_hc", O_NONBLOCK) < 0 ? -errno : 0;
+}
+
+/* ---- sample: a hypercall served by another module (samples/kvm_hc_sample.c) ---- */
+
+/*
+ * A VM whose policy sends KVM_HC_SAMPLE_NR_X86 to the kernel calls it in a
+ * loop for @seconds: while kvm_hc_sample is loaded the answer is a0 ^
+ * KVM_HC_SAMPLE_MAGIC, otherwise stock KVM's -KVM_ENOSYS; never anything
+ * else, and the guest never stops.  @expect: 1 the sample's answers only,
+ * 0 stock KVM's only, 2 both (the sample comes and goes meanwhile).
+ */
+static int cmd_sample(int expect, int seconds)
+{
+	const struct kvm_hc_range r[] = {
+		RANGE(KVM_HC_SAMPLE_NR_X86, KVM_HC_SAMPLE_NR_X86, KERNEL, 0),
+	};
+	const uint64_t arg = 0x0123456789abcdefULL;
+	struct vm vm;
+	int dev, h;
+
+	watchdog_start("sample", seconds + 30);
+	dev = open(HC_DEV, O_RDWR | O_CLOEXEC);
+	if (dev < 0) {
+		report(0, "sample.open", "open " HC_DEV " errno=%d (%s)", errno, strerror(errno));
+		return 1;
+	}
+	if (vm_create(&vm, 0, "sample") < 0)
+		return 1;
+	h = hc_attach(dev, &vm, "sample");
+	if (h < 0 || hc_policy(h, 0, r, 1, "sample") < 0)
+		return 1;
+	return load_run(&vm, "sample.load", KVM_HC_SAMPLE_NR_X86, arg,
+			(uint32_t)(arg ^ KVM_HC_SAMPLE_MAGIC), seconds,
+			expect == 2 ? LOAD_BOTH : expect ? LOAD_HC_ONLY : LOAD_STOCK_ONLY);
 }
 
 static int cmd_forward_unload(void)
