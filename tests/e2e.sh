@@ -161,7 +161,9 @@ since()
 # sources starts afresh.
 copy_sources()
 {
-	local excl=(--exclude=/.git --exclude=/build/ --exclude=/tests/)
+	# Of the tests, only the helper modules are built with kvm_hc.
+	local excl=(--exclude=/.git --exclude=/build/ --include=/tests/ --include='/tests/modules/***'
+		--exclude='/tests/*')
 
 	if [ "$(cat "$1.origin" 2>/dev/null)" != "$SRC" ]; then
 		rm -rf "$1"
@@ -428,7 +430,7 @@ for series in $series_list; do
 	# The module, built from a copy of the sources.
 	t=$(now)
 	copy_sources "$d/src"
-	if ! "${KERNELS[@]}" build "$KVER" "$d/src" "${make_args[@]}" >"$d/build.log" 2>&1 ||
+	if ! "${KERNELS[@]}" build "$KVER" "$d/src" KVM_HC_TEST_MODULES=1 "${make_args[@]}" >"$d/build.log" 2>&1 ||
 		[ ! -f "$d/src/kvm_hc.ko" ]; then
 		report_failure "[$tag] kvm_hc.ko did not build" "$d/build.log"
 		fail_kernel "$d/build.log"
@@ -461,8 +463,11 @@ for series in $series_list; do
 		continue
 	fi
 	cp "$d/src/kvm_hc.ko" "$rd/lib/kvm-hc/"
-	# The sample handler module, for the guest's step that unloads it under load.
+	# The sample handler module, the test modules and the steps that use them.
 	[ ! -f "$d/src/samples/kvm_hc_sample.ko" ] || cp "$d/src/samples/kvm_hc_sample.ko" "$rd/lib/kvm-hc/"
+	cp "$ROOT/tests/guest/steps.sh" "$rd/lib/kvm-hc/"
+	[ ! -f "$d/src/tests/modules/kvm_hc_namesake.ko" ] ||
+		cp "$d/src/tests/modules/kvm_hc_namesake.ko" "$rd/lib/kvm-hc/"
 	pack_initramfs "$rd" "$d/initramfs.cpio.gz"
 	log "[$tag] initramfs: $(tr '\n' ' ' <"$rd/lib/kvm-hc/load-order")kvm_hc.ko" \
 		"($(du -k "$d/initramfs.cpio.gz" | cut -f1) KiB, $(since "$t") s)"

@@ -258,14 +258,15 @@ check_build()
 	return $rc
 }
 
+# The test modules (tests/modules/) are checked with kvm_hc and the sample.
 check_sparse()
 {
-	check_build sparse C=2
+	check_build sparse C=2 KVM_HC_TEST_MODULES=1
 }
 
 check_w1()
 {
-	check_build w1 W=1
+	check_build w1 W=1 KVM_HC_TEST_MODULES=1
 }
 
 # kernel-doc of Linux 6.12 over every kernel .c/.h file (W=1 sees only the

@@ -49,3 +49,39 @@ static void val(const char *key, uint64_t v)
 {
 	printf("VAL %s 0x%016llx\n", key, (unsigned long long)v);
 }
+
+/* What a load loop requires of the answers besides being valid. */
+enum load_expect {
+	LOAD_ANY,		/* kvm_hc's or stock KVM's */
+	LOAD_BOTH,		/* each at least once */
+	LOAD_HC_ONLY,		/* kvm_hc's only */
+	LOAD_STOCK_ONLY,	/* stock KVM's only */
+};
+
+/* The --expect of the sample command (1 present, 0 absent, 2 both). */
+static enum load_expect load_expect_sample(int expect)
+{
+	return expect == 2 ? LOAD_BOTH : expect ? LOAD_HC_ONLY : LOAD_STOCK_ONLY;
+}
+
+/* Whether answers counted by_hc and by_stock meet @e; @why says what was wanted. */
+static int load_expect_met(enum load_expect e, unsigned long long by_hc,
+			   unsigned long long by_stock, const char **why)
+{
+	static const char *const wants[] = {
+		[LOAD_ANY] = "any", [LOAD_BOTH] = "both kvm_hc's and stock KVM's answers",
+		[LOAD_HC_ONLY] = "kvm_hc's answers only", [LOAD_STOCK_ONLY] = "stock KVM's answers only",
+	};
+
+	*why = wants[e];
+	switch (e) {
+	case LOAD_BOTH:
+		return by_hc && by_stock;
+	case LOAD_HC_ONLY:
+		return !by_stock;
+	case LOAD_STOCK_ONLY:
+		return !by_hc;
+	default:
+		return 1;
+	}
+}

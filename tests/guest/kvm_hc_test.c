@@ -1122,14 +1122,6 @@ static int cmd_discover(int open)
 
 /* ---- load ---- */
 
-/* What load_run() requires of the answers besides being valid. */
-enum load_expect {
-	LOAD_ANY,		/* kvm_hc's or stock KVM's */
-	LOAD_BOTH,		/* each at least once */
-	LOAD_HC_ONLY,		/* kvm_hc's only */
-	LOAD_STOCK_ONLY,	/* stock KVM's only */
-};
-
 /*
  * The guest calls @nr with a0 = @arg in a loop for @seconds (and
  * VAPIC_POLL_IRQ between calls); each result must be @want (kvm_hc's
@@ -1139,17 +1131,13 @@ enum load_expect {
 static int load_run(struct vm *vm, const char *name, uint64_t nr, uint64_t arg, uint32_t want,
 		    int seconds, enum load_expect expect)
 {
-	static const char *const missing[] = {
-		[LOAD_BOTH] = " (expected answers from both kvm_hc and stock KVM)",
-		[LOAD_HC_ONLY] = " (expected kvm_hc's answers only)",
-		[LOAD_STOCK_ONLY] = " (expected stock KVM's answers only)",
-	};
 	unsigned long long total = 0, by_kvm_hc = 0, by_stock = 0, invalid = 0;
 	unsigned long long polls = 0, switches = 0;
 	int last_kind = -1, stalled = 0, shown = 0;
 	double start, end, last_progress, t;
 	struct kvm_regs regs = { 0 };
 	struct kvm_run *run = vm->run;
+	const char *why;
 	char label[64];
 	int ok, met;
 
@@ -1233,25 +1221,13 @@ static int load_run(struct vm *vm, const char *name, uint64_t nr, uint64_t arg, 
 	t = now() - start;
 	vm_destroy(vm);
 
-	switch (expect) {
-	case LOAD_BOTH:
-		met = by_kvm_hc && by_stock;
-		break;
-	case LOAD_HC_ONLY:
-		met = !by_stock;
-		break;
-	case LOAD_STOCK_ONLY:
-		met = !by_kvm_hc;
-		break;
-	default:
-		met = 1;
-	}
+	met = load_expect_met(expect, by_kvm_hc, by_stock, &why);
 	ok = !invalid && !stalled && total > 0 && met;
 	snprintf(label, sizeof(label), "%s:", name);
-	report(ok, label, "total=%llu kvm_hc=%llu stock=%llu invalid=%llu polls=%llu switches=%llu seconds=%.1f rate=%.0f/s%s%s",
+	report(ok, label, "total=%llu kvm_hc=%llu stock=%llu invalid=%llu polls=%llu switches=%llu seconds=%.1f rate=%.0f/s%s%s%s%s",
 	       total, by_kvm_hc, by_stock, invalid, polls, switches, t, total / (t > 0 ? t : 1),
 	       stalled ? " (guest stopped making progress)" : "",
-	       met ? "" : missing[expect]);
+	       met ? "" : " (expected ", met ? "" : why, met ? "" : ")");
 	say("a guest made %llu calls of 0x%llx in %.0f s while kvm_hc came and went: %llu answered by kvm_hc, %llu by stock KVM, %llu wrong answers",
 	    total, (unsigned long long)nr, t, by_kvm_hc, by_stock, invalid);
 	return ok ? 0 : 1;

@@ -1840,27 +1840,15 @@ static long delete_kvm_hc(void)
  */
 static int cmd_sample(int expect, int seconds)
 {
-	const struct kvm_hc_range r[] = {
-		RANGE(KVM_HC_SAMPLE_NR_X86, KVM_HC_SAMPLE_NR_X86, KERNEL, 0),
-	};
 	const uint64_t arg = 0x0123456789abcdefULL;
 	struct vm vm;
-	int dev, h;
 
 	watchdog_start("sample", seconds + 30);
-	dev = open(HC_DEV, O_RDWR | O_CLOEXEC);
-	if (dev < 0) {
-		report(0, "sample.open", "open " HC_DEV " errno=%d (%s)", errno, strerror(errno));
-		return 1;
-	}
-	if (vm_create(&vm, 0, "sample") < 0)
-		return 1;
-	h = hc_attach(dev, &vm, "sample");
-	if (h < 0 || hc_policy(h, 0, r, 1, "sample") < 0)
+	if (vm_create(&vm, 0, "sample") < 0 ||
+	    hc_kernel_nr(&vm, KVM_HC_SAMPLE_NR_X86, "sample") < 0)
 		return 1;
 	return load_run(&vm, "sample.load", KVM_HC_SAMPLE_NR_X86, arg,
-			(uint32_t)(arg ^ KVM_HC_SAMPLE_MAGIC), seconds,
-			expect == 2 ? LOAD_BOTH : expect ? LOAD_HC_ONLY : LOAD_STOCK_ONLY);
+			(uint32_t)(arg ^ KVM_HC_SAMPLE_MAGIC), seconds, load_expect_sample(expect));
 }
 
 static int cmd_forward_unload(void)

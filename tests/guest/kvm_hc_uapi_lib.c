@@ -152,6 +152,25 @@ static int hc_policy(int h, uint32_t services, const struct kvm_hc_range *r, uns
 	return ret;
 }
 
+/*
+ * Attach @vm with a policy that sends @nr to the kernel (a handler another
+ * module registered, such as samples/kvm_hc_sample.c); FAIL lines if that
+ * is refused.  The handle, or -1.
+ */
+static int hc_kernel_nr(struct vm *vm, uint64_t nr, const char *tag)
+{
+	const struct kvm_hc_range r[] = { RANGE(nr, nr, KERNEL, 0) };
+	int dev = hc_open(tag), h;
+
+	if (dev < 0)
+		return -1;
+	h = hc_attach(dev, vm, tag);
+	close(dev);
+	if (h < 0 || hc_policy(h, 0, r, 1, tag) < 0)
+		return -1;
+	return h;
+}
+
 static int hc_get_stats_raw(int h, uint32_t version, uint32_t flags, uint32_t pad,
 			    struct hc_counts *c)
 {

@@ -1426,50 +1426,54 @@ static int cmd_discover(int open)
 
 /* ---- load ---- */
 
-static int cmd_load(int seconds, int expect_both)
+/*
+ * The guest calls @fid with x1 = @arg in a loop for @seconds (and the stock
+ * PSCI_VERSION between calls); each result must be @want (kvm_hc's answer)
+ * or SMCCC_RET_NOT_SUPPORTED (stock KVM's), as @expect says.  Frees @vm.
+ * One line "<name>: total=... kvm_hc=... stock=...".
+ */
+static int load_run(struct vm *vm, const char *name, uint64_t fid, uint64_t arg, uint64_t want,
+		    int seconds, enum load_expect expect)
 {
 	unsigned long long total = 0, by_kvm_hc = 0, by_stock = 0, invalid = 0;
 	unsigned long long stock_calls = 0, switches = 0;
 	int last_kind = -1, stalled = 0, shown = 0;
 	double start, end, last_progress, t;
+	struct kvm_run *run = vm->run;
 	uint64_t psci = 0;
-	struct kvm_run *run;
+	const char *why;
+	char label[64];
 	struct regs r;
-	struct vm vm;
-	int ok, i;
+	int ok, met, i;
 
-	watchdog_start("load", seconds + 30);
-	if (vm_create(&vm, 0, "load") < 0)
-		return 1;
-	run = vm.run;
 	/* the stock call's answer, to compare every later one with */
-	if (call_x0(&vm, &(struct call){ .x0 = FID_PSCI_VERSION }, &psci, "load.psci") < 0) {
-		report(0, "load", "PSCI_VERSION did not complete");
+	if (call_x0(vm, &(struct call){ .x0 = FID_PSCI_VERSION }, &psci, "load.psci") < 0) {
+		report(0, name, "PSCI_VERSION did not complete");
 		return 1;
 	}
 	memset(&r, 0, sizeof(r));
 	for (i = 0; i < 31; i++)
 		r.x[i] = MARK(i);
-	r.x[19] = FID_DISCOVER;
-	r.x[20] = KVM_HC_DISCOVER_VERSION;
+	r.x[19] = fid;
+	r.x[20] = arg;
 	r.x[21] = FID_PSCI_VERSION;
 	r.x[28] = MMIO_REPORT;
 	r.pc = GUEST_GPA(g_load);
-	if (load_regs(vm.vcpu, &r, MMIO_DONE) < 0) {
-		report(0, "load", "KVM_SET_ONE_REG errno=%d", errno);
+	if (load_regs(vm->vcpu, &r, MMIO_DONE) < 0) {
+		report(0, name, "KVM_SET_ONE_REG errno=%d", errno);
 		return 1;
 	}
 
 	start = last_progress = now();
 	end = start + seconds;
 	for (;;) {
-		int ret = ioctl(vm.vcpu, KVM_RUN, 0);
+		int ret = ioctl(vm->vcpu, KVM_RUN, 0);
 
 		t = now();
 		if (t >= end)
 			break;
 		if (ret < 0 && errno != EINTR && errno != EAGAIN) {
-			printf("INFO load: KVM_RUN errno=%d (%s)\n", errno, strerror(errno));
+			printf("INFO %s: KVM_RUN errno=%d (%s)\n", name, errno, strerror(errno));
 			stalled = 1;
 			break;
 		}
@@ -1482,7 +1486,7 @@ static int cmd_load(int seconds, int expect_both)
 				int kind;
 
 				total++;
-				if (v == KVM_HC_ABI_VERSION) {
+				if (v == want) {
 					by_kvm_hc++;
 					kind = 1;
 				} else if (v == SMCCC_RET_NOT_SUPPORTED) {
@@ -1492,8 +1496,8 @@ static int cmd_load(int seconds, int expect_both)
 					invalid++;
 					kind = 2;
 					if (shown++ < 5)
-						printf("INFO load: invalid discovery result 0x%016llx at %.3f s\n",
-						       (unsigned long long)v, t - start);
+						printf("INFO %s: invalid result 0x%016llx at %.3f s\n",
+						       name, (unsigned long long)v, t - start);
 				}
 				if (last_kind >= 0 && kind != last_kind)
 					switches++;
@@ -1506,8 +1510,8 @@ static int cmd_load(int seconds, int expect_both)
 				if (v != psci) {
 					invalid++;
 					if (shown++ < 5)
-						printf("INFO load: invalid PSCI_VERSION result 0x%016llx at %.3f s\n",
-						       (unsigned long long)v, t - start);
+						printf("INFO %s: invalid PSCI_VERSION result 0x%016llx at %.3f s\n",
+						       name, (unsigned long long)v, t - start);
 				}
 				last_progress = t;
 				continue;
@@ -1515,29 +1519,42 @@ static int cmd_load(int seconds, int expect_both)
 		}
 		if (ret < 0 || run->exit_reason == KVM_EXIT_INTR) {
 			if (t - last_progress > STALL_S) {
-				printf("INFO load: no result for %.1f s\n", t - last_progress);
+				printf("INFO %s: no result for %.1f s\n", name, t - last_progress);
 				stalled = 1;
 				break;
 			}
 			continue;
 		}
-		print_unexpected_exit(&vm, "load");
+		print_unexpected_exit(vm, name);
 		stalled = 1;
 		break;
 	}
 	t = now() - start;
-	vm_destroy(&vm);
+	vm_destroy(vm);
 
-	ok = !invalid && !stalled && total > 0 && (!expect_both || (by_kvm_hc && by_stock));
-	report(ok, "load:", "total=%llu kvm_hc=%llu stock=%llu invalid=%llu psci=%llu switches=%llu seconds=%.1f rate=%.0f/s%s%s",
+	met = load_expect_met(expect, by_kvm_hc, by_stock, &why);
+	ok = !invalid && !stalled && total > 0 && met;
+	snprintf(label, sizeof(label), "%s:", name);
+	report(ok, label, "total=%llu kvm_hc=%llu stock=%llu invalid=%llu psci=%llu switches=%llu seconds=%.1f rate=%.0f/s%s%s%s%s",
 	       total, by_kvm_hc, by_stock, invalid, stock_calls, switches, t,
 	       total / (t > 0 ? t : 1), stalled ? " (guest stopped making progress)" : "",
-	       expect_both && !(by_kvm_hc && by_stock) ?
-	       " (expected answers from both kvm_hc and stock KVM)" : "");
-	say("a guest made %llu discovery calls in %.0f s while kvm_hc came and went: %llu answered by kvm_hc, %llu by stock KVM (-1), %llu wrong answers",
-	    total, t, by_kvm_hc, by_stock, invalid);
+	       met ? "" : " (expected ", met ? "" : why, met ? "" : ")");
+	say("a guest made %llu calls of 0x%llx in %.0f s while kvm_hc came and went: %llu answered by kvm_hc, %llu by stock KVM (-1), %llu wrong answers",
+	    total, (unsigned long long)fid, t, by_kvm_hc, by_stock, invalid);
 	return ok ? 0 : 1;
 }
+
+static int cmd_load(int seconds, int expect_both)
+{
+	struct vm vm;
+
+	watchdog_start("load", seconds + 30);
+	if (vm_create(&vm, 0, "load") < 0)
+		return 1;
+	return load_run(&vm, "load", FID_DISCOVER, KVM_HC_DISCOVER_VERSION, KVM_HC_ABI_VERSION,
+			seconds, expect_both ? LOAD_BOTH : LOAD_ANY);
+}
+
 
 /* ---- keeper ---- */
 
@@ -1575,4 +1592,5 @@ static int kvm_open(void)
 	return 0;
 }
 
+#define KVM_HC_TEST_SAMPLE
 #include "../kvm_hc_main.c"

@@ -69,6 +69,7 @@
 #define SVCS_DISC_KICK	(SVC_BIT(KVM_HC_SVC_DISCOVER) | SVC_BIT(KVM_HC_SVC_KICK))
 
 #include "../kvm_hc_uapi_lib.c"
+#include "../../../samples/kvm_hc_sample.h"
 
 /*
  * The flags of upstream's SMCCC-filter exit for an HVC and an SMC call, to
@@ -1927,4 +1928,28 @@ static int cmd_forward_unload(void)
 	    resname((int)rc_open), (unsigned long long)ans[0]);
 	vm_destroy(&vm);
 	return nfail ? 1 : 0;
+}
+
+/* ---- sample: a hypercall served by another module (samples/kvm_hc_sample.c) ---- */
+
+/* The function ID samples/kvm_hc_sample.c serves on arm64: SMC64 vendor-hyp 0x100. */
+#define FID_SAMPLE	0xc6000100ULL
+
+/*
+ * A VM whose policy sends FID_SAMPLE to the kernel calls it in a loop for
+ * @seconds: while kvm_hc_sample is loaded the answer is x1 ^
+ * KVM_HC_SAMPLE_MAGIC, otherwise stock KVM's SMCCC_RET_NOT_SUPPORTED;
+ * never anything else, and the guest never stops.  @expect: 1 the sample's
+ * answers only, 0 stock KVM's only, 2 both (the sample comes and goes).
+ */
+static int cmd_sample(int expect, int seconds)
+{
+	const uint64_t arg = 0x0123456789abcdefULL;
+	struct vm vm;
+
+	watchdog_start("sample", seconds + 30);
+	if (vm_create(&vm, 0, "sample") < 0 || hc_kernel_nr(&vm, FID_SAMPLE, "sample") < 0)
+		return 1;
+	return load_run(&vm, "sample.load", FID_SAMPLE, arg, arg ^ KVM_HC_SAMPLE_MAGIC, seconds,
+			load_expect_sample(expect));
 }

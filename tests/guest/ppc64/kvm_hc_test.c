@@ -580,40 +580,40 @@ static int cmd_discover(int open)
 /* ---- load ---- */
 
 /*
- * Discovery in a loop for @seconds while kvm_hc comes and goes: every answer
- * must be kvm_hc's (no exit, the ABI version) or stock's (the VMM sees the
- * call), and every call must finish.  @expect_both: both must be seen.
+ * hcall @nr with r4 = @arg in a loop for @seconds: every answer must be
+ * kvm_hc's (no exit, H_SUCCESS and @want in r4) or stock KVM's (the VMM
+ * sees the call), as @expect says, and every call must finish.  Checks
+ * "<name>.answers" and, unless LOAD_ANY, "<name>.expect".  Frees @vm.
  */
-static int cmd_load(int seconds, int expect_both)
+static int load_run(struct vm *vm, const char *name, uint64_t nr, uint64_t arg, uint64_t want,
+		    int seconds, enum load_expect expect)
 {
-	uint64_t args[9] = { KVM_HC_DISCOVER_VERSION };
+	uint64_t args[9] = { arg };
 	unsigned long long total = 0, by_kvm_hc = 0, by_stock = 0, invalid = 0, switches = 0;
-	int last = -1, kind;
+	int last = -1, kind, met;
 	uint64_t end, t, slowest = 0;
 	struct result res;
-	struct vm vm;
+	const char *why;
+	char label[64];
 
-	if (vm_create(&vm, "load.setup") < 0)
-		return 1;
 	end = now_ns() + seconds * NSEC_PER_SEC;
 	while ((t = now_ns()) < end) {
-		if (hcall(&vm, KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER), args, &res, "load.call") < 0)
+		if (hcall(vm, nr, args, &res, "load.call") < 0)
 			break;
 		t = now_ns() - t;
 		if (t > slowest)
 			slowest = t;
 		total++;
-		if (res.nexits == 0 && res.r[0] == H_SUCCESS && res.r[1] == KVM_HC_ABI_VERSION) {
+		if (res.nexits == 0 && res.r[0] == H_SUCCESS && res.r[1] == want) {
 			by_kvm_hc++;
 			kind = 1;
-		} else if (res.nexits == 1 && res.nr[0] == KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER) &&
-			   res.r[0] == VMM_RET) {
+		} else if (res.nexits == 1 && res.nr[0] == nr && res.r[0] == VMM_RET) {
 			by_stock++;
 			kind = 0;
 		} else {
 			if (invalid++ < 5)
-				printf("INFO load: unexpected answer exits=%d r3=0x%llx r4=0x%llx\n",
-				       res.nexits, (unsigned long long)res.r[0],
+				printf("INFO %s: unexpected answer exits=%d r3=0x%llx r4=0x%llx\n",
+				       name, res.nexits, (unsigned long long)res.r[0],
 				       (unsigned long long)res.r[1]);
 			continue;
 		}
@@ -621,27 +621,68 @@ static int cmd_load(int seconds, int expect_both)
 			switches++;
 		last = kind;
 	}
-	report(total > 0 && invalid == 0 && now_ns() >= end, "load.answers",
+	snprintf(label, sizeof(label), "%s.answers", name);
+	report(total > 0 && invalid == 0 && now_ns() >= end, label,
 	       "got=calls:%llu,kvm_hc:%llu,stock:%llu,invalid:%llu,switches:%llu want=invalid:0 "
 	       "and the guest running for %d s", total, by_kvm_hc, by_stock, invalid, switches,
 	       seconds);
-	printf("INFO load: slowest call %llu us, %llu KVM_RUNs interrupted by the timer\n",
-	       (unsigned long long)(slowest / 1000), run_interrupted);
-	if (expect_both)
-		report(by_kvm_hc > 0 && by_stock > 0, "load.both",
-		       "got=kvm_hc:%llu,stock:%llu want=both seen", by_kvm_hc, by_stock);
-	say("%llu discovery calls while kvm_hc was inserted and removed: %llu answered by kvm_hc, %llu by stock KVM, none lost.",
-	    total, by_kvm_hc, by_stock);
-	vm_destroy(&vm);
+	printf("INFO %s: slowest call %llu us, %llu KVM_RUNs interrupted by the timer\n",
+	       name, (unsigned long long)(slowest / 1000), run_interrupted);
+	met = load_expect_met(expect, by_kvm_hc, by_stock, &why);
+	snprintf(label, sizeof(label), "%s.%s", name, expect == LOAD_BOTH ? "both" : "expect");
+	if (expect != LOAD_ANY)
+		report(met, label, "got=kvm_hc:%llu,stock:%llu want=%s", by_kvm_hc, by_stock, why);
+	say("%llu calls of 0x%llx while kvm_hc came and went: %llu answered by kvm_hc, %llu by stock KVM, none lost.",
+	    total, (unsigned long long)nr, by_kvm_hc, by_stock);
+	vm_destroy(vm);
 	return nfail ? 1 : 0;
 }
 
+/*
+ * Discovery in a loop for @seconds while kvm_hc comes and goes: every answer
+ * must be kvm_hc's (no exit, the ABI version) or stock's (the VMM sees the
+ * call), and every call must finish.  @expect_both: both must be seen.
+ */
+static int cmd_load(int seconds, int expect_both)
+{
+	struct vm vm;
+
+	if (vm_create(&vm, "load.setup") < 0)
+		return 1;
+	return load_run(&vm, "load", KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER),
+			KVM_HC_DISCOVER_VERSION, KVM_HC_ABI_VERSION, seconds,
+			expect_both ? LOAD_BOTH : LOAD_ANY);
+}
+
 #include "kvm_hc_uapi.c"
+#include "../../../samples/kvm_hc_sample.h"
+
+/* The PAPR hcall samples/kvm_hc_sample.c serves on powerpc. */
+#define SAMPLE_NR	(KVM_HC_SAMPLE_NR_X86 + 0x300)
+
+/*
+ * A VM whose policy sends SAMPLE_NR to the kernel calls it in a loop for
+ * @seconds: while kvm_hc_sample is loaded it answers H_SUCCESS with r4 ^
+ * KVM_HC_SAMPLE_MAGIC in r4, otherwise stock KVM passes the call to the
+ * VMM; never anything else.  @expect: 1 the sample's answers only, 0 stock
+ * KVM's only, 2 both (the sample comes and goes meanwhile).
+ */
+static int cmd_sample(int expect, int seconds)
+{
+	const uint64_t arg = 0x0123456789abcdefULL;
+	struct vm vm;
+
+	if (vm_create(&vm, "sample") < 0 || hc_kernel_nr(&vm, SAMPLE_NR, "sample") < 0)
+		return 1;
+	return load_run(&vm, "sample", SAMPLE_NR, arg, arg ^ KVM_HC_SAMPLE_MAGIC, seconds,
+			load_expect_sample(expect));
+}
 
 static void usage(void)
 {
 	fprintf(stderr, "usage: kvm_hc_test [--explain] matrix [--open] | discover --expect open|closed |\n"
-		"       load --seconds S [--expect-both] | policy\n");
+		"       load --seconds S [--expect-both] | policy |\n"
+		"       sample --seconds S --expect present|absent|both\n");
 	exit(2);
 }
 
@@ -675,20 +716,25 @@ int main(int argc, char **argv)
 			return cmd_discover(0);
 		usage();
 	}
-	if (!strcmp(argv[i], "load")) {
-		int seconds = 0, both = 0;
+	if (!strcmp(argv[i], "load") || !strcmp(argv[i], "sample")) {
+		int sample = !strcmp(argv[i], "sample");
+		int seconds = 0, both = 0, expect = -1;
 
 		for (i++; i < argc; i++) {
 			if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
 				seconds = atoi(argv[++i]);
-			else if (!strcmp(argv[i], "--expect-both"))
+			else if (!sample && !strcmp(argv[i], "--expect-both"))
 				both = 1;
+			else if (sample && !strcmp(argv[i], "--expect") && i + 1 < argc)
+				expect = !strcmp(argv[++i], "present") ? 1 :
+					 !strcmp(argv[i], "absent") ? 0 :
+					 !strcmp(argv[i], "both") ? 2 : -1;
 			else
 				usage();
 		}
-		if (seconds <= 0)
+		if (seconds <= 0 || (sample && expect < 0))
 			usage();
-		return cmd_load(seconds, both);
+		return sample ? cmd_sample(expect, seconds) : cmd_load(seconds, both);
 	}
 	usage();
 	return 2;
