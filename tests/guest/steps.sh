@@ -3,8 +3,8 @@
 #
 # steps.sh - end-to-end steps every architecture's /init runs the same way
 # (sourced by /init from /lib/kvm-hc/; they use its pass, fail, t, tally,
-# check_rc, hc_insmod, hc_rmmod, $KO, $M, $T, $TIMEOUT, $EXPLAIN,
-# $LOAD_SECONDS and $CYCLES).
+# check_rc, hc_insmod, hc_rmmod, $KO, $M, $T, $TIMEOUT, $EXPLAIN and
+# $CYCLES).
 #
 # sample_step: with kvm_hc loaded, samples/kvm_hc_sample.c serves its number
 # to a VM whose policy sends that number to the kernel; the guest then calls
@@ -59,7 +59,8 @@ sample_step() {
 	if out=$(insmod $SAMPLE 2>&1); then
 		pass "insmod-sample ($1)"
 		t sample-present sample --expect present --seconds 2
-		$TIMEOUT kvm_hc_test $EXPLAIN sample --expect both --seconds $LOAD_SECONDS \
+		# as long as the cycles take, and a little more
+		$TIMEOUT kvm_hc_test $EXPLAIN sample --expect both --seconds $((CYCLES * 2 + 2)) \
 			> $T/sample-load.out 2>&1 &
 		load=$!
 		i=1
@@ -99,7 +100,7 @@ failed_load_step() {
 		return
 	fi
 	from=$(($(dmesg | wc -l) + 1))
-	$TIMEOUT kvm_hc_test $EXPLAIN load --seconds $LOAD_SECONDS > $T/failed-load.out 2>&1 &
+	$TIMEOUT kvm_hc_test $EXPLAIN load --seconds $((CYCLES + 2)) > $T/failed-load.out 2>&1 &
 	load=$!
 	i=1
 	while [ $i -le $((CYCLES * 2)) ]; do
