@@ -100,7 +100,7 @@ failed_load_step() {
 		return
 	fi
 	from=$(($(dmesg | wc -l) + 1))
-	$TIMEOUT kvm_hc_test $EXPLAIN load --seconds $((CYCLES + 2)) > $T/failed-load.out 2>&1 &
+	$TIMEOUT kvm_hc_test $EXPLAIN load --seconds $((CYCLES * 2)) > $T/failed-load.out 2>&1 &
 	load=$!
 	i=1
 	while [ $i -le $((CYCLES * 2)) ]; do
