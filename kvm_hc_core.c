@@ -247,8 +247,9 @@ static u32 kvm_hc_arch_services(u16 arch, u32 services)
  *
  * Return: false if the handler did not run.
  */
-static bool kvm_hc_call_handler(const struct kvm_hc_handler *h, struct kvm_vcpu *vcpu,
-				struct kvm_hc_call *call)
+static __always_inline bool kvm_hc_call_handler(const struct kvm_hc_handler *h,
+						struct kvm_vcpu *vcpu,
+						struct kvm_hc_call *call)
 {
 	bool foreign = h->owner != THIS_MODULE;
 
