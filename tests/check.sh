@@ -32,22 +32,29 @@ stage() {
 	fi
 }
 
-# stage_bg NAME CMD...: run a stage in the background, its output kept in a
-# file; stage_join prints it and counts the result.  The arm64 and ppc64el
-# runs are mostly one single-threaded QEMU each (and downloads), so two of
-# them share the two CPUs well.
+# lane_bg NAME 'CMD' [NAME 'CMD'...]: run stages one after another in the
+# background, each one's output kept in a file; stage_join prints them and
+# counts their results.  Two lanes share the two CPUs: most stages are one
+# single-threaded QEMU (and downloads), the KUnit kernel's first build is
+# make -j2.
 bg_names=()
-stage_bg() {
-	local name=$1
-	shift
+lane_bg() {
+	local name
+
 	mkdir -p "$top/build/check"
-	echo "=== $name (in the background): $*"
 	(
-		t0=$SECONDS
-		"$@" >"$top/build/check/$name.log" 2>&1
-		echo "$? $((SECONDS - t0))" >"$top/build/check/$name.rc"
+		while [ $# -ge 2 ]; do
+			t0=$SECONDS
+			bash -c "$2" >"$top/build/check/$1.log" 2>&1
+			echo "$? $((SECONDS - t0))" >"$top/build/check/$1.rc"
+			shift 2
+		done
 	) &
-	bg_names+=("$name")
+	while [ $# -ge 2 ]; do
+		echo "=== $1 (in the background): $2"
+		bg_names+=("$1")
+		shift 2
+	done
 }
 
 stage_join() {
@@ -78,23 +85,23 @@ done
 # The archive client first: it decides in seconds whether kernels can be
 # chosen at all.
 stage archive tests/archive.sh
-# Side by side, in three rounds that each keep both CPUs busy: the KUnit
-# kernel's build (make -j2) beside amd64's single-threaded QEMU; arm64's
-# QEMU beside ppc64el's; lint beside the cross builds.
-stage_bg kunit tests/kunit.sh
-stage_bg e2e tests/e2e.sh --series "${SERIES:-6.1 6.12 7}"
-stage_join
-stage_bg e2e-arm64 tests/e2e.sh --arch arm64 --series "${SERIES:-6.1 6.12 7}"
-stage_bg e2e-ppc64 tests/e2e.sh --arch ppc64el --series "${SERIES:-6.1 6.12 7}"
-stage_join
-# lint in the background while the cross builds run here; s390x is checked
-# by cross builds and KUnit only (QEMU has no SIE), and the test module is
-# arch-neutral and checked by the lint stage already.
-stage_bg lint tests/lint.sh
-stage lint-arm64 env KVM_HC_ARCH=arm64 tests/lint.sh sparse w1
-stage lint-ppc64 env KVM_HC_ARCH=ppc64el tests/lint.sh sparse w1
+# Two lanes: KUnit, then arm64 end to end (its six boots are the longest
+# stage) in the background; amd64 and ppc64el end to end and the cross
+# builds here.  amd64's lint checks the test module against the KUnit
+# kernel, so it runs once both lanes are done.
+series=${SERIES:-6.1 6.12 7}
+lane_bg kunit "tests/kunit.sh" \
+	e2e-arm64 "tests/e2e.sh --arch arm64 --series '$series'"
+stage e2e tests/e2e.sh --series "$series"
+stage e2e-ppc64 tests/e2e.sh --arch ppc64el --series "$series"
+stage lint-ppc64 env KVM_HC_ARCH=ppc64el LINT_KUNIT=0 tests/lint.sh sparse w1
+# s390x is checked by cross builds and KUnit only (QEMU has no SIE).  The
+# test module is arch-neutral: the lint stage checks it, the cross builds
+# leave it out.
 stage lint-s390 env KVM_HC_ARCH=s390x LINT_KUNIT=0 tests/lint.sh sparse w1
 stage_join
+stage lint tests/lint.sh
+stage lint-arm64 env KVM_HC_ARCH=arm64 LINT_KUNIT=0 tests/lint.sh sparse w1
 
 echo "=== summary"
 printf '%s\n' "${results[@]}"
