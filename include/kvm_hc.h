@@ -20,7 +20,6 @@
 struct kvm;
 struct kvm_vcpu;
 struct file;
-struct module;
 
 /* Calling convention a call record was decoded from. */
 enum kvm_hc_arch {

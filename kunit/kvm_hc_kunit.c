@@ -398,6 +398,15 @@ static void unregister_test_handler(void *nr)
 	kvm_hc_unregister_handler(KVM_HC_ARCH_X86, (uintptr_t)nr);
 }
 
+/* Register @fn of @owner for x86 number @nr until the test ends. */
+static void register_for_test(struct kunit *test, u64 nr, kvm_hc_handler_t fn,
+			      struct module *owner)
+{
+	KUNIT_ASSERT_EQ(test, 0, __kvm_hc_register_handler(KVM_HC_ARCH_X86, nr, fn, owner));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler,
+							   (void *)(uintptr_t)nr));
+}
+
 static void handlers_registry(struct kunit *test)
 {
 	const struct kvm_hc_range r = { .first = TEST_NR, .last = TEST_NR + 1,
@@ -469,14 +478,8 @@ static void handlers_results_bounded(struct kunit *test)
 	struct kvm_hc_vm *vm = attach(test, kvm, 0);
 	struct kvm_hc_call c;
 
-	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_handler(KVM_HC_ARCH_X86, TEST_NR,
-							 test_handler_nret8));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler,
-							   (void *)(uintptr_t)TEST_NR));
-	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_handler(KVM_HC_ARCH_X86, TEST_NR + 1,
-							 test_handler_positive));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler,
-							   (void *)(uintptr_t)(TEST_NR + 1)));
+	register_for_test(test, TEST_NR, test_handler_nret8, THIS_MODULE);
+	register_for_test(test, TEST_NR + 1, test_handler_positive, THIS_MODULE);
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &r, 1));
 
 	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
@@ -511,10 +514,7 @@ static void handlers_owner(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, mod);
 	mod->state = MODULE_STATE_LIVE;
 	atomic_set(&mod->refcnt, 1);
-	KUNIT_ASSERT_EQ(test, 0, __kvm_hc_register_handler(KVM_HC_ARCH_X86, TEST_NR,
-							   test_handler, mod));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler,
-							   (void *)(uintptr_t)TEST_NR));
+	register_for_test(test, TEST_NR, test_handler, mod);
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &r, 1));
 
 	c = plain_call(TEST_NR, KVM_HC_NO_SVC);

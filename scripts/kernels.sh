@@ -147,15 +147,16 @@ kh_series()
 	KH_PATTERN="^linux-image-($re)-$KH_FLAVOUR\$"
 }
 
-# kh_build_suites RELEASE: where modules for RELEASE build ("-": this host).
-kh_build_suites()
+# kh_build_row RELEASE: "TAG SUITE..." of the matrix's build row for
+# RELEASE ("- -": built on this host).
+kh_build_row()
 {
-	local tag
+	local tag suites
 
 	while read -r tag suites; do
-		case $1 in *"$tag"*) echo "$suites"; return ;; esac
+		case $1 in *"$tag"*) echo "$tag $suites"; return ;; esac
 	done < <(kh_matrix build)
-	echo -
+	echo "- -"
 }
 
 # --- the archive ----------------------------------------------------------------
@@ -278,10 +279,10 @@ kh_fetch_release()
 			exit 1
 		fi
 		log "$rel: downloaded in $(($(date +%s) - t0)) s; extracting"
-		mkdir -p "$root"
-		for f in "$debs"/*.deb; do
-			dpkg-deb -x "$f" "$root" || { echo "${f##*/} does not extract" >&3; rm -rf "$root" "$debs"; exit 1; }
-		done
+		if ! kh_extract "$debs" "$root" >&3; then
+			rm -rf "$root" "$debs"
+			exit 1
+		fi
 		rm -rf "$debs"
 		kh_fix_headers "$root" "$rel"
 		if ! kh_kernel_vars "$root" "$rel"; then
@@ -296,6 +297,18 @@ kh_fetch_release()
 	) && return 0
 	[ -n "$KH_WHY" ] || KH_WHY="fetching it failed"
 	return 1
+}
+
+# kh_extract DEBDIR ROOT: every .deb of DEBDIR extracted into ROOT; status
+# 1, naming the package on stdout, if one does not extract.
+kh_extract()
+{
+	local f
+
+	mkdir -p "$2"
+	for f in "$1"/*.deb; do
+		dpkg-deb -x "$f" "$2" || { echo "${f##*/} does not extract"; return 1; }
+	done
 }
 
 # kh_choice_file: where the kernel chosen for $KH_ARCH $KH_SERIES is kept.
@@ -341,7 +354,7 @@ kh_choose()
 	if [ ${#tried[@]} -eq 0 ]; then
 		die "$KH_ARCH $KH_SERIES: no kernel of the series in $KH_SUITES (package lists: $(kh_apt_dir))"
 	fi
-	die "$KH_ARCH $KH_SERIES: no kernel could be fetched; tried $(printf '%s; ' "${tried[@]}" | sed 's/; $//')"
+	die "$KH_ARCH $KH_SERIES: no kernel could be fetched; tried $(joined '; ' "${tried[@]}")"
 }
 
 # kh_target WHAT: WHAT is a series (its chosen kernel of $KH_ARCH) or the
@@ -369,20 +382,22 @@ kh_target()
 	kh_arch "$arch"
 	kh_series "$1"
 	f=$(kh_choice_file)
-	if [ "$KH_REFRESH" != 1 ] && [ -f "$f" ]; then
-		KH_REL=$(cat "$f")
-		[ -f "$KH_CACHE/kernels/$KH_REL/.complete" ] && return
-	fi
+	kh_chosen "$f" && return
 	mkdir -p "${f%/*}"
 	exec 8>"$f.lock"
 	flock 8
 	# Chosen by another run meanwhile?
-	if [ "$KH_REFRESH" != 1 ] && [ -f "$f" ]; then
-		KH_REL=$(cat "$f")
-		[ -f "$KH_CACHE/kernels/$KH_REL/.complete" ] && { exec 8>&-; return; }
-	fi
-	kh_choose
+	kh_chosen "$f" || kh_choose
 	exec 8>&-
+}
+
+# kh_chosen FILE: set KH_REL to the kernel FILE records, if it is to be used
+# (no KVM_HC_REFRESH) and complete in the cache.
+kh_chosen()
+{
+	[ "$KH_REFRESH" != 1 ] && [ -f "$1" ] || return 1
+	KH_REL=$(cat "$1")
+	[ -f "$KH_CACHE/kernels/$KH_REL/.complete" ]
 }
 
 # kh_fetch SERIES|RELEASE: make sure the kernel is in the cache and set
@@ -404,13 +419,13 @@ kh_fetch()
 # suites of the matrix's build row in order; the one that worked is kept.
 kh_build_chroot()
 {
-	local rel=$1 pkg=$2 suites s f tried=()
+	local rel=$1 pkg=$2 tag suites s f tried=()
 
-	suites=$(kh_build_suites "$rel")
+	read -r tag suites <<<"$(kh_build_row "$rel")"
 	[ "$suites" = - ] && return 0
 	# A new chroot takes tools from the tool suites of the private state.
 	kh_state
-	f=$KH_CACHE/choice/chroot-$(kh_matrix build | awk -v r="$rel" 'index(r, $1) { print $1; exit }')
+	f=$KH_CACHE/choice/chroot-$tag
 	mkdir -p "${f%/*}"
 	if [ -f "$f" ]; then
 		s=$(cat "$f")
@@ -425,7 +440,7 @@ kh_build_chroot()
 		log "$rel: no build chroot of $s: $KH_CHROOT_WHY"
 		tried+=("$s: $KH_CHROOT_WHY")
 	done
-	die "$rel: no suite can build its modules; tried $(printf '%s; ' "${tried[@]}" | sed 's/; $//')"
+	die "$rel: no suite can build its modules; tried $(joined '; ' "${tried[@]}")"
 }
 
 # kh_build SERIES|RELEASE SRCDIR [MAKE_ARG...]: make -C $KDIR M=SRCDIR ARGS
@@ -567,10 +582,7 @@ kh_package()
 			[ -f "$dir/.complete" ] && exit 0
 			tmp=$KH_CACHE/packages/.tmp-$name
 			kh_apt_download "$tmp" "$name$q=$ver" || { echo "$KH_APT_WHY" >&3; exit 1; }
-			mkdir "$tmp/root"
-			for f in "$tmp"/*.deb; do
-				dpkg-deb -x "$f" "$tmp/root" || { echo "${f##*/} does not extract" >&3; exit 1; }
-			done
+			kh_extract "$tmp" "$tmp/root" >&3 || exit 1
 			rm -rf "$dir"
 			mv "$tmp/root" "$dir"
 			rm -rf "$tmp"
@@ -580,7 +592,7 @@ kh_package()
 		log "$name$q $ver ($suite) is not available: ${KH_WHY:-download failed}; trying the next"
 		tried+=("$ver ($suite): ${KH_WHY:-download failed}")
 	done
-	die "package $name ($KH_ARCH): none could be fetched; tried $(printf '%s; ' "${tried[@]}" | sed 's/; $//')"
+	die "package $name ($KH_ARCH): none could be fetched; tried $(joined '; ' "${tried[@]}")"
 }
 
 # --- command line -----------------------------------------------------------------

@@ -287,34 +287,36 @@ kh_apt_download()
 	done
 }
 
+# One apt-get update and install of the packages (kh_host_install's); the
+# reason of a failure in KH_APT_WHY.
+kh_host_install_once()
+{
+	local out rc=0 opts=(-q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=2)
+
+	apt-get "${opts[@]}" update >&2 || log "apt-get update failed; trying the lists there are"
+	out=$(apt-get "${opts[@]}" install -y --no-install-recommends "$@" 2>&1) || rc=$?
+	printf '%s\n' "$out" >&2
+	[ "$rc" = 0 ] && return 0
+	KH_APT_WHY=$(kh_apt_failure <<<"$out") || true
+	log "installing $* failed: $KH_APT_WHY"
+	return 1
+}
+
 # kh_host_install PACKAGE...: install PACKAGEs on this host with the
 # machine's apt.  A failed install gets a fresh apt-get update and another
 # try (bounded); in the end a failure names the packages and the suites
 # apt would have taken them from.
 kh_host_install()
 {
-	local i out why delay=${KVM_HC_RETRY_DELAY:-5} where p
-	local opts=(-q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=2)
+	local where p
 
 	export DEBIAN_FRONTEND=noninteractive
-	for ((i = 1; ; i++)); do
-		apt-get "${opts[@]}" update >&2 || log "apt-get update failed; trying the lists there are"
-		if out=$(apt-get "${opts[@]}" install -y --no-install-recommends "$@" 2>&1); then
-			printf '%s\n' "$out" >&2
-			return 0
-		fi
-		printf '%s\n' "$out" >&2
-		why=$(kh_apt_failure <<<"$out") || true
-		[ "$i" -ge "$KH_APT_RETRIES" ] && break
-		log "installing $* failed: $why; apt-get update and again in $delay s"
-		sleep "$delay"
-		delay=$((delay * 2))
-	done
+	retry "$KH_APT_RETRIES" kh_host_install_once "$@" && return 0
 	where=$(for p in "$@"; do
 		printf '%s (from %s) ' "$p" "$(apt-cache policy "$p" 2>/dev/null |
 			awk '/^ +(\*\*\* )?[0-9]/ { getline; s = $3; sub(/\/.*/, "", s); print s; f = 1; exit }
 				END { if (!f) print "no suite" }')"
 	done)
-	log "cannot install ${where% }: $why"
+	log "cannot install ${where% }: $KH_APT_WHY"
 	return 1
 }

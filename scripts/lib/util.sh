@@ -10,6 +10,7 @@
 #   retry N CMD...     run CMD up to N times, 5 s, 10 s, ... apart, while it
 #                      fails with a status other than 100 (which means "do
 #                      not try again"); its status is the last one's
+#   joined SEP WORD... the WORDs with SEP between them
 #
 # env: KVM_HC_RETRY_DELAY  seconds before the first retry (default 5; the
 #                          delay doubles each time)
@@ -42,4 +43,15 @@ retry()
 		i=$((i + 1))
 		delay=$((delay * 2))
 	done
+}
+
+joined()
+{
+	local sep=$1 out='' w
+
+	shift
+	for w in "$@"; do
+		out+=${out:+$sep}$w
+	done
+	printf '%s' "$out"
 }

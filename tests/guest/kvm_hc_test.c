@@ -449,6 +449,21 @@ static void vm_destroy(struct vm *vm)
  * Create a VM with one vCPU in 64-bit CPL0 mode.  Returns 0, or -1 after
  * printing a FAIL line naming the step that failed (tag says which VM).
  */
+/* KVM_SET_MSRS of one MSR on @vcpu_fd: 0, or -1 with errno set. */
+static int set_msr(int vcpu_fd, uint32_t index, uint64_t data)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e[1];
+	} msrs = {
+		.hdr.nmsrs = 1,
+		.e[0] = { .index = index, .data = data },
+	};
+
+	errno = 0;
+	return xioctl(vcpu_fd, KVM_SET_MSRS, &msrs) == 1 ? 0 : -1;
+}
+
 static int vm_create(struct vm *vm, int flags, const char *tag)
 {
 	struct kvm_userspace_memory_region region = { 0 };
@@ -552,17 +567,8 @@ static int vm_create(struct vm *vm, int flags, const char *tag)
 		goto fail;
 
 	if (flags & VM_HYPERV) {
-		struct {
-			struct kvm_msrs hdr;
-			struct kvm_msr_entry e[1];
-		} msrs = {
-			.hdr.nmsrs = 1,
-			.e[0] = { .index = HV_X64_MSR_GUEST_OS_ID, .data = 0x8100000000000000ULL },
-		};
-
 		step = "KVM_SET_MSRS(HV_X64_MSR_GUEST_OS_ID)";
-		errno = 0;
-		if (xioctl(vm->vcpu, KVM_SET_MSRS, &msrs) != 1)
+		if (set_msr(vm->vcpu, HV_X64_MSR_GUEST_OS_ID, 0x8100000000000000ULL) < 0)
 			goto fail;
 	}
 

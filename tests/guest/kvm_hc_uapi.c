@@ -1330,21 +1330,10 @@ static int halter_create(struct vm *vm, int id, int flags, int reload_lapic,
 	step = "KVM_SET_MP_STATE";
 	if (xioctl(hl->fd, KVM_SET_MP_STATE, &mp) < 0)
 		goto fail;
-	if (flags & VM_X2APIC) {
-		/* enabled, x2APIC mode, not the BSP: as a guest's x2APIC AP is */
-		struct {
-			struct kvm_msrs hdr;
-			struct kvm_msr_entry e[1];
-		} msrs = {
-			.hdr.nmsrs = 1,
-			.e[0] = { .index = 0x1b, .data = 0xfee00000ULL | 1u << 11 | 1u << 10 },
-		};
-
-		step = "KVM_SET_MSRS(IA32_APIC_BASE, x2APIC)";
-		errno = 0;
-		if (xioctl(hl->fd, KVM_SET_MSRS, &msrs) != 1)
-			goto fail;
-	}
+	/* enabled, x2APIC mode, not the BSP: as a guest's x2APIC AP is */
+	step = "KVM_SET_MSRS(IA32_APIC_BASE, x2APIC)";
+	if ((flags & VM_X2APIC) && set_msr(hl->fd, 0x1b, 0xfee00000ULL | 1u << 11 | 1u << 10) < 0)
+		goto fail;
 	step = "KVM_GET_LAPIC/KVM_SET_LAPIC";
 	if (reload_lapic && (lapic_reload(vm->vcpu) < 0 || lapic_reload(hl->fd) < 0))
 		goto fail;
