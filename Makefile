@@ -10,10 +10,12 @@
 #   make e2e SERIES=6.12      end-to-end tests on one kernel series
 #   make kunit                the KUnit suites under kunit.py
 #   make lint                 checkpatch --strict, sparse (C=2), W=1
+#   make bench                kvm-hc-bench against stock KVM, under QEMU's icount
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 SERIES ?= 6.1 6.12 7
 DEMO_SERIES ?= 7
+BENCH_SERIES ?= 6.12 7
 
 all: modules
 
@@ -38,6 +40,9 @@ e2e:
 lint:
 	tests/lint.sh
 
+bench:
+	tests/bench.sh --arch amd64 --series "$(BENCH_SERIES)"
+
 demo:
 	tests/e2e.sh --series "$(DEMO_SERIES)" --append kvm_hc_demo=1
 
@@ -47,4 +52,4 @@ check:
 dkms-install:
 	scripts/dkms-install.sh
 
-.PHONY: all modules clean install deps kunit e2e lint demo check dkms-install
+.PHONY: all modules clean install deps kunit e2e lint bench demo check dkms-install

@@ -47,7 +47,10 @@
 #   KVM_HC_SRC        module sources (default: this repository)
 #   KVM_HC_GUEST_SRC  guest test program (default: tests/guest/kvm_hc_test.c,
 #                     for arm64 tests/guest/arm64/kvm_hc_test.c, for ppc64el
-#                     tests/guest/ppc64/kvm_hc_test.c)
+#                     tests/guest/ppc64/kvm_hc_test.c); several files are
+#                     linked into one program
+#   KVM_HC_GUEST_LIBS  libraries the guest program links with (e.g. -lm)
+#   KVM_HC_QEMU_ARGS  more QEMU arguments (e.g. -icount shift=0,sleep=off)
 #   KVM_HC_INIT       default for --init
 #   KVM_HC_SERIES     default for --series
 #   KVM_HC_KVM_MODES  default for --kvm-modes
@@ -140,7 +143,10 @@ ppc64el)
 	;;
 esac
 init=$(realpath -m "$init")
-GUEST_SRC=$(realpath -m "$guest_src")
+# shellcheck disable=SC2086
+read -r -a GUEST_SRC <<<"$(realpath -m $guest_src | tr '\n' ' ')"
+# shellcheck disable=SC2206
+QEMU_ARGS=(${KVM_HC_QEMU_ARGS:-})
 KERNELS=("$KERNELS" --arch "$arch")
 
 LOG_TAG=e2e
@@ -202,7 +208,7 @@ boot()
 		timeout -k 10 "$timeout" qemu-system-x86_64 \
 			-accel tcg,thread=single -cpu EPYC -smp 2 -m 2G \
 			-nographic -no-reboot -nic none \
-			-kernel "$kernel" -initrd "$initrd" \
+			"${QEMU_ARGS[@]}" -kernel "$kernel" -initrd "$initrd" \
 			-append "console=ttyS0 $cmdline $append" \
 			</dev/null >"$console" 2>&1 &
 		;;
@@ -213,7 +219,7 @@ boot()
 			-M virt,virtualization=on,gic-version=3 \
 			-cpu max,pauth-impdef=on -smp 2 -m 2G \
 			-nographic -no-reboot -nic none \
-			-kernel "$kernel" -initrd "$initrd" \
+			"${QEMU_ARGS[@]}" -kernel "$kernel" -initrd "$initrd" \
 			-append "console=ttyAMA0 $cmdline $append" \
 			</dev/null >"$console" 2>&1 &
 		;;
@@ -223,7 +229,7 @@ boot()
 		timeout -k 10 "$timeout" qemu-system-ppc64 \
 			-M pseries,cap-nested-hv=on -cpu POWER9 -smp 1 -m 2G \
 			-nographic -no-reboot -nic none -vga none \
-			-kernel "$kernel" -initrd "$initrd" \
+			"${QEMU_ARGS[@]}" -kernel "$kernel" -initrd "$initrd" \
 			-append "console=hvc0 $cmdline $append" \
 			</dev/null >"$console" 2>&1 &
 		;;
@@ -256,7 +262,9 @@ report_failure()
 # --- host preparation ------------------------------------------------------------
 
 [ -f "$init" ] || die "no init script $init (use --init or KVM_HC_INIT)"
-[ -f "$GUEST_SRC" ] || die "no guest program $GUEST_SRC (set KVM_HC_GUEST_SRC)"
+for f in "${GUEST_SRC[@]}"; do
+	[ -f "$f" ] || die "no guest program $f (set KVM_HC_GUEST_SRC)"
+done
 [ -f "$SRC/Kbuild" ] || [ -f "$SRC/Makefile" ] || die "no module sources in $SRC (set KVM_HC_SRC)"
 
 t_all=$(now)
@@ -268,8 +276,9 @@ guest_flags=(-O2 -Wall -static)
 [ -d "$SRC/include/uapi" ] && guest_flags+=(-I "$SRC/include/uapi")
 # shellcheck disable=SC2206
 guest_flags+=(${KVM_HC_GUEST_CFLAGS:-})
-"$GUEST_CC" "${guest_flags[@]}" -o "$OUT_ARCH/kvm_hc_test" "$GUEST_SRC" ||
-	die "cannot build the guest program $GUEST_SRC"
+# shellcheck disable=SC2086
+"$GUEST_CC" "${guest_flags[@]}" -o "$OUT_ARCH/kvm_hc_test" "${GUEST_SRC[@]}" ${KVM_HC_GUEST_LIBS:-} ||
+	die "cannot build the guest program ${GUEST_SRC[*]}"
 log "guest program built ($(since "$t") s)"
 
 if [ "$arch" = amd64 ]; then
@@ -305,6 +314,11 @@ highlights()
 {
 	local tag=$1 con n
 	con=$(tr -d '\r' <"$2" | sed -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g')
+	if grep -aq '^kvm-hc-bench:' <<<"$con"; then
+		sed -n '/^kvm-hc-bench:/,/^KVM_HC_BENCH/p' <<<"$con" | grep -av '^ROW\|^KVM_HC_BENCH' || true
+		grep -a '^FAIL' <<<"$con" | head -n 20 || true
+		return 0
+	fi
 	if [[ " $append " == *" kvm_hc_demo=1 "* ]]; then
 		sed -n '/kvm_hc end-to-end demo/,/^KVM_HC_E2E/p' <<<"$con" | grep -av '^KVM_HC_E2E' || true
 		return 0
