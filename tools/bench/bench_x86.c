@@ -60,10 +60,10 @@ asm(".pushsection .rodata\n"
 #define GUEST_GPA(sym)	(CODE_GPA + (uint64_t)((sym) - g_code))
 
 static const struct bench_fast x86_fast[] = {
-	{ "vapic_poll_irq", { .nr = KVM_HC_VAPIC_POLL_IRQ, .want = 0 }, 0 },
-	{ "kick_cpu.absent", { .nr = KVM_HC_KICK_CPU, .args = { 0, 7 }, .want = 0 }, 0 },
+	{ "vapic_poll_irq", { .nr = KVM_HC_VAPIC_POLL_IRQ, .want = 0 }, 0, NULL, 0 },
+	{ "kick_cpu.absent", { .nr = KVM_HC_KICK_CPU, .args = { 0, 7 }, .want = 0 }, 0, NULL, 0 },
 	{ "kick_cpu.halted", { .nr = KVM_HC_KICK_CPU, .args = { 0, 1 }, .want = 0 },
-	  BVM_HALTED_PEER },
+	  BVM_HALTED_PEER, NULL, 0 },
 };
 
 const struct bench_arch bench_arch = {

@@ -452,6 +452,7 @@ static void build_rows(void)
 {
 	const struct bench_arch *a = &bench_arch;
 	const struct bench_call *fast0 = &a->fast[0].call;
+	const struct bench_call *stock0 = a->fast[0].stock ? a->fast[0].stock : fast0;
 	char name[40], what[72];
 	struct row *r;
 	unsigned int i;
@@ -472,8 +473,9 @@ static void build_rows(void)
 		snprintf(name, sizeof(name), "fast.%s", f->name);
 		snprintf(what, sizeof(what), "%s in kvm_hc's fast path", f->name);
 		r = add_row(name, what, 1.02);
-		r->base = stock_spec(&f->call, f->vm_flags);
+		r->base = stock_spec(f->stock ? f->stock : &f->call, f->vm_flags);
 		r->test = attached_spec(&f->call, f->vm_flags, KVM_HC_ACTION_KERNEL, C_KERNEL);
+		r->test.services = f->services;
 	}
 
 	r = add_row("fast.discover", "discovery call (stock: KVM's unknown-number answer)", 1.02);
@@ -503,19 +505,22 @@ static void build_rows(void)
 		 a->fast[0].name);
 	r = add_row("policy.max", what, 1.02);
 	r->base = attached_spec(fast0, a->fast[0].vm_flags, KVM_HC_ACTION_KERNEL, C_KERNEL);
+	r->base.services = a->fast[0].services;
 	r->test = r->base;
 	r->test.nranges = KVM_HC_MAX_RANGES;
 
 	snprintf(what, sizeof(what), "2 vCPUs of one VM calling at once (%s)", a->fast[0].name);
 	r = add_row("multi.2vcpus", what, 1.02);
-	r->base = stock_spec(fast0, BVM_TWO_CALLERS);
+	r->base = stock_spec(stock0, BVM_TWO_CALLERS);
 	r->test = attached_spec(fast0, BVM_TWO_CALLERS, KVM_HC_ACTION_KERNEL, C_KERNEL);
+	r->test.services = a->fast[0].services;
 
 	snprintf(what, sizeof(what), "2 VMs calling at once (%s)", a->fast[0].name);
 	r = add_row("multi.2vms", what, 1.02);
-	r->base = stock_spec(fast0, 0);
+	r->base = stock_spec(stock0, 0);
 	r->base.nvms = 2;
 	r->test = attached_spec(fast0, 0, KVM_HC_ACTION_KERNEL, C_KERNEL);
+	r->test.services = a->fast[0].services;
 	r->test.nvms = 2;
 
 	for (i = 0; i < (unsigned int)nrows; i++)

@@ -34,15 +34,21 @@ struct bench_call {
 struct bench_vm;
 
 /**
- * struct bench_fast - a call of KVM's own that kvm_hc's fast path answers too
+ * struct bench_fast - a call kvm_hc's fast path answers in the kernel
  * @name:     short name, for the table
- * @call:     the call
+ * @call:     the call, as kvm_hc answers it
  * @vm_flags: BVM_* the VM needs for it (e.g. a halted vCPU to kick)
+ * @stock:    what stock KVM runs to compare with; NULL: the same call
+ *            (one of KVM's own that kvm_hc's fast path serves too)
+ * @services: kvm_hc services the VM needs for it (a kvm_hc service of the
+ *            architecture's own, such as arm64's kick)
  */
 struct bench_fast {
 	const char *name;
 	struct bench_call call;
 	unsigned int vm_flags;
+	const struct bench_call *stock;
+	uint32_t services;
 };
 
 /**
