@@ -22,7 +22,6 @@
 #include <linux/anon_inodes.h>
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
-#include <linux/bsearch.h>
 #include <linux/errno.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -49,9 +48,6 @@
 #include "kvm_hc_trace.h"
 
 static bool open_discovery;
-module_param(open_discovery, bool, 0644);
-MODULE_PARM_DESC(open_discovery,
-		 "Let every VM use the discovery hypercall (default: only VMs whose VMM opted in)");
 
 /* Distinct numbers a VM gets counters for; later ones count in the total only. */
 #define KVM_HC_NR_SLOTS		64
@@ -68,7 +64,15 @@ enum { KVM_HC_SLOT_FREE, KVM_HC_SLOT_CLAIMED, KVM_HC_SLOT_READY };
 struct kvm_hc_nr_slot {
 	atomic_t state;
 	u64 nr;
-	atomic64_t count[KVM_HC_NR_ACTIONS];
+};
+
+/*
+ * A VM's counters, one copy per CPU: a vCPU thread adds to its CPU's copy
+ * with a plain this-CPU increment, and readers add the copies up.
+ */
+struct kvm_hc_vm_counts {
+	u64 total[KVM_HC_NR_ACTIONS];
+	u64 nr[KVM_HC_NR_SLOTS][KVM_HC_NR_ACTIONS];
 };
 
 struct kvm_hc_vm {
@@ -77,7 +81,8 @@ struct kvm_hc_vm {
 	struct kvm *kvm;
 	u32 services;
 	struct kvm_hc_ruleset __rcu *policy;
-	atomic64_t total[KVM_HC_NR_ACTIONS];
+	struct kvm_hc_vm_counts __percpu *counts;
+	/* Which number each nr[] column counts; claimed once per number. */
 	struct kvm_hc_nr_slot slots[KVM_HC_NR_SLOTS];
 	unsigned long wake[BITS_TO_LONGS(KVM_HC_WAKE_VCPUS)];
 };
@@ -96,8 +101,10 @@ struct kvm_hc_handlers {
 };
 
 /*
- * One SRCU domain protects the VM table, every policy and the handler
- * table; writers serialise on kvm_hc_lock.
+ * One SRCU domain protects every policy, the handler table and a VM's
+ * state from the moment a hook takes a call until it is done with it;
+ * the VM table is read under RCU (kvm_hc_begin()) or SRCU.  Writers
+ * serialise on kvm_hc_lock.
  */
 DEFINE_STATIC_SRCU(kvm_hc_srcu);
 static DEFINE_MUTEX(kvm_hc_lock);
@@ -105,9 +112,20 @@ static DEFINE_HASHTABLE(kvm_hc_vms, 6);
 static unsigned int kvm_hc_nr_vms;
 static struct kvm_hc_handlers __rcu *kvm_hc_handlers;
 
-static atomic64_t kvm_hc_global[KVM_HC_NR_ACTIONS];
+struct kvm_hc_global_counts {
+	u64 c[KVM_HC_NR_ACTIONS];
+};
+static DEFINE_PER_CPU(struct kvm_hc_global_counts, kvm_hc_global);
 
-/* vCPU threads between the hook's decision to take a call and its return. */
+/*
+ * The hook is armed only while someone can use kvm_hc: attached VMs plus
+ * open_discovery.  Until then KVM runs its own code only.
+ */
+static unsigned int kvm_hc_arm_count;
+/* The architecture's hook is set up (module init done): arming may start. */
+static bool kvm_hc_live;
+
+/* vCPU threads inside hooks that still use kvm_hc_enter()/kvm_hc_leave(). */
 static atomic_t kvm_hc_inflight = ATOMIC_INIT(0);
 /* Wake tokens set in all VMs (see kvm_hc_wake_pending()). */
 atomic_t kvm_hc_wake_tokens = ATOMIC_INIT(0);
@@ -118,11 +136,83 @@ static struct kvm_hc_vm *kvm_hc_vm_find(struct kvm *kvm)
 	struct kvm_hc_vm *vm;
 
 	hlist_for_each_entry_srcu(vm, head, node, srcu_read_lock_held(&kvm_hc_srcu) ||
-				  lockdep_is_held(&kvm_hc_lock))
+				  rcu_read_lock_held() || lockdep_is_held(&kvm_hc_lock))
 		if (vm->kvm == kvm)
 			return vm;
 	return NULL;
 }
+
+#ifdef KVM_HC_KUNIT
+/* The KUnit module has no hook: there is nothing to arm. */
+static int kvm_hc_hook_arm(void)
+{
+	return 0;
+}
+
+static void kvm_hc_hook_disarm(void)
+{
+}
+#else
+static int kvm_hc_hook_arm(void)
+{
+	return kvm_hc_arch_arm();
+}
+
+static void kvm_hc_hook_disarm(void)
+{
+	kvm_hc_arch_disarm();
+}
+#endif
+
+/* One more user of the hook (an attached VM, open_discovery): arm it if first. */
+static int kvm_hc_arm_get(void)
+{
+	int ret;
+
+	lockdep_assert_held(&kvm_hc_lock);
+	if (!kvm_hc_live || kvm_hc_arm_count++)
+		return 0;
+	ret = kvm_hc_hook_arm();
+	if (ret)
+		kvm_hc_arm_count--;
+	return ret;
+}
+
+/* One user fewer: disarm the hook after the last (calls in flight finish). */
+static void kvm_hc_arm_put(void)
+{
+	lockdep_assert_held(&kvm_hc_lock);
+	if (kvm_hc_live && !--kvm_hc_arm_count)
+		kvm_hc_hook_disarm();
+}
+
+static int kvm_hc_open_discovery_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int ret = kstrtobool(val, &on);
+
+	if (ret)
+		return ret;
+	mutex_lock(&kvm_hc_lock);
+	if (on && !open_discovery)
+		ret = kvm_hc_arm_get();
+	if (!ret && on != open_discovery) {
+		WRITE_ONCE(open_discovery, on);
+		if (!on)
+			kvm_hc_arm_put();
+	}
+	mutex_unlock(&kvm_hc_lock);
+	return ret;
+}
+
+static const struct kernel_param_ops kvm_hc_open_discovery_ops = {
+	.set = kvm_hc_open_discovery_set,
+	.get = param_get_bool,
+};
+module_param_cb(open_discovery, &kvm_hc_open_discovery_ops, &open_discovery, 0644);
+MODULE_PARM_DESC(open_discovery,
+		 "Let every VM use the discovery hypercall (default: only VMs whose VMM opted in)");
+
 
 /**
  * kvm_hc_wants() - whether kvm_hc may take a hypercall of this VM
@@ -171,21 +261,24 @@ void kvm_hc_leave(void)
 		wake_up_var(&kvm_hc_inflight);
 }
 
-static int kvm_hc_range_cmp(const void *key, const void *elt)
-{
-	u64 nr = *(const u64 *)key;
-	const struct kvm_hc_range *r = elt;
-
-	if (nr < r->first)
-		return -1;
-	return nr > r->last;
-}
-
+/*
+ * The searches of the hot path are written out rather than bsearch()'s:
+ * no call through a compare function per step.
+ */
 static const struct kvm_hc_range *kvm_hc_policy_lookup(const struct kvm_hc_ruleset *p, u64 nr)
 {
-	if (!p)
-		return NULL;
-	return bsearch(&nr, p->ranges, p->count, sizeof(p->ranges[0]), kvm_hc_range_cmp);
+	unsigned int lo = 0, hi = p ? p->count : 0, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (nr < p->ranges[mid].first)
+			hi = mid;
+		else if (nr > p->ranges[mid].last)
+			lo = mid + 1;
+		else
+			return &p->ranges[mid];
+	}
+	return NULL;
 }
 
 static int kvm_hc_handler_cmp(const void *key, const void *elt)
@@ -202,11 +295,20 @@ static int kvm_hc_handler_cmp(const void *key, const void *elt)
 static const struct kvm_hc_handler *kvm_hc_handler_find(u16 arch, u64 nr)
 {
 	const struct kvm_hc_handlers *t = srcu_dereference(kvm_hc_handlers, &kvm_hc_srcu);
-	const struct kvm_hc_handler key = { .arch = arch, .nr = nr };
+	unsigned int lo = 0, hi = t ? t->count : 0, mid;
+	const struct kvm_hc_handler *h;
 
-	if (!t)
-		return NULL;
-	return bsearch(&key, t->h, t->count, sizeof(t->h[0]), kvm_hc_handler_cmp);
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		h = &t->h[mid];
+		if (arch < h->arch || (arch == h->arch && nr < h->nr))
+			hi = mid;
+		else if (arch > h->arch || nr > h->nr)
+			lo = mid + 1;
+		else
+			return h;
+	}
+	return NULL;
 }
 
 static void kvm_hc_svc_discover(struct kvm_hc_call *call, u32 services)
@@ -242,8 +344,11 @@ static u32 kvm_hc_arch_services(u16 arch, u32 services)
  * copy @ret[0..@nret) into guest registers, so a count past the array
  * would hand the guest whatever lies beyond it, and a positive status is
  * no error any architecture can encode.  Another module's handler runs
- * only while that module is live, holding a reference for the call: once
- * its unloading has begun, KVM answers instead.
+ * only while that module is live: once its unloading has begun, KVM
+ * answers instead.  No reference is taken: the handler table is read
+ * under SRCU, and unregistering (by the owner's exit function, or by
+ * kvm_hc's module notifier before the owner's code is freed) waits for
+ * the calls in flight.
  *
  * Return: false if the handler did not run.
  */
@@ -251,13 +356,9 @@ static __always_inline bool kvm_hc_call_handler(const struct kvm_hc_handler *h,
 						struct kvm_vcpu *vcpu,
 						struct kvm_hc_call *call)
 {
-	bool foreign = h->owner != THIS_MODULE;
-
-	if (foreign && !try_module_get(h->owner))
+	if (h->owner != THIS_MODULE && !module_is_live(h->owner))
 		return false;
 	h->fn(vcpu, call);
-	if (foreign)
-		module_put(h->owner);
 	if (WARN_ON_ONCE(call->nret > KVM_HC_MAX_RETS))
 		call->nret = KVM_HC_MAX_RETS;
 	if (WARN_ON_ONCE(call->status > 0))
@@ -334,6 +435,25 @@ static enum kvm_hc_action kvm_hc_apply_range(const struct kvm_hc_range *r,
 	return KVM_HC_STOCK;
 }
 
+/*
+ * Claim a free slot for @nr, once per number and VM: the one locked
+ * instruction of counting, kept out of line and off the hot path.
+ */
+static noinline int kvm_hc_nr_slot_claim(struct kvm_hc_nr_slot *slot, u64 nr)
+{
+	int state;
+
+	/* Claim and publish with preemption off: others spin on CLAIMED. */
+	preempt_disable();
+	state = atomic_cmpxchg(&slot->state, KVM_HC_SLOT_FREE, KVM_HC_SLOT_CLAIMED);
+	if (state == KVM_HC_SLOT_FREE) {
+		slot->nr = nr;
+		atomic_set_release(&slot->state, KVM_HC_SLOT_READY);
+	}
+	preempt_enable();
+	return state;
+}
+
 static struct kvm_hc_nr_slot *kvm_hc_nr_slot(struct kvm_hc_vm *vm, u64 nr)
 {
 	unsigned int i, h = hash_64(nr, ilog2(KVM_HC_NR_SLOTS));
@@ -344,16 +464,9 @@ static struct kvm_hc_nr_slot *kvm_hc_nr_slot(struct kvm_hc_vm *vm, u64 nr)
 		slot = &vm->slots[(h + i) % KVM_HC_NR_SLOTS];
 		state = atomic_read_acquire(&slot->state);
 		if (state == KVM_HC_SLOT_FREE) {
-			/* Claim and publish with preemption off: others spin on CLAIMED. */
-			preempt_disable();
-			state = atomic_cmpxchg(&slot->state, KVM_HC_SLOT_FREE, KVM_HC_SLOT_CLAIMED);
-			if (state == KVM_HC_SLOT_FREE) {
-				slot->nr = nr;
-				atomic_set_release(&slot->state, KVM_HC_SLOT_READY);
-				preempt_enable();
+			state = kvm_hc_nr_slot_claim(slot, nr);
+			if (state == KVM_HC_SLOT_FREE)
 				return slot;
-			}
-			preempt_enable();
 		}
 		while (state == KVM_HC_SLOT_CLAIMED) {
 			cpu_relax();
@@ -365,51 +478,137 @@ static struct kvm_hc_nr_slot *kvm_hc_nr_slot(struct kvm_hc_vm *vm, u64 nr)
 	return NULL;
 }
 
+/*
+ * Count a call: this CPU's copies only, with this-CPU increments (no
+ * locked instruction; preemption between two of them only moves a count
+ * to another CPU's copy).  The slot of a number is claimed once, with a
+ * cmpxchg; after that finding it only reads.
+ */
 static void kvm_hc_count(struct kvm_hc_vm *vm, const struct kvm_hc_call *call,
 			 enum kvm_hc_action act)
 {
 	struct kvm_hc_nr_slot *slot;
 
-	atomic64_inc(&kvm_hc_global[act]);
+	this_cpu_inc(kvm_hc_global.c[act]);
 	if (!vm)
 		return;
-	atomic64_inc(&vm->total[act]);
+	this_cpu_inc(vm->counts->total[act]);
 	slot = kvm_hc_nr_slot(vm, call->nr);
 	if (slot)
-		atomic64_inc(&slot->count[act]);
+		this_cpu_inc(vm->counts->nr[slot - vm->slots][act]);
 }
 
 /**
- * kvm_hc_dispatch() - decide what happens to one guest hypercall
- * @kvm:  the VM that made the call
+ * kvm_hc_begin() - the first look at a hypercall: is its VM kvm_hc's?
+ * @kvm:       the calling VM
+ * @own_block: the number lies in kvm_hc's own block of services
+ * @ctx:       filled in when the answer is yes
+ *
+ * The one VM lookup of a call, under RCU, which costs a VM that kvm_hc
+ * does not know no barrier and no write.  On true the hook decodes the
+ * call and must pass @ctx to kvm_hc_route() next, still in the same
+ * context (RCU is held until then).  May be called with preemption
+ * disabled.
+ *
+ * Return: true if the VM is attached (or the call may be an
+ * open_discovery one).
+ */
+bool kvm_hc_begin(struct kvm *kvm, bool own_block, struct kvm_hc_ctx *ctx)
+{
+	rcu_read_lock();
+	ctx->vm = kvm_hc_vm_find(kvm);
+	ctx->range = NULL;
+	if (ctx->vm || (own_block && READ_ONCE(open_discovery)))
+		return true;
+	rcu_read_unlock();
+	return false;
+}
+
+/**
+ * kvm_hc_route() - whether a call of an attached VM needs the dispatcher
+ * @ctx:  from kvm_hc_begin()
+ * @call: the decoded call
+ *
+ * A call that KVM answers anyway (a number outside the VM's policy or in a
+ * KVM_HC_ACTION_KVM range, a service the VM may not call, an unprivileged
+ * caller) is counted here and left to KVM, with nothing else done.  Any
+ * other leaves with @ctx holding the SRCU section that keeps the VM's
+ * state, the policy range found (@ctx->range) and the handlers valid: the
+ * hook then calls kvm_hc_dispatch_vm() (it may sleep there) and must reach
+ * kvm_hc_end().
+ *
+ * Return: true if the hook must dispatch the call.
+ */
+bool kvm_hc_route(struct kvm_hc_ctx *ctx, const struct kvm_hc_call *call)
+{
+	struct kvm_hc_vm *vm = ctx->vm;
+	const struct kvm_hc_range *r;
+
+	if (call->flags & KVM_HC_CALL_UNPRIV)
+		goto stock;
+	if (call->svc != KVM_HC_NO_SVC) {
+		if (call->svc < 0 || call->svc >= KVM_HC_SVC_COUNT ||
+		    !(kvm_hc_vm_services(vm) & BIT(call->svc)))
+			goto stock;
+	} else {
+		if (!vm)
+			goto stock;
+		r = kvm_hc_policy_lookup(rcu_dereference(vm->policy), call->nr);
+		if (!r || r->action == KVM_HC_STOCK)
+			goto stock;
+		ctx->range = r;
+	}
+	/* Policies are freed after an RCU and then an SRCU grace period, too. */
+	ctx->idx = srcu_read_lock(&kvm_hc_srcu);
+	rcu_read_unlock();
+	return true;
+
+stock:
+	kvm_hc_count(vm, call, KVM_HC_STOCK);
+	trace_kvm_hc_dispatch(call, KVM_HC_STOCK);
+	rcu_read_unlock();
+	return false;
+}
+
+/**
+ * kvm_hc_end() - the hook is done with a call kvm_hc_begin() took
+ * @ctx: as kvm_hc_begin() filled it in
+ */
+void kvm_hc_end(const struct kvm_hc_ctx *ctx)
+{
+	srcu_read_unlock(&kvm_hc_srcu, ctx->idx);
+}
+
+/**
+ * kvm_hc_dispatch_vm() - decide what happens to one hypercall kvm_hc took
+ * @ctx:  from kvm_hc_begin(); its VM is the caller's, or NULL for a VM
+ *        that is not attached (open_discovery)
  * @vcpu: the calling vCPU, handed to in-kernel handlers
  * @call: the decoded call; on KVM_HC_HANDLED and KVM_HC_DENY the results
  *        (@ret, @nret, @status) are filled in
  *
- * Lock-free: safe in the vCPU run loop of any number of vCPUs at once.
- * May sleep (in-kernel handlers may).  A VM that did not opt in gets
- * KVM_HC_STOCK for every number, except for the discovery call while the
- * open_discovery parameter is set.
+ * Lock-free: safe in the vCPU run loop of any number of vCPUs at once,
+ * with no locked instruction on the way (Documentation/design.rst, "The
+ * hot path").  May sleep (in-kernel handlers may).  A VM that did not opt
+ * in gets KVM_HC_STOCK for every number, except for the discovery call
+ * while the open_discovery parameter is set.
  *
  * Return: the enum kvm_hc_action the hook must carry out.
  */
-enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
-				   struct kvm_hc_call *call)
+enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_vcpu *vcpu,
+				      struct kvm_hc_call *call)
 {
 	enum kvm_hc_action act = KVM_HC_STOCK;
+	struct kvm_hc_vm *vm = ctx->vm;
 	const struct kvm_hc_range *r;
-	struct kvm_hc_vm *vm;
 	u32 services;
-	int idx;
 
 	call->nret = 0;
 	call->status = 0;
 	/* KVM refuses unprivileged callers with its own error; so do we. */
 	if (call->flags & KVM_HC_CALL_UNPRIV)
-		return KVM_HC_STOCK;
+		goto count;
 
-	idx = srcu_read_lock(&kvm_hc_srcu);
-	vm = kvm_hc_vm_find(kvm);
 	services = kvm_hc_vm_services(vm);
 
 	if (call->svc != KVM_HC_NO_SVC) {
@@ -417,13 +616,40 @@ enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
 		    (services & BIT(call->svc)))
 			act = kvm_hc_run_service(vcpu, call, services);
 	} else if (vm) {
-		r = kvm_hc_policy_lookup(srcu_dereference(vm->policy, &kvm_hc_srcu), call->nr);
+		r = ctx->range;
+		if (!r)
+			r = kvm_hc_policy_lookup(srcu_dereference(vm->policy, &kvm_hc_srcu),
+						 call->nr);
 		if (r)
 			act = kvm_hc_apply_range(r, vcpu, call);
 	}
+count:
 	kvm_hc_count(vm, call, act);
 	trace_kvm_hc_dispatch(call, act);
-	srcu_read_unlock(&kvm_hc_srcu, idx);
+	return act;
+}
+
+/**
+ * kvm_hc_dispatch() - kvm_hc_dispatch_vm() for a hook that has no context
+ * @kvm:  the VM that made the call
+ * @vcpu: the calling vCPU
+ * @call: the decoded call
+ *
+ * Looks the VM up itself, under SRCU.
+ *
+ * Return: the enum kvm_hc_action the hook must carry out.
+ */
+enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
+				   struct kvm_hc_call *call)
+{
+	struct kvm_hc_ctx ctx;
+	enum kvm_hc_action act;
+
+	ctx.idx = srcu_read_lock(&kvm_hc_srcu);
+	ctx.vm = kvm_hc_vm_find(kvm);
+	ctx.range = NULL;
+	act = kvm_hc_dispatch_vm(&ctx, vcpu, call);
+	srcu_read_unlock(&kvm_hc_srcu, ctx.idx);
 	return act;
 }
 
@@ -564,26 +790,38 @@ static unsigned int kvm_hc_unregister_owner(struct module *owner)
  *
  * The caller holds a reference on @kvm until kvm_hc_vm_detach().
  *
+ * The first VM attached arms the hook.
+ *
  * Return: the per-VM state, or ERR_PTR(-EEXIST) if @kvm is attached already,
- * ERR_PTR(-EINVAL) for unknown services, ERR_PTR(-ENOMEM).
+ * ERR_PTR(-EINVAL) for unknown services, ERR_PTR(-ENOMEM), or the error of
+ * arming the hook (-EBUSY: another ftrace user such as a livepatch
+ * redirects KVM's function already).
  */
 struct kvm_hc_vm *kvm_hc_vm_attach(struct kvm *kvm, u32 services)
 {
 	struct kvm_hc_vm *vm;
+	int ret;
 
 	if (services & ~GENMASK(KVM_HC_SVC_COUNT - 1, 0))
 		return ERR_PTR(-EINVAL);
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
 		return ERR_PTR(-ENOMEM);
+	vm->counts = alloc_percpu_gfp(struct kvm_hc_vm_counts, GFP_KERNEL_ACCOUNT);
+	if (!vm->counts) {
+		kfree(vm);
+		return ERR_PTR(-ENOMEM);
+	}
 	vm->kvm = kvm;
 	vm->services = services;
 
 	mutex_lock(&kvm_hc_lock);
-	if (kvm_hc_vm_find(kvm)) {
+	ret = kvm_hc_vm_find(kvm) ? -EEXIST : kvm_hc_arm_get();
+	if (ret) {
 		mutex_unlock(&kvm_hc_lock);
+		free_percpu(vm->counts);
 		kfree(vm);
-		return ERR_PTR(-EEXIST);
+		return ERR_PTR(ret);
 	}
 	hash_add_rcu(kvm_hc_vms, &vm->node, (unsigned long)kvm);
 	WRITE_ONCE(kvm_hc_nr_vms, kvm_hc_nr_vms + 1);
@@ -597,7 +835,14 @@ static void kvm_hc_vm_free(struct rcu_head *head)
 
 	atomic_sub(bitmap_weight(vm->wake, KVM_HC_WAKE_VCPUS), &kvm_hc_wake_tokens);
 	kfree(rcu_access_pointer(vm->policy));
+	free_percpu(vm->counts);
 	kfree(vm);
+}
+
+/* After the RCU grace period that ends every lookup, the SRCU one. */
+static void kvm_hc_vm_free_rcu(struct rcu_head *head)
+{
+	call_srcu(&kvm_hc_srcu, head, kvm_hc_vm_free);
 }
 
 /**
@@ -661,15 +906,16 @@ bool kvm_hc_wake_test(struct kvm *kvm, unsigned int vcpu_idx, bool take)
  * @vm: state returned by kvm_hc_vm_attach()
  *
  * vCPUs still inside kvm_hc_dispatch() finish with the old state; it is
- * freed after they have left.
+ * freed after they have left.  The last VM detached disarms the hook.
  */
 void kvm_hc_vm_detach(struct kvm_hc_vm *vm)
 {
 	mutex_lock(&kvm_hc_lock);
 	hash_del_rcu(&vm->node);
 	WRITE_ONCE(kvm_hc_nr_vms, kvm_hc_nr_vms - 1);
+	kvm_hc_arm_put();
 	mutex_unlock(&kvm_hc_lock);
-	call_srcu(&kvm_hc_srcu, &vm->rcu, kvm_hc_vm_free);
+	call_rcu(&vm->rcu, kvm_hc_vm_free_rcu);
 }
 
 static int kvm_hc_range_sort_cmp(const void *a, const void *b)
@@ -699,6 +945,12 @@ static int kvm_hc_range_check(const struct kvm_hc_range *r)
 static void kvm_hc_ruleset_free(struct rcu_head *head)
 {
 	kfree(container_of(head, struct kvm_hc_ruleset, rcu));
+}
+
+/* Hooks look a range up under RCU (kvm_hc_route()) and use it under SRCU. */
+static void kvm_hc_ruleset_free_rcu(struct rcu_head *head)
+{
+	call_srcu(&kvm_hc_srcu, head, kvm_hc_ruleset_free);
 }
 
 /**
@@ -748,16 +1000,32 @@ int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, u32 services,
 	WRITE_ONCE(vm->services, services);
 	mutex_unlock(&kvm_hc_lock);
 	if (old)
-		call_srcu(&kvm_hc_srcu, &old->rcu, kvm_hc_ruleset_free);
+		call_rcu(&old->rcu, kvm_hc_ruleset_free_rcu);
 	return 0;
 }
 
-static void kvm_hc_counters_read(struct kvm_hc_counters *c, atomic64_t *count)
+/* Add up the per-CPU copies of one counter array (@offset into @base). */
+static void kvm_hc_counters_read(struct kvm_hc_counters *c, const void __percpu *base,
+				 size_t offset)
 {
-	c->kernel = atomic64_read(&count[KVM_HC_HANDLED]);
-	c->user = atomic64_read(&count[KVM_HC_TO_USER]);
-	c->denied = atomic64_read(&count[KVM_HC_DENY]);
-	c->kvm = atomic64_read(&count[KVM_HC_STOCK]);
+	u64 sum[KVM_HC_NR_ACTIONS] = {};
+	const u64 *v;
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		v = (const u64 *)((const char *)per_cpu_ptr(base, cpu) + offset);
+		for (i = 0; i < KVM_HC_NR_ACTIONS; i++)
+			sum[i] += READ_ONCE(v[i]);
+	}
+	c->kernel = sum[KVM_HC_HANDLED];
+	c->user = sum[KVM_HC_TO_USER];
+	c->denied = sum[KVM_HC_DENY];
+	c->kvm = sum[KVM_HC_STOCK];
+}
+
+static void kvm_hc_vm_total(struct kvm_hc_vm *vm, struct kvm_hc_counters *c)
+{
+	kvm_hc_counters_read(c, vm->counts, offsetof(struct kvm_hc_vm_counts, total));
 }
 
 /*
@@ -769,7 +1037,7 @@ static unsigned int kvm_hc_vm_stats(struct kvm_hc_vm *vm, struct kvm_hc_counters
 {
 	unsigned int i, n = 0;
 
-	kvm_hc_counters_read(total, vm->total);
+	kvm_hc_vm_total(vm, total);
 	for (i = 0; i < KVM_HC_NR_SLOTS; i++) {
 		struct kvm_hc_nr_slot *slot = &vm->slots[i];
 
@@ -777,7 +1045,8 @@ static unsigned int kvm_hc_vm_stats(struct kvm_hc_vm *vm, struct kvm_hc_counters
 			continue;
 		if (n < max) {
 			nrs[n].nr = slot->nr;
-			kvm_hc_counters_read(&nrs[n].counters, slot->count);
+			kvm_hc_counters_read(&nrs[n].counters, vm->counts,
+					     offsetof(struct kvm_hc_vm_counts, nr[i]));
 		}
 		n++;
 	}
@@ -910,7 +1179,7 @@ static ssize_t counters_show(struct kobject *kobj, struct kobj_attribute *attr, 
 {
 	struct kvm_hc_counters c;
 
-	kvm_hc_counters_read(&c, to_handle(kobj)->vm->total);
+	kvm_hc_vm_total(to_handle(kobj)->vm, &c);
 	return sysfs_emit(buf, "kernel %llu\nuser %llu\ndenied %llu\nkvm %llu\n",
 			  c.kernel, c.user, c.denied, c.kvm);
 }
@@ -1119,7 +1388,7 @@ static ssize_t stats_show(kvm_hc_module_attribute *attr, struct module_kobject *
 {
 	struct kvm_hc_counters c;
 
-	kvm_hc_counters_read(&c, kvm_hc_global);
+	kvm_hc_counters_read(&c, &kvm_hc_global, 0);
 	return sysfs_emit(buf,
 			  "kernel %llu\nuser %llu\ndenied %llu\nkvm %llu\ninflight %d\nvms %u\n",
 			  c.kernel, c.user, c.denied, c.kvm, atomic_read(&kvm_hc_inflight),
@@ -1167,8 +1436,22 @@ static struct notifier_block kvm_hc_module_nb = {
 static void kvm_hc_quiesce(void)
 {
 	wait_var_event(&kvm_hc_inflight, !atomic_read(&kvm_hc_inflight));
+	synchronize_srcu(&kvm_hc_srcu);
 	kvm_hc_sync_tasks();
+	rcu_barrier();
 	srcu_barrier(&kvm_hc_srcu);
+}
+
+/* Module exit, or init failing late: disarm for open_discovery, stop arming. */
+static void kvm_hc_disarm_all(void)
+{
+	mutex_lock(&kvm_hc_lock);
+	WARN_ON(kvm_hc_arm_count > (open_discovery ? 1 : 0));
+	if (kvm_hc_arm_count)
+		kvm_hc_hook_disarm();
+	kvm_hc_arm_count = 0;
+	kvm_hc_live = false;
+	mutex_unlock(&kvm_hc_lock);
 }
 
 static int __init kvm_hc_init(void)
@@ -1187,13 +1470,25 @@ static int __init kvm_hc_init(void)
 	ret = kvm_hc_arch_init();
 	if (ret)
 		goto quiesce;
-	ret = misc_register(&kvm_hc_dev);
+	mutex_lock(&kvm_hc_lock);
+	kvm_hc_live = true;
+	/* insmod kvm_hc open_discovery=1: the parameter was set before init. */
+	ret = open_discovery ? kvm_hc_hook_arm() : 0;
+	kvm_hc_arm_count = open_discovery && !ret;
+	if (ret)
+		kvm_hc_live = false;
+	mutex_unlock(&kvm_hc_lock);
 	if (ret)
 		goto arch_exit;
+	ret = misc_register(&kvm_hc_dev);
+	if (ret)
+		goto disarm;
 	pr_info("hooked %s, guest ABI %u.%u\n", kvm_hc_arch_hook_name(),
 		KVM_HC_ABI_MAJOR, KVM_HC_ABI_MINOR);
 	return 0;
 
+disarm:
+	kvm_hc_disarm_all();
 arch_exit:
 	kvm_hc_arch_exit();
 quiesce:
@@ -1214,13 +1509,14 @@ static void __exit kvm_hc_exit(void)
 	/* Open handles hold the module: no VM is attached any more. */
 	misc_deregister(&kvm_hc_dev);
 	/* No new hypercall enters kvm_hc after this... */
+	kvm_hc_disarm_all();
 	kvm_hc_arch_exit();
 	/* ...and those that did are waited for. */
 	kvm_hc_quiesce();
 	unregister_module_notifier(&kvm_hc_module_nb);
 	sysfs_remove_group(&THIS_MODULE->mkobj.kobj, &kvm_hc_attr_group);
 	kobject_put(kvm_hc_sysfs);
-	kvm_hc_counters_read(&c, kvm_hc_global);
+	kvm_hc_counters_read(&c, &kvm_hc_global, 0);
 	pr_info("unhooked; calls handled %llu, forwarded %llu, denied %llu, passed to KVM %llu\n",
 		c.kernel, c.user, c.denied, c.kvm);
 }

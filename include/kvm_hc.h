@@ -110,6 +110,27 @@ enum kvm_hc_action {
  */
 typedef void (*kvm_hc_handler_t)(struct kvm_vcpu *vcpu, struct kvm_hc_call *call);
 
+struct kvm_hc_vm;
+
+/**
+ * struct kvm_hc_ctx - a call kvm_hc took, from kvm_hc_begin() to kvm_hc_end()
+ * @vm:    the calling VM's state; NULL for a VM that is not attached
+ *         (open_discovery)
+ * @range: the policy range of the call's number, if kvm_hc_route() found
+ *         one; NULL: kvm_hc_dispatch_vm() looks
+ * @idx:   the SRCU read-side section that keeps @vm and @range valid
+ */
+struct kvm_hc_ctx {
+	struct kvm_hc_vm *vm;
+	const struct kvm_hc_range *range;
+	int idx;
+};
+
+bool kvm_hc_begin(struct kvm *kvm, bool own_block, struct kvm_hc_ctx *ctx);
+bool kvm_hc_route(struct kvm_hc_ctx *ctx, const struct kvm_hc_call *call);
+void kvm_hc_end(const struct kvm_hc_ctx *ctx);
+enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_vcpu *vcpu,
+				      struct kvm_hc_call *call);
 enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
 				   struct kvm_hc_call *call);
 int __kvm_hc_register_handler(u16 arch, u64 nr, kvm_hc_handler_t fn, struct module *owner);
@@ -127,7 +148,6 @@ void kvm_hc_unregister_handler(u16 arch, u64 nr);
 	__kvm_hc_register_handler(arch, nr, fn, THIS_MODULE)
 
 /* Per-VM state (SRCU-protected; see kvm_hc_core.c). */
-struct kvm_hc_vm;
 struct kvm_hc_vm *kvm_hc_vm_attach(struct kvm *kvm, u32 services);
 void kvm_hc_vm_detach(struct kvm_hc_vm *vm);
 int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, u32 services,
@@ -136,6 +156,8 @@ int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, u32 services,
 /* Provided by each architecture's hook. */
 int kvm_hc_arch_init(void);
 void kvm_hc_arch_exit(void);
+int kvm_hc_arch_arm(void);
+void kvm_hc_arch_disarm(void);
 const char *kvm_hc_arch_hook_name(void);
 unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr);
 struct kvm *kvm_hc_arch_get_vm(struct file *file);

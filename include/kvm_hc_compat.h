@@ -58,6 +58,25 @@
 	((run)->hypercall.longmode = !!(long_mode))
 #endif
 
+/*
+ * The registers an ftrace callback may read and change.  With
+ * DYNAMIC_FTRACE_WITH_ARGS (5.11) ftrace saves and restores the argument
+ * registers and ip for every callback, so an IPMODIFY hook needs no full
+ * pt_regs frame (FTRACE_OPS_FL_SAVE_REGS); struct ftrace_regs became
+ * opaque behind arch_ftrace_regs() in 6.12.
+ */
+#ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+#define KVM_HC_FTRACE_SAVE_REGS	0
+#ifdef KVM_HC_HAVE_ARCH_FTRACE_REGS
+#define kvm_hc_ftrace_regs(fregs)	(&arch_ftrace_regs(fregs)->regs)
+#else
+#define kvm_hc_ftrace_regs(fregs)	(&(fregs)->regs)
+#endif
+#else
+#define KVM_HC_FTRACE_SAVE_REGS	FTRACE_OPS_FL_SAVE_REGS
+#define kvm_hc_ftrace_regs(fregs)	ftrace_get_regs(fregs)
+#endif
+
 /* CONFIG_KVM_HYPERV (6.8) made Hyper-V emulation optional; before, it was always built. */
 #if !defined(KVM_HC_HAVE_KVM_HYPERV_OPTION) || IS_ENABLED(CONFIG_KVM_HYPERV)
 #define KVM_HC_HYPERV	1

@@ -18,7 +18,7 @@
 
 #include "../kvm_hc_core.c"
 #ifdef CONFIG_X86
-#include "../arch/x86/kvm_hc_x86_abi.c"
+#include "../arch/x86/kvm_hc_x86.h"
 #endif
 /* Pure SMCCC decoding: tested on any architecture's KUnit kernel. */
 #include "../arch/arm64/kvm_hc_arm64_abi.c"

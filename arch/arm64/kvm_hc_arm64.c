@@ -255,33 +255,21 @@ static struct ftrace_ops kvm_hc_arm64_ops_runnable = {
 		 FTRACE_OPS_FL_RECURSION,
 };
 
-static int kvm_hc_arm64_hook(struct ftrace_ops *ops, unsigned long target, const char *name)
+static int kvm_hc_arm64_filter(struct ftrace_ops *ops, unsigned long target, const char *name)
 {
 	int ret = ftrace_set_filter_ip(ops, target, 0, 0);
 
-	if (ret) {
+	if (ret)
 		pr_err("cannot trace %s: %d\n", name, ret);
-		return ret;
-	}
-	ret = register_ftrace_function(ops);
-	if (ret) {
-		pr_err("cannot hook %s: %d\n", name, ret);
-		ftrace_set_filter_ip(ops, target, 1, 0);
-	}
 	return ret;
 }
 
-static void kvm_hc_arm64_unhook(struct ftrace_ops *ops, unsigned long target)
-{
-	unregister_ftrace_function(ops);
-	ftrace_set_filter_ip(ops, target, 1, 0);
-}
-
 /**
- * kvm_hc_arch_init() - find KVM's SMCCC dispatcher and hook it
+ * kvm_hc_arch_init() - find KVM's SMCCC dispatcher and prepare its hook
  *
- * Also hooks kvm_arch_vcpu_runnable() for the kick service.  Either the
- * hooks are fully in place on return, or nothing was changed.
+ * Also prepares the hook of kvm_arch_vcpu_runnable() for the kick service.
+ * The hooks are placed by kvm_hc_arch_arm(), on first use.  Either all is
+ * ready on return, or nothing was changed.
  *
  * Return: 0 or a negative errno, with the reason in the kernel log.
  */
@@ -312,16 +300,16 @@ int kvm_hc_arch_init(void)
 				      kvm_hc_arm64_kick);
 	if (ret)
 		goto put_owner;
-	ret = kvm_hc_arm64_hook(&kvm_hc_arm64_ops_runnable, runnable, "kvm_arch_vcpu_runnable");
+	ret = kvm_hc_arm64_filter(&kvm_hc_arm64_ops_runnable, runnable, "kvm_arch_vcpu_runnable");
 	if (ret)
 		goto unregister;
-	ret = kvm_hc_arm64_hook(&kvm_hc_arm64_ops_hook, target, KVM_HC_ARM64_TARGET);
+	ret = kvm_hc_arm64_filter(&kvm_hc_arm64_ops_hook, target, KVM_HC_ARM64_TARGET);
 	if (ret)
-		goto unhook;
+		goto unfilter;
 	return 0;
 
-unhook:
-	kvm_hc_arm64_unhook(&kvm_hc_arm64_ops_runnable, runnable);
+unfilter:
+	ftrace_set_filter_ip(&kvm_hc_arm64_ops_runnable, runnable, 1, 0);
 unregister:
 	kvm_hc_unregister_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK));
 put_owner:
@@ -330,12 +318,44 @@ put_owner:
 }
 
 /**
- * kvm_hc_arch_exit() - remove the hooks
+ * kvm_hc_arch_arm() - place both hooks, or neither
+ *
+ * Return: 0, or -EBUSY if another ftrace user (a livepatch) redirects one
+ * of KVM's functions already; the reason is in the kernel log.
+ */
+int kvm_hc_arch_arm(void)
+{
+	int ret = register_ftrace_function(&kvm_hc_arm64_ops_runnable);
+
+	if (ret) {
+		pr_err("cannot hook kvm_arch_vcpu_runnable: %d\n", ret);
+		return ret;
+	}
+	ret = register_ftrace_function(&kvm_hc_arm64_ops_hook);
+	if (ret) {
+		pr_err("cannot hook %s: %d\n", KVM_HC_ARM64_TARGET, ret);
+		unregister_ftrace_function(&kvm_hc_arm64_ops_runnable);
+	}
+	return ret;
+}
+
+/**
+ * kvm_hc_arch_disarm() - remove both hooks
+ */
+void kvm_hc_arch_disarm(void)
+{
+	unregister_ftrace_function(&kvm_hc_arm64_ops_hook);
+	unregister_ftrace_function(&kvm_hc_arm64_ops_runnable);
+}
+
+/**
+ * kvm_hc_arch_exit() - undo kvm_hc_arch_init(); the hooks are disarmed
  */
 void kvm_hc_arch_exit(void)
 {
-	kvm_hc_arm64_unhook(&kvm_hc_arm64_ops_hook, (unsigned long)kvm_hc_arm64_orig);
-	kvm_hc_arm64_unhook(&kvm_hc_arm64_ops_runnable, (unsigned long)kvm_hc_arm64_runnable_orig);
+	ftrace_set_filter_ip(&kvm_hc_arm64_ops_hook, (unsigned long)kvm_hc_arm64_orig, 1, 0);
+	ftrace_set_filter_ip(&kvm_hc_arm64_ops_runnable,
+			     (unsigned long)kvm_hc_arm64_runnable_orig, 1, 0);
 	kvm_hc_unregister_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK));
 	module_put(kvm_hc_arm64_owner);
 }

@@ -227,19 +227,23 @@ static struct kprobe kvm_hc_ppc_papr_probe = {
 	.symbol_name = KVM_HC_PPC_PAPR_TARGET,
 	.pre_handler = kvm_hc_ppc_papr_pre,
 	.post_handler = kvm_hc_ppc_post,
+	/* Armed by kvm_hc_arch_arm(), on first use. */
+	.flags = KPROBE_FLAG_DISABLED,
 };
 
 static struct kprobe kvm_hc_ppc_epapr_probe = {
 	.symbol_name = KVM_HC_PPC_EPAPR_TARGET,
 	.pre_handler = kvm_hc_ppc_epapr_pre,
 	.post_handler = kvm_hc_ppc_post,
+	.flags = KPROBE_FLAG_DISABLED,
 };
 
 /**
  * kvm_hc_arch_init() - hook KVM's PAPR hcall function and, where it
  * exists, its ePAPR hypercall function
  *
- * Either the hooks are fully in place on return, or nothing was changed.
+ * The kprobes are placed disarmed; kvm_hc_arch_arm() arms them on first
+ * use.  Either all is ready on return, or nothing was changed.
  *
  * Return: 0 or a negative errno, with the reason in the kernel log.
  */
@@ -307,6 +311,42 @@ put_owners:
 	module_put(kvm_hc_ppc_kvm);
 	module_put(kvm_hc_ppc_hv);
 	return ret;
+}
+
+/**
+ * kvm_hc_arch_arm() - arm the kprobes, which kvm_hc_arch_init() placed disarmed
+ *
+ * Return: 0 or a negative errno, with the reason in the kernel log.
+ */
+int kvm_hc_arch_arm(void)
+{
+	int ret = enable_kprobe(&kvm_hc_ppc_papr_probe);
+
+	if (ret) {
+		pr_err("cannot arm the hook of %s: %d\n", KVM_HC_PPC_PAPR_TARGET, ret);
+		return ret;
+	}
+	if (kvm_hc_ppc_kvm_pv) {
+		ret = enable_kprobe(&kvm_hc_ppc_epapr_probe);
+		if (ret) {
+			pr_err("cannot arm the hook of %s: %d\n", KVM_HC_PPC_EPAPR_TARGET, ret);
+			disable_kprobe(&kvm_hc_ppc_papr_probe);
+		}
+	}
+	return ret;
+}
+
+/**
+ * kvm_hc_arch_disarm() - disarm the kprobes
+ *
+ * A pre-handler still running finishes with preemption disabled, which
+ * the RCU grace period before any VM state is freed waits for.
+ */
+void kvm_hc_arch_disarm(void)
+{
+	if (kvm_hc_ppc_kvm_pv)
+		disable_kprobe(&kvm_hc_ppc_epapr_probe);
+	disable_kprobe(&kvm_hc_ppc_papr_probe);
 }
 
 /**

@@ -137,9 +137,9 @@ static struct ftrace_ops kvm_hc_s390_ops_hook = {
 };
 
 /**
- * kvm_hc_arch_init() - find KVM's DIAGNOSE handler and hook it
+ * kvm_hc_arch_init() - find KVM's DIAGNOSE handler and prepare its hook
  *
- * Either the hook is fully in place on return, or nothing was changed.
+ * Either all is ready on return, or nothing was changed.
  *
  * Return: 0 or a negative errno, with the reason in the kernel log.
  */
@@ -167,31 +167,43 @@ int kvm_hc_arch_init(void)
 	if (IS_ERR(kvm_hc_s390_owner))
 		return PTR_ERR(kvm_hc_s390_owner);
 
+	/* The hook itself is placed by kvm_hc_arch_arm(), on first use. */
 	ret = ftrace_set_filter_ip(&kvm_hc_s390_ops_hook, target, 0, 0);
 	if (ret) {
 		pr_err("cannot trace %s: %d\n", KVM_HC_S390_TARGET, ret);
-		goto put_owner;
+		module_put(kvm_hc_s390_owner);
 	}
-	ret = register_ftrace_function(&kvm_hc_s390_ops_hook);
-	if (ret) {
-		/* -EBUSY: a livepatch or another module redirects it already. */
-		pr_err("cannot hook %s: %d\n", KVM_HC_S390_TARGET, ret);
-		ftrace_set_filter_ip(&kvm_hc_s390_ops_hook, target, 1, 0);
-		goto put_owner;
-	}
-	return 0;
-
-put_owner:
-	module_put(kvm_hc_s390_owner);
 	return ret;
 }
 
 /**
- * kvm_hc_arch_exit() - remove the hook
+ * kvm_hc_arch_arm() - place the hook
+ *
+ * Return: 0, or -EBUSY if another ftrace user (a livepatch) redirects
+ * KVM's function already; the reason is in the kernel log.
+ */
+int kvm_hc_arch_arm(void)
+{
+	int ret = register_ftrace_function(&kvm_hc_s390_ops_hook);
+
+	if (ret)
+		pr_err("cannot hook %s: %d\n", KVM_HC_S390_TARGET, ret);
+	return ret;
+}
+
+/**
+ * kvm_hc_arch_disarm() - remove the hook
+ */
+void kvm_hc_arch_disarm(void)
+{
+	unregister_ftrace_function(&kvm_hc_s390_ops_hook);
+}
+
+/**
+ * kvm_hc_arch_exit() - undo kvm_hc_arch_init(); the hook is disarmed
  */
 void kvm_hc_arch_exit(void)
 {
-	unregister_ftrace_function(&kvm_hc_s390_ops_hook);
 	ftrace_set_filter_ip(&kvm_hc_s390_ops_hook, (unsigned long)kvm_hc_s390_orig, 1, 0);
 	module_put(kvm_hc_s390_owner);
 }

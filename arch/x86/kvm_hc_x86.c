@@ -3,12 +3,14 @@
  * kvm_hc x86 hook: an ftrace_ops with IPMODIFY on the function through which
  * every vmcall/vmmcall exit of kvm-amd and kvm-intel passes.
  *
- * The ftrace callback runs on every hypercall.  For calls kvm_hc may take
- * (kvm_hc_wants()) it moves the instruction pointer to a replacement with
- * the same prototype, which decodes the registers, asks the dispatcher and
- * either answers the guest itself or calls the original function, which
- * then runs untouched (the callback lets calls from this module through).
- * Every other call never leaves KVM's own code.
+ * The hook is armed only while a VM is attached or open_discovery is set
+ * (kvm_hc_arch_arm()); until then KVM runs its own code alone.  Armed, the
+ * ftrace callback runs on every hypercall.  For calls kvm_hc serves
+ * (kvm_hc_begin(), kvm_hc_route()) it moves the instruction pointer to a
+ * replacement, which asks the dispatcher and either answers the guest
+ * itself or calls the original function, which then runs untouched (the
+ * callback lets calls from this module through).  Every other call never
+ * leaves KVM's own code.
  *
  * Which function is hooked depends on the kernel (include/kvm_hc_compat.h):
  *  OUTER  kvm_emulate_hypercall(vcpu), 6.1 to 6.13.  Runs before KVM's Xen
@@ -130,15 +132,23 @@ static void kvm_hc_x86_prepare_exit(struct kvm_vcpu *vcpu, const struct kvm_hc_c
 	kvm_hc_set_hypercall_exit_mode(run, call->flags & KVM_HC_CALL_64BIT);
 }
 
+/*
+ * The replacement of KVM's function.  The ftrace callback has looked the
+ * VM and the number's policy range up already (kvm_hc_route()) and hands
+ * them over in argument registers the original prototype leaves unused,
+ * with the SRCU section it opened, so that nothing is looked up twice.
+ */
 #ifdef KVM_HC_X86_HOOK_INNER
 static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, int cpl,
-			      int (*complete_hypercall)(struct kvm_vcpu *vcpu))
+			      int (*complete_hypercall)(struct kvm_vcpu *vcpu),
+			      struct kvm_hc_vm *vm, const struct kvm_hc_range *range, int idx)
 {
+	const struct kvm_hc_ctx ctx = { .vm = vm, .range = range, .idx = idx };
 	struct kvm_hc_call call;
 	int ret;
 
 	kvm_hc_x86_decode_vcpu(vcpu, &call, cpl);
-	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
+	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
 	case KVM_HC_HANDLED:
 	case KVM_HC_DENY:
 		++vcpu->stat.hypercalls;
@@ -156,8 +166,22 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, int cpl,
 		ret = kvm_hc_x86_orig(vcpu, cpl, complete_hypercall);
 		break;
 	}
-	kvm_hc_leave();
+	kvm_hc_end(&ctx);
 	return ret;
+}
+
+/* The CPL is KVM's second argument. */
+static int kvm_hc_x86_cpl(struct kvm_vcpu *vcpu, const struct pt_regs *regs)
+{
+	return regs->si;
+}
+
+/* vm, range and idx follow KVM's three arguments. */
+static void kvm_hc_x86_handoff(struct pt_regs *regs, const struct kvm_hc_ctx *ctx)
+{
+	regs->cx = (unsigned long)ctx->vm;
+	regs->r8 = (unsigned long)ctx->range;
+	regs->r9 = ctx->idx;
 }
 
 static bool kvm_hc_x86_kvm_first(struct kvm_vcpu *vcpu)
@@ -166,14 +190,16 @@ static bool kvm_hc_x86_kvm_first(struct kvm_vcpu *vcpu)
 	return false;
 }
 #else
-static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu)
+static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, struct kvm_hc_vm *vm,
+			      const struct kvm_hc_range *range, int idx)
 {
+	const struct kvm_hc_ctx ctx = { .vm = vm, .range = range, .idx = idx };
 	int (*get_cpl)(struct kvm_vcpu *vcpu) = READ_ONCE(kvm_hc_x86_ops->get_cpl);
 	struct kvm_hc_call call;
 	int ret;
 
 	kvm_hc_x86_decode_vcpu(vcpu, &call, get_cpl(vcpu));
-	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
+	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
 	case KVM_HC_HANDLED:
 	case KVM_HC_DENY:
 		++vcpu->stat.hypercalls;
@@ -193,8 +219,28 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu)
 		ret = kvm_hc_x86_orig(vcpu);
 		break;
 	}
-	kvm_hc_leave();
+	kvm_hc_end(&ctx);
 	return ret;
+}
+
+/*
+ * Routing does not need the CPL: kvm_hc_route() leaves an unprivileged
+ * call outside the policy to KVM as it does a privileged one, and one in a
+ * range reaches kvm_hc_x86_emulate(), which reads the CPL (through the
+ * vendor module's kvm_x86_ops, KVM's accessor is not exported) before
+ * anything is served.  An indirect call saved on every routed hypercall.
+ */
+static int kvm_hc_x86_cpl(struct kvm_vcpu *vcpu, const struct pt_regs *regs)
+{
+	return 0;
+}
+
+/* vm, range and idx follow KVM's one argument. */
+static void kvm_hc_x86_handoff(struct pt_regs *regs, const struct kvm_hc_ctx *ctx)
+{
+	regs->si = (unsigned long)ctx->vm;
+	regs->dx = (unsigned long)ctx->range;
+	regs->cx = ctx->idx;
 }
 
 /* KVM hands vmcall to its Xen or Hyper-V emulation before anything else. */
@@ -212,10 +258,18 @@ static bool kvm_hc_x86_kvm_first(struct kvm_vcpu *vcpu)
 }
 #endif
 
+/*
+ * The ftrace callback, on every hypercall of every VM while the hook is
+ * armed.  A VM kvm_hc does not know costs one RCU-protected hash lookup; a
+ * call of an attached VM that KVM answers anyway is counted and left to
+ * KVM here; only a call kvm_hc serves is redirected to the replacement.
+ */
 static void notrace kvm_hc_x86_ftrace(unsigned long ip, unsigned long parent_ip,
 				      struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	struct pt_regs *regs = ftrace_get_regs(fregs);
+	struct pt_regs *regs = kvm_hc_ftrace_regs(fregs);
+	struct kvm_hc_call call;
+	struct kvm_hc_ctx ctx;
 	struct kvm_vcpu *vcpu;
 	bool own_block;
 
@@ -223,20 +277,31 @@ static void notrace kvm_hc_x86_ftrace(unsigned long ip, unsigned long parent_ip,
 	if (!regs || within_module(parent_ip, THIS_MODULE))
 		return;
 	vcpu = (struct kvm_vcpu *)regs->di;
+	if (kvm_hc_x86_kvm_first(vcpu))
+		return;
 	/* Superset of the block for both widths: the number is below 2^32. */
 	own_block = kvm_hc_x86_service((u32)vcpu->arch.regs[VCPU_REGS_RAX]) != KVM_HC_NO_SVC;
-	if (!kvm_hc_wants(vcpu->kvm, own_block) || kvm_hc_x86_kvm_first(vcpu))
+	if (!kvm_hc_begin(vcpu->kvm, own_block, &ctx))
 		return;
-	kvm_hc_enter();
+	kvm_hc_x86_decode_vcpu(vcpu, &call, kvm_hc_x86_cpl(vcpu, regs));
+	if (!kvm_hc_route(&ctx, &call))
+		return;
+	kvm_hc_x86_handoff(regs, &ctx);
 	regs->ip = (unsigned long)kvm_hc_x86_emulate;
 }
 
 /* kvm.ko, held while the hook is in place (kvm_hc_hold_owner()). */
 static struct module *kvm_hc_x86_owner;
 
+/*
+ * No FTRACE_OPS_FL_RECURSION: the callback calls nothing that could reach
+ * the traced function again.  KVM_HC_FTRACE_SAVE_REGS is 0 where ftrace
+ * passes the argument registers and lets the callback move ip without a
+ * full register frame (DYNAMIC_FTRACE_WITH_ARGS).
+ */
 static struct ftrace_ops kvm_hc_x86_ops_hook = {
 	.func = kvm_hc_x86_ftrace,
-	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION,
+	.flags = KVM_HC_FTRACE_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY,
 };
 
 static int kvm_hc_x86_resolve(unsigned long *target)
@@ -303,16 +368,10 @@ int kvm_hc_arch_init(void)
 	ret = kvm_hc_x86_pv_init();
 	if (ret)
 		goto put_owner;
+	/* The hook itself is placed by kvm_hc_arch_arm(), on first use. */
 	ret = ftrace_set_filter_ip(&kvm_hc_x86_ops_hook, target, 0, 0);
 	if (ret) {
 		pr_err("cannot trace %s: %d\n", KVM_HC_X86_TARGET, ret);
-		goto pv_exit;
-	}
-	ret = register_ftrace_function(&kvm_hc_x86_ops_hook);
-	if (ret) {
-		/* -EBUSY: a livepatch or another module redirects it already. */
-		pr_err("cannot hook %s: %d\n", KVM_HC_X86_TARGET, ret);
-		ftrace_set_filter_ip(&kvm_hc_x86_ops_hook, target, 1, 0);
 		goto pv_exit;
 	}
 	return 0;
@@ -325,14 +384,39 @@ put_owner:
 }
 
 /**
- * kvm_hc_arch_exit() - remove the hook
+ * kvm_hc_arch_arm() - place the hook
  *
- * On return no vCPU enters kvm_hc through the hook any more; those already
- * redirected are waited for by the core.
+ * Called when the first VM is attached or open_discovery is set.
+ *
+ * Return: 0, or -EBUSY if another ftrace user (a livepatch) redirects
+ * KVM's function already; the reason is in the kernel log.
+ */
+int kvm_hc_arch_arm(void)
+{
+	int ret = register_ftrace_function(&kvm_hc_x86_ops_hook);
+
+	if (ret)
+		pr_err("cannot hook %s: %d (a livepatch or another module redirects it)\n",
+		       KVM_HC_X86_TARGET, ret);
+	return ret;
+}
+
+/**
+ * kvm_hc_arch_disarm() - remove the hook
+ *
+ * On return no vCPU enters kvm_hc's callback any more; calls already
+ * redirected finish on their own (the core waits for them at unload).
+ */
+void kvm_hc_arch_disarm(void)
+{
+	unregister_ftrace_function(&kvm_hc_x86_ops_hook);
+}
+
+/**
+ * kvm_hc_arch_exit() - undo kvm_hc_arch_init(); the hook is disarmed
  */
 void kvm_hc_arch_exit(void)
 {
-	unregister_ftrace_function(&kvm_hc_x86_ops_hook);
 	ftrace_set_filter_ip(&kvm_hc_x86_ops_hook, (unsigned long)kvm_hc_x86_orig, 1, 0);
 	kvm_hc_x86_pv_exit();
 	module_put(kvm_hc_x86_owner);
