@@ -654,6 +654,8 @@ static void core_wake_tokens(struct kunit *test)
 
 	/* Detaching drops the rest. */
 	kvm_hc_vm_detach(va);
+	/* Detach frees after an RCU and then an SRCU grace period. */
+	rcu_barrier();
 	srcu_barrier(&kvm_hc_srcu);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kvm_hc_wake_tokens), base);
 	KUNIT_EXPECT_FALSE(test, kvm_hc_wake_test(a, KVM_HC_WAKE_VCPUS - 1, false));
@@ -681,6 +683,8 @@ static struct kunit_case kvm_hc_core_cases[] = {
 /* Detached VMs are freed by SRCU callbacks that live in this module. */
 static void kvm_hc_core_suite_exit(struct kunit_suite *suite)
 {
+	/* Detach frees after an RCU and then an SRCU grace period. */
+	rcu_barrier();
 	srcu_barrier(&kvm_hc_srcu);
 }
 

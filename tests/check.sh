@@ -6,7 +6,8 @@
 #   kernels, amd64, arm64 (VHE and nVHE) and ppc64el (KVM-HV under nested
 #   HV) (tests/e2e.sh), checkpatch/sparse/W=1 for amd64, arm64 and ppc64el,
 #   and sparse/W=1 of s390x cross builds (tests/lint.sh), and the archive
-#   client's fallback against a misbehaving archive (tests/archive.sh).
+#   client's fallback against a misbehaving archive (tests/archive.sh), and
+#   kvm-hc-bench's ratios against the ones recorded (tests/bench.sh --ratchet).
 # Every stage runs even if an earlier one failed; the exit status is 0 only
 # if all passed.  SERIES="6.12" limits the end-to-end stage.  Each stage's
 # time is in the summary.
@@ -99,6 +100,12 @@ stage lint-ppc64 env KVM_HC_ARCH=ppc64el LINT_KUNIT=0 tests/lint.sh sparse w1
 # test module is arch-neutral: the lint stage checks it, the cross builds
 # leave it out.
 stage lint-s390 env KVM_HC_ARCH=s390x LINT_KUNIT=0 tests/lint.sh sparse w1
+# The benchmark as a ratchet: one kernel per architecture, each ratio no
+# worse than recorded in tests/bench/ratchet by more than 1% (icount makes
+# the figures repeat to well within that).
+stage bench tests/bench.sh --arch amd64 --series 7 --ratchet
+stage bench-ppc64 tests/bench.sh --arch ppc64el --series 6.12 --ratchet
+stage bench-arm64 tests/bench.sh --arch arm64 --series 6.12 --ratchet
 stage_join
 stage lint tests/lint.sh
 stage lint-arm64 env KVM_HC_ARCH=arm64 LINT_KUNIT=0 tests/lint.sh sparse w1

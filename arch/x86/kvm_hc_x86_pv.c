@@ -105,20 +105,34 @@ static void kvm_hc_x86_kick_cpu(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
 		call->status = -KVM_HC_ENOHC;
 		return;
 	}
-	kvm_for_each_vcpu(i, v, vcpu->kvm) {
-		if (!kvm_hc_x86_apic_matches(v, apic_id))
-			continue;
-		kvm_hc_x86_unhalt(v);
-		if (v->vcpu_id == apic_id)
+	/*
+	 * One vCPU has the ID, found as KVM finds it by vcpu_id; only a
+	 * broadcast ID may reach several, and only those need the scan.
+	 */
+	if (apic_id != KVM_HC_X86_XAPIC_BROADCAST && apic_id != KVM_HC_X86_X2APIC_BROADCAST) {
+		v = apic_id <= INT_MAX ? kvm_get_vcpu_by_id(vcpu->kvm, apic_id) : NULL;
+		if (v && kvm_hc_x86_apic_matches(v, apic_id)) {
+			kvm_hc_x86_unhalt(v);
 			target = v;
+		}
+	} else {
+		kvm_for_each_vcpu(i, v, vcpu->kvm) {
+			if (!kvm_hc_x86_apic_matches(v, apic_id))
+				continue;
+			kvm_hc_x86_unhalt(v);
+			if (v->vcpu_id == apic_id)
+				target = v;
+		}
 	}
 	kvm_hc_x86_directed_yield(vcpu, target);
 }
 
+/*
+ * Stock KVM answers 0 and does nothing else: the exit itself is the point,
+ * since KVM checks for pending interrupts on every entry anyway.
+ */
 static void kvm_hc_x86_vapic_poll_irq(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
 {
-	/* The exit is the point: pending interrupts are injected on re-entry. */
-	kvm_make_request(KVM_REQ_EVENT, vcpu);
 	call->nret = 1;
 	call->ret[0] = 0;
 }
