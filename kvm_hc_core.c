@@ -484,8 +484,7 @@ static struct kvm_hc_nr_slot *kvm_hc_nr_slot(struct kvm_hc_vm *vm, u64 nr)
  * to another CPU's copy).  The slot of a number is claimed once, with a
  * cmpxchg; after that finding it only reads.
  */
-static void kvm_hc_count(struct kvm_hc_vm *vm, const struct kvm_hc_call *call,
-			 enum kvm_hc_action act)
+static void kvm_hc_count(struct kvm_hc_vm *vm, u64 nr, enum kvm_hc_action act)
 {
 	struct kvm_hc_nr_slot *slot;
 
@@ -493,7 +492,7 @@ static void kvm_hc_count(struct kvm_hc_vm *vm, const struct kvm_hc_call *call,
 	if (!vm)
 		return;
 	this_cpu_inc(vm->counts->total[act]);
-	slot = kvm_hc_nr_slot(vm, call->nr);
+	slot = kvm_hc_nr_slot(vm, nr);
 	if (slot)
 		this_cpu_inc(vm->counts->nr[slot - vm->slots][act]);
 }
@@ -526,34 +525,37 @@ bool kvm_hc_begin(struct kvm *kvm, bool own_block, struct kvm_hc_ctx *ctx)
 
 /**
  * kvm_hc_route() - whether a call of an attached VM needs the dispatcher
- * @ctx:  from kvm_hc_begin()
- * @call: the decoded call
+ * @ctx:   from kvm_hc_begin()
+ * @flags: KVM_HC_CALL_* as decoded so far (KVM_HC_CALL_UNPRIV if known)
+ * @nr:    the number, truncated to the caller's width
+ * @svc:   its service number, or KVM_HC_NO_SVC
  *
  * A call that KVM answers anyway (a number outside the VM's policy or in a
  * KVM_HC_ACTION_KVM range, a service the VM may not call, an unprivileged
- * caller) is counted here and left to KVM, with nothing else done.  Any
- * other leaves with @ctx holding the SRCU section that keeps the VM's
- * state, the policy range found (@ctx->range) and the handlers valid: the
- * hook then calls kvm_hc_dispatch_vm() (it may sleep there) and must reach
- * kvm_hc_end().
+ * caller) is counted here and left to KVM, with nothing else done; the
+ * hook traces it if kvm_hc_tracing() says so.  Any other leaves with @ctx
+ * holding the SRCU section that keeps the VM's state, the policy range
+ * found (@ctx->range) and the handlers valid: the hook then calls
+ * kvm_hc_dispatch_vm() (it may sleep there) and must reach kvm_hc_end().
+ * Only the number is needed to decide, so a hook can decide before it
+ * decodes the rest of the call.
  *
  * Return: true if the hook must dispatch the call.
  */
-bool kvm_hc_route(struct kvm_hc_ctx *ctx, const struct kvm_hc_call *call)
+bool kvm_hc_route(struct kvm_hc_ctx *ctx, u16 flags, u64 nr, int svc)
 {
 	struct kvm_hc_vm *vm = ctx->vm;
 	const struct kvm_hc_range *r;
 
-	if (call->flags & KVM_HC_CALL_UNPRIV)
+	if (flags & KVM_HC_CALL_UNPRIV)
 		goto stock;
-	if (call->svc != KVM_HC_NO_SVC) {
-		if (call->svc < 0 || call->svc >= KVM_HC_SVC_COUNT ||
-		    !(kvm_hc_vm_services(vm) & BIT(call->svc)))
+	if (svc != KVM_HC_NO_SVC) {
+		if (svc < 0 || svc >= KVM_HC_SVC_COUNT || !(kvm_hc_vm_services(vm) & BIT(svc)))
 			goto stock;
 	} else {
 		if (!vm)
 			goto stock;
-		r = kvm_hc_policy_lookup(rcu_dereference(vm->policy), call->nr);
+		r = kvm_hc_policy_lookup(rcu_dereference(vm->policy), nr);
 		if (!r || r->action == KVM_HC_STOCK)
 			goto stock;
 		ctx->range = r;
@@ -564,10 +566,29 @@ bool kvm_hc_route(struct kvm_hc_ctx *ctx, const struct kvm_hc_call *call)
 	return true;
 
 stock:
-	kvm_hc_count(vm, call, KVM_HC_STOCK);
-	trace_kvm_hc_dispatch(call, KVM_HC_STOCK);
+	kvm_hc_count(vm, nr, KVM_HC_STOCK);
 	rcu_read_unlock();
 	return false;
+}
+
+/**
+ * kvm_hc_tracing() - whether the dispatch tracepoint is on
+ *
+ * Return: true if a hook should trace the calls kvm_hc_route() left to
+ * KVM (kvm_hc_trace()).
+ */
+bool kvm_hc_tracing(void)
+{
+	return trace_kvm_hc_dispatch_enabled();
+}
+
+/**
+ * kvm_hc_trace() - trace a call kvm_hc_route() left to KVM
+ * @call: the decoded call
+ */
+void kvm_hc_trace(const struct kvm_hc_call *call)
+{
+	trace_kvm_hc_dispatch(call, KVM_HC_STOCK);
 }
 
 /**
@@ -624,7 +645,7 @@ enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_v
 			act = kvm_hc_apply_range(r, vcpu, call);
 	}
 count:
-	kvm_hc_count(vm, call, act);
+	kvm_hc_count(vm, call->nr, act);
 	trace_kvm_hc_dispatch(call, act);
 	return act;
 }

@@ -127,7 +127,9 @@ struct kvm_hc_ctx {
 };
 
 bool kvm_hc_begin(struct kvm *kvm, bool own_block, struct kvm_hc_ctx *ctx);
-bool kvm_hc_route(struct kvm_hc_ctx *ctx, const struct kvm_hc_call *call);
+bool kvm_hc_route(struct kvm_hc_ctx *ctx, u16 flags, u64 nr, int svc);
+bool kvm_hc_tracing(void);
+void kvm_hc_trace(const struct kvm_hc_call *call);
 void kvm_hc_end(const struct kvm_hc_ctx *ctx);
 enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_vcpu *vcpu,
 				      struct kvm_hc_call *call);

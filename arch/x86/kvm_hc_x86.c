@@ -22,6 +22,7 @@
  *         which KVM's caller completes it (writes rax, skips the instruction).
  */
 #include <linux/ftrace.h>
+#include <linux/kallsyms.h>
 #include <linux/kvm_host.h>
 #include <linux/kvm_para.h>
 #include <linux/module.h>
@@ -190,15 +191,20 @@ static bool kvm_hc_x86_kvm_first(struct kvm_vcpu *vcpu)
 	return false;
 }
 #else
+/* KVM's CPL accessor is not exported: the vendor module's, from kvm_x86_ops. */
+static int kvm_hc_x86_get_cpl(struct kvm_vcpu *vcpu)
+{
+	return READ_ONCE(kvm_hc_x86_ops->get_cpl)(vcpu);
+}
+
 static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, struct kvm_hc_vm *vm,
 			      const struct kvm_hc_range *range, int idx)
 {
 	const struct kvm_hc_ctx ctx = { .vm = vm, .range = range, .idx = idx };
-	int (*get_cpl)(struct kvm_vcpu *vcpu) = READ_ONCE(kvm_hc_x86_ops->get_cpl);
 	struct kvm_hc_call call;
 	int ret;
 
-	kvm_hc_x86_decode_vcpu(vcpu, &call, get_cpl(vcpu));
+	kvm_hc_x86_decode_vcpu(vcpu, &call, kvm_hc_x86_get_cpl(vcpu));
 	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
 	case KVM_HC_HANDLED:
 	case KVM_HC_DENY:
@@ -226,9 +232,8 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, struct kvm_hc_vm *vm,
 /*
  * Routing does not need the CPL: kvm_hc_route() leaves an unprivileged
  * call outside the policy to KVM as it does a privileged one, and one in a
- * range reaches kvm_hc_x86_emulate(), which reads the CPL (through the
- * vendor module's kvm_x86_ops, KVM's accessor is not exported) before
- * anything is served.  An indirect call saved on every routed hypercall.
+ * range reaches kvm_hc_x86_emulate(), which reads the CPL before anything
+ * is served.  An indirect call saved on every routed hypercall.
  */
 static int kvm_hc_x86_cpl(struct kvm_vcpu *vcpu, const struct pt_regs *regs)
 {
@@ -259,33 +264,86 @@ static bool kvm_hc_x86_kvm_first(struct kvm_vcpu *vcpu)
 #endif
 
 /*
+ * Where the replacement's own call of the original function returns to:
+ * ftrace calls the callback for it too, and it must pass.  Two compares
+ * instead of within_module()'s walk over the module's memory types.
+ */
+static unsigned long kvm_hc_x86_self, kvm_hc_x86_self_size;
+
+static void kvm_hc_x86_find_self(void)
+{
+	char sym[KSYM_SYMBOL_LEN], *size;
+
+	/* "kvm_hc_x86_emulate+0x0/0x1d0 [kvm_hc]" */
+	sprint_symbol(sym, (unsigned long)kvm_hc_x86_emulate);
+	size = strchr(sym, '/');
+	kvm_hc_x86_self = (unsigned long)kvm_hc_x86_emulate;
+	if (!size || sscanf(size + 1, "%lx", &kvm_hc_x86_self_size) != 1)
+		kvm_hc_x86_self_size = 0;
+}
+
+static bool kvm_hc_x86_from_self(unsigned long parent_ip)
+{
+	if (likely(kvm_hc_x86_self_size))
+		return parent_ip - kvm_hc_x86_self < kvm_hc_x86_self_size;
+	return within_module(parent_ip, THIS_MODULE);
+}
+
+/* The number, as wide as the caller's mode makes it. */
+static u64 kvm_hc_x86_nr(struct kvm_vcpu *vcpu, bool *op_64_bit)
+{
+	unsigned long rax = vcpu->arch.regs[VCPU_REGS_RAX];
+
+	*op_64_bit = kvm_hc_x86_op_64_bit(vcpu);
+	return *op_64_bit ? rax : (u32)rax;
+}
+
+/* A call kvm_hc_route() left to KVM, decoded in full for the tracepoint. */
+static noinline void kvm_hc_x86_trace_stock(struct kvm_vcpu *vcpu, const struct pt_regs *regs)
+{
+	struct kvm_hc_call call;
+
+#ifdef KVM_HC_X86_HOOK_INNER
+	kvm_hc_x86_decode_vcpu(vcpu, &call, kvm_hc_x86_cpl(vcpu, regs));
+#else
+	kvm_hc_x86_decode_vcpu(vcpu, &call, kvm_hc_x86_get_cpl(vcpu));
+#endif
+	kvm_hc_trace(&call);
+}
+
+/*
  * The ftrace callback, on every hypercall of every VM while the hook is
  * armed.  A VM kvm_hc does not know costs one RCU-protected hash lookup; a
  * call of an attached VM that KVM answers anyway is counted and left to
- * KVM here; only a call kvm_hc serves is redirected to the replacement.
+ * KVM here, from its number alone; only a call kvm_hc serves is
+ * redirected to the replacement, which decodes the rest.
  */
 static void notrace kvm_hc_x86_ftrace(unsigned long ip, unsigned long parent_ip,
 				      struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	struct pt_regs *regs = kvm_hc_ftrace_regs(fregs);
-	struct kvm_hc_call call;
 	struct kvm_hc_ctx ctx;
 	struct kvm_vcpu *vcpu;
-	bool own_block;
+	bool op_64_bit;
+	u64 nr;
+	int svc;
 
-	/* kvm_hc_x86_emulate() calling the original function. */
-	if (!regs || within_module(parent_ip, THIS_MODULE))
+	if (!regs || kvm_hc_x86_from_self(parent_ip))
 		return;
 	vcpu = (struct kvm_vcpu *)regs->di;
 	if (kvm_hc_x86_kvm_first(vcpu))
 		return;
 	/* Superset of the block for both widths: the number is below 2^32. */
-	own_block = kvm_hc_x86_service((u32)vcpu->arch.regs[VCPU_REGS_RAX]) != KVM_HC_NO_SVC;
-	if (!kvm_hc_begin(vcpu->kvm, own_block, &ctx))
+	svc = kvm_hc_x86_service((u32)vcpu->arch.regs[VCPU_REGS_RAX]);
+	if (!kvm_hc_begin(vcpu->kvm, svc != KVM_HC_NO_SVC, &ctx))
 		return;
-	kvm_hc_x86_decode_vcpu(vcpu, &call, kvm_hc_x86_cpl(vcpu, regs));
-	if (!kvm_hc_route(&ctx, &call))
+	nr = kvm_hc_x86_nr(vcpu, &op_64_bit);
+	if (!kvm_hc_route(&ctx, kvm_hc_x86_cpl(vcpu, regs) ? KVM_HC_CALL_UNPRIV : 0, nr,
+			  kvm_hc_x86_service(nr))) {
+		if (unlikely(kvm_hc_tracing()))
+			kvm_hc_x86_trace_stock(vcpu, regs);
 		return;
+	}
 	kvm_hc_x86_handoff(regs, &ctx);
 	regs->ip = (unsigned long)kvm_hc_x86_emulate;
 }
@@ -361,6 +419,7 @@ int kvm_hc_arch_init(void)
 	if (ret)
 		return ret;
 	kvm_hc_x86_orig = (kvm_hc_x86_emulate_t)target;
+	kvm_hc_x86_find_self();
 	kvm_hc_x86_owner = kvm_hc_hold_owner(target);
 	if (IS_ERR(kvm_hc_x86_owner))
 		return PTR_ERR(kvm_hc_x86_owner);
