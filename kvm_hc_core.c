@@ -103,7 +103,7 @@ struct kvm_hc_handlers {
 /*
  * One SRCU domain protects every policy, the handler table and a VM's
  * state from the moment a hook takes a call until it is done with it;
- * the VM table is read under RCU (kvm_hc_begin()) or SRCU.  Writers
+ * the VM table is read under RCU (kvm_hc_take()) or SRCU.  Writers
  * serialise on kvm_hc_lock.
  */
 DEFINE_STATIC_SRCU(kvm_hc_srcu);
@@ -136,7 +136,7 @@ static struct kvm_hc_vm *kvm_hc_vm_find(struct kvm *kvm)
 	struct kvm_hc_vm *vm;
 
 	hlist_for_each_entry_srcu(vm, head, node, srcu_read_lock_held(&kvm_hc_srcu) ||
-				  rcu_read_lock_held() || lockdep_is_held(&kvm_hc_lock))
+				  rcu_read_lock_sched_held() || lockdep_is_held(&kvm_hc_lock))
 		if (vm->kvm == kvm)
 			return vm;
 	return NULL;
@@ -498,55 +498,38 @@ static void kvm_hc_count(struct kvm_hc_vm *vm, u64 nr, enum kvm_hc_action act)
 }
 
 /**
- * kvm_hc_begin() - the first look at a hypercall: is its VM kvm_hc's?
- * @kvm:       the calling VM
- * @own_block: the number lies in kvm_hc's own block of services
- * @ctx:       filled in when the answer is yes
- *
- * The one VM lookup of a call, under RCU, which costs a VM that kvm_hc
- * does not know no barrier and no write.  On true the hook decodes the
- * call and must pass @ctx to kvm_hc_route() next, still in the same
- * context (RCU is held until then).  May be called with preemption
- * disabled.
- *
- * Return: true if the VM is attached (or the call may be an
- * open_discovery one).
- */
-bool kvm_hc_begin(struct kvm *kvm, bool own_block, struct kvm_hc_ctx *ctx)
-{
-	rcu_read_lock();
-	ctx->vm = kvm_hc_vm_find(kvm);
-	ctx->range = NULL;
-	if (ctx->vm || (own_block && READ_ONCE(open_discovery)))
-		return true;
-	rcu_read_unlock();
-	return false;
-}
-
-/**
- * kvm_hc_route() - whether a call of an attached VM needs the dispatcher
- * @ctx:   from kvm_hc_begin()
+ * kvm_hc_take() - the hook's first look at a hypercall: does kvm_hc serve it?
+ * @kvm:   the calling VM
  * @flags: KVM_HC_CALL_* as decoded so far (KVM_HC_CALL_UNPRIV if known)
  * @nr:    the number, truncated to the caller's width
  * @svc:   its service number, or KVM_HC_NO_SVC
+ * @ctx:   filled in when the answer is yes
  *
- * A call that KVM answers anyway (a number outside the VM's policy or in a
- * KVM_HC_ACTION_KVM range, a service the VM may not call, an unprivileged
- * caller) is counted here and left to KVM, with nothing else done; the
- * hook traces it if kvm_hc_tracing() says so.  Any other leaves with @ctx
- * holding the SRCU section that keeps the VM's state, the policy range
- * found (@ctx->range) and the handlers valid: the hook then calls
- * kvm_hc_dispatch_vm() (it may sleep there) and must reach kvm_hc_end().
+ * The one VM lookup of a call.  A VM kvm_hc does not know costs a hash
+ * lookup with preemption disabled (an RCU read-side section without a
+ * call); a call of an attached VM that KVM answers anyway (a number
+ * outside the VM's policy or in a KVM_HC_ACTION_KVM range, a service the
+ * VM may not call, an unprivileged caller) is counted and left to KVM,
+ * with nothing else done; the hook traces it if the tracepoint is on.
  * Only the number is needed to decide, so a hook can decide before it
  * decodes the rest of the call.
  *
+ * On true, @ctx holds the SRCU section that keeps the VM's state, the
+ * policy range found (@ctx->range) and the handlers valid: the hook then
+ * calls kvm_hc_dispatch_vm() (it may sleep there) and must reach
+ * kvm_hc_end().  May be called with preemption disabled.
+ *
  * Return: true if the hook must dispatch the call.
  */
-bool kvm_hc_route(struct kvm_hc_ctx *ctx, u16 flags, u64 nr, int svc)
+bool kvm_hc_take(struct kvm *kvm, u16 flags, u64 nr, int svc, struct kvm_hc_ctx *ctx)
 {
-	struct kvm_hc_vm *vm = ctx->vm;
-	const struct kvm_hc_range *r;
+	const struct kvm_hc_range *r = NULL;
+	struct kvm_hc_vm *vm;
 
+	preempt_disable_notrace();
+	vm = kvm_hc_vm_find(kvm);
+	if (!vm && !(svc != KVM_HC_NO_SVC && READ_ONCE(open_discovery)))
+		goto out;
 	if (flags & KVM_HC_CALL_UNPRIV)
 		goto stock;
 	if (svc != KVM_HC_NO_SVC) {
@@ -555,45 +538,30 @@ bool kvm_hc_route(struct kvm_hc_ctx *ctx, u16 flags, u64 nr, int svc)
 	} else {
 		if (!vm)
 			goto stock;
-		r = kvm_hc_policy_lookup(rcu_dereference(vm->policy), nr);
+		r = kvm_hc_policy_lookup(rcu_dereference_sched(vm->policy), nr);
 		if (!r || r->action == KVM_HC_STOCK)
 			goto stock;
-		ctx->range = r;
 	}
-	/* Policies are freed after an RCU and then an SRCU grace period, too. */
+	/*
+	 * VM state and policies are freed after an RCU (which waits for
+	 * preemption-disabled sections) and then an SRCU grace period.
+	 */
+	ctx->vm = vm;
+	ctx->range = r;
 	ctx->idx = srcu_read_lock(&kvm_hc_srcu);
-	rcu_read_unlock();
+	preempt_enable_notrace();
 	return true;
 
 stock:
 	kvm_hc_count(vm, nr, KVM_HC_STOCK);
-	rcu_read_unlock();
+out:
+	preempt_enable_notrace();
 	return false;
 }
 
 /**
- * kvm_hc_tracing() - whether the dispatch tracepoint is on
- *
- * Return: true if a hook should trace the calls kvm_hc_route() left to
- * KVM (kvm_hc_trace()).
- */
-bool kvm_hc_tracing(void)
-{
-	return trace_kvm_hc_dispatch_enabled();
-}
-
-/**
- * kvm_hc_trace() - trace a call kvm_hc_route() left to KVM
- * @call: the decoded call
- */
-void kvm_hc_trace(const struct kvm_hc_call *call)
-{
-	trace_kvm_hc_dispatch(call, KVM_HC_STOCK);
-}
-
-/**
- * kvm_hc_end() - the hook is done with a call kvm_hc_begin() took
- * @ctx: as kvm_hc_begin() filled it in
+ * kvm_hc_end() - the hook is done with a call kvm_hc_take() took
+ * @ctx: as kvm_hc_take() filled it in
  */
 void kvm_hc_end(const struct kvm_hc_ctx *ctx)
 {
@@ -602,7 +570,7 @@ void kvm_hc_end(const struct kvm_hc_ctx *ctx)
 
 /**
  * kvm_hc_dispatch_vm() - decide what happens to one hypercall kvm_hc took
- * @ctx:  from kvm_hc_begin(); its VM is the caller's, or NULL for a VM
+ * @ctx:  from kvm_hc_take(); its VM is the caller's, or NULL for a VM
  *        that is not attached (open_discovery)
  * @vcpu: the calling vCPU, handed to in-kernel handlers
  * @call: the decoded call; on KVM_HC_HANDLED and KVM_HC_DENY the results
@@ -860,7 +828,7 @@ static void kvm_hc_vm_free(struct rcu_head *head)
 	kfree(vm);
 }
 
-/* After the RCU grace period that ends every lookup, the SRCU one. */
+/* After the RCU grace period that ends every lookup (kvm_hc_take()), the SRCU one. */
 static void kvm_hc_vm_free_rcu(struct rcu_head *head)
 {
 	call_srcu(&kvm_hc_srcu, head, kvm_hc_vm_free);
@@ -968,7 +936,7 @@ static void kvm_hc_ruleset_free(struct rcu_head *head)
 	kfree(container_of(head, struct kvm_hc_ruleset, rcu));
 }
 
-/* Hooks look a range up under RCU (kvm_hc_route()) and use it under SRCU. */
+/* Hooks look a range up under RCU (kvm_hc_take()) and use it under SRCU. */
 static void kvm_hc_ruleset_free_rcu(struct rcu_head *head)
 {
 	call_srcu(&kvm_hc_srcu, head, kvm_hc_ruleset_free);

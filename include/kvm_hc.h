@@ -113,10 +113,10 @@ typedef void (*kvm_hc_handler_t)(struct kvm_vcpu *vcpu, struct kvm_hc_call *call
 struct kvm_hc_vm;
 
 /**
- * struct kvm_hc_ctx - a call kvm_hc took, from kvm_hc_begin() to kvm_hc_end()
+ * struct kvm_hc_ctx - a call kvm_hc took, from kvm_hc_take() to kvm_hc_end()
  * @vm:    the calling VM's state; NULL for a VM that is not attached
  *         (open_discovery)
- * @range: the policy range of the call's number, if kvm_hc_route() found
+ * @range: the policy range of the call's number, if kvm_hc_take() found
  *         one; NULL: kvm_hc_dispatch_vm() looks
  * @idx:   the SRCU read-side section that keeps @vm and @range valid
  */
@@ -126,10 +126,7 @@ struct kvm_hc_ctx {
 	int idx;
 };
 
-bool kvm_hc_begin(struct kvm *kvm, bool own_block, struct kvm_hc_ctx *ctx);
-bool kvm_hc_route(struct kvm_hc_ctx *ctx, u16 flags, u64 nr, int svc);
-bool kvm_hc_tracing(void);
-void kvm_hc_trace(const struct kvm_hc_call *call);
+bool kvm_hc_take(struct kvm *kvm, u16 flags, u64 nr, int svc, struct kvm_hc_ctx *ctx);
 void kvm_hc_end(const struct kvm_hc_ctx *ctx);
 enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_vcpu *vcpu,
 				      struct kvm_hc_call *call);

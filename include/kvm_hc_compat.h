@@ -31,6 +31,16 @@
 #define kvm_hc_module_attribute	struct module_attribute
 #endif
 
+/*
+ * A call record on the stack of the hot path is filled in before use:
+ * spare it the zeroing of CONFIG_INIT_STACK_ALL_ZERO (GCC 12, clang 16).
+ */
+#if __has_attribute(__uninitialized__)
+#define kvm_hc_noinit	__attribute__((__uninitialized__))
+#else
+#define kvm_hc_noinit
+#endif
+
 #ifdef CONFIG_X86
 /*
  * x86 hook variants (Documentation/design.rst, "The hook per kernel"):

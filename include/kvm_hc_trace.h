@@ -13,6 +13,8 @@
 
 #include <linux/tracepoint.h>
 
+#include "kvm_hc.h"
+
 TRACE_EVENT(kvm_hc_dispatch,
 	    TP_PROTO(const struct kvm_hc_call *call, int action),
 	    TP_ARGS(call, action),

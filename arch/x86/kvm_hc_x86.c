@@ -6,7 +6,7 @@
  * The hook is armed only while a VM is attached or open_discovery is set
  * (kvm_hc_arch_arm()); until then KVM runs its own code alone.  Armed, the
  * ftrace callback runs on every hypercall.  For calls kvm_hc serves
- * (kvm_hc_begin(), kvm_hc_route()) it moves the instruction pointer to a
+ * (kvm_hc_take()) it moves the instruction pointer to a
  * replacement, which asks the dispatcher and either answers the guest
  * itself or calls the original function, which then runs untouched (the
  * callback lets calls from this module through).  Every other call never
@@ -30,6 +30,7 @@
 #include <linux/uaccess.h>
 
 #include "kvm_hc_compat_kvm.h"
+#include "kvm_hc_trace.h"
 #include "kvm_hc_x86.h"
 
 #ifdef KVM_HC_X86_HOOK_INNER
@@ -135,7 +136,7 @@ static void kvm_hc_x86_prepare_exit(struct kvm_vcpu *vcpu, const struct kvm_hc_c
 
 /*
  * The replacement of KVM's function.  The ftrace callback has looked the
- * VM and the number's policy range up already (kvm_hc_route()) and hands
+ * VM and the number's policy range up already (kvm_hc_take()) and hands
  * them over in argument registers the original prototype leaves unused,
  * with the SRCU section it opened, so that nothing is looked up twice.
  */
@@ -145,7 +146,7 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, int cpl,
 			      struct kvm_hc_vm *vm, const struct kvm_hc_range *range, int idx)
 {
 	const struct kvm_hc_ctx ctx = { .vm = vm, .range = range, .idx = idx };
-	struct kvm_hc_call call;
+	struct kvm_hc_call call kvm_hc_noinit;
 	int ret;
 
 	kvm_hc_x86_decode_vcpu(vcpu, &call, cpl);
@@ -201,7 +202,7 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, struct kvm_hc_vm *vm,
 			      const struct kvm_hc_range *range, int idx)
 {
 	const struct kvm_hc_ctx ctx = { .vm = vm, .range = range, .idx = idx };
-	struct kvm_hc_call call;
+	struct kvm_hc_call call kvm_hc_noinit;
 	int ret;
 
 	kvm_hc_x86_decode_vcpu(vcpu, &call, kvm_hc_x86_get_cpl(vcpu));
@@ -230,7 +231,7 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, struct kvm_hc_vm *vm,
 }
 
 /*
- * Routing does not need the CPL: kvm_hc_route() leaves an unprivileged
+ * Routing does not need the CPL: kvm_hc_take() leaves an unprivileged
  * call outside the policy to KVM as it does a privileged one, and one in a
  * range reaches kvm_hc_x86_emulate(), which reads the CPL before anything
  * is served.  An indirect call saved on every routed hypercall.
@@ -298,17 +299,17 @@ static u64 kvm_hc_x86_nr(struct kvm_vcpu *vcpu, bool *op_64_bit)
 	return *op_64_bit ? rax : (u32)rax;
 }
 
-/* A call kvm_hc_route() left to KVM, decoded in full for the tracepoint. */
+/* A call kvm_hc_take() left to KVM, decoded in full for the tracepoint. */
 static noinline void kvm_hc_x86_trace_stock(struct kvm_vcpu *vcpu, const struct pt_regs *regs)
 {
-	struct kvm_hc_call call;
+	struct kvm_hc_call call kvm_hc_noinit;
 
 #ifdef KVM_HC_X86_HOOK_INNER
 	kvm_hc_x86_decode_vcpu(vcpu, &call, kvm_hc_x86_cpl(vcpu, regs));
 #else
 	kvm_hc_x86_decode_vcpu(vcpu, &call, kvm_hc_x86_get_cpl(vcpu));
 #endif
-	kvm_hc_trace(&call);
+	trace_kvm_hc_dispatch(&call, KVM_HC_STOCK);
 }
 
 /*
@@ -326,21 +327,16 @@ static void notrace kvm_hc_x86_ftrace(unsigned long ip, unsigned long parent_ip,
 	struct kvm_vcpu *vcpu;
 	bool op_64_bit;
 	u64 nr;
-	int svc;
 
 	if (!regs || kvm_hc_x86_from_self(parent_ip))
 		return;
 	vcpu = (struct kvm_vcpu *)regs->di;
 	if (kvm_hc_x86_kvm_first(vcpu))
 		return;
-	/* Superset of the block for both widths: the number is below 2^32. */
-	svc = kvm_hc_x86_service((u32)vcpu->arch.regs[VCPU_REGS_RAX]);
-	if (!kvm_hc_begin(vcpu->kvm, svc != KVM_HC_NO_SVC, &ctx))
-		return;
 	nr = kvm_hc_x86_nr(vcpu, &op_64_bit);
-	if (!kvm_hc_route(&ctx, kvm_hc_x86_cpl(vcpu, regs) ? KVM_HC_CALL_UNPRIV : 0, nr,
-			  kvm_hc_x86_service(nr))) {
-		if (unlikely(kvm_hc_tracing()))
+	if (!kvm_hc_take(vcpu->kvm, kvm_hc_x86_cpl(vcpu, regs) ? KVM_HC_CALL_UNPRIV : 0, nr,
+			 kvm_hc_x86_service(nr), &ctx)) {
+		if (unlikely(trace_kvm_hc_dispatch_enabled()))
 			kvm_hc_x86_trace_stock(vcpu, regs);
 		return;
 	}
