@@ -514,16 +514,19 @@ static void kvm_hc_count(struct kvm_hc_vm *vm, u64 nr, enum kvm_hc_action act)
  * Only the number is needed to decide, so a hook can decide before it
  * decodes the rest of the call.
  *
- * On true, @ctx holds the SRCU section that keeps the VM's state, the
+ * On KVM_HC_TAKE, @ctx holds the SRCU section that keeps the VM's state, the
  * policy range found (@ctx->range) and the handlers valid: the hook then
  * calls kvm_hc_dispatch_vm() (it may sleep there) and must reach
  * kvm_hc_end().  May be called with preemption disabled.
  *
- * Return: true if the hook must dispatch the call.
+ * Return: KVM_HC_TAKE if the hook must dispatch the call; KVM_HC_COUNTED
+ * if it was counted and left to KVM; KVM_HC_PASS if it is none of
+ * kvm_hc's.
  */
-bool kvm_hc_take(struct kvm *kvm, u16 flags, u64 nr, int svc, struct kvm_hc_ctx *ctx)
+enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 flags, u64 nr, int svc, struct kvm_hc_ctx *ctx)
 {
 	const struct kvm_hc_range *r = NULL;
+	enum kvm_hc_take ret = KVM_HC_PASS;
 	struct kvm_hc_vm *vm;
 
 	preempt_disable_notrace();
@@ -549,14 +552,17 @@ bool kvm_hc_take(struct kvm *kvm, u16 flags, u64 nr, int svc, struct kvm_hc_ctx 
 	ctx->vm = vm;
 	ctx->range = r;
 	ctx->idx = srcu_read_lock(&kvm_hc_srcu);
+	/* The section spans the hook until kvm_hc_end(): say so to sparse. */
+	__release(&kvm_hc_srcu);
 	preempt_enable_notrace();
-	return true;
+	return KVM_HC_TAKE;
 
 stock:
 	kvm_hc_count(vm, nr, KVM_HC_STOCK);
+	ret = KVM_HC_COUNTED;
 out:
 	preempt_enable_notrace();
-	return false;
+	return ret;
 }
 
 /**
@@ -565,6 +571,7 @@ out:
  */
 void kvm_hc_end(const struct kvm_hc_ctx *ctx)
 {
+	__acquire(&kvm_hc_srcu);
 	srcu_read_unlock(&kvm_hc_srcu, ctx->idx);
 }
 

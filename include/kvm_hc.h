@@ -126,7 +126,20 @@ struct kvm_hc_ctx {
 	int idx;
 };
 
-bool kvm_hc_take(struct kvm *kvm, u16 flags, u64 nr, int svc, struct kvm_hc_ctx *ctx);
+/**
+ * enum kvm_hc_take - what kvm_hc_take() decided
+ * @KVM_HC_PASS:    not a call of kvm_hc's (the VM is not attached)
+ * @KVM_HC_COUNTED: counted as KVM's and left to KVM
+ * @KVM_HC_TAKE:    kvm_hc serves it: dispatch, then kvm_hc_end()
+ */
+enum kvm_hc_take {
+	KVM_HC_PASS,
+	KVM_HC_COUNTED,
+	KVM_HC_TAKE,
+};
+
+enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 flags, u64 nr, int svc,
+			     struct kvm_hc_ctx *ctx);
 void kvm_hc_end(const struct kvm_hc_ctx *ctx);
 enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_vcpu *vcpu,
 				      struct kvm_hc_call *call);

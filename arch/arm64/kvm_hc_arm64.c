@@ -28,6 +28,7 @@
 
 #include "kvm_hc_compat_kvm.h"
 #include "kvm_hc_arm64.h"
+#include "kvm_hc_trace.h"
 
 #ifdef KVM_HC_HAVE_KVM_SMCCC_CALL_HANDLER
 #define KVM_HC_ARM64_TARGET	"kvm_smccc_call_handler"
@@ -134,21 +135,41 @@ static int kvm_hc_arm64_features(struct kvm_vcpu *vcpu)
 	return ret;
 }
 
-static int kvm_hc_arm64_emulate(struct kvm_vcpu *vcpu)
+/* The replacement for the FEATURES call, entered with kvm_hc_enter(). */
+static int kvm_hc_arm64_features_entry(struct kvm_vcpu *vcpu)
 {
-	unsigned long x[KVM_HC_ARM64_NR_ARGS + 1];
-	struct kvm_hc_call call;
-	int i, ret;
+	int ret = kvm_hc_arm64_features(vcpu);
 
-	for (i = 0; i < ARRAY_SIZE(x); i++)
+	kvm_hc_leave();
+	return ret;
+}
+
+static void kvm_hc_arm64_decode_vcpu(struct kvm_vcpu *vcpu, struct kvm_hc_call *call,
+				     unsigned long *x)
+{
+	int i;
+
+	for (i = 0; i < KVM_HC_ARM64_NR_ARGS + 1; i++)
 		x[i] = vcpu_get_reg(vcpu, i);
-	kvm_hc_arm64_decode(&call, x, kvm_hc_arm64_conduit(vcpu));
+	kvm_hc_arm64_decode(call, x, kvm_hc_arm64_conduit(vcpu));
+}
 
-	if (call.nr == ARM_SMCCC_VENDOR_HYP_KVM_FEATURES_FUNC_ID) {
-		ret = kvm_hc_arm64_features(vcpu);
-		goto out;
-	}
-	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
+/*
+ * The replacement of KVM's SMCCC handler for a call kvm_hc serves.  The
+ * ftrace callback has looked the VM and the number's policy range up
+ * (kvm_hc_take()) and hands them over in x1-x3, with the SRCU section it
+ * opened: nothing is looked up twice.
+ */
+static int kvm_hc_arm64_emulate(struct kvm_vcpu *vcpu, struct kvm_hc_vm *vm,
+				const struct kvm_hc_range *range, int idx)
+{
+	const struct kvm_hc_ctx ctx = { .vm = vm, .range = range, .idx = idx };
+	unsigned long x[KVM_HC_ARM64_NR_ARGS + 1];
+	struct kvm_hc_call call kvm_hc_noinit;
+	int ret;
+
+	kvm_hc_arm64_decode_vcpu(vcpu, &call, x);
+	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
 	case KVM_HC_HANDLED:
 	case KVM_HC_DENY:
 		kvm_hc_arm64_results(&call, x);
@@ -164,30 +185,61 @@ static int kvm_hc_arm64_emulate(struct kvm_vcpu *vcpu)
 		ret = kvm_hc_arm64_orig(vcpu);
 		break;
 	}
-out:
-	kvm_hc_leave();
+	kvm_hc_end(&ctx);
 	return ret;
 }
 
+/* A call kvm_hc_take() left to KVM, decoded in full for the tracepoint. */
+static noinline void kvm_hc_arm64_trace_stock(struct kvm_vcpu *vcpu)
+{
+	unsigned long x[KVM_HC_ARM64_NR_ARGS + 1];
+	struct kvm_hc_call call kvm_hc_noinit;
+
+	kvm_hc_arm64_decode_vcpu(vcpu, &call, x);
+	trace_kvm_hc_dispatch(&call, KVM_HC_STOCK);
+}
+
+/*
+ * The ftrace callback, on every SMCCC call of every VM while the hook is
+ * armed: a call of a VM kvm_hc does not know, or one KVM answers anyway,
+ * goes on into KVM's own handler; only a call kvm_hc serves is redirected.
+ */
 static void notrace kvm_hc_arm64_ftrace(unsigned long ip, unsigned long parent_ip,
 					struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
+	enum kvm_hc_take take;
+	struct kvm_hc_ctx ctx;
 	struct kvm_vcpu *vcpu;
-	bool own_block;
 	u32 fid;
 
-	/* kvm_hc_arm64_emulate() calling the original function. */
+	/* The replacements calling the original function. */
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
 	vcpu = (struct kvm_vcpu *)kvm_hc_fregs_arg0(fregs);
 	if (!vcpu)
 		return;
 	fid = vcpu_get_reg(vcpu, 0);
-	own_block = kvm_hc_arm64_service(fid) != KVM_HC_NO_SVC ||
-		    fid == ARM_SMCCC_VENDOR_HYP_KVM_FEATURES_FUNC_ID;
-	if (!kvm_hc_wants(vcpu->kvm, own_block) || kvm_hc_arm64_filtered(vcpu->kvm, fid))
+	if (fid == ARM_SMCCC_VENDOR_HYP_KVM_FEATURES_FUNC_ID) {
+		if (!kvm_hc_wants(vcpu->kvm, true) || kvm_hc_arm64_filtered(vcpu->kvm, fid))
+			return;
+		kvm_hc_enter();
+		kvm_hc_fregs_set_ip(fregs, (unsigned long)kvm_hc_arm64_features_entry);
 		return;
-	kvm_hc_enter();
+	}
+	take = kvm_hc_take(vcpu->kvm, 0, fid, kvm_hc_arm64_service(fid), &ctx);
+	if (take != KVM_HC_TAKE) {
+		if (take == KVM_HC_COUNTED && unlikely(trace_kvm_hc_dispatch_enabled()))
+			kvm_hc_arm64_trace_stock(vcpu);
+		return;
+	}
+	/* The VMM's SMCCC filter has the last word on the IDs it names. */
+	if (kvm_hc_arm64_filtered(vcpu->kvm, fid)) {
+		kvm_hc_end(&ctx);
+		return;
+	}
+	kvm_hc_fregs_set_arg(fregs, 1, (unsigned long)ctx.vm);
+	kvm_hc_fregs_set_arg(fregs, 2, (unsigned long)ctx.range);
+	kvm_hc_fregs_set_arg(fregs, 3, ctx.idx);
 	kvm_hc_fregs_set_ip(fregs, (unsigned long)kvm_hc_arm64_emulate);
 }
 

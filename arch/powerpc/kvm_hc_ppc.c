@@ -30,6 +30,7 @@
 
 #include "kvm_hc_compat_kvm.h"
 #include "kvm_hc_ppc.h"
+#include "kvm_hc_trace.h"
 
 #define KVM_HC_PPC_PAPR_TARGET	"kvmppc_pseries_do_hcall"
 #define KVM_HC_PPC_EPAPR_TARGET	"kvmppc_kvm_pv"
@@ -139,6 +140,29 @@ static void kvm_hc_ppc_decode(struct kvm_vcpu *vcpu, struct kvm_hc_call *call, b
 }
 
 /*
+ * Both hooks run in a kprobe pre-handler, with preemption disabled: the
+ * one VM lookup (kvm_hc_take()) and the dispatch in one go.  A call KVM
+ * answers anyway is counted (and traced) and left to KVM; so is one of a
+ * VM kvm_hc does not know, uncounted.
+ */
+static enum kvm_hc_action kvm_hc_ppc_dispatch(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
+{
+	enum kvm_hc_action act;
+	enum kvm_hc_take take;
+	struct kvm_hc_ctx ctx;
+
+	take = kvm_hc_take(vcpu->kvm, call->flags, call->nr, call->svc, &ctx);
+	if (take != KVM_HC_TAKE) {
+		if (take == KVM_HC_COUNTED)
+			trace_kvm_hc_dispatch(call, KVM_HC_STOCK);
+		return KVM_HC_STOCK;
+	}
+	act = kvm_hc_dispatch_vm(&ctx, vcpu, call);
+	kvm_hc_end(&ctx);
+	return act;
+}
+
+/*
  * kvmppc_pseries_do_hcall(vcpu): KVM has filled run->papr_hcall (nr, r4 ..
  * r12) and set exit_reason = KVM_EXIT_PAPR_HCALL and hcall_needed before
  * calling it.  Returning RESUME_HOST sends the call to the VMM exactly as
@@ -148,14 +172,10 @@ static void kvm_hc_ppc_decode(struct kvm_vcpu *vcpu, struct kvm_hc_call *call, b
 static int kvm_hc_ppc_papr_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct kvm_vcpu *vcpu = (struct kvm_vcpu *)regs->gpr[3];
-	struct kvm_hc_call call;
-	bool own;
+	struct kvm_hc_call call kvm_hc_noinit;
 
-	own = kvm_hc_ppc_papr_service(kvmppc_get_gpr(vcpu, 3)) != KVM_HC_NO_SVC;
-	if (!kvm_hc_wants(vcpu->kvm, own))
-		return 0;
 	kvm_hc_ppc_decode(vcpu, &call, false);
-	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
+	switch (kvm_hc_ppc_dispatch(vcpu, &call)) {
 	case KVM_HC_HANDLED:
 	case KVM_HC_DENY:
 		kvm_hc_ppc_set_results(vcpu, &call, true);
@@ -193,19 +213,17 @@ static int kvm_hc_ppc_epapr_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct kvm_vcpu *vcpu = (struct kvm_vcpu *)regs->gpr[3];
 	u32 token = kvmppc_get_gpr(vcpu, 11);
-	struct kvm_hc_call call;
-	bool features, own;
+	struct kvm_hc_call call kvm_hc_noinit;
 
 	if (!kvm_hc_ppc_epapr_is_kvm(token))
 		return 0;
-	features = token == KVM_HCALL_TOKEN(KVM_HC_FEATURES);
-	own = features || kvm_hc_ppc_epapr_service(token) != KVM_HC_NO_SVC;
-	if (!kvm_hc_wants(vcpu->kvm, own))
-		return 0;
-	if (features)
+	if (token == KVM_HCALL_TOKEN(KVM_HC_FEATURES)) {
+		if (!kvm_hc_wants(vcpu->kvm, true))
+			return 0;
 		return kvm_hc_ppc_return(regs, kvm_hc_ppc_features_call(vcpu));
+	}
 	kvm_hc_ppc_decode(vcpu, &call, true);
-	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
+	switch (kvm_hc_ppc_dispatch(vcpu, &call)) {
 	case KVM_HC_HANDLED:
 	case KVM_HC_DENY:
 		return kvm_hc_ppc_return(regs, kvm_hc_ppc_set_results(vcpu, &call, false));

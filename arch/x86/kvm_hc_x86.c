@@ -323,6 +323,7 @@ static void notrace kvm_hc_x86_ftrace(unsigned long ip, unsigned long parent_ip,
 				      struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	struct pt_regs *regs = kvm_hc_ftrace_regs(fregs);
+	enum kvm_hc_take take;
 	struct kvm_hc_ctx ctx;
 	struct kvm_vcpu *vcpu;
 	bool op_64_bit;
@@ -334,9 +335,10 @@ static void notrace kvm_hc_x86_ftrace(unsigned long ip, unsigned long parent_ip,
 	if (kvm_hc_x86_kvm_first(vcpu))
 		return;
 	nr = kvm_hc_x86_nr(vcpu, &op_64_bit);
-	if (!kvm_hc_take(vcpu->kvm, kvm_hc_x86_cpl(vcpu, regs) ? KVM_HC_CALL_UNPRIV : 0, nr,
-			 kvm_hc_x86_service(nr), &ctx)) {
-		if (unlikely(trace_kvm_hc_dispatch_enabled()))
+	take = kvm_hc_take(vcpu->kvm, kvm_hc_x86_cpl(vcpu, regs) ? KVM_HC_CALL_UNPRIV : 0, nr,
+			   kvm_hc_x86_service(nr), &ctx);
+	if (take != KVM_HC_TAKE) {
+		if (take == KVM_HC_COUNTED && unlikely(trace_kvm_hc_dispatch_enabled()))
 			kvm_hc_x86_trace_stock(vcpu, regs);
 		return;
 	}
