@@ -125,6 +125,9 @@ static unsigned int kvm_hc_arm_count;
 /* The architecture's hook is set up (module init done): arming may start. */
 static bool kvm_hc_live;
 
+/* kvm_hc's text, for kvm_hc_from_self(); set before any hook exists. */
+unsigned long kvm_hc_text, kvm_hc_text_size;
+
 /* vCPU threads inside hooks that still use kvm_hc_enter()/kvm_hc_leave(). */
 static atomic_t kvm_hc_inflight = ATOMIC_INIT(0);
 /* Wake tokens set in all VMs (see kvm_hc_wake_pending()). */
@@ -1454,6 +1457,8 @@ static int __init kvm_hc_init(void)
 {
 	int ret;
 
+	kvm_hc_text = kvm_hc_module_text_base(THIS_MODULE);
+	kvm_hc_text_size = kvm_hc_module_text_size(THIS_MODULE);
 	kvm_hc_sysfs = kobject_create_and_add("kvm_hc", kernel_kobj);
 	if (!kvm_hc_sysfs)
 		return -ENOMEM;

@@ -175,6 +175,24 @@ unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr);
 struct kvm *kvm_hc_arch_get_vm(struct file *file);
 void kvm_hc_arch_put_vm(struct kvm *kvm);
 
+extern unsigned long kvm_hc_text, kvm_hc_text_size;
+
+/**
+ * kvm_hc_from_self() - whether a traced call comes from kvm_hc's own code
+ * @parent_ip: the return address ftrace reports
+ *
+ * An ftrace hook's replacement calls the original function, and ftrace
+ * calls the hook's callback for that call too: it must pass.  Two
+ * compares against the module's text, instead of within_module()'s walk
+ * over every kind of module memory, on every hypercall.
+ *
+ * Return: true if @parent_ip lies in kvm_hc's text.
+ */
+static inline bool kvm_hc_from_self(unsigned long parent_ip)
+{
+	return parent_ip - kvm_hc_text < kvm_hc_text_size;
+}
+
 /* Hook bookkeeping shared by every architecture (kvm_hc_core.c). */
 bool kvm_hc_wants(struct kvm *kvm, bool own_block);
 u32 kvm_hc_services(struct kvm *kvm, u16 arch);

@@ -41,6 +41,15 @@
 #define kvm_hc_noinit
 #endif
 
+/* A module's core text (6.4 split module memory by type). */
+#ifdef KVM_HC_HAVE_MODULE_MEMORY
+#define kvm_hc_module_text_base(mod)	((unsigned long)(mod)->mem[MOD_TEXT].base)
+#define kvm_hc_module_text_size(mod)	((mod)->mem[MOD_TEXT].size)
+#else
+#define kvm_hc_module_text_base(mod)	((unsigned long)(mod)->core_layout.base)
+#define kvm_hc_module_text_size(mod)	((mod)->core_layout.text_size)
+#endif
+
 #ifdef CONFIG_X86
 /*
  * x86 hook variants (Documentation/design.rst, "The hook per kernel"):

@@ -213,7 +213,7 @@ static void notrace kvm_hc_arm64_ftrace(unsigned long ip, unsigned long parent_i
 	u32 fid;
 
 	/* The replacements calling the original function. */
-	if (within_module(parent_ip, THIS_MODULE))
+	if (kvm_hc_from_self(parent_ip))
 		return;
 	vcpu = (struct kvm_vcpu *)kvm_hc_fregs_arg0(fregs);
 	if (!vcpu)
@@ -243,10 +243,10 @@ static void notrace kvm_hc_arm64_ftrace(unsigned long ip, unsigned long parent_i
 	kvm_hc_fregs_set_ip(fregs, (unsigned long)kvm_hc_arm64_emulate);
 }
 
+/* No FTRACE_OPS_FL_RECURSION: the callback calls nothing that is hooked. */
 static struct ftrace_ops kvm_hc_arm64_ops_hook = {
 	.func = kvm_hc_arm64_ftrace,
-	.flags = FTRACE_OPS_FL_SAVE_REGS_IF_SUPPORTED | FTRACE_OPS_FL_IPMODIFY |
-		 FTRACE_OPS_FL_RECURSION,
+	.flags = FTRACE_OPS_FL_SAVE_REGS_IF_SUPPORTED | FTRACE_OPS_FL_IPMODIFY,
 };
 
 /*
@@ -292,7 +292,7 @@ static void notrace kvm_hc_arm64_runnable_ftrace(unsigned long ip, unsigned long
 {
 	struct kvm_vcpu *vcpu;
 
-	if (!kvm_hc_wake_pending() || within_module(parent_ip, THIS_MODULE))
+	if (!kvm_hc_wake_pending() || kvm_hc_from_self(parent_ip))
 		return;
 	vcpu = (struct kvm_vcpu *)kvm_hc_fregs_arg0(fregs);
 	if (!vcpu || !kvm_hc_wake_test(vcpu->kvm, vcpu->vcpu_idx, false))

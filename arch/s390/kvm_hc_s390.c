@@ -114,7 +114,7 @@ static void notrace kvm_hc_s390_ftrace(unsigned long ip, unsigned long parent_ip
 	const u64 *gprs;
 
 	/* kvm_hc_s390_emulate() calling the original function. */
-	if (within_module(parent_ip, THIS_MODULE))
+	if (kvm_hc_from_self(parent_ip))
 		return;
 	vcpu = kvm_hc_s390_fregs_vcpu(fregs);
 	if (!vcpu)

@@ -22,7 +22,6 @@
  *         which KVM's caller completes it (writes rax, skips the instruction).
  */
 #include <linux/ftrace.h>
-#include <linux/kallsyms.h>
 #include <linux/kvm_host.h>
 #include <linux/kvm_para.h>
 #include <linux/module.h>
@@ -264,32 +263,6 @@ static bool kvm_hc_x86_kvm_first(struct kvm_vcpu *vcpu)
 }
 #endif
 
-/*
- * Where the replacement's own call of the original function returns to:
- * ftrace calls the callback for it too, and it must pass.  Two compares
- * instead of within_module()'s walk over the module's memory types.
- */
-static unsigned long kvm_hc_x86_self, kvm_hc_x86_self_size;
-
-static void kvm_hc_x86_find_self(void)
-{
-	char sym[KSYM_SYMBOL_LEN], *size;
-
-	/* "kvm_hc_x86_emulate+0x0/0x1d0 [kvm_hc]" */
-	sprint_symbol(sym, (unsigned long)kvm_hc_x86_emulate);
-	size = strchr(sym, '/');
-	kvm_hc_x86_self = (unsigned long)kvm_hc_x86_emulate;
-	if (!size || sscanf(size + 1, "%lx", &kvm_hc_x86_self_size) != 1)
-		kvm_hc_x86_self_size = 0;
-}
-
-static bool kvm_hc_x86_from_self(unsigned long parent_ip)
-{
-	if (likely(kvm_hc_x86_self_size))
-		return parent_ip - kvm_hc_x86_self < kvm_hc_x86_self_size;
-	return within_module(parent_ip, THIS_MODULE);
-}
-
 /* The number, as wide as the caller's mode makes it. */
 static u64 kvm_hc_x86_nr(struct kvm_vcpu *vcpu, bool *op_64_bit)
 {
@@ -329,7 +302,7 @@ static void notrace kvm_hc_x86_ftrace(unsigned long ip, unsigned long parent_ip,
 	bool op_64_bit;
 	u64 nr;
 
-	if (!regs || kvm_hc_x86_from_self(parent_ip))
+	if (!regs || kvm_hc_from_self(parent_ip))
 		return;
 	vcpu = (struct kvm_vcpu *)regs->di;
 	if (kvm_hc_x86_kvm_first(vcpu))
@@ -417,7 +390,6 @@ int kvm_hc_arch_init(void)
 	if (ret)
 		return ret;
 	kvm_hc_x86_orig = (kvm_hc_x86_emulate_t)target;
-	kvm_hc_x86_find_self();
 	kvm_hc_x86_owner = kvm_hc_hold_owner(target);
 	if (IS_ERR(kvm_hc_x86_owner))
 		return PTR_ERR(kvm_hc_x86_owner);
