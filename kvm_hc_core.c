@@ -115,6 +115,7 @@ static struct kvm_hc_handlers __rcu *kvm_hc_handlers;
 struct kvm_hc_global_counts {
 	u64 c[KVM_HC_NR_ACTIONS];
 };
+
 static DEFINE_PER_CPU(struct kvm_hc_global_counts, kvm_hc_global);
 
 /*
@@ -215,7 +216,6 @@ static const struct kernel_param_ops kvm_hc_open_discovery_ops = {
 module_param_cb(open_discovery, &kvm_hc_open_discovery_ops, &open_discovery, 0644);
 MODULE_PARM_DESC(open_discovery,
 		 "Let every VM use the discovery hypercall (default: only VMs whose VMM opted in)");
-
 
 /**
  * kvm_hc_wants() - whether kvm_hc may take a hypercall of this VM

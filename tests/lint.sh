@@ -12,6 +12,13 @@
 #   doc         kernel-doc -Wall on every kernel .c/.h file, docutils on
 #               every .rst page
 #   w1          make W=1: the extra compiler warnings
+#   hotpath     x86 (6.12 and 7.x): the functions a hypercall runs through
+#               in kvm_hc (the ftrace callback, kvm_hc_take(), the
+#               replacement, the dispatcher, the counters, VAPIC_POLL_IRQ)
+#               contain no locked instruction, but for the stack-addressed
+#               full barrier of SRCU (Documentation/design.rst, "The hot
+#               path"); a function the compiler inlined is checked where it
+#               landed
 #
 # sparse and w1 build a copy of the sources under $KVM_HC_BUILD/lint-*
 # (lint-<arch>-* for another architecture):
@@ -290,7 +297,52 @@ check_doc()
 	return $bad
 }
 
-ALL=(checkpatch spdx doc sparse w1)
+# Functions of the hot path whose code must have no locked instruction
+# (kvm_hc_count and kvm_hc_nr_slot may have been inlined or split: .part).
+HOTPATH_FUNCS='kvm_hc_x86_ftrace|kvm_hc_x86_emulate|kvm_hc_take|kvm_hc_dispatch_vm|kvm_hc_end|kvm_hc_count[.a-z0-9]*|kvm_hc_nr_slot|kvm_hc_x86_vapic_poll_irq'
+HOTPATH_MUST='kvm_hc_x86_ftrace kvm_hc_x86_emulate kvm_hc_take kvm_hc_dispatch_vm'
+
+# One series' kvm_hc.ko, disassembled: the hot path's locked instructions.
+hotpath_scan()
+{
+	local ko=$1 dis f bad=0
+
+	dis=$(objdump -d --no-show-raw-insn "$ko" |
+		awk -v re="^[0-9a-f]+ <($HOTPATH_FUNCS)>:\$" '
+			/^[0-9a-f]+ <.*>:$/ { fn = ($0 ~ re) ? $2 : "" ; if (fn) print "FUNC " fn; next }
+			fn && /\tlock / { print "LOCK " fn " " $0 }')
+	for f in $HOTPATH_MUST; do
+		grep -q "^FUNC <$f>:" <<<"$dis" || { echo "$ko: no function $f"; bad=1; }
+	done
+	echo "$(grep -c '^FUNC' <<<"$dis") hot-path functions in $ko"
+	# A full barrier on the stack (lock orl $0, -4(%rsp)) is smp_mb(), not
+	# a shared read-modify-write.
+	if grep '^LOCK' <<<"$dis" | grep -v 'lock orl \$0x0,.*(%rsp)' | grep -q .; then
+		grep '^LOCK' <<<"$dis" | grep -v 'lock orl \$0x0,.*(%rsp)' | sed 's/^LOCK /locked instruction in /'
+		bad=1
+	fi
+	return $bad
+}
+
+check_hotpath()
+{
+	local series dir rc=0
+
+	if [ "${KVM_HC_ARCH:-amd64}" != amd64 ] || [ -n "${KDIR:-}" ]; then
+		echo "== SKIP hotpath: x86 against Debian's kernels only"
+		return 0
+	fi
+	for series in 6.12 7; do
+		dir=$LINT_OUT-hotpath-$series
+		fresh_copy "$dir"
+		echo "== scripts/kernels.sh build $series $dir"
+		"$KVM_HC_ROOT/scripts/kernels.sh" build "$series" "$dir" 2>&1 || { rc=1; continue; }
+		hotpath_scan "$dir/kvm_hc.ko" || rc=1
+	done
+	return $rc
+}
+
+ALL=(checkpatch spdx doc sparse w1 hotpath)
 checks=("$@")
 [ ${#checks[@]} -gt 0 ] || checks=("${ALL[@]}")
 for c in "${checks[@]}"; do

@@ -194,7 +194,9 @@ static bool kvm_hc_x86_kvm_first(struct kvm_vcpu *vcpu)
 /* KVM's CPL accessor is not exported: the vendor module's, from kvm_x86_ops. */
 static int kvm_hc_x86_get_cpl(struct kvm_vcpu *vcpu)
 {
-	return READ_ONCE(kvm_hc_x86_ops->get_cpl)(vcpu);
+	int (*get_cpl)(struct kvm_vcpu *vcpu) = READ_ONCE(kvm_hc_x86_ops->get_cpl);
+
+	return get_cpl(vcpu);
 }
 
 static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, struct kvm_hc_vm *vm,

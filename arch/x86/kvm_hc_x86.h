@@ -47,7 +47,7 @@ static inline int kvm_hc_x86_service(unsigned long nr)
  * @cpl:       the guest's current privilege level
  */
 static inline void kvm_hc_x86_decode(struct kvm_hc_call *call, const unsigned long *gpr,
-		       bool op_64_bit, int cpl)
+				     bool op_64_bit, int cpl)
 {
 	int i;
 
