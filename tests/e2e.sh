@@ -480,8 +480,9 @@ for series in $series_list; do
 	# The sample handler module, the test modules and the steps that use them.
 	[ ! -f "$d/src/samples/kvm_hc_sample.ko" ] || cp "$d/src/samples/kvm_hc_sample.ko" "$rd/lib/kvm-hc/"
 	cp "$ROOT/tests/guest/steps.sh" "$rd/lib/kvm-hc/"
-	[ ! -f "$d/src/tests/modules/kvm_hc_namesake.ko" ] ||
-		cp "$d/src/tests/modules/kvm_hc_namesake.ko" "$rd/lib/kvm-hc/"
+	for m in kvm_hc_namesake kvm_hc_rival; do
+		[ ! -f "$d/src/tests/modules/$m.ko" ] || cp "$d/src/tests/modules/$m.ko" "$rd/lib/kvm-hc/"
+	done
 	pack_initramfs "$rd" "$d/initramfs.cpio.gz"
 	log "[$tag] initramfs: $(tr '\n' ' ' <"$rd/lib/kvm-hc/load-order")kvm_hc.ko" \
 		"($(du -k "$d/initramfs.cpio.gz" | cut -f1) KiB, $(since "$t") s)"

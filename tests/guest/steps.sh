@@ -20,7 +20,78 @@
 # nothing loaded, every answer must be kvm_hc's or stock KVM's; /init's
 # kernel-log check then finds no fault from code freed under a vCPU.
 
+#
+# armed_step: loaded with no VM attached, kvm_hc's hook is not placed (the
+# hooked function is not in ftrace's enabled_functions); open_discovery=1
+# places it, 0 removes it.  With --rival, a test module
+# (tests/modules/kvm_hc_rival.c) first claims the function with ftrace's
+# IPMODIFY, as a livepatch would: open_discovery=1 must then fail with
+# EBUSY, leave the parameter 0 and say why in the kernel log, and work once
+# the rival is gone.
+
 SAMPLE=$M/kvm_hc_sample.ko
+
+# hook_placed FUNC: whether ftrace calls a callback on FUNC (any ops).
+hook_placed() {
+	grep -q "^$1[[:space:]]" /sys/kernel/tracing/enabled_functions 2>/dev/null
+}
+
+# armed_step TAG [--rival]
+armed_step() {
+	local hook out param=/sys/module/kvm_hc/parameters/open_discovery from
+	if [ ! -r /sys/kernel/tracing/enabled_functions ]; then
+		fail "armed ($1): /sys/kernel/tracing/enabled_functions is not readable"
+		return
+	fi
+	if ! hc_insmod "$1"; then
+		fail "armed ($1): skipped, kvm_hc could not be loaded"
+		return
+	fi
+	hook=$(cat /sys/module/kvm_hc/hook)
+	if hook_placed "$hook"; then
+		fail "armed.idle ($1): $hook is hooked with no VM attached"
+	else
+		pass "armed.idle ($1): $hook not hooked while nobody uses kvm_hc"
+	fi
+	if [ "$2" = --rival ]; then
+		if ! out=$(insmod $M/kvm_hc_rival.ko func=$hook 2>&1); then
+			fail "armed.rival ($1): cannot load the rival: $out"
+		else
+			from=$(($(dmesg | wc -l) + 1))
+			if out=$( (echo 1 > $param) 2>&1); then
+				fail "armed.rival ($1): open_discovery=1 armed the hook under a rival"
+			else
+				case $out in
+				*"busy"*) pass "armed.rival ($1): open_discovery=1 refused: ${out##*: }" ;;
+				*) fail "armed.rival ($1): want Device or resource busy, got: $out" ;;
+				esac
+			fi
+			if [ "$(cat $param)" = N ]; then
+				pass "armed.rival.param ($1): open_discovery still N"
+			else
+				fail "armed.rival.param ($1): open_discovery is $(cat $param)"
+			fi
+			if dmesg | tail -n +$from | grep -q "kvm_hc: cannot hook"; then
+				pass "armed.rival.log ($1): the kernel log says why"
+			else
+				fail "armed.rival.log ($1): no 'cannot hook' line in the kernel log"
+			fi
+			rmmod kvm_hc_rival 2>/dev/null || fail "armed.rival ($1): rmmod kvm_hc_rival failed"
+		fi
+	fi
+	if (echo 1 > $param) 2>/dev/null && hook_placed "$hook"; then
+		pass "armed.discovery ($1): open_discovery=1 hooks $hook"
+	else
+		fail "armed.discovery ($1): open_discovery=1 did not hook $hook"
+	fi
+	echo 0 > $param
+	if hook_placed "$hook"; then
+		fail "armed.idle-again ($1): $hook still hooked after open_discovery=0"
+	else
+		pass "armed.idle-again ($1): $hook unhooked again"
+	fi
+	hc_rmmod "$1"
+}
 
 # load_join NAME PID: wait for kvm_hc_test NAME in the background, count
 # what it printed to $T/NAME.out
