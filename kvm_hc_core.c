@@ -119,9 +119,12 @@ struct kvm_hc_global_counts {
 static DEFINE_PER_CPU(struct kvm_hc_global_counts, kvm_hc_global);
 
 /*
- * The hook is armed only while someone can use kvm_hc: attached VMs plus
- * open_discovery.  Until then KVM runs its own code only.
+ * The hook is armed only while it has a user: attached VMs plus
+ * open_discovery.  Until then KVM runs its own code only.  Arming and
+ * disarming patch kernel text and wait for RCU Tasks, which can take a
+ * while: their own mutex keeps that away from every other VM's requests.
  */
+static DEFINE_MUTEX(kvm_hc_arm_lock);
 static unsigned int kvm_hc_arm_count;
 /* The architecture's hook is set up (module init done): arming may start. */
 static bool kvm_hc_live;
@@ -173,31 +176,34 @@ static int kvm_hc_arm_get(void)
 {
 	int ret;
 
-	lockdep_assert_held(&kvm_hc_lock);
-	if (!kvm_hc_live || kvm_hc_arm_count++)
-		return 0;
-	ret = kvm_hc_hook_arm();
+	mutex_lock(&kvm_hc_arm_lock);
+	ret = !kvm_hc_live || kvm_hc_arm_count++ ? 0 : kvm_hc_hook_arm();
 	if (ret)
 		kvm_hc_arm_count--;
+	mutex_unlock(&kvm_hc_arm_lock);
 	return ret;
 }
 
 /* One user fewer: disarm the hook after the last (calls in flight finish). */
 static void kvm_hc_arm_put(void)
 {
-	lockdep_assert_held(&kvm_hc_lock);
+	mutex_lock(&kvm_hc_arm_lock);
 	if (kvm_hc_live && !--kvm_hc_arm_count)
 		kvm_hc_hook_disarm();
+	mutex_unlock(&kvm_hc_arm_lock);
 }
+
+/* Writers of open_discovery, one at a time. */
+static DEFINE_MUTEX(kvm_hc_discovery_lock);
 
 static int kvm_hc_open_discovery_set(const char *val, const struct kernel_param *kp)
 {
-	bool on;
-	int ret = kstrtobool(val, &on);
+	bool on = true;
+	int ret = val ? kstrtobool(val, &on) : 0;	/* a bare "open_discovery" */
 
 	if (ret)
 		return ret;
-	mutex_lock(&kvm_hc_lock);
+	mutex_lock(&kvm_hc_discovery_lock);
 	if (on && !open_discovery)
 		ret = kvm_hc_arm_get();
 	if (!ret && on != open_discovery) {
@@ -205,11 +211,12 @@ static int kvm_hc_open_discovery_set(const char *val, const struct kernel_param 
 		if (!on)
 			kvm_hc_arm_put();
 	}
-	mutex_unlock(&kvm_hc_lock);
+	mutex_unlock(&kvm_hc_discovery_lock);
 	return ret;
 }
 
 static const struct kernel_param_ops kvm_hc_open_discovery_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
 	.set = kvm_hc_open_discovery_set,
 	.get = param_get_bool,
 };
@@ -359,7 +366,7 @@ static __always_inline bool kvm_hc_call_handler(const struct kvm_hc_handler *h,
 						struct kvm_vcpu *vcpu,
 						struct kvm_hc_call *call)
 {
-	if (h->owner != THIS_MODULE && !module_is_live(h->owner))
+	if (h->owner && h->owner != THIS_MODULE && !module_is_live(h->owner))
 		return false;
 	h->fn(vcpu, call);
 	if (WARN_ON_ONCE(call->nret > KVM_HC_MAX_RETS))
@@ -506,36 +513,36 @@ static void kvm_hc_count(struct kvm_hc_vm *vm, u64 nr, enum kvm_hc_action act)
  * @flags: KVM_HC_CALL_* as decoded so far (KVM_HC_CALL_UNPRIV if known)
  * @nr:    the number, truncated to the caller's width
  * @svc:   its service number, or KVM_HC_NO_SVC
- * @ctx:   filled in when the answer is yes
  *
- * The one VM lookup of a call.  A VM kvm_hc does not know costs a hash
- * lookup with preemption disabled (an RCU read-side section without a
- * call); a call of an attached VM that KVM answers anyway (a number
- * outside the VM's policy or in a KVM_HC_ACTION_KVM range, a service the
- * VM may not call, an unprivileged caller) is counted and left to KVM,
- * with nothing else done; the hook traces it if the tracepoint is on.
- * Only the number is needed to decide, so a hook can decide before it
- * decodes the rest of the call.
+ * A VM kvm_hc does not know costs a hash lookup with preemption disabled
+ * (an RCU read-side section without a call); a call of an attached VM
+ * that KVM answers anyway (a number outside the VM's policy or in a
+ * KVM_HC_ACTION_KVM range, a service the VM may not call, an unprivileged
+ * caller) is counted and left to KVM, with nothing else done; the hook
+ * traces it if the tracepoint is on.  Only the number is needed to
+ * decide, so a hook can decide before it decodes the rest of the call.
  *
- * On KVM_HC_TAKE, @ctx holds the SRCU section that keeps the VM's state, the
- * policy range found (@ctx->range) and the handlers valid: the hook then
- * calls kvm_hc_dispatch_vm() (it may sleep there) and must reach
- * kvm_hc_end().  May be called with preemption disabled.
+ * Nothing is held on return: a hook that redirects the call to its
+ * replacement hands it nothing either (another ftrace user, a BPF
+ * trampoline, may run in between and does not keep spare argument
+ * registers), and the replacement opens its own section with
+ * kvm_hc_begin().  May be called with preemption disabled.
  *
  * Return: KVM_HC_TAKE if the hook must dispatch the call; KVM_HC_COUNTED
  * if it was counted and left to KVM; KVM_HC_PASS if it is none of
  * kvm_hc's.
  */
-enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 flags, u64 nr, int svc, struct kvm_hc_ctx *ctx)
+enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 flags, u64 nr, int svc)
 {
-	const struct kvm_hc_range *r = NULL;
 	enum kvm_hc_take ret = KVM_HC_PASS;
+	const struct kvm_hc_range *r;
 	struct kvm_hc_vm *vm;
 
 	preempt_disable_notrace();
 	vm = kvm_hc_vm_find(kvm);
 	if (!vm && !(svc != KVM_HC_NO_SVC && READ_ONCE(open_discovery)))
 		goto out;
+	ret = KVM_HC_TAKE;
 	if (flags & KVM_HC_CALL_UNPRIV)
 		goto stock;
 	if (svc != KVM_HC_NO_SVC) {
@@ -548,17 +555,7 @@ enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 flags, u64 nr, int svc, struct
 		if (!r || r->action == KVM_HC_STOCK)
 			goto stock;
 	}
-	/*
-	 * VM state and policies are freed after an RCU (which waits for
-	 * preemption-disabled sections) and then an SRCU grace period.
-	 */
-	ctx->vm = vm;
-	ctx->range = r;
-	ctx->idx = srcu_read_lock(&kvm_hc_srcu);
-	/* The section spans the hook until kvm_hc_end(): say so to sparse. */
-	__release(&kvm_hc_srcu);
-	preempt_enable_notrace();
-	return KVM_HC_TAKE;
+	goto out;
 
 stock:
 	kvm_hc_count(vm, nr, KVM_HC_STOCK);
@@ -569,18 +566,34 @@ out:
 }
 
 /**
- * kvm_hc_end() - the hook is done with a call kvm_hc_take() took
- * @ctx: as kvm_hc_take() filled it in
+ * kvm_hc_begin() - open the section in which kvm_hc serves one call
+ * @ctx: filled in: the VM's state (NULL if it is not attached), and the
+ *       SRCU section that keeps it, its policy and the handlers valid
+ * @kvm: the calling VM
+ *
+ * The replacement of a hooked KVM function calls this first thing, before
+ * anything can sleep, and kvm_hc_end() last, after any call of KVM's
+ * original: module unload waits for the section (the RCU Tasks grace
+ * period of removing the hook covers the way from the callback to here).
+ */
+void kvm_hc_begin(struct kvm_hc_ctx *ctx, struct kvm *kvm)
+{
+	ctx->idx = srcu_read_lock(&kvm_hc_srcu);
+	ctx->vm = kvm_hc_vm_find(kvm);
+}
+
+/**
+ * kvm_hc_end() - close the section kvm_hc_begin() opened
+ * @ctx: as kvm_hc_begin() filled it in
  */
 void kvm_hc_end(const struct kvm_hc_ctx *ctx)
 {
-	__acquire(&kvm_hc_srcu);
 	srcu_read_unlock(&kvm_hc_srcu, ctx->idx);
 }
 
 /**
  * kvm_hc_dispatch_vm() - decide what happens to one hypercall kvm_hc took
- * @ctx:  from kvm_hc_take(); its VM is the caller's, or NULL for a VM
+ * @ctx:  from kvm_hc_begin(); its VM is the caller's, or NULL for a VM
  *        that is not attached (open_discovery)
  * @vcpu: the calling vCPU, handed to in-kernel handlers
  * @call: the decoded call; on KVM_HC_HANDLED and KVM_HC_DENY the results
@@ -615,10 +628,7 @@ enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_v
 		    (services & BIT(call->svc)))
 			act = kvm_hc_run_service(vcpu, call, services);
 	} else if (vm) {
-		r = ctx->range;
-		if (!r)
-			r = kvm_hc_policy_lookup(srcu_dereference(vm->policy, &kvm_hc_srcu),
-						 call->nr);
+		r = kvm_hc_policy_lookup(srcu_dereference(vm->policy, &kvm_hc_srcu), call->nr);
 		if (r)
 			act = kvm_hc_apply_range(r, vcpu, call);
 	}
@@ -629,12 +639,13 @@ count:
 }
 
 /**
- * kvm_hc_dispatch() - kvm_hc_dispatch_vm() for a hook that has no context
+ * kvm_hc_dispatch() - kvm_hc_dispatch_vm() in a section of its own
  * @kvm:  the VM that made the call
  * @vcpu: the calling vCPU
  * @call: the decoded call
  *
- * Looks the VM up itself, under SRCU.
+ * For a hook that calls nothing of KVM's after the dispatch (powerpc,
+ * s390) and for KUnit.
  *
  * Return: the enum kvm_hc_action the hook must carry out.
  */
@@ -644,11 +655,9 @@ enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
 	struct kvm_hc_ctx ctx;
 	enum kvm_hc_action act;
 
-	ctx.idx = srcu_read_lock(&kvm_hc_srcu);
-	ctx.vm = kvm_hc_vm_find(kvm);
-	ctx.range = NULL;
+	kvm_hc_begin(&ctx, kvm);
 	act = kvm_hc_dispatch_vm(&ctx, vcpu, call);
-	srcu_read_unlock(&kvm_hc_srcu, ctx.idx);
+	kvm_hc_end(&ctx);
 	return act;
 }
 
@@ -661,9 +670,10 @@ enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
  *         THIS_MODULE)
  *
  * The handler serves VMs whose policy maps @nr to KVM_HC_ACTION_KERNEL.
- * Each call holds a reference on @owner while @fn runs, and calls made
- * once @owner has begun to unload go to stock KVM.  @owner should
- * unregister its handlers in its exit function; whatever it leaves
+ * Calls made once @owner has begun to unload go to stock KVM; no
+ * reference is held while @fn runs, so @owner must unregister its
+ * handlers first thing in its exit function (unregistering waits for the
+ * calls in flight) before it frees what they use.  Whatever it leaves
  * registered is removed before its code is freed.
  *
  * Return: 0, -EEXIST if @nr has a handler already, -ENOENT if @owner is
@@ -814,18 +824,26 @@ struct kvm_hc_vm *kvm_hc_vm_attach(struct kvm *kvm, u32 services)
 	vm->kvm = kvm;
 	vm->services = services;
 
+	/* Armed before the VM is in the table, disarmed after it left. */
+	ret = kvm_hc_arm_get();
+	if (ret)
+		goto free;
 	mutex_lock(&kvm_hc_lock);
-	ret = kvm_hc_vm_find(kvm) ? -EEXIST : kvm_hc_arm_get();
-	if (ret) {
+	if (kvm_hc_vm_find(kvm)) {
 		mutex_unlock(&kvm_hc_lock);
-		free_percpu(vm->counts);
-		kfree(vm);
-		return ERR_PTR(ret);
+		kvm_hc_arm_put();
+		ret = -EEXIST;
+		goto free;
 	}
 	hash_add_rcu(kvm_hc_vms, &vm->node, (unsigned long)kvm);
 	WRITE_ONCE(kvm_hc_nr_vms, kvm_hc_nr_vms + 1);
 	mutex_unlock(&kvm_hc_lock);
 	return vm;
+
+free:
+	free_percpu(vm->counts);
+	kfree(vm);
+	return ERR_PTR(ret);
 }
 
 static void kvm_hc_vm_free(struct rcu_head *head)
@@ -838,7 +856,7 @@ static void kvm_hc_vm_free(struct rcu_head *head)
 	kfree(vm);
 }
 
-/* After the RCU grace period that ends every lookup (kvm_hc_take()), the SRCU one. */
+/* After the RCU grace period that ends every kvm_hc_take(), the SRCU one. */
 static void kvm_hc_vm_free_rcu(struct rcu_head *head)
 {
 	call_srcu(&kvm_hc_srcu, head, kvm_hc_vm_free);
@@ -912,8 +930,8 @@ void kvm_hc_vm_detach(struct kvm_hc_vm *vm)
 	mutex_lock(&kvm_hc_lock);
 	hash_del_rcu(&vm->node);
 	WRITE_ONCE(kvm_hc_nr_vms, kvm_hc_nr_vms - 1);
-	kvm_hc_arm_put();
 	mutex_unlock(&kvm_hc_lock);
+	kvm_hc_arm_put();
 	call_rcu(&vm->rcu, kvm_hc_vm_free_rcu);
 }
 
@@ -946,7 +964,7 @@ static void kvm_hc_ruleset_free(struct rcu_head *head)
 	kfree(container_of(head, struct kvm_hc_ruleset, rcu));
 }
 
-/* Hooks look a range up under RCU (kvm_hc_take()) and use it under SRCU. */
+/* kvm_hc_take() looks a range up under RCU, the dispatcher under SRCU. */
 static void kvm_hc_ruleset_free_rcu(struct rcu_head *head)
 {
 	call_srcu(&kvm_hc_srcu, head, kvm_hc_ruleset_free);
@@ -1444,13 +1462,13 @@ static void kvm_hc_quiesce(void)
 /* Module exit, or init failing late: disarm for open_discovery, stop arming. */
 static void kvm_hc_disarm_all(void)
 {
-	mutex_lock(&kvm_hc_lock);
+	mutex_lock(&kvm_hc_arm_lock);
 	WARN_ON(kvm_hc_arm_count > (open_discovery ? 1 : 0));
 	if (kvm_hc_arm_count)
 		kvm_hc_hook_disarm();
 	kvm_hc_arm_count = 0;
 	kvm_hc_live = false;
-	mutex_unlock(&kvm_hc_lock);
+	mutex_unlock(&kvm_hc_arm_lock);
 }
 
 static int __init kvm_hc_init(void)
@@ -1471,14 +1489,14 @@ static int __init kvm_hc_init(void)
 	ret = kvm_hc_arch_init();
 	if (ret)
 		goto quiesce;
-	mutex_lock(&kvm_hc_lock);
+	mutex_lock(&kvm_hc_arm_lock);
 	kvm_hc_live = true;
 	/* insmod kvm_hc open_discovery=1: the parameter was set before init. */
 	ret = open_discovery ? kvm_hc_hook_arm() : 0;
 	kvm_hc_arm_count = open_discovery && !ret;
 	if (ret)
 		kvm_hc_live = false;
-	mutex_unlock(&kvm_hc_lock);
+	mutex_unlock(&kvm_hc_arm_lock);
 	if (ret)
 		goto arch_exit;
 	ret = misc_register(&kvm_hc_dev);

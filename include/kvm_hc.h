@@ -113,16 +113,13 @@ typedef void (*kvm_hc_handler_t)(struct kvm_vcpu *vcpu, struct kvm_hc_call *call
 struct kvm_hc_vm;
 
 /**
- * struct kvm_hc_ctx - a call kvm_hc took, from kvm_hc_take() to kvm_hc_end()
- * @vm:    the calling VM's state; NULL for a VM that is not attached
- *         (open_discovery)
- * @range: the policy range of the call's number, if kvm_hc_take() found
- *         one; NULL: kvm_hc_dispatch_vm() looks
- * @idx:   the SRCU read-side section that keeps @vm and @range valid
+ * struct kvm_hc_ctx - a call kvm_hc serves, from kvm_hc_begin() to kvm_hc_end()
+ * @vm:  the calling VM's state; NULL for a VM that is not attached
+ *       (open_discovery)
+ * @idx: the SRCU read-side section that keeps @vm valid
  */
 struct kvm_hc_ctx {
 	struct kvm_hc_vm *vm;
-	const struct kvm_hc_range *range;
 	int idx;
 };
 
@@ -130,7 +127,7 @@ struct kvm_hc_ctx {
  * enum kvm_hc_take - what kvm_hc_take() decided
  * @KVM_HC_PASS:    not a call of kvm_hc's (the VM is not attached)
  * @KVM_HC_COUNTED: counted as KVM's and left to KVM
- * @KVM_HC_TAKE:    kvm_hc serves it: dispatch, then kvm_hc_end()
+ * @KVM_HC_TAKE:    kvm_hc serves it: kvm_hc_begin(), dispatch, kvm_hc_end()
  */
 enum kvm_hc_take {
 	KVM_HC_PASS,
@@ -138,8 +135,8 @@ enum kvm_hc_take {
 	KVM_HC_TAKE,
 };
 
-enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 flags, u64 nr, int svc,
-			     struct kvm_hc_ctx *ctx);
+enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 flags, u64 nr, int svc);
+void kvm_hc_begin(struct kvm_hc_ctx *ctx, struct kvm *kvm);
 void kvm_hc_end(const struct kvm_hc_ctx *ctx);
 enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_vcpu *vcpu,
 				      struct kvm_hc_call *call);

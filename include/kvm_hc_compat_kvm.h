@@ -46,16 +46,6 @@ static inline unsigned long kvm_hc_fregs_arg0(struct ftrace_regs *fregs)
 #endif
 }
 
-/* Argument register @n; ftrace restores x0-x8 when the callback returns. */
-static inline void kvm_hc_fregs_set_arg(struct ftrace_regs *fregs, int n, unsigned long val)
-{
-#ifdef KVM_HC_HAVE_ARCH_FTRACE_REGS
-	arch_ftrace_regs(fregs)->regs[n] = val;
-#else
-	ftrace_get_regs(fregs)->regs[n] = val;
-#endif
-}
-
 static inline void kvm_hc_fregs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
 {
 #ifdef KVM_HC_HAVE_FTRACE_REGS_ACCESSORS

@@ -494,10 +494,10 @@ static void handlers_results_bounded(struct kunit *test)
 }
 
 /*
- * A handler of another module runs only while that module is live, with a
- * reference held for the call; once its unloading has begun, KVM answers.
+ * A handler of another module runs only while that module is live, with
+ * no reference taken per call; once its unloading has begun, KVM answers.
  * What a module leaves registered goes with it.  The module is a stand-in
- * whose state and reference count drive try_module_get().
+ * whose state drives module_is_live(); its reference count stays as it is.
  */
 static void handlers_owner(struct kunit *test)
 {

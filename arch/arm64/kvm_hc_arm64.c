@@ -155,19 +155,19 @@ static void kvm_hc_arm64_decode_vcpu(struct kvm_vcpu *vcpu, struct kvm_hc_call *
 }
 
 /*
- * The replacement of KVM's SMCCC handler for a call kvm_hc serves.  The
- * ftrace callback has looked the VM and the number's policy range up
- * (kvm_hc_take()) and hands them over in x1-x3, with the SRCU section it
- * opened: nothing is looked up twice.
+ * The replacement of KVM's SMCCC handler, for a call the ftrace callback
+ * found kvm_hc serves (kvm_hc_take()).  It has KVM's prototype: nothing
+ * is handed over in spare registers, which another ftrace user on the
+ * same function (a BPF trampoline) would not keep.
  */
-static int kvm_hc_arm64_emulate(struct kvm_vcpu *vcpu, struct kvm_hc_vm *vm,
-				const struct kvm_hc_range *range, int idx)
+static int kvm_hc_arm64_emulate(struct kvm_vcpu *vcpu)
 {
-	const struct kvm_hc_ctx ctx = { .vm = vm, .range = range, .idx = idx };
 	unsigned long x[KVM_HC_ARM64_NR_ARGS + 1];
 	struct kvm_hc_call call kvm_hc_noinit;
+	struct kvm_hc_ctx ctx;
 	int ret;
 
+	kvm_hc_begin(&ctx, vcpu->kvm);
 	kvm_hc_arm64_decode_vcpu(vcpu, &call, x);
 	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
 	case KVM_HC_HANDLED:
@@ -208,7 +208,6 @@ static void notrace kvm_hc_arm64_ftrace(unsigned long ip, unsigned long parent_i
 					struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	enum kvm_hc_take take;
-	struct kvm_hc_ctx ctx;
 	struct kvm_vcpu *vcpu;
 	u32 fid;
 
@@ -226,20 +225,18 @@ static void notrace kvm_hc_arm64_ftrace(unsigned long ip, unsigned long parent_i
 		kvm_hc_fregs_set_ip(fregs, (unsigned long)kvm_hc_arm64_features_entry);
 		return;
 	}
-	take = kvm_hc_take(vcpu->kvm, 0, fid, kvm_hc_arm64_service(fid), &ctx);
+	/*
+	 * The VMM's SMCCC filter has the last word on the IDs it names: KVM's
+	 * code, uncounted, as before the VM was attached.
+	 */
+	if (kvm_hc_arm64_filtered(vcpu->kvm, fid))
+		return;
+	take = kvm_hc_take(vcpu->kvm, 0, fid, kvm_hc_arm64_service(fid));
 	if (take != KVM_HC_TAKE) {
 		if (take == KVM_HC_COUNTED && unlikely(trace_kvm_hc_dispatch_enabled()))
 			kvm_hc_arm64_trace_stock(vcpu);
 		return;
 	}
-	/* The VMM's SMCCC filter has the last word on the IDs it names. */
-	if (kvm_hc_arm64_filtered(vcpu->kvm, fid)) {
-		kvm_hc_end(&ctx);
-		return;
-	}
-	kvm_hc_fregs_set_arg(fregs, 1, (unsigned long)ctx.vm);
-	kvm_hc_fregs_set_arg(fregs, 2, (unsigned long)ctx.range);
-	kvm_hc_fregs_set_arg(fregs, 3, ctx.idx);
 	kvm_hc_fregs_set_ip(fregs, (unsigned long)kvm_hc_arm64_emulate);
 }
 

@@ -141,25 +141,20 @@ static void kvm_hc_ppc_decode(struct kvm_vcpu *vcpu, struct kvm_hc_call *call, b
 
 /*
  * Both hooks run in a kprobe pre-handler, with preemption disabled: the
- * one VM lookup (kvm_hc_take()) and the dispatch in one go.  A call KVM
+ * decision (kvm_hc_take()) and the dispatch in one go.  A call KVM
  * answers anyway is counted (and traced) and left to KVM; so is one of a
  * VM kvm_hc does not know, uncounted.
  */
 static enum kvm_hc_action kvm_hc_ppc_dispatch(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
 {
-	enum kvm_hc_action act;
-	enum kvm_hc_take take;
-	struct kvm_hc_ctx ctx;
+	enum kvm_hc_take take = kvm_hc_take(vcpu->kvm, call->flags, call->nr, call->svc);
 
-	take = kvm_hc_take(vcpu->kvm, call->flags, call->nr, call->svc, &ctx);
 	if (take != KVM_HC_TAKE) {
 		if (take == KVM_HC_COUNTED)
 			trace_kvm_hc_dispatch(call, KVM_HC_STOCK);
 		return KVM_HC_STOCK;
 	}
-	act = kvm_hc_dispatch_vm(&ctx, vcpu, call);
-	kvm_hc_end(&ctx);
-	return act;
+	return kvm_hc_dispatch(vcpu->kvm, vcpu, call);
 }
 
 /*

@@ -32,6 +32,11 @@
 #include "kvm_hc_trace.h"
 #include "kvm_hc_x86.h"
 
+/* The callback reads KVM's arguments from the 64-bit calling convention. */
+#ifndef CONFIG_X86_64
+#error "kvm_hc: x86 hosts must be 64-bit"
+#endif
+
 #ifdef KVM_HC_X86_HOOK_INNER
 #define KVM_HC_X86_TARGET	"____kvm_emulate_hypercall"
 typedef int (*kvm_hc_x86_emulate_t)(struct kvm_vcpu *vcpu, int cpl,
@@ -134,20 +139,20 @@ static void kvm_hc_x86_prepare_exit(struct kvm_vcpu *vcpu, const struct kvm_hc_c
 }
 
 /*
- * The replacement of KVM's function.  The ftrace callback has looked the
- * VM and the number's policy range up already (kvm_hc_take()) and hands
- * them over in argument registers the original prototype leaves unused,
- * with the SRCU section it opened, so that nothing is looked up twice.
+ * The replacement of KVM's function, for a call the ftrace callback found
+ * kvm_hc serves (kvm_hc_take()).  It has KVM's prototype: nothing is handed
+ * over in spare registers, which another ftrace user on the same function
+ * (a BPF trampoline) would not keep.
  */
 #ifdef KVM_HC_X86_HOOK_INNER
 static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, int cpl,
-			      int (*complete_hypercall)(struct kvm_vcpu *vcpu),
-			      struct kvm_hc_vm *vm, const struct kvm_hc_range *range, int idx)
+			      int (*complete_hypercall)(struct kvm_vcpu *vcpu))
 {
-	const struct kvm_hc_ctx ctx = { .vm = vm, .range = range, .idx = idx };
 	struct kvm_hc_call call kvm_hc_noinit;
+	struct kvm_hc_ctx ctx;
 	int ret;
 
+	kvm_hc_begin(&ctx, vcpu->kvm);
 	kvm_hc_x86_decode_vcpu(vcpu, &call, cpl);
 	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
 	case KVM_HC_HANDLED:
@@ -177,14 +182,6 @@ static int kvm_hc_x86_cpl(struct kvm_vcpu *vcpu, const struct pt_regs *regs)
 	return regs->si;
 }
 
-/* vm, range and idx follow KVM's three arguments. */
-static void kvm_hc_x86_handoff(struct pt_regs *regs, const struct kvm_hc_ctx *ctx)
-{
-	regs->cx = (unsigned long)ctx->vm;
-	regs->r8 = (unsigned long)ctx->range;
-	regs->r9 = ctx->idx;
-}
-
 static bool kvm_hc_x86_kvm_first(struct kvm_vcpu *vcpu)
 {
 	/* Xen and Hyper-V hypercalls never reach ____kvm_emulate_hypercall. */
@@ -199,13 +196,13 @@ static int kvm_hc_x86_get_cpl(struct kvm_vcpu *vcpu)
 	return get_cpl(vcpu);
 }
 
-static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, struct kvm_hc_vm *vm,
-			      const struct kvm_hc_range *range, int idx)
+static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu)
 {
-	const struct kvm_hc_ctx ctx = { .vm = vm, .range = range, .idx = idx };
 	struct kvm_hc_call call kvm_hc_noinit;
+	struct kvm_hc_ctx ctx;
 	int ret;
 
+	kvm_hc_begin(&ctx, vcpu->kvm);
 	kvm_hc_x86_decode_vcpu(vcpu, &call, kvm_hc_x86_get_cpl(vcpu));
 	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
 	case KVM_HC_HANDLED:
@@ -240,14 +237,6 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, struct kvm_hc_vm *vm,
 static int kvm_hc_x86_cpl(struct kvm_vcpu *vcpu, const struct pt_regs *regs)
 {
 	return 0;
-}
-
-/* vm, range and idx follow KVM's one argument. */
-static void kvm_hc_x86_handoff(struct pt_regs *regs, const struct kvm_hc_ctx *ctx)
-{
-	regs->si = (unsigned long)ctx->vm;
-	regs->dx = (unsigned long)ctx->range;
-	regs->cx = ctx->idx;
 }
 
 /* KVM hands vmcall to its Xen or Hyper-V emulation before anything else. */
@@ -299,7 +288,6 @@ static void notrace kvm_hc_x86_ftrace(unsigned long ip, unsigned long parent_ip,
 {
 	struct pt_regs *regs = kvm_hc_ftrace_regs(fregs);
 	enum kvm_hc_take take;
-	struct kvm_hc_ctx ctx;
 	struct kvm_vcpu *vcpu;
 	bool op_64_bit;
 	u64 nr;
@@ -311,13 +299,12 @@ static void notrace kvm_hc_x86_ftrace(unsigned long ip, unsigned long parent_ip,
 		return;
 	nr = kvm_hc_x86_nr(vcpu, &op_64_bit);
 	take = kvm_hc_take(vcpu->kvm, kvm_hc_x86_cpl(vcpu, regs) ? KVM_HC_CALL_UNPRIV : 0, nr,
-			   kvm_hc_x86_service(nr), &ctx);
+			   kvm_hc_x86_service(nr));
 	if (take != KVM_HC_TAKE) {
 		if (take == KVM_HC_COUNTED && unlikely(trace_kvm_hc_dispatch_enabled()))
 			kvm_hc_x86_trace_stock(vcpu, regs);
 		return;
 	}
-	kvm_hc_x86_handoff(regs, &ctx);
 	regs->ip = (unsigned long)kvm_hc_x86_emulate;
 }
 
