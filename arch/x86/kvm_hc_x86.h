@@ -11,6 +11,7 @@
 #ifndef _KVM_HC_X86_H
 #define _KVM_HC_X86_H
 
+#include <linux/build_bug.h>
 #include <linux/kvm_para.h>
 #include <linux/string.h>
 
@@ -34,9 +35,11 @@ enum kvm_hc_x86_gpr {
  */
 static inline int kvm_hc_x86_service(unsigned long nr)
 {
-	if (nr - KVM_HC_KVMHC_BASE < KVM_HC_KVMHC_COUNT)
-		return nr - KVM_HC_KVMHC_BASE;
-	return KVM_HC_NO_SVC;
+	unsigned long off = nr - KVM_HC_KVMHC_BASE;
+
+	BUILD_BUG_ON(KVM_HC_KVMHC_COUNT & (KVM_HC_KVMHC_COUNT - 1));
+	/* The mask changes nothing in the block; it keeps the result an int. */
+	return off < KVM_HC_KVMHC_COUNT ? (int)(off & (KVM_HC_KVMHC_COUNT - 1)) : KVM_HC_NO_SVC;
 }
 
 /**
