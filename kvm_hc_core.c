@@ -577,6 +577,7 @@ out:
  * period of removing the hook covers the way from the callback to here).
  */
 void kvm_hc_begin(struct kvm_hc_ctx *ctx, struct kvm *kvm)
+	__acquires(&kvm_hc_srcu)
 {
 	ctx->idx = srcu_read_lock(&kvm_hc_srcu);
 	ctx->vm = kvm_hc_vm_find(kvm);
@@ -587,6 +588,7 @@ void kvm_hc_begin(struct kvm_hc_ctx *ctx, struct kvm *kvm)
  * @ctx: as kvm_hc_begin() filled it in
  */
 void kvm_hc_end(const struct kvm_hc_ctx *ctx)
+	__releases(&kvm_hc_srcu)
 {
 	srcu_read_unlock(&kvm_hc_srcu, ctx->idx);
 }
