@@ -84,7 +84,8 @@ static u16 kvm_hc_arm64_conduit(struct kvm_vcpu *vcpu)
 static bool kvm_hc_arm64_filtered(struct kvm *kvm, u32 fid)
 {
 #ifdef KVM_HC_HAVE_SMCCC_FILTER
-	return mtree_load(&kvm->arch.smccc_filter, fid);
+	/* Most VMs have no filter: one load decides for them. */
+	return !mtree_empty(&kvm->arch.smccc_filter) && mtree_load(&kvm->arch.smccc_filter, fid);
 #else
 	return false;
 #endif
