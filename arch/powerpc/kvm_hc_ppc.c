@@ -141,20 +141,30 @@ static void kvm_hc_ppc_decode(struct kvm_vcpu *vcpu, struct kvm_hc_call *call, b
 
 /*
  * Both hooks run in a kprobe pre-handler, with preemption disabled: the
- * decision (kvm_hc_take()) and the dispatch in one go.  A call KVM
- * answers anyway is counted (and traced) and left to KVM; so is one of a
- * VM kvm_hc does not know, uncounted.
+ * decision (kvm_hc_take(), from the number alone) and, for a call kvm_hc
+ * serves, the decode and the dispatch in one go.  A call KVM answers
+ * anyway is counted (and traced) and left to KVM; so is one of a VM
+ * kvm_hc does not know, uncounted.
+ *
+ * Return: true if kvm_hc serves the call.
  */
-static enum kvm_hc_action kvm_hc_ppc_dispatch(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
+static bool kvm_hc_ppc_take(struct kvm_vcpu *vcpu, u64 nr, int svc, bool epapr)
 {
-	enum kvm_hc_take take = kvm_hc_take(vcpu->kvm, call->flags, call->nr, call->svc);
+	u16 flags = kvm_hc_ppc_get_msr(vcpu) & MSR_PR ? KVM_HC_CALL_UNPRIV : 0;
+	struct kvm_hc_call call kvm_hc_noinit;
 
-	if (take != KVM_HC_TAKE) {
-		if (take == KVM_HC_COUNTED)
-			trace_kvm_hc_dispatch(call, KVM_HC_STOCK);
-		return KVM_HC_STOCK;
+	switch (kvm_hc_take(vcpu->kvm, flags, nr, svc)) {
+	case KVM_HC_TAKE:
+		return true;
+	case KVM_HC_COUNTED:
+		if (unlikely(trace_kvm_hc_dispatch_enabled())) {
+			kvm_hc_ppc_decode(vcpu, &call, epapr);
+			trace_kvm_hc_dispatch(&call, KVM_HC_STOCK);
+		}
+		return false;
+	default:
+		return false;
 	}
-	return kvm_hc_dispatch(vcpu->kvm, vcpu, call);
 }
 
 /*
@@ -168,9 +178,12 @@ static int kvm_hc_ppc_papr_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct kvm_vcpu *vcpu = (struct kvm_vcpu *)regs->gpr[3];
 	struct kvm_hc_call call kvm_hc_noinit;
+	u64 nr = kvmppc_get_gpr(vcpu, 3);
 
+	if (!kvm_hc_ppc_take(vcpu, nr, kvm_hc_ppc_papr_service(nr), false))
+		return 0;
 	kvm_hc_ppc_decode(vcpu, &call, false);
-	switch (kvm_hc_ppc_dispatch(vcpu, &call)) {
+	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
 	case KVM_HC_HANDLED:
 	case KVM_HC_DENY:
 		kvm_hc_ppc_set_results(vcpu, &call, true);
@@ -217,8 +230,10 @@ static int kvm_hc_ppc_epapr_pre(struct kprobe *p, struct pt_regs *regs)
 			return 0;
 		return kvm_hc_ppc_return(regs, kvm_hc_ppc_features_call(vcpu));
 	}
+	if (!kvm_hc_ppc_take(vcpu, token, kvm_hc_ppc_epapr_service(token), true))
+		return 0;
 	kvm_hc_ppc_decode(vcpu, &call, true);
-	switch (kvm_hc_ppc_dispatch(vcpu, &call)) {
+	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
 	case KVM_HC_HANDLED:
 	case KVM_HC_DENY:
 		return kvm_hc_ppc_return(regs, kvm_hc_ppc_set_results(vcpu, &call, false));
