@@ -1409,9 +1409,10 @@ static ssize_t stats_show(kvm_hc_module_attribute *attr, struct module_kobject *
 
 	kvm_hc_counters_read(&c, &kvm_hc_global, 0);
 	return sysfs_emit(buf,
-			  "kernel %llu\nuser %llu\ndenied %llu\nkvm %llu\ninflight %d\nvms %u\n",
+			  "kernel %llu\nuser %llu\ndenied %llu\nkvm %llu\ninflight %d\nvms %u\n"
+			  "wake_tokens %d\n",
 			  c.kernel, c.user, c.denied, c.kvm, atomic_read(&kvm_hc_inflight),
-			  READ_ONCE(kvm_hc_nr_vms));
+			  READ_ONCE(kvm_hc_nr_vms), atomic_read(&kvm_hc_wake_tokens));
 }
 
 static struct module_attribute kvm_hc_attr_hook = __ATTR_RO(hook);

@@ -252,6 +252,15 @@ static struct ftrace_ops kvm_hc_arm64_ops_hook = {
  * token and wake them.  rcuwait_wake_up() inside the kick orders the token
  * before the wake-up, so a vCPU about to sleep sees one or the other.
  */
+/*
+ * A vCPU that PSCI CPU_OFF (or its VMM) stopped waits for CPU_ON, which
+ * resets it, not in WFI: KVM's kvm_arm_vcpu_stopped(), not exported.
+ */
+static bool kvm_hc_arm64_stopped(struct kvm_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->arch.mp_state.mp_state) == KVM_MP_STATE_STOPPED;
+}
+
 static void kvm_hc_arm64_kick(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
 {
 	unsigned long mpidr = call->args[0] & MPIDR_HWID_BITMASK;
@@ -259,7 +268,12 @@ static void kvm_hc_arm64_kick(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
 	unsigned long i;
 
 	kvm_for_each_vcpu(i, v, vcpu->kvm) {
-		if (kvm_hc_vcpu_mpidr_aff(v) != mpidr)
+		/*
+		 * A stopped vCPU gets no token: it may never wait in WFI
+		 * again, and a token nobody takes would make every
+		 * kvm_arch_vcpu_runnable() on the host look tokens up.
+		 */
+		if (kvm_hc_vcpu_mpidr_aff(v) != mpidr || kvm_hc_arm64_stopped(v))
 			continue;
 		if (kvm_hc_wake_set(v->kvm, v->vcpu_idx))
 			kvm_hc_vcpu_kick(v);
@@ -271,14 +285,18 @@ static void kvm_hc_arm64_kick(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
 /*
  * KVM's answer, or true while the vCPU holds a wake token.  Only the vCPU's
  * own thread (ending its WFI) takes the token; another vCPU's directed
- * yield (kvm_arch_dy_runnable()) just sees it.
+ * yield (kvm_arch_dy_runnable()) just sees it.  A vCPU stopped since it
+ * got its token keeps KVM's answer, as KVM's own test of runnability
+ * requires, and loses the token: CPU_ON resets the vCPU anyway.
  */
 static int kvm_hc_arm64_runnable(struct kvm_vcpu *vcpu)
 {
 	int ret = kvm_hc_arm64_runnable_orig(vcpu);
 	bool own = kvm_hc_vcpu_is_current(vcpu);
 
-	if (kvm_hc_wake_test(vcpu->kvm, vcpu->vcpu_idx, own))
+	if (kvm_hc_arm64_stopped(vcpu))
+		kvm_hc_wake_test(vcpu->kvm, vcpu->vcpu_idx, true);
+	else if (kvm_hc_wake_test(vcpu->kvm, vcpu->vcpu_idx, own))
 		ret = 1;
 	kvm_hc_leave();
 	return ret;

@@ -1769,6 +1769,63 @@ static void kick_not_allowed(int dev)
 	kick_vm_destroy(&kv, tag);
 }
 
+/* Wake tokens held on the host (/sys/module/kvm_hc/stats), or -1. */
+static int wake_tokens(void)
+{
+	FILE *f = fopen("/sys/module/kvm_hc/stats", "r");
+	char key[32];
+	long v;
+	int n = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31s %ld", key, &v) == 2)
+		if (!strcmp(key, "wake_tokens"))
+			n = v;
+	fclose(f);
+	return n;
+}
+
+/*
+ * vCPU 1 stopped, as PSCI CPU_OFF leaves it, before it ever ran: a kick of
+ * its MPIDR is served (SUCCESS) but leaves no wake token behind, which
+ * nobody would take and every kvm_arch_vcpu_runnable() on the host would
+ * look up.
+ */
+static void kick_stopped(int dev)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_STOPPED };
+	const char *tag = kick_tag(1, "stopped");
+	int h = -1, before, after;
+	struct halter hl = { .fd = -1 };
+	struct vm vm;
+	uint64_t x0;
+
+	if (vm_create(&vm, VM_NO_VCPU, tag) < 0)
+		return;
+	if (vm_add_vcpu0(&vm, tag) < 0 || halter_create(&vm, 1, 0, &hl, tag) < 0)
+		goto out;
+	if (ioctl(hl.fd, KVM_SET_MP_STATE, &mp) < 0) {
+		report(0, kick_tag(1, "stopped.set_mp_state"), "errno=%d (%s)", errno,
+		       strerror(errno));
+		goto out;
+	}
+	h = hc_attach(dev, &vm, tag);
+	if (h < 0 || hc_policy(h, SVCS_DISC_KICK, NULL, 0, tag) < 0)
+		goto out;
+	before = wake_tokens();
+	if (call_x0(&vm, &(struct call){ .via = HVC0, .x0 = FID_KICK, .x1 = 1 }, &x0, tag) == 0)
+		kick_check_x0(1, kick_tag(1, "stopped.x0"), x0);
+	after = wake_tokens();
+	report(before >= 0 && after == before, kick_tag(1, "stopped.no_token"),
+	       "got=%d want=%d (wake tokens on the host after the kick)", after, before);
+out:
+	if (h >= 0)
+		close(h);
+	if (halter_destroy(&hl))
+		vm_destroy(&vm);
+}
+
 static int cmd_kick(void)
 {
 	struct vm probe;
@@ -1786,6 +1843,7 @@ static int cmd_kick(void)
 		kick_default(dev, 1);
 		kick_mpidr(dev);
 		kick_not_allowed(dev);
+		kick_stopped(dev);
 		close(dev);
 	}
 	printf("INFO kick: waiting vCPU woken %.1f ms after the kick (kvm_hc)\n", kick_ms[1]);
