@@ -321,6 +321,12 @@ static const struct kvm_hc_handler *kvm_hc_handler_find(u16 arch, u64 nr)
 	return NULL;
 }
 
+static u32 kvm_hc_arch_services(u16 arch, u32 services);
+
+/*
+ * @services: what the VM may call; what its architecture offers of that
+ * is worked out only for the selector that reports it.
+ */
 static void kvm_hc_svc_discover(struct kvm_hc_call *call, u32 services)
 {
 	u64 sel = call->args[0];
@@ -328,8 +334,10 @@ static void kvm_hc_svc_discover(struct kvm_hc_call *call, u32 services)
 	call->nret = 1;
 	if (sel == KVM_HC_DISCOVER_VERSION)
 		call->ret[0] = KVM_HC_ABI_VERSION;
+	else if (sel == KVM_HC_DISCOVER_BITMAP(0))
+		call->ret[0] = kvm_hc_arch_services(call->arch, services);
 	else if (sel - KVM_HC_DISCOVER_BITMAP(0) < KVM_HC_DISCOVER_BITMAP_WORDS)
-		call->ret[0] = sel == KVM_HC_DISCOVER_BITMAP(0) ? services : 0;
+		call->ret[0] = 0;
 	else
 		call->status = -EINVAL;
 }
@@ -382,7 +390,7 @@ static enum kvm_hc_action kvm_hc_run_service(struct kvm_vcpu *vcpu, struct kvm_h
 	const struct kvm_hc_handler *h;
 
 	if (call->svc == KVM_HC_SVC_DISCOVER) {
-		kvm_hc_svc_discover(call, kvm_hc_arch_services(call->arch, services));
+		kvm_hc_svc_discover(call, services);
 		return KVM_HC_HANDLED;
 	}
 	h = kvm_hc_handler_find(call->arch, KVM_HC_SVC_HANDLER_NR(call->svc));
