@@ -11,13 +11,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/kvm.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "kvm_hc_bench.h"
@@ -115,22 +112,7 @@ const struct bench_arch bench_arch = {
 	.nfast = sizeof(arm64_fast) / sizeof(arm64_fast[0]),
 };
 
-struct bench_vcpu {
-	int fd;
-	struct kvm_run *run;
-	pthread_t halter;
-	int halting;
-};
-
-struct bench_vm {
-	int fd;
-	uint8_t *mem;
-	int nvcpus;
-	struct kvm_vcpu_init init;
-	struct bench_vcpu vcpu[2];
-};
-
-static int run_size;
+static struct kvm_vcpu_init vcpu_init;
 
 #define CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
 			 (offsetof(struct kvm_regs, x) / sizeof(__u32)))
@@ -146,61 +128,27 @@ static int set_reg(int fd, uint64_t id, uint64_t v)
 
 int bench_arch_init(int kvm_fd)
 {
-	run_size = xioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (run_size <= 0) {
-		bench_fail("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
-		return -1;
-	}
+	(void)kvm_fd;	/* nothing the host reports is needed */
 	return 0;
-}
-
-static void on_sigusr1(int sig)
-{
-	(void)sig;
-}
-
-/* vCPU 1 as a kick target: KVM_RUN blocks in WFI until kicked, forever. */
-static void *halter_main(void *arg)
-{
-	struct bench_vcpu *v = arg;
-
-	while (__atomic_load_n(&v->halting, __ATOMIC_ACQUIRE)) {
-		if (ioctl(v->fd, KVM_RUN, 0) < 0 && errno != EINTR)
-			break;
-	}
-	return NULL;
 }
 
 static int vcpu_create(struct bench_vm *vm, int id)
 {
-	struct bench_vcpu *v = &vm->vcpu[id];
+	struct bench_vcpu *v = bench_vcpu_open(vm, id);
 
-	v->fd = xioctl(vm->fd, KVM_CREATE_VCPU, id);
-	if (v->fd < 0)
-		return bench_fail("KVM_CREATE_VCPU: %s", strerror(errno)), -1;
-	vm->nvcpus++;
-	v->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
-	if (v->run == MAP_FAILED) {
-		v->run = NULL;
-		return bench_fail("mmap kvm_run: %s", strerror(errno)), -1;
-	}
-	if (xioctl(v->fd, KVM_ARM_VCPU_INIT, &vm->init) < 0)
+	if (!v)
+		return -1;
+	if (xioctl(v->fd, KVM_ARM_VCPU_INIT, &vcpu_init) < 0)
 		return bench_fail("KVM_ARM_VCPU_INIT: %s", strerror(errno)), -1;
 	return 0;
 }
 
 struct bench_vm *bench_vm_create(int kvm_fd, unsigned int flags)
 {
-	struct kvm_userspace_memory_region region = { .guest_phys_addr = MEM_GPA,
-						       .memory_size = MEM_SIZE };
-	struct bench_vm *vm = calloc(1, sizeof(*vm));
+	struct bench_vm *vm = bench_vm_open(kvm_fd, 0);
 
-	vm->fd = xioctl(kvm_fd, KVM_CREATE_VM, 0);
-	if (vm->fd < 0) {
-		bench_fail("KVM_CREATE_VM: %s", strerror(errno));
-		free(vm);
+	if (!vm)
 		return NULL;
-	}
 	/* The filter can only be set before a vCPU first runs. */
 	if (flags & BVM_STOCK_FWD) {
 		struct kvm_smccc_filter f = { .base = FID_FORWARD, .nr_functions = 1,
@@ -214,78 +162,29 @@ struct bench_vm *bench_vm_create(int kvm_fd, unsigned int flags)
 			goto fail;
 		}
 	}
-	vm->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (vm->mem == MAP_FAILED) {
-		vm->mem = NULL;
-		bench_fail("mmap guest memory: %s", strerror(errno));
+	if (bench_vm_memory(vm, MEM_GPA, MEM_SIZE, 0, g_code, g_code_end - g_code))
 		goto fail;
-	}
-	memcpy(vm->mem, g_code, g_code_end - g_code);
-	region.userspace_addr = (uintptr_t)vm->mem;
-	if (xioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
-		bench_fail("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
-		goto fail;
-	}
-	if (xioctl(vm->fd, KVM_ARM_PREFERRED_TARGET, &vm->init) < 0) {
+	if (xioctl(vm->fd, KVM_ARM_PREFERRED_TARGET, &vcpu_init) < 0) {
 		bench_fail("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
 		goto fail;
 	}
-	vm->init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
+	vcpu_init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
 	if (vcpu_create(vm, 0))
 		goto fail;
 	if ((flags & (BVM_HALTED_PEER | BVM_TWO_CALLERS)) && vcpu_create(vm, 1))
 		goto fail;
 	if (flags & BVM_HALTED_PEER) {
-		struct bench_vcpu *v = &vm->vcpu[1];
-		struct sigaction sa = { .sa_handler = on_sigusr1 };
-
-		sigaction(SIGUSR1, &sa, NULL);
-		if (set_reg(v->fd, REG_PC, GUEST_GPA(g_halt)) < 0) {
+		if (set_reg(vm->vcpu[1].fd, REG_PC, GUEST_GPA(g_halt)) < 0) {
 			bench_fail("KVM_SET_ONE_REG(pc): %s", strerror(errno));
 			goto fail;
 		}
-		v->halting = 1;
-		if (pthread_create(&v->halter, NULL, halter_main, v)) {
-			v->halting = 0;
-			bench_fail("pthread_create failed");
+		if (bench_vcpu_halt(&vm->vcpu[1]))
 			goto fail;
-		}
 	}
 	return vm;
 fail:
 	bench_vm_destroy(vm);
 	return NULL;
-}
-
-int bench_vm_fd(const struct bench_vm *vm)
-{
-	return vm->fd;
-}
-
-void bench_vm_destroy(struct bench_vm *vm)
-{
-	int i;
-
-	for (i = 0; i < vm->nvcpus; i++) {
-		struct bench_vcpu *v = &vm->vcpu[i];
-
-		if (v->halting) {
-			/* immediate_exit ends a KVM_RUN the signal does not catch. */
-			__atomic_store_n(&v->halting, 0, __ATOMIC_RELEASE);
-			v->run->immediate_exit = 1;
-			while (pthread_tryjoin_np(v->halter, NULL)) {
-				pthread_kill(v->halter, SIGUSR1);
-				usleep(1000);
-			}
-		}
-		if (v->run)
-			munmap(v->run, run_size);
-		close(v->fd);
-	}
-	if (vm->mem)
-		munmap(vm->mem, MEM_SIZE);
-	close(vm->fd);
-	free(vm);
 }
 
 int bench_vcpu_prepare(struct bench_vm *vm, int vcpu, const struct bench_call *c,
@@ -315,11 +214,8 @@ int bench_vcpu_loop(struct bench_vm *vm, int vcpu, uint64_t *last, unsigned int 
 
 	*exits = 0;
 	for (;;) {
-		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR)
-				continue;
-			return bench_fail("KVM_RUN: %s", strerror(errno)), -1;
-		}
+		if (bench_vcpu_run(v))
+			return -1;
 		switch (run->exit_reason) {
 		case KVM_EXIT_HYPERCALL:
 			/* The VMM's answer: x0 = 0 (SUCCESS); the PC is past the HVC. */

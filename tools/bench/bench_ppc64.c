@@ -15,8 +15,6 @@
 #include <linux/kvm.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "kvm_hc_bench.h"
@@ -100,44 +98,20 @@ const struct bench_arch bench_arch = {
 	.nfast = sizeof(ppc_fast) / sizeof(ppc_fast[0]),
 };
 
-struct bench_vcpu {
-	int fd;
-	struct kvm_run *run;
-};
-
-struct bench_vm {
-	int fd;
-	uint8_t *mem;
-	int nvcpus;
-	struct bench_vcpu vcpu[2];
-};
-
-static int run_size;
 
 int bench_arch_init(int kvm_fd)
 {
-	run_size = xioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (run_size <= 0) {
-		bench_fail("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
-		return -1;
-	}
+	(void)kvm_fd;	/* nothing the host reports is needed */
 	return 0;
 }
 
 static int vcpu_create(struct bench_vm *vm, int id)
 {
 	struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
-	struct bench_vcpu *v = &vm->vcpu[id];
+	struct bench_vcpu *v = bench_vcpu_open(vm, id);
 
-	v->fd = xioctl(vm->fd, KVM_CREATE_VCPU, id);
-	if (v->fd < 0)
-		return bench_fail("KVM_CREATE_VCPU: %s", strerror(errno)), -1;
-	vm->nvcpus++;
-	v->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
-	if (v->run == MAP_FAILED) {
-		v->run = NULL;
-		return bench_fail("mmap kvm_run: %s", strerror(errno)), -1;
-	}
+	if (!v)
+		return -1;
 	if (xioctl(v->fd, KVM_ENABLE_CAP, &papr) < 0)
 		return bench_fail("KVM_ENABLE_CAP(KVM_CAP_PPC_PAPR): %s", strerror(errno)), -1;
 	return 0;
@@ -149,31 +123,16 @@ struct bench_vm *bench_vm_create(int kvm_fd, unsigned int flags)
 		.flags = KVM_PPC_MMUV3_RADIX | KVM_PPC_MMUV3_GTSE,
 		.process_table = 1ULL << 63,	/* PATB_GR: radix */
 	};
-	struct kvm_userspace_memory_region region = { .memory_size = MEM_SIZE };
-	struct bench_vm *vm = calloc(1, sizeof(*vm));
+	struct bench_vm *vm = bench_vm_open(kvm_fd, KVM_VM_PPC_HV);
 
-	vm->fd = xioctl(kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
-	if (vm->fd < 0) {
-		bench_fail("KVM_CREATE_VM(KVM_VM_PPC_HV): %s", strerror(errno));
-		free(vm);
+	if (!vm)
 		return NULL;
-	}
 	if (xioctl(vm->fd, KVM_PPC_CONFIGURE_V3_MMU, &mmu) < 0) {
 		bench_fail("KVM_PPC_CONFIGURE_V3_MMU: %s", strerror(errno));
 		goto fail;
 	}
-	vm->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (vm->mem == MAP_FAILED) {
-		vm->mem = NULL;
-		bench_fail("mmap guest memory: %s", strerror(errno));
+	if (bench_vm_memory(vm, 0, MEM_SIZE, CODE_GPA, g_code, g_code_end - g_code))
 		goto fail;
-	}
-	memcpy(vm->mem + CODE_GPA, g_code, g_code_end - g_code);
-	region.userspace_addr = (uintptr_t)vm->mem;
-	if (xioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
-		bench_fail("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
-		goto fail;
-	}
 	if (vcpu_create(vm, 0))
 		goto fail;
 	/* No kick on powerpc: a halted peer is only ever a vCPU that never runs. */
@@ -183,26 +142,6 @@ struct bench_vm *bench_vm_create(int kvm_fd, unsigned int flags)
 fail:
 	bench_vm_destroy(vm);
 	return NULL;
-}
-
-int bench_vm_fd(const struct bench_vm *vm)
-{
-	return vm->fd;
-}
-
-void bench_vm_destroy(struct bench_vm *vm)
-{
-	int i;
-
-	for (i = 0; i < vm->nvcpus; i++) {
-		if (vm->vcpu[i].run)
-			munmap(vm->vcpu[i].run, run_size);
-		close(vm->vcpu[i].fd);
-	}
-	if (vm->mem)
-		munmap(vm->mem, MEM_SIZE);
-	close(vm->fd);
-	free(vm);
 }
 
 int bench_vcpu_prepare(struct bench_vm *vm, int vcpu, const struct bench_call *c,
@@ -232,11 +171,8 @@ int bench_vcpu_loop(struct bench_vm *vm, int vcpu, uint64_t *last, unsigned int 
 
 	*exits = 0;
 	for (;;) {
-		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR)
-				continue;
-			return bench_fail("KVM_RUN: %s", strerror(errno)), -1;
-		}
+		if (bench_vcpu_run(v))
+			return -1;
 		switch (run->exit_reason) {
 		case KVM_EXIT_PAPR_HCALL:
 			/*

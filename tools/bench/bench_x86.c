@@ -11,12 +11,8 @@
 #include <errno.h>
 #include <linux/kvm.h>
 #include <linux/kvm_para.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "kvm_hc_bench.h"
@@ -85,21 +81,6 @@ const struct bench_arch bench_arch = {
 	.nfast = sizeof(x86_fast) / sizeof(x86_fast[0]),
 };
 
-struct bench_vcpu {
-	int fd;
-	struct kvm_run *run;
-	pthread_t halter;
-	int halting;
-};
-
-struct bench_vm {
-	int fd;
-	uint8_t *mem;
-	int nvcpus;
-	struct bench_vcpu vcpu[2];
-};
-
-static int run_size;
 static int amd;
 static struct kvm_cpuid2 *cpuid;
 
@@ -112,11 +93,6 @@ int bench_arch_init(int kvm_fd)
 	amd = ebx == 0x68747541;	/* "Auth" of AuthenticAMD */
 	if (!amd && ebx == 0x68747948)	/* "Hygo" of HygonGenuine */
 		amd = 1;
-	run_size = xioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (run_size <= 0) {
-		bench_fail("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
-		return -1;
-	}
 	cpuid = calloc(1, sizeof(*cpuid) + n * sizeof(cpuid->entries[0]));
 	cpuid->nent = n;
 	if (xioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) {
@@ -126,38 +102,14 @@ int bench_arch_init(int kvm_fd)
 	return 0;
 }
 
-static void on_sigusr1(int sig)
-{
-	(void)sig;
-}
-
-/* vCPU 1 as a KICK_CPU target: KVM_RUN blocks in hlt until kicked, forever. */
-static void *halter_main(void *arg)
-{
-	struct bench_vcpu *v = arg;
-
-	while (__atomic_load_n(&v->halting, __ATOMIC_ACQUIRE)) {
-		if (ioctl(v->fd, KVM_RUN, 0) < 0 && errno != EINTR)
-			break;
-	}
-	return NULL;
-}
-
 static int vcpu_create(struct bench_vm *vm, int id)
 {
-	struct bench_vcpu *v = &vm->vcpu[id];
 	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+	struct bench_vcpu *v = bench_vcpu_open(vm, id);
 	struct kvm_sregs sregs;
 
-	v->fd = xioctl(vm->fd, KVM_CREATE_VCPU, id);
-	if (v->fd < 0)
-		return bench_fail("KVM_CREATE_VCPU: %s", strerror(errno)), -1;
-	vm->nvcpus++;
-	v->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
-	if (v->run == MAP_FAILED) {
-		v->run = NULL;
-		return bench_fail("mmap kvm_run: %s", strerror(errno)), -1;
-	}
+	if (!v)
+		return -1;
 	if (xioctl(v->fd, KVM_SET_CPUID2, cpuid) < 0)
 		return bench_fail("KVM_SET_CPUID2: %s", strerror(errno)), -1;
 	if (xioctl(v->fd, KVM_GET_SREGS, &sregs) < 0)
@@ -176,15 +128,10 @@ static int vcpu_create(struct bench_vm *vm, int id)
 
 struct bench_vm *bench_vm_create(int kvm_fd, unsigned int flags)
 {
-	struct kvm_userspace_memory_region region = { .memory_size = MEM_SIZE };
-	struct bench_vm *vm = calloc(1, sizeof(*vm));
+	struct bench_vm *vm = bench_vm_open(kvm_fd, 0);
 
-	vm->fd = xioctl(kvm_fd, KVM_CREATE_VM, 0);
-	if (vm->fd < 0) {
-		bench_fail("KVM_CREATE_VM: %s", strerror(errno));
-		free(vm);
+	if (!vm)
 		return NULL;
-	}
 	if (!amd && xioctl(vm->fd, KVM_SET_TSS_ADDR, 0xfffbd000UL) < 0) {
 		bench_fail("KVM_SET_TSS_ADDR: %s", strerror(errno));
 		goto fail;
@@ -204,74 +151,26 @@ struct bench_vm *bench_vm_create(int kvm_fd, unsigned int flags)
 			goto fail;
 		}
 	}
-	vm->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (vm->mem == MAP_FAILED) {
-		vm->mem = NULL;
-		bench_fail("mmap guest memory: %s", strerror(errno));
+	if (bench_vm_memory(vm, 0, MEM_SIZE, CODE_GPA, g_code, g_code_end - g_code))
 		goto fail;
-	}
-	memcpy(vm->mem + CODE_GPA, g_code, g_code_end - g_code);
-	region.userspace_addr = (uintptr_t)vm->mem;
-	if (xioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
-		bench_fail("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
-		goto fail;
-	}
 	if (vcpu_create(vm, 0))
 		goto fail;
 	if ((flags & (BVM_HALTED_PEER | BVM_TWO_CALLERS)) && vcpu_create(vm, 1))
 		goto fail;
 	if (flags & BVM_HALTED_PEER) {
-		struct bench_vcpu *v = &vm->vcpu[1];
 		struct kvm_regs regs = { .rip = GUEST_GPA(g_halt), .rflags = 2 };
-		struct sigaction sa = { .sa_handler = on_sigusr1 };
 
-		sigaction(SIGUSR1, &sa, NULL);
-		if (xioctl(v->fd, KVM_SET_REGS, &regs) < 0) {
+		if (xioctl(vm->vcpu[1].fd, KVM_SET_REGS, &regs) < 0) {
 			bench_fail("KVM_SET_REGS: %s", strerror(errno));
 			goto fail;
 		}
-		v->halting = 1;
-		if (pthread_create(&v->halter, NULL, halter_main, v)) {
-			v->halting = 0;
-			bench_fail("pthread_create failed");
+		if (bench_vcpu_halt(&vm->vcpu[1]))
 			goto fail;
-		}
 	}
 	return vm;
 fail:
 	bench_vm_destroy(vm);
 	return NULL;
-}
-
-int bench_vm_fd(const struct bench_vm *vm)
-{
-	return vm->fd;
-}
-
-void bench_vm_destroy(struct bench_vm *vm)
-{
-	int i;
-
-	for (i = 0; i < vm->nvcpus; i++) {
-		struct bench_vcpu *v = &vm->vcpu[i];
-
-		if (v->halting) {
-			/* immediate_exit ends a KVM_RUN the signal does not catch. */
-			__atomic_store_n(&v->halting, 0, __ATOMIC_RELEASE);
-			v->run->immediate_exit = 1;
-			while (pthread_tryjoin_np(v->halter, NULL)) {
-				pthread_kill(v->halter, SIGUSR1);
-				usleep(1000);
-			}
-		}
-		if (v->run)
-			munmap(v->run, run_size);
-		close(v->fd);
-	}
-	if (vm->mem)
-		munmap(vm->mem, MEM_SIZE);
-	close(vm->fd);
-	free(vm);
 }
 
 int bench_vcpu_prepare(struct bench_vm *vm, int vcpu, const struct bench_call *c,
@@ -300,11 +199,8 @@ int bench_vcpu_loop(struct bench_vm *vm, int vcpu, uint64_t *last, unsigned int 
 
 	*exits = 0;
 	for (;;) {
-		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR)
-				continue;
-			return bench_fail("KVM_RUN: %s", strerror(errno)), -1;
-		}
+		if (bench_vcpu_run(v))
+			return -1;
 		switch (run->exit_reason) {
 		case KVM_EXIT_HYPERCALL:
 			/* The VMM's answer: 0, as for MAP_GPA_RANGE done. */

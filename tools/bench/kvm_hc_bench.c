@@ -39,7 +39,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -132,6 +134,141 @@ int xioctl(int fd, unsigned long req, ...)
 		r = ioctl(fd, req, arg);
 	} while (r < 0 && errno == EINTR);
 	return r;
+}
+
+/* ---- VMs and vCPUs, as every architecture's part makes them ---- */
+
+static int run_size;
+
+/* An empty VM of KVM_CREATE_VM @type, or NULL after a FAIL line. */
+struct bench_vm *bench_vm_open(int kvm_fd, unsigned long type)
+{
+	struct bench_vm *vm = calloc(1, sizeof(*vm));
+
+	if (!vm) {
+		bench_fail("out of memory");
+		return NULL;
+	}
+	vm->fd = xioctl(kvm_fd, KVM_CREATE_VM, type);
+	if (vm->fd < 0) {
+		bench_fail("KVM_CREATE_VM: %s", strerror(errno));
+		free(vm);
+		return NULL;
+	}
+	return vm;
+}
+
+/* @size bytes of guest memory at @gpa, with @len bytes of @code at @code_off. */
+int bench_vm_memory(struct bench_vm *vm, uint64_t gpa, size_t size, size_t code_off,
+		    const void *code, size_t len)
+{
+	struct kvm_userspace_memory_region region = { .guest_phys_addr = gpa,
+						       .memory_size = size };
+
+	vm->mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (vm->mem == MAP_FAILED) {
+		vm->mem = NULL;
+		bench_fail("mmap guest memory: %s", strerror(errno));
+		return -1;
+	}
+	vm->mem_size = size;
+	memcpy(vm->mem + code_off, code, len);
+	region.userspace_addr = (uintptr_t)vm->mem;
+	if (xioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		bench_fail("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* vCPU @id with its kvm_run mapped, or NULL after a FAIL line. */
+struct bench_vcpu *bench_vcpu_open(struct bench_vm *vm, int id)
+{
+	struct bench_vcpu *v = &vm->vcpu[vm->nvcpus];
+
+	v->fd = xioctl(vm->fd, KVM_CREATE_VCPU, id);
+	if (v->fd < 0) {
+		bench_fail("KVM_CREATE_VCPU: %s", strerror(errno));
+		return NULL;
+	}
+	vm->nvcpus++;
+	v->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED) {
+		v->run = NULL;
+		bench_fail("mmap kvm_run: %s", strerror(errno));
+		return NULL;
+	}
+	return v;
+}
+
+/* KVM_RUN once more after a signal: 0, or -1 after a FAIL line. */
+int bench_vcpu_run(struct bench_vcpu *v)
+{
+	while (ioctl(v->fd, KVM_RUN, 0) < 0) {
+		if (errno != EINTR) {
+			bench_fail("KVM_RUN: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+}
+
+/* A halted peer: KVM_RUN blocks in its wait until kicked, until destroyed. */
+static void *halter_main(void *arg)
+{
+	struct bench_vcpu *v = arg;
+
+	while (__atomic_load_n(&v->halting, __ATOMIC_ACQUIRE)) {
+		if (ioctl(v->fd, KVM_RUN, 0) < 0 && errno != EINTR)
+			break;
+	}
+	return NULL;
+}
+
+/* Run @v, whose guest code waits, in a thread of its own. */
+int bench_vcpu_halt(struct bench_vcpu *v)
+{
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
+
+	sigaction(SIGUSR1, &sa, NULL);
+	v->halting = 1;
+	if (pthread_create(&v->halter, NULL, halter_main, v)) {
+		v->halting = 0;
+		bench_fail("pthread_create failed");
+		return -1;
+	}
+	return 0;
+}
+
+void bench_vm_destroy(struct bench_vm *vm)
+{
+	int i;
+
+	for (i = 0; i < vm->nvcpus; i++) {
+		struct bench_vcpu *v = &vm->vcpu[i];
+
+		if (v->halting) {
+			/* immediate_exit ends a KVM_RUN the signal does not catch. */
+			__atomic_store_n(&v->halting, 0, __ATOMIC_RELEASE);
+			v->run->immediate_exit = 1;
+			while (pthread_tryjoin_np(v->halter, NULL)) {
+				pthread_kill(v->halter, SIGUSR1);
+				usleep(1000);
+			}
+		}
+		if (v->run)
+			munmap(v->run, run_size);
+		close(v->fd);
+	}
+	if (vm->mem)
+		munmap(vm->mem, vm->mem_size);
+	close(vm->fd);
+	free(vm);
 }
 
 static double now_ns(void)
@@ -347,7 +484,7 @@ static double measure(const struct spec *s, int *okp)
 			goto out;
 		}
 		if (s->phase == PH_ATTACHED) {
-			handles[i] = attach(bench_vm_fd(vms[i]), s);
+			handles[i] = attach(vms[i]->fd, s);
 			if (handles[i] < 0 || vm_counters(handles[i], before[i])) {
 				ok = 0;
 				rounds_run = 0;
@@ -648,6 +785,11 @@ int main(int argc, char **argv)
 	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0) {
 		fprintf(stderr, "kvm-hc-bench: cannot open /dev/kvm: %s\n", strerror(errno));
+		return 2;
+	}
+	run_size = xioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (run_size <= 0) {
+		fprintf(stderr, "kvm-hc-bench: KVM_GET_VCPU_MMAP_SIZE: %s\n", strerror(errno));
 		return 2;
 	}
 	if (bench_arch_init(kvm_fd))

@@ -8,6 +8,8 @@
 #ifndef KVM_HC_BENCH_H
 #define KVM_HC_BENCH_H
 
+#include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define BENCH_MAX_ARGS	6
@@ -31,7 +33,35 @@ struct bench_call {
 #define BVM_HALTED_PEER	(1u << 1)	/* vCPU 1 waits halted, in a thread of its own */
 #define BVM_TWO_CALLERS	(1u << 2)	/* vCPU 1 calls too */
 
-struct bench_vm;
+/**
+ * struct bench_vcpu - a vCPU and, for a halted peer, the thread that runs it
+ * @fd:      the vCPU's file descriptor
+ * @run:     its kvm_run
+ * @halter:  the thread of a halted peer (bench_vcpu_halt())
+ * @halting: the thread runs
+ */
+struct bench_vcpu {
+	int fd;
+	struct kvm_run *run;
+	pthread_t halter;
+	int halting;
+};
+
+/**
+ * struct bench_vm - a VM of the benchmark, the same on every architecture
+ * @fd:       the VM's file descriptor
+ * @mem:      its guest memory (bench_vm_memory())
+ * @mem_size: the size of @mem
+ * @nvcpus:   vCPUs opened in @vcpu
+ * @vcpu:     vCPU 0 calls; vCPU 1, if any, calls too or waits halted
+ */
+struct bench_vm {
+	int fd;
+	uint8_t *mem;
+	size_t mem_size;
+	int nvcpus;
+	struct bench_vcpu vcpu[2];
+};
 
 /**
  * struct bench_fast - a call kvm_hc's fast path answers in the kernel
@@ -85,14 +115,19 @@ extern const struct bench_arch bench_arch;
 /* Provided by the architecture's part. */
 int bench_arch_init(int kvm_fd);
 struct bench_vm *bench_vm_create(int kvm_fd, unsigned int flags);
-int bench_vm_fd(const struct bench_vm *vm);
-void bench_vm_destroy(struct bench_vm *vm);
 int bench_vcpu_prepare(struct bench_vm *vm, int vcpu, const struct bench_call *c,
 		       unsigned int calls);
 int bench_vcpu_loop(struct bench_vm *vm, int vcpu, uint64_t *last, unsigned int *exits);
 
-/* Provided by kvm_hc_bench.c. */
+/* Provided by kvm_hc_bench.c, for the architectures' parts. */
 int xioctl(int fd, unsigned long req, ...);
 void bench_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+struct bench_vm *bench_vm_open(int kvm_fd, unsigned long type);
+int bench_vm_memory(struct bench_vm *vm, uint64_t gpa, size_t size, size_t code_off,
+		    const void *code, size_t len);
+struct bench_vcpu *bench_vcpu_open(struct bench_vm *vm, int id);
+int bench_vcpu_halt(struct bench_vcpu *v);
+int bench_vcpu_run(struct bench_vcpu *v);
+void bench_vm_destroy(struct bench_vm *vm);
 
 #endif /* KVM_HC_BENCH_H */
