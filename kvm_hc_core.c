@@ -132,7 +132,7 @@ static bool kvm_hc_live;
 /* kvm_hc's text, for kvm_hc_from_self(); set before any hook exists. */
 unsigned long kvm_hc_text, kvm_hc_text_size;
 
-/* vCPU threads inside hooks that still use kvm_hc_enter()/kvm_hc_leave(). */
+/* vCPU threads between kvm_hc_enter() and kvm_hc_leave() (arm64's rare paths). */
 static atomic_t kvm_hc_inflight = ATOMIC_INIT(0);
 /* Wake tokens set in all VMs (see kvm_hc_wake_pending()). */
 atomic_t kvm_hc_wake_tokens = ATOMIC_INIT(0);
@@ -229,10 +229,10 @@ MODULE_PARM_DESC(open_discovery,
  * @kvm:       the VM
  * @own_block: the number lies in kvm_hc's own block of services
  *
- * Hooks call this before anything else, so that with nothing configured a
- * hypercall costs two loads and a branch.  A false positive is harmless:
- * kvm_hc_dispatch() then answers KVM_HC_STOCK.  May be called with
- * preemption disabled.
+ * For the rare calls a hook answers outside kvm_hc_take() (arm64's and
+ * powerpc's FEATURES calls, which add kvm_hc's bits to KVM's answer).  A
+ * false positive is harmless: kvm_hc_services() then reports none.  May
+ * be called with preemption disabled.
  *
  * Return: true if the hook should decode the call and dispatch it.
  */
@@ -252,10 +252,11 @@ bool kvm_hc_wants(struct kvm *kvm, bool own_block)
 }
 
 /**
- * kvm_hc_enter() - a hook is about to run kvm_hc code for one hypercall
+ * kvm_hc_enter() - a hook is about to run kvm_hc code outside a section
  *
- * Paired with kvm_hc_leave(); module unload waits until every vCPU thread
- * between the two has left.
+ * For arm64's FEATURES call and wake hook, which redirect to kvm_hc code
+ * without kvm_hc_begin().  Paired with kvm_hc_leave(); module unload waits
+ * until every vCPU thread between the two has left.
  */
 void kvm_hc_enter(void)
 {

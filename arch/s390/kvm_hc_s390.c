@@ -9,7 +9,7 @@
  * The callback decodes the function code (RS-a base and displacement) and
  * moves the PSW address to a replacement only for DIAGNOSE 0x500 from the
  * supervisor state, with a subcode that is not reserved (0-4,
- * kvm_hc_s390_reserved()), of a VM kvm_hc_wants().
+ * kvm_hc_s390_reserved()), that kvm_hc_take() says kvm_hc serves.
  * Every other DIAGNOSE (0x501 breakpoint, 0x9c, ...) and every stock
  * subcode never leaves KVM's code.  The replacement answers in R2 and
  * returns 0, exits to the VMM with KVM_EXIT_HYPERCALL (returns -EREMOTE),
@@ -21,6 +21,7 @@
 
 #include "kvm_hc_compat_kvm.h"
 #include "kvm_hc_s390.h"
+#include "kvm_hc_trace.h"
 
 #define KVM_HC_S390_TARGET	"kvm_s390_handle_diag"
 
@@ -73,14 +74,21 @@ static bool kvm_hc_s390_problem_state(struct kvm_vcpu *vcpu)
 	return vcpu->arch.sie_block->gpsw.mask & PSW_MASK_PSTATE;
 }
 
+/*
+ * The replacement of KVM's DIAGNOSE handler, for a call the ftrace
+ * callback found kvm_hc serves (kvm_hc_take()); it opens its own section,
+ * as the x86 and arm64 replacements do.
+ */
 static int kvm_hc_s390_emulate(struct kvm_vcpu *vcpu)
 {
 	u64 *gprs = vcpu->run->s.regs.gprs;
-	struct kvm_hc_call call;
+	struct kvm_hc_call call kvm_hc_noinit;
+	struct kvm_hc_ctx ctx;
 	int ret;
 
+	kvm_hc_begin(&ctx, vcpu->kvm);
 	kvm_hc_s390_decode(&call, gprs, kvm_hc_s390_problem_state(vcpu));
-	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
+	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
 	case KVM_HC_HANDLED:
 	case KVM_HC_DENY:
 		/* The PSW is past the DIAGNOSE already. */
@@ -103,13 +111,23 @@ static int kvm_hc_s390_emulate(struct kvm_vcpu *vcpu)
 		ret = kvm_hc_s390_orig(vcpu);
 		break;
 	}
-	kvm_hc_leave();
+	kvm_hc_end(&ctx);
 	return ret;
+}
+
+/* A call kvm_hc_take() left to KVM, decoded in full for the tracepoint. */
+static noinline void kvm_hc_s390_trace_stock(struct kvm_vcpu *vcpu)
+{
+	struct kvm_hc_call call kvm_hc_noinit;
+
+	kvm_hc_s390_decode(&call, vcpu->run->s.regs.gprs, kvm_hc_s390_problem_state(vcpu));
+	trace_kvm_hc_dispatch(&call, KVM_HC_STOCK);
 }
 
 static void notrace kvm_hc_s390_ftrace(unsigned long ip, unsigned long parent_ip,
 				       struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
+	enum kvm_hc_take take;
 	struct kvm_vcpu *vcpu;
 	const u64 *gprs;
 
@@ -121,10 +139,15 @@ static void notrace kvm_hc_s390_ftrace(unsigned long ip, unsigned long parent_ip
 		return;
 	gprs = vcpu->run->s.regs.gprs;
 	if (!kvm_hc_s390_candidate(vcpu->arch.sie_block->ipa, vcpu->arch.sie_block->ipb,
-				   gprs, kvm_hc_s390_problem_state(vcpu)) ||
-	    !kvm_hc_wants(vcpu->kvm, kvm_hc_s390_service(gprs[1]) != KVM_HC_NO_SVC))
+				   gprs, kvm_hc_s390_problem_state(vcpu)))
 		return;
-	kvm_hc_enter();
+	/* A candidate comes from the supervisor state. */
+	take = kvm_hc_take(vcpu->kvm, 0, gprs[1], kvm_hc_s390_service(gprs[1]));
+	if (take != KVM_HC_TAKE) {
+		if (take == KVM_HC_COUNTED && unlikely(trace_kvm_hc_dispatch_enabled()))
+			kvm_hc_s390_trace_stock(vcpu);
+		return;
+	}
 	kvm_hc_s390_fregs_set_ip(fregs, (unsigned long)kvm_hc_s390_emulate);
 }
 
