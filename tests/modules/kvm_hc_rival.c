@@ -9,6 +9,10 @@
  *   insmod kvm_hc_rival.ko func=$(cat /sys/module/kvm_hc/hook)
  *   echo 1 > /sys/module/kvm_hc/parameters/open_discovery   # EBUSY
  *   rmmod kvm_hc_rival
+ *
+ * kvm-hc-bench loads it with save_regs=0 on a host where kvm_hc is loaded
+ * but not armed, for the cost of the hook mechanism alone: the same
+ * ftrace trampoline as kvm_hc's, and a callback that does nothing.
  */
 #include <linux/ftrace.h>
 #include <linux/module.h>
@@ -17,6 +21,11 @@
 static char *func;
 module_param(func, charp, 0444);
 MODULE_PARM_DESC(func, "The function to claim");
+
+static bool save_regs = true;
+module_param(save_regs, bool, 0444);
+MODULE_PARM_DESC(save_regs,
+		 "Ask for a full register frame (0: ftrace's argument registers only, as kvm_hc does where the kernel allows it)");
 
 static void notrace kvm_hc_rival_callback(unsigned long ip, unsigned long parent_ip,
 					  struct ftrace_ops *op, struct ftrace_regs *fregs)
@@ -34,6 +43,8 @@ static int __init kvm_hc_rival_init(void)
 
 	if (!func || !*func)
 		return -EINVAL;
+	if (!save_regs)
+		kvm_hc_rival_ops.flags &= ~FTRACE_OPS_FL_SAVE_REGS_IF_SUPPORTED;
 	ret = ftrace_set_filter(&kvm_hc_rival_ops, func, strlen(func), 0);
 	if (ret)
 		return ret;

@@ -110,6 +110,7 @@ const struct bench_arch bench_arch = {
 	.stock_forward = { .nr = FID_FORWARD, .args = { 1, 2, 3, 4 }, .want = 0 },
 	.fast = arm64_fast,
 	.nfast = sizeof(arm64_fast) / sizeof(arm64_fast[0]),
+	.ftrace_hook = 1,
 };
 
 static struct kvm_vcpu_init vcpu_init;

@@ -79,6 +79,7 @@ const struct bench_arch bench_arch = {
 	.stock_forward = { .nr = KVM_HC_MAP_GPA_RANGE, .args = { 0x1000, 1, 0 }, .want = 0 },
 	.fast = x86_fast,
 	.nfast = sizeof(x86_fast) / sizeof(x86_fast[0]),
+	.ftrace_hook = 1,
 };
 
 static int amd;

@@ -5,9 +5,12 @@
  *
  * A guest issues one hypercall in a loop (bench_<arch>.c); the benchmark
  * times whole loops with CLOCK_MONOTONIC and takes the median over rounds.
- * It runs three phases in order, on the same host and kernel:
+ * It runs its phases in order, on the same host and kernel:
  *   stock     kvm_hc not loaded: what KVM alone costs for every case;
  *   loaded    kvm_hc loaded, no VM attached: what everybody else pays;
+ *   floor     (with -f) kvm_hc loaded and not armed, and a test module's
+ *             empty ftrace callback on the function kvm_hc hooks: what
+ *             the hook mechanism alone costs, whatever its callback does;
  *   attached  VMs attached through /dev/kvm_hc with a policy per case.
  * and prints, per case, both costs and their ratio.  Each phase proves it
  * measured what it says: the guest's last result is the expected one, the
@@ -18,10 +21,12 @@
  * Under QEMU with -icount shift=0 a nanosecond of the guest's clock is one
  * emulated instruction, so the figures are instructions per call.
  *
- * usage: kvm-hc-bench [-m kvm_hc.ko] [-s kvm_hc_sample.ko] [-n calls]
- *                     [-r rounds] [-o file] [-k prefix] [-l label]
+ * usage: kvm-hc-bench [-m kvm_hc.ko] [-s kvm_hc_sample.ko] [-f kvm_hc_rival.ko]
+ *                     [-n calls] [-r rounds] [-o file] [-k prefix] [-l label]
  *   -m  load kvm_hc from this file (default: modprobe kvm_hc)
  *   -s  the sample handler module, for the handler case (default: skipped)
+ *   -f  tests/modules/kvm_hc_rival.ko, for the floor case (default: skipped;
+ *       only where kvm_hc's hook is an ftrace one)
  *   -n  calls per loop (default 1000)
  *   -r  timed loops per case, after one untimed (default 7)
  *   -o  also write the table to this file
@@ -55,8 +60,8 @@
 #define MAX_CALLERS	2
 #define MAX_ROWS	32
 
-enum phase { PH_STOCK, PH_LOADED, PH_ATTACHED, PH_COUNT };
-static const char *const phase_name[] = { "stock", "loaded", "attached" };
+enum phase { PH_STOCK, PH_LOADED, PH_FLOOR, PH_ATTACHED, PH_COUNT };
+static const char *const phase_name[] = { "stock", "loaded", "floor", "attached" };
 
 /* The counter a case's calls must land in. */
 enum counter { C_KERNEL, C_USER, C_DENIED, C_KVM, C_NONE };
@@ -92,6 +97,9 @@ struct spec {
 	int sample;
 };
 
+/* Why a row was not run. */
+enum { RUN, NOT_ASKED, NO_SAMPLE, NO_FLOOR };
+
 struct row {
 	char name[40];
 	char what[72];
@@ -104,7 +112,7 @@ struct row {
 static struct row rows[MAX_ROWS];
 static int nrows;
 static unsigned int calls = 1000, rounds = 7;
-static const char *module_path, *sample_path, *only, *label = "";
+static const char *module_path, *sample_path, *floor_path, *only, *label = "";
 static int kvm_fd = -1;
 static int failed;
 
@@ -289,7 +297,7 @@ static int module_loaded(const char *name)
 	return access(path, F_OK) == 0;
 }
 
-static int module_load(const char *path, const char *name)
+static int module_load(const char *path, const char *name, const char *params)
 {
 	char cmd[128];
 	int fd, r;
@@ -306,7 +314,7 @@ static int module_load(const char *path, const char *name)
 		bench_fail("cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	r = syscall(SYS_finit_module, fd, "", 0);
+	r = syscall(SYS_finit_module, fd, params, 0);
 	if (r)
 		bench_fail("cannot load %s: %s", path, strerror(errno));
 	close(fd);
@@ -326,6 +334,27 @@ static int module_unload(const char *name)
 	}
 	bench_fail("cannot unload %s: %s", name, strerror(errno));
 	return -1;
+}
+
+/*
+ * The floor module, on the function kvm_hc hooks, with ftrace's argument
+ * registers only, as kvm_hc asks for them.
+ */
+static int floor_load(void)
+{
+	char func[128], params[160];
+	FILE *f = fopen("/sys/module/kvm_hc/hook", "r");
+	int ok = f && fgets(func, sizeof(func), f);
+
+	if (f)
+		fclose(f);
+	if (!ok) {
+		bench_fail("cannot read /sys/module/kvm_hc/hook");
+		return -1;
+	}
+	func[strcspn(func, "\n")] = 0;
+	snprintf(params, sizeof(params), "func=%s save_regs=0", func);
+	return module_load(floor_path, "kvm_hc_rival", params);
 }
 
 /* kvm_hc's counters over all VMs (/sys/module/kvm_hc/stats). */
@@ -492,7 +521,7 @@ static double measure(const struct spec *s, int *okp)
 			}
 		}
 	}
-	if (s->phase == PH_LOADED && global_counters(gbefore)) {
+	if ((s->phase == PH_LOADED || s->phase == PH_FLOOR) && global_counters(gbefore)) {
 		bench_fail("cannot read /sys/module/kvm_hc/stats");
 		ok = 0;
 		rounds_run = 0;
@@ -519,7 +548,7 @@ static double measure(const struct spec *s, int *okp)
 	}
 
 	/* Counters: exactly the calls made, in the expected column. */
-	if (s->phase == PH_LOADED) {
+	if (s->phase == PH_LOADED || s->phase == PH_FLOOR) {
 		if (global_counters(gafter) || memcmp(gbefore, gafter, sizeof(gafter))) {
 			bench_fail("kvm_hc counted calls of a VM that is not attached");
 			ok = 0;
@@ -608,6 +637,11 @@ static void build_rows(void)
 	r->test = r->base;
 	r->test.phase = PH_LOADED;
 
+	r = add_row("floor.ftrace", "an empty ftrace callback on kvm_hc's function (-f)", 1.02);
+	r->base = stock_spec(&a->unknown, 0);
+	r->test = r->base;
+	r->test.phase = PH_FLOOR;
+
 	r = add_row("attached.outside", "attached, number outside the policy", 1.02);
 	r->base = stock_spec(&a->unknown, 0);
 	r->test = attached_spec(&a->unknown, 0, KVM_HC_ACTION_USER, C_KVM);
@@ -671,7 +705,7 @@ static void build_rows(void)
 
 	for (i = 0; i < (unsigned int)nrows; i++)
 		if (only && strncmp(rows[i].name, only, strlen(only)))
-			rows[i].skipped = 1;
+			rows[i].skipped = NOT_ASKED;
 }
 
 static void run_phase(enum phase ph)
@@ -684,7 +718,11 @@ static void run_phase(enum phase ph)
 		if (r->skipped)
 			continue;
 		if (r->test.sample && !sample_path) {
-			r->skipped = 2;
+			r->skipped = NO_SAMPLE;
+			continue;
+		}
+		if (r->test.phase == PH_FLOOR && ph != PH_FLOOR && !floor_path) {
+			r->skipped = NO_FLOOR;
 			continue;
 		}
 		if (r->base.phase == ph) {
@@ -713,9 +751,11 @@ static void print_table(FILE *f, const char *kernel)
 		const struct row *r = &rows[i];
 
 		if (r->skipped) {
-			if (r->skipped == 2)
+			if (r->skipped != NOT_ASKED)
 				fprintf(f, "%-20s %10s %10s %7s %6s  %s\n", r->name, "-", "-", "-",
-					"-", "not run: no sample module (-s)");
+					"-", r->skipped == NO_SAMPLE ?
+					"not run: no sample module (-s)" :
+					"not run: no floor module (-f), or no ftrace hook");
 			continue;
 		}
 		if (!r->base_ns || !r->test_ns) {
@@ -736,8 +776,8 @@ static void print_table(FILE *f, const char *kernel)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: kvm-hc-bench [-m kvm_hc.ko] [-s kvm_hc_sample.ko] [-n calls]\n"
-			"                    [-r rounds] [-o file] [-k prefix] [-l label]\n");
+	fprintf(stderr, "usage: kvm-hc-bench [-m kvm_hc.ko] [-s kvm_hc_sample.ko] [-f kvm_hc_rival.ko]\n"
+			"                    [-n calls] [-r rounds] [-o file] [-k prefix] [-l label]\n");
 	exit(2);
 }
 
@@ -760,10 +800,11 @@ int main(int argc, char **argv)
 	struct utsname u;
 	int opt, i, loaded = 0;
 
-	while ((opt = getopt(argc, argv, "m:s:n:r:o:k:l:h")) != -1) {
+	while ((opt = getopt(argc, argv, "m:s:f:n:r:o:k:l:h")) != -1) {
 		switch (opt) {
 		case 'm': module_path = optarg; break;
 		case 's': sample_path = optarg; break;
+		case 'f': floor_path = optarg; break;
 		case 'n': calls = number(optarg, 1000000); break;
 		case 'r': rounds = number(optarg, MAX_ROUNDS); break;
 		case 'o': out = optarg; break;
@@ -794,6 +835,8 @@ int main(int argc, char **argv)
 	}
 	if (bench_arch_init(kvm_fd))
 		return 1;
+	if (!bench_arch.ftrace_hook)
+		floor_path = NULL;
 	build_rows();
 	/*
 	 * One VM stays for the whole run, so that the cases' VMs coming and
@@ -807,12 +850,17 @@ int main(int argc, char **argv)
 	run_phase(PH_STOCK);
 	if (module_loaded("kvm_hc"))
 		bench_fail("kvm_hc appeared during the stock phase");
-	if (module_load(module_path, "kvm_hc"))
+	if (module_load(module_path, "kvm_hc", ""))
 		goto done;
 	loaded = 1;
 	printf("phase loaded\n");
 	run_phase(PH_LOADED);
-	if (sample_path && module_load(sample_path, "kvm_hc_sample"))
+	if (floor_path && !floor_load()) {
+		printf("phase floor\n");
+		run_phase(PH_FLOOR);
+		module_unload("kvm_hc_rival");
+	}
+	if (sample_path && module_load(sample_path, "kvm_hc_sample", ""))
 		sample_path = NULL;
 	printf("phase attached\n");
 	run_phase(PH_ATTACHED);

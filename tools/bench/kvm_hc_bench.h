@@ -96,6 +96,7 @@ struct bench_fast {
  *                 BVM_STOCK_FWD (answered 0)
  * @fast:          KVM's own in-kernel calls that kvm_hc's fast path serves
  * @nfast:         entries in @fast
+ * @ftrace_hook:   kvm_hc's hook is an ftrace callback (the floor case applies)
  */
 struct bench_arch {
 	const char *name;
@@ -108,6 +109,7 @@ struct bench_arch {
 	struct bench_call stock_forward;
 	const struct bench_fast *fast;
 	unsigned int nfast;
+	int ftrace_hook;
 };
 
 extern const struct bench_arch bench_arch;
