@@ -303,9 +303,11 @@ static int kvm_hc_handler_cmp(const void *key, const void *elt)
 	return 0;
 }
 
+/* Under SRCU (the dispatcher) or with preemption disabled (kvm_hc_take()). */
 static const struct kvm_hc_handler *kvm_hc_handler_find(u16 arch, u64 nr)
 {
-	const struct kvm_hc_handlers *t = srcu_dereference(kvm_hc_handlers, &kvm_hc_srcu);
+	const struct kvm_hc_handlers *t = srcu_dereference_check(kvm_hc_handlers, &kvm_hc_srcu,
+								 rcu_read_lock_sched_held());
 	unsigned int lo = 0, hi = t ? t->count : 0, mid;
 	const struct kvm_hc_handler *h;
 
@@ -320,6 +322,20 @@ static const struct kvm_hc_handler *kvm_hc_handler_find(u16 arch, u64 nr)
 			return h;
 	}
 	return NULL;
+}
+
+/*
+ * Numbers whose in-kernel handler is KVM's own code, per architecture
+ * (kvm_hc_register_kvm_handler()): KVM's own numbers are small, so
+ * kvm_hc_take() tests a bit rather than searching the handler table.
+ */
+#define KVM_HC_KVM_NR_LIMIT	64
+static u64 kvm_hc_kvm_nrs[8];
+
+static bool kvm_hc_kvm_answers(u16 arch, u64 nr)
+{
+	return arch < ARRAY_SIZE(kvm_hc_kvm_nrs) && nr < KVM_HC_KVM_NR_LIMIT &&
+	       (READ_ONCE(kvm_hc_kvm_nrs[arch]) & BIT_ULL(nr));
 }
 
 static u32 kvm_hc_arch_services(u16 arch, u32 services);
@@ -375,7 +391,8 @@ static __always_inline bool kvm_hc_call_handler(const struct kvm_hc_handler *h,
 						struct kvm_vcpu *vcpu,
 						struct kvm_hc_call *call)
 {
-	if (h->owner && h->owner != THIS_MODULE && !module_is_live(h->owner))
+	/* No function: KVM's own code answers (kvm_hc_register_kvm_handler()). */
+	if (!h->fn || (h->owner && h->owner != THIS_MODULE && !module_is_live(h->owner)))
 		return false;
 	h->fn(vcpu, call);
 	if (WARN_ON_ONCE(call->nret > KVM_HC_MAX_RETS))
@@ -473,10 +490,15 @@ static noinline int kvm_hc_nr_slot_claim(struct kvm_hc_nr_slot *slot, u64 nr)
 	return state;
 }
 
-static struct kvm_hc_nr_slot *kvm_hc_nr_slot(struct kvm_hc_vm *vm, u64 nr)
+/*
+ * The slot of @nr, claiming one if @nr has none yet (the first call of a
+ * number, or after a collision): the linear probe, out of line.
+ */
+static noinline struct kvm_hc_nr_slot *kvm_hc_nr_slot_find(struct kvm_hc_vm *vm, u64 nr,
+							   unsigned int h)
 {
-	unsigned int i, h = hash_64(nr, ilog2(KVM_HC_NR_SLOTS));
 	struct kvm_hc_nr_slot *slot;
+	unsigned int i;
 	int state;
 
 	for (i = 0; i < KVM_HC_NR_SLOTS; i++) {
@@ -497,13 +519,24 @@ static struct kvm_hc_nr_slot *kvm_hc_nr_slot(struct kvm_hc_vm *vm, u64 nr)
 	return NULL;
 }
 
+/* Usually the number's home slot holds it already: two loads, inline. */
+static __always_inline struct kvm_hc_nr_slot *kvm_hc_nr_slot(struct kvm_hc_vm *vm, u64 nr)
+{
+	unsigned int h = hash_64(nr, ilog2(KVM_HC_NR_SLOTS));
+	struct kvm_hc_nr_slot *slot = &vm->slots[h];
+
+	if (likely(atomic_read_acquire(&slot->state) == KVM_HC_SLOT_READY && slot->nr == nr))
+		return slot;
+	return kvm_hc_nr_slot_find(vm, nr, h);
+}
+
 /*
  * Count a call: this CPU's copies only, with this-CPU increments (no
  * locked instruction; preemption between two of them only moves a count
  * to another CPU's copy).  The slot of a number is claimed once, with a
  * cmpxchg; after that finding it only reads.
  */
-static void kvm_hc_count(struct kvm_hc_vm *vm, u64 nr, enum kvm_hc_action act)
+static __always_inline void kvm_hc_count(struct kvm_hc_vm *vm, u64 nr, enum kvm_hc_action act)
 {
 	struct kvm_hc_nr_slot *slot;
 
@@ -519,6 +552,7 @@ static void kvm_hc_count(struct kvm_hc_vm *vm, u64 nr, enum kvm_hc_action act)
 /**
  * kvm_hc_take() - the hook's first look at a hypercall: does kvm_hc serve it?
  * @kvm:   the calling VM
+ * @arch:  enum kvm_hc_arch of the calling convention
  * @flags: KVM_HC_CALL_* as decoded so far (KVM_HC_CALL_UNPRIV if known)
  * @nr:    the number, truncated to the caller's width
  * @svc:   its service number, or KVM_HC_NO_SVC
@@ -528,7 +562,9 @@ static void kvm_hc_count(struct kvm_hc_vm *vm, u64 nr, enum kvm_hc_action act)
  * that KVM answers anyway (a number outside the VM's policy or in a
  * KVM_HC_ACTION_KVM range, a service the VM may not call, an unprivileged
  * caller) is counted and left to KVM, with nothing else done; the hook
- * traces it if the tracepoint is on.  Only the number is needed to
+ * traces it if the tracepoint is on.  So is a number the policy has
+ * served in the kernel whose in-kernel handler is KVM's own code
+ * (kvm_hc_register_kvm_handler()), counted as served in the kernel.  Only the number is needed to
  * decide, so a hook can decide before it decodes the rest of the call.
  *
  * Nothing is held on return: a hook that redirects the call to its
@@ -538,10 +574,10 @@ static void kvm_hc_count(struct kvm_hc_vm *vm, u64 nr, enum kvm_hc_action act)
  * kvm_hc_begin().  May be called with preemption disabled.
  *
  * Return: KVM_HC_TAKE if the hook must dispatch the call; KVM_HC_COUNTED
- * if it was counted and left to KVM; KVM_HC_PASS if it is none of
- * kvm_hc's.
+ * or KVM_HC_COUNTED_KERNEL if it was counted and left to KVM; KVM_HC_PASS
+ * if it is none of kvm_hc's.
  */
-enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 flags, u64 nr, int svc)
+enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 arch, u16 flags, u64 nr, int svc)
 {
 	enum kvm_hc_take ret = KVM_HC_PASS;
 	const struct kvm_hc_range *r;
@@ -563,6 +599,10 @@ enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 flags, u64 nr, int svc)
 		r = kvm_hc_policy_lookup(rcu_dereference_sched(vm->policy), nr);
 		if (!r || r->action == KVM_HC_STOCK)
 			goto stock;
+		if (r->action == KVM_HC_HANDLED && kvm_hc_kvm_answers(arch, nr)) {
+			kvm_hc_count(vm, nr, KVM_HC_HANDLED);
+			ret = KVM_HC_COUNTED_KERNEL;
+		}
 	}
 	goto out;
 
@@ -672,6 +712,58 @@ enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
 	return act;
 }
 
+/*
+ * Free a replaced handler table: kvm_hc_take() reads it with preemption
+ * disabled, the dispatcher under SRCU, and unregistering waits for the
+ * handlers that still run.
+ */
+static void kvm_hc_handlers_retire(struct kvm_hc_handlers *old)
+{
+	synchronize_rcu();
+	synchronize_srcu(&kvm_hc_srcu);
+	kfree(old);
+}
+
+static int kvm_hc_handler_add(const struct kvm_hc_handler *key)
+{
+	struct kvm_hc_handlers *old, *t;
+	unsigned int n, i = 0, j;
+	struct module *owner = key->owner;
+
+	/*
+	 * An owner whose unloading has begun registers nothing; what it
+	 * registered before is removed by kvm_hc's module notifier.
+	 */
+	mutex_lock(&kvm_hc_lock);
+	if (owner != THIS_MODULE && !try_module_get(owner)) {
+		mutex_unlock(&kvm_hc_lock);
+		return -ENOENT;
+	}
+	if (owner != THIS_MODULE)
+		module_put(owner);
+	old = rcu_dereference_protected(kvm_hc_handlers, lockdep_is_held(&kvm_hc_lock));
+	n = old ? old->count : 0;
+	while (i < n && kvm_hc_handler_cmp(&old->h[i], key) < 0)
+		i++;
+	if (i < n && !kvm_hc_handler_cmp(&old->h[i], key)) {
+		mutex_unlock(&kvm_hc_lock);
+		return -EEXIST;
+	}
+	t = kmalloc(struct_size(t, h, n + 1), GFP_KERNEL);
+	if (!t) {
+		mutex_unlock(&kvm_hc_lock);
+		return -ENOMEM;
+	}
+	t->count = n + 1;
+	for (j = 0; j < n + 1; j++)
+		t->h[j] = j < i ? old->h[j] : j == i ? *key : old->h[j - 1];
+	rcu_assign_pointer(kvm_hc_handlers, t);
+	mutex_unlock(&kvm_hc_lock);
+	if (old)
+		kvm_hc_handlers_retire(old);
+	return 0;
+}
+
 /**
  * __kvm_hc_register_handler() - serve a hypercall number in the kernel
  * @arch:  enum kvm_hc_arch of the calling convention
@@ -687,51 +779,49 @@ enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
  * calls in flight) before it frees what they use.  Whatever it leaves
  * registered is removed before its code is freed.
  *
- * Return: 0, -EEXIST if @nr has a handler already, -ENOENT if @owner is
- * going away, -ENOMEM.
+ * Return: 0, -EINVAL without @fn, -EEXIST if @nr has a handler already,
+ * -ENOENT if @owner is going away, -ENOMEM.
  */
 int __kvm_hc_register_handler(u16 arch, u64 nr, kvm_hc_handler_t fn, struct module *owner)
 {
 	const struct kvm_hc_handler key = { .arch = arch, .nr = nr, .fn = fn, .owner = owner };
-	struct kvm_hc_handlers *old, *t;
-	unsigned int n, i = 0, j;
 
-	/*
-	 * An owner whose unloading has begun registers nothing; what it
-	 * registered before is removed by kvm_hc's module notifier.
-	 */
-	mutex_lock(&kvm_hc_lock);
-	if (owner != THIS_MODULE && !try_module_get(owner)) {
-		mutex_unlock(&kvm_hc_lock);
-		return -ENOENT;
-	}
-	if (owner != THIS_MODULE)
-		module_put(owner);
-	old = rcu_dereference_protected(kvm_hc_handlers, lockdep_is_held(&kvm_hc_lock));
-	n = old ? old->count : 0;
-	while (i < n && kvm_hc_handler_cmp(&old->h[i], &key) < 0)
-		i++;
-	if (i < n && !kvm_hc_handler_cmp(&old->h[i], &key)) {
-		mutex_unlock(&kvm_hc_lock);
-		return -EEXIST;
-	}
-	t = kmalloc(struct_size(t, h, n + 1), GFP_KERNEL);
-	if (!t) {
-		mutex_unlock(&kvm_hc_lock);
-		return -ENOMEM;
-	}
-	t->count = n + 1;
-	for (j = 0; j < n + 1; j++)
-		t->h[j] = j < i ? old->h[j] : j == i ? key : old->h[j - 1];
-	rcu_assign_pointer(kvm_hc_handlers, t);
-	mutex_unlock(&kvm_hc_lock);
-	if (old) {
-		synchronize_srcu(&kvm_hc_srcu);
-		kfree(old);
-	}
-	return 0;
+	if (!fn)
+		return -EINVAL;
+	return kvm_hc_handler_add(&key);
 }
 EXPORT_SYMBOL_GPL(__kvm_hc_register_handler);
+
+/**
+ * kvm_hc_register_kvm_handler() - let KVM's own code serve a number in the kernel
+ * @arch: enum kvm_hc_arch of the calling convention
+ * @nr:   a hypercall number KVM answers in the kernel
+ *
+ * For an architecture's hook: where KVM already answers a number in the
+ * kernel, that answer is kvm_hc's fast path too.  A policy that maps @nr
+ * to KVM_HC_ACTION_KERNEL gets the call counted as served in the kernel
+ * (kvm_hc_take() decides so from the number alone), and KVM's code runs
+ * untouched: the guest sees exactly what stock KVM gives it, at the cost
+ * of a number outside the policy.
+ *
+ * Return: as __kvm_hc_register_handler(); -EINVAL for a number of 64 or
+ * more, or an unknown architecture.
+ */
+int kvm_hc_register_kvm_handler(u16 arch, u64 nr)
+{
+	const struct kvm_hc_handler key = { .arch = arch, .nr = nr, .owner = THIS_MODULE };
+	int ret;
+
+	if (arch >= ARRAY_SIZE(kvm_hc_kvm_nrs) || nr >= KVM_HC_KVM_NR_LIMIT)
+		return -EINVAL;
+	ret = kvm_hc_handler_add(&key);
+	if (!ret) {
+		mutex_lock(&kvm_hc_lock);
+		WRITE_ONCE(kvm_hc_kvm_nrs[arch], kvm_hc_kvm_nrs[arch] | BIT_ULL(nr));
+		mutex_unlock(&kvm_hc_lock);
+	}
+	return ret;
+}
 
 /*
  * Remove the handlers @drop selects (by @key) from the table and wait until
@@ -752,6 +842,16 @@ static unsigned int kvm_hc_handlers_remove(kvm_hc_handler_pred_t drop, const voi
 		mutex_unlock(&kvm_hc_lock);
 		return 0;
 	}
+	for (i = 0; i < old->count; i++) {
+		const struct kvm_hc_handler *h = &old->h[i];
+		u64 *nrs;
+
+		/* An entry without a function is one of KVM's small numbers. */
+		if (h->fn || !drop(h, key))
+			continue;
+		nrs = &kvm_hc_kvm_nrs[h->arch];
+		WRITE_ONCE(*nrs, *nrs & ~BIT_ULL(h->nr));
+	}
 	if (old->count > n) {
 		/* Shrinking cannot be allowed to fail. */
 		t = kmalloc(struct_size(t, h, old->count - n), GFP_KERNEL | __GFP_NOFAIL);
@@ -762,8 +862,7 @@ static unsigned int kvm_hc_handlers_remove(kvm_hc_handler_pred_t drop, const voi
 	}
 	rcu_assign_pointer(kvm_hc_handlers, t);
 	mutex_unlock(&kvm_hc_lock);
-	synchronize_srcu(&kvm_hc_srcu);
-	kfree(old);
+	kvm_hc_handlers_retire(old);
 	return n;
 }
 

@@ -127,15 +127,31 @@ struct kvm_hc_ctx {
  * enum kvm_hc_take - what kvm_hc_take() decided
  * @KVM_HC_PASS:    not a call of kvm_hc's (the VM is not attached)
  * @KVM_HC_COUNTED: counted as KVM's and left to KVM
+ * @KVM_HC_COUNTED_KERNEL: counted as served in the kernel and left to KVM,
+ *                  whose code is the number's in-kernel handler
+ *                  (kvm_hc_register_kvm_handler())
  * @KVM_HC_TAKE:    kvm_hc serves it: kvm_hc_begin(), dispatch, kvm_hc_end()
  */
 enum kvm_hc_take {
 	KVM_HC_PASS,
 	KVM_HC_COUNTED,
+	KVM_HC_COUNTED_KERNEL,
 	KVM_HC_TAKE,
 };
 
-enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 flags, u64 nr, int svc);
+enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 arch, u16 flags, u64 nr, int svc);
+
+/**
+ * kvm_hc_take_action() - the action a call kvm_hc_take() left to KVM was counted as
+ * @take: KVM_HC_COUNTED or KVM_HC_COUNTED_KERNEL
+ *
+ * Return: KVM_HC_HANDLED or KVM_HC_STOCK, for the tracepoint.
+ */
+static inline enum kvm_hc_action kvm_hc_take_action(enum kvm_hc_take take)
+{
+	return take == KVM_HC_COUNTED_KERNEL ? KVM_HC_HANDLED : KVM_HC_STOCK;
+}
+
 void kvm_hc_begin(struct kvm_hc_ctx *ctx, struct kvm *kvm);
 void kvm_hc_end(const struct kvm_hc_ctx *ctx);
 enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_vcpu *vcpu,
@@ -144,6 +160,7 @@ enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
 				   struct kvm_hc_call *call);
 int __kvm_hc_register_handler(u16 arch, u64 nr, kvm_hc_handler_t fn, struct module *owner);
 void kvm_hc_unregister_handler(u16 arch, u64 nr);
+int kvm_hc_register_kvm_handler(u16 arch, u64 nr);
 
 /**
  * kvm_hc_register_handler() - serve a hypercall number in the kernel

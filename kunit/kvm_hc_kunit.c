@@ -448,6 +448,73 @@ static void handlers_registry(struct kunit *test)
 	kvm_hc_unregister_handler(KVM_HC_ARCH_S390, 1);
 }
 
+/* Numbers no architecture's hook registers in the KUnit module. */
+#define KVM_NR		40ULL
+
+/*
+ * A number KVM answers itself (kvm_hc_register_kvm_handler()): served in
+ * the kernel by KVM's own code, decided and counted by kvm_hc_take() alone.
+ */
+static void handlers_kvm_answers(struct kunit *test)
+{
+	const struct kvm_hc_range r[] = {
+		{ .first = KVM_NR, .last = KVM_NR, .action = KVM_HC_HANDLED },
+		{ .first = KVM_NR + 1, .last = KVM_NR + 1, .action = KVM_HC_DENY,
+		  .error = -EPERM },
+	};
+	struct kvm_vcpu *vcpu = (void *)fake_vm(test);
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_vm *vm = attach(test, kvm, 0);
+	struct kvm_hc_counters total;
+	struct kvm_hc_call c;
+
+	/* Other modules register functions; KVM's own numbers are small. */
+	KUNIT_EXPECT_EQ(test, kvm_hc_register_handler(KVM_HC_ARCH_X86, KVM_NR, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, 64), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, TEST_NR), -EINVAL);
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, KVM_NR));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler,
+							   (void *)(uintptr_t)KVM_NR));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler,
+							   (void *)(uintptr_t)(KVM_NR + 1)));
+	KUNIT_EXPECT_EQ(test, kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, KVM_NR), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kvm_hc_register_handler(KVM_HC_ARCH_X86, KVM_NR, test_handler),
+			-EEXIST);
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, KVM_NR + 1));
+
+	/* Not in the policy: KVM's, counted as KVM's. */
+	KUNIT_EXPECT_EQ(test, kvm_hc_take(kvm, KVM_HC_ARCH_X86, 0, KVM_NR, KVM_HC_NO_SVC),
+			KVM_HC_COUNTED);
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, r, ARRAY_SIZE(r)));
+	KUNIT_EXPECT_EQ(test, kvm_hc_take(kvm, KVM_HC_ARCH_X86, 0, KVM_NR, KVM_HC_NO_SVC),
+			KVM_HC_COUNTED_KERNEL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_take(kvm, KVM_HC_ARCH_X86, 0, KVM_NR, KVM_HC_NO_SVC),
+			KVM_HC_COUNTED_KERNEL);
+	/* Another architecture's number, a deny range, an unprivileged caller. */
+	KUNIT_EXPECT_EQ(test, kvm_hc_take(kvm, KVM_HC_ARCH_ARM64, 0, KVM_NR, KVM_HC_NO_SVC),
+			KVM_HC_TAKE);
+	KUNIT_EXPECT_EQ(test, kvm_hc_take(kvm, KVM_HC_ARCH_X86, 0, KVM_NR + 1, KVM_HC_NO_SVC),
+			KVM_HC_TAKE);
+	KUNIT_EXPECT_EQ(test, kvm_hc_take(kvm, KVM_HC_ARCH_X86, KVM_HC_CALL_UNPRIV, KVM_NR,
+					  KVM_HC_NO_SVC), KVM_HC_COUNTED);
+	/* A VM that is not attached. */
+	KUNIT_EXPECT_EQ(test, kvm_hc_take(fake_vm(test), KVM_HC_ARCH_X86, 0, KVM_NR,
+					  KVM_HC_NO_SVC), KVM_HC_PASS);
+	/* Should the dispatcher meet it (a policy changed in between): KVM's. */
+	c = plain_call(KVM_NR, KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_STOCK);
+
+	kvm_hc_vm_stats(vm, &total, NULL, 0);
+	KUNIT_EXPECT_EQ(test, total.kernel, 2ULL);
+	KUNIT_EXPECT_EQ(test, total.kvm, 3ULL);
+	KUNIT_EXPECT_EQ(test, total.denied, 0ULL);
+
+	/* Unregistered: the number has no in-kernel handler any more. */
+	kvm_hc_unregister_handler(KVM_HC_ARCH_X86, KVM_NR);
+	KUNIT_EXPECT_EQ(test, kvm_hc_take(kvm, KVM_HC_ARCH_X86, 0, KVM_NR, KVM_HC_NO_SVC),
+			KVM_HC_TAKE);
+}
+
 /* A handler that claims eight results, as a PAPR-minded author might. */
 static void test_handler_nret8(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
 {
@@ -672,6 +739,7 @@ static struct kunit_case kvm_hc_core_cases[] = {
 	KUNIT_CASE(policy_atomic_replacement),
 	KUNIT_CASE(policy_services),
 	KUNIT_CASE(handlers_registry),
+	KUNIT_CASE(handlers_kvm_answers),
 	KUNIT_CASE(handlers_results_bounded),
 	KUNIT_CASE(handlers_owner),
 	KUNIT_CASE(counters_per_number),

@@ -298,8 +298,9 @@ check_doc()
 }
 
 # Functions of the hot path whose code must have no locked instruction
-# (kvm_hc_count and kvm_hc_nr_slot may have been inlined or split: .part).
-HOTPATH_FUNCS='kvm_hc_x86_ftrace|kvm_hc_x86_emulate|kvm_hc_take|kvm_hc_dispatch_vm|kvm_hc_end|kvm_hc_count[.a-z0-9]*|kvm_hc_nr_slot|kvm_hc_x86_vapic_poll_irq'
+# (kvm_hc_count and kvm_hc_nr_slot may have been inlined or split: .part;
+# kvm_hc_nr_slot_find is the probe past a number's home slot).
+HOTPATH_FUNCS='kvm_hc_x86_ftrace|kvm_hc_x86_emulate|kvm_hc_take|kvm_hc_dispatch_vm|kvm_hc_end|kvm_hc_count[.a-z0-9]*|kvm_hc_nr_slot|kvm_hc_nr_slot_find[.a-z0-9]*'
 HOTPATH_MUST='kvm_hc_x86_ftrace kvm_hc_x86_emulate kvm_hc_take kvm_hc_dispatch_vm'
 
 # One series' kvm_hc.ko, disassembled: the hot path's locked instructions.

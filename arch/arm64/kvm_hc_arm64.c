@@ -191,13 +191,13 @@ static int kvm_hc_arm64_emulate(struct kvm_vcpu *vcpu)
 }
 
 /* A call kvm_hc_take() left to KVM, decoded in full for the tracepoint. */
-static noinline void kvm_hc_arm64_trace_stock(struct kvm_vcpu *vcpu)
+static noinline void kvm_hc_arm64_trace_stock(struct kvm_vcpu *vcpu, enum kvm_hc_take take)
 {
 	unsigned long x[KVM_HC_ARM64_NR_ARGS + 1];
 	struct kvm_hc_call call kvm_hc_noinit;
 
 	kvm_hc_arm64_decode_vcpu(vcpu, &call, x);
-	trace_kvm_hc_dispatch(&call, KVM_HC_STOCK);
+	trace_kvm_hc_dispatch(&call, kvm_hc_take_action(take));
 }
 
 /*
@@ -232,10 +232,10 @@ static void notrace kvm_hc_arm64_ftrace(unsigned long ip, unsigned long parent_i
 	 */
 	if (kvm_hc_arm64_filtered(vcpu->kvm, fid))
 		return;
-	take = kvm_hc_take(vcpu->kvm, 0, fid, kvm_hc_arm64_service(fid));
+	take = kvm_hc_take(vcpu->kvm, KVM_HC_ARCH_ARM64, 0, fid, kvm_hc_arm64_service(fid));
 	if (take != KVM_HC_TAKE) {
-		if (take == KVM_HC_COUNTED && unlikely(trace_kvm_hc_dispatch_enabled()))
-			kvm_hc_arm64_trace_stock(vcpu);
+		if (take != KVM_HC_PASS && unlikely(trace_kvm_hc_dispatch_enabled()))
+			kvm_hc_arm64_trace_stock(vcpu, take);
 		return;
 	}
 	kvm_hc_fregs_set_ip(fregs, (unsigned long)kvm_hc_arm64_emulate);

@@ -152,19 +152,16 @@ static bool kvm_hc_ppc_take(struct kvm_vcpu *vcpu, u64 nr, int svc, bool epapr)
 {
 	u16 flags = kvm_hc_ppc_get_msr(vcpu) & MSR_PR ? KVM_HC_CALL_UNPRIV : 0;
 	struct kvm_hc_call call kvm_hc_noinit;
+	enum kvm_hc_take take;
 
-	switch (kvm_hc_take(vcpu->kvm, flags, nr, svc)) {
-	case KVM_HC_TAKE:
+	take = kvm_hc_take(vcpu->kvm, KVM_HC_ARCH_PPC, flags, nr, svc);
+	if (take == KVM_HC_TAKE)
 		return true;
-	case KVM_HC_COUNTED:
-		if (unlikely(trace_kvm_hc_dispatch_enabled())) {
-			kvm_hc_ppc_decode(vcpu, &call, epapr);
-			trace_kvm_hc_dispatch(&call, KVM_HC_STOCK);
-		}
-		return false;
-	default:
-		return false;
+	if (take != KVM_HC_PASS && unlikely(trace_kvm_hc_dispatch_enabled())) {
+		kvm_hc_ppc_decode(vcpu, &call, epapr);
+		trace_kvm_hc_dispatch(&call, kvm_hc_take_action(take));
 	}
+	return false;
 }
 
 /*

@@ -116,12 +116,12 @@ static int kvm_hc_s390_emulate(struct kvm_vcpu *vcpu)
 }
 
 /* A call kvm_hc_take() left to KVM, decoded in full for the tracepoint. */
-static noinline void kvm_hc_s390_trace_stock(struct kvm_vcpu *vcpu)
+static noinline void kvm_hc_s390_trace_stock(struct kvm_vcpu *vcpu, enum kvm_hc_take take)
 {
 	struct kvm_hc_call call kvm_hc_noinit;
 
 	kvm_hc_s390_decode(&call, vcpu->run->s.regs.gprs, kvm_hc_s390_problem_state(vcpu));
-	trace_kvm_hc_dispatch(&call, KVM_HC_STOCK);
+	trace_kvm_hc_dispatch(&call, kvm_hc_take_action(take));
 }
 
 static void notrace kvm_hc_s390_ftrace(unsigned long ip, unsigned long parent_ip,
@@ -142,10 +142,10 @@ static void notrace kvm_hc_s390_ftrace(unsigned long ip, unsigned long parent_ip
 				   gprs, kvm_hc_s390_problem_state(vcpu)))
 		return;
 	/* A candidate comes from the supervisor state. */
-	take = kvm_hc_take(vcpu->kvm, 0, gprs[1], kvm_hc_s390_service(gprs[1]));
+	take = kvm_hc_take(vcpu->kvm, KVM_HC_ARCH_S390, 0, gprs[1], kvm_hc_s390_service(gprs[1]));
 	if (take != KVM_HC_TAKE) {
-		if (take == KVM_HC_COUNTED && unlikely(trace_kvm_hc_dispatch_enabled()))
-			kvm_hc_s390_trace_stock(vcpu);
+		if (take != KVM_HC_PASS && unlikely(trace_kvm_hc_dispatch_enabled()))
+			kvm_hc_s390_trace_stock(vcpu, take);
 		return;
 	}
 	kvm_hc_s390_fregs_set_ip(fregs, (unsigned long)kvm_hc_s390_emulate);

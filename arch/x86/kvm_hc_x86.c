@@ -54,6 +54,22 @@ static unsigned long kvm_hc_x86_vm_ioctl;
 
 static kvm_hc_x86_emulate_t kvm_hc_x86_orig;
 
+/*
+ * KVM's own hypercalls that KVM answers in the kernel on every kernel
+ * kvm_hc supports.  kvm_hc's fast path for them is KVM's code itself
+ * (kvm_hc_register_kvm_handler()): a policy that serves one in the kernel
+ * counts it as served there and leaves it to KVM, so the guest gets
+ * exactly stock KVM's answer, for the cost of a number outside the policy.
+ */
+#define KVM_HC_X86_KVM_NRS	(BIT_ULL(KVM_HC_VAPIC_POLL_IRQ) | BIT_ULL(KVM_HC_KICK_CPU) | \
+				 BIT_ULL(KVM_HC_CLOCK_PAIRING) | BIT_ULL(KVM_HC_SEND_IPI) | \
+				 BIT_ULL(KVM_HC_SCHED_YIELD))
+
+static bool kvm_hc_x86_kvm_nr(u64 nr)
+{
+	return nr < 64 && (KVM_HC_X86_KVM_NRS & BIT_ULL(nr));
+}
+
 /* ENDBR64, f3 0f 1e fa, read as a little-endian u32. */
 #define KVM_HC_X86_ENDBR64	0xfa1e0ff3U
 #define KVM_HC_X86_ENDBR_SIZE	4
@@ -177,7 +193,7 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, int cpl,
 }
 
 /* The CPL is KVM's second argument. */
-static int kvm_hc_x86_cpl(struct kvm_vcpu *vcpu, const struct pt_regs *regs)
+static int kvm_hc_x86_cpl(struct kvm_vcpu *vcpu, const struct pt_regs *regs, u64 nr)
 {
 	return regs->si;
 }
@@ -229,14 +245,16 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu)
 }
 
 /*
- * Routing does not need the CPL: kvm_hc_take() leaves an unprivileged
- * call outside the policy to KVM as it does a privileged one, and one in a
- * range reaches kvm_hc_x86_emulate(), which reads the CPL before anything
- * is served.  An indirect call saved on every routed hypercall.
+ * Routing needs the CPL only for KVM's own numbers, whose fast path is
+ * KVM's code: the callback counts those, and an unprivileged caller's as
+ * KVM's (KVM refuses it).  kvm_hc_take() leaves any other unprivileged
+ * call outside the policy to KVM as it does a privileged one, and one in
+ * a range reaches kvm_hc_x86_emulate(), which reads the CPL before
+ * anything is served.  An indirect call saved on nearly every hypercall.
  */
-static int kvm_hc_x86_cpl(struct kvm_vcpu *vcpu, const struct pt_regs *regs)
+static int kvm_hc_x86_cpl(struct kvm_vcpu *vcpu, const struct pt_regs *regs, u64 nr)
 {
-	return 0;
+	return kvm_hc_x86_kvm_nr(nr) ? kvm_hc_x86_get_cpl(vcpu) : 0;
 }
 
 /* KVM hands vmcall to its Xen or Hyper-V emulation before anything else. */
@@ -254,26 +272,37 @@ static bool kvm_hc_x86_kvm_first(struct kvm_vcpu *vcpu)
 }
 #endif
 
-/* The number, as wide as the caller's mode makes it. */
-static u64 kvm_hc_x86_nr(struct kvm_vcpu *vcpu, bool *op_64_bit)
+/*
+ * The number, as wide as the caller's mode makes it.  A number that fits
+ * in 32 bits is the same in every mode: only a wider rax needs the mode,
+ * and with it a call into the vendor module for CS.L.
+ */
+static noinline u64 kvm_hc_x86_wide_nr(struct kvm_vcpu *vcpu, unsigned long rax)
+{
+	return kvm_hc_x86_op_64_bit(vcpu) ? rax : (u32)rax;
+}
+
+static __always_inline u64 kvm_hc_x86_nr(struct kvm_vcpu *vcpu)
 {
 	unsigned long rax = vcpu->arch.regs[VCPU_REGS_RAX];
 
-	*op_64_bit = kvm_hc_x86_op_64_bit(vcpu);
-	return *op_64_bit ? rax : (u32)rax;
+	if (likely(!(rax >> 32)))
+		return rax;
+	return kvm_hc_x86_wide_nr(vcpu, rax);
 }
 
 /* A call kvm_hc_take() left to KVM, decoded in full for the tracepoint. */
-static noinline void kvm_hc_x86_trace_stock(struct kvm_vcpu *vcpu, const struct pt_regs *regs)
+static noinline void kvm_hc_x86_trace_stock(struct kvm_vcpu *vcpu, const struct pt_regs *regs,
+					    enum kvm_hc_take take)
 {
 	struct kvm_hc_call call kvm_hc_noinit;
 
 #ifdef KVM_HC_X86_HOOK_INNER
-	kvm_hc_x86_decode_vcpu(vcpu, &call, kvm_hc_x86_cpl(vcpu, regs));
+	kvm_hc_x86_decode_vcpu(vcpu, &call, regs->si);
 #else
 	kvm_hc_x86_decode_vcpu(vcpu, &call, kvm_hc_x86_get_cpl(vcpu));
 #endif
-	trace_kvm_hc_dispatch(&call, KVM_HC_STOCK);
+	trace_kvm_hc_dispatch(&call, kvm_hc_take_action(take));
 }
 
 /*
@@ -289,7 +318,6 @@ static void notrace kvm_hc_x86_ftrace(unsigned long ip, unsigned long parent_ip,
 	struct pt_regs *regs = kvm_hc_ftrace_regs(fregs);
 	enum kvm_hc_take take;
 	struct kvm_vcpu *vcpu;
-	bool op_64_bit;
 	u64 nr;
 
 	if (!regs || kvm_hc_from_self(parent_ip))
@@ -297,12 +325,13 @@ static void notrace kvm_hc_x86_ftrace(unsigned long ip, unsigned long parent_ip,
 	vcpu = (struct kvm_vcpu *)regs->di;
 	if (kvm_hc_x86_kvm_first(vcpu))
 		return;
-	nr = kvm_hc_x86_nr(vcpu, &op_64_bit);
-	take = kvm_hc_take(vcpu->kvm, kvm_hc_x86_cpl(vcpu, regs) ? KVM_HC_CALL_UNPRIV : 0, nr,
+	nr = kvm_hc_x86_nr(vcpu);
+	take = kvm_hc_take(vcpu->kvm, KVM_HC_ARCH_X86,
+			   kvm_hc_x86_cpl(vcpu, regs, nr) ? KVM_HC_CALL_UNPRIV : 0, nr,
 			   kvm_hc_x86_service(nr));
 	if (take != KVM_HC_TAKE) {
-		if (take == KVM_HC_COUNTED && unlikely(trace_kvm_hc_dispatch_enabled()))
-			kvm_hc_x86_trace_stock(vcpu, regs);
+		if (take != KVM_HC_PASS && unlikely(trace_kvm_hc_dispatch_enabled()))
+			kvm_hc_x86_trace_stock(vcpu, regs, take);
 		return;
 	}
 	regs->ip = (unsigned long)kvm_hc_x86_emulate;
@@ -321,6 +350,33 @@ static struct ftrace_ops kvm_hc_x86_ops_hook = {
 	.func = kvm_hc_x86_ftrace,
 	.flags = KVM_HC_FTRACE_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY,
 };
+
+static void kvm_hc_x86_kvm_handlers_exit(void)
+{
+	u64 nr;
+
+	for (nr = 0; nr < 64; nr++)
+		if (kvm_hc_x86_kvm_nr(nr))
+			kvm_hc_unregister_handler(KVM_HC_ARCH_X86, nr);
+}
+
+static int kvm_hc_x86_kvm_handlers_init(void)
+{
+	int ret;
+	u64 nr;
+
+	for (nr = 0; nr < 64; nr++) {
+		if (!kvm_hc_x86_kvm_nr(nr))
+			continue;
+		ret = kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, nr);
+		if (ret) {
+			/* Unregistering a number that has no handler does nothing. */
+			kvm_hc_x86_kvm_handlers_exit();
+			return ret;
+		}
+	}
+	return 0;
+}
 
 static int kvm_hc_x86_resolve(unsigned long *target)
 {
@@ -383,19 +439,19 @@ int kvm_hc_arch_init(void)
 	if (IS_ERR(kvm_hc_x86_owner))
 		return PTR_ERR(kvm_hc_x86_owner);
 
-	ret = kvm_hc_x86_pv_init();
+	ret = kvm_hc_x86_kvm_handlers_init();
 	if (ret)
 		goto put_owner;
 	/* The hook itself is placed by kvm_hc_arch_arm(), on first use. */
 	ret = ftrace_set_filter_ip(&kvm_hc_x86_ops_hook, target, 0, 0);
 	if (ret) {
 		pr_err("cannot trace %s: %d\n", KVM_HC_X86_TARGET, ret);
-		goto pv_exit;
+		goto kvm_handlers_exit;
 	}
 	return 0;
 
-pv_exit:
-	kvm_hc_x86_pv_exit();
+kvm_handlers_exit:
+	kvm_hc_x86_kvm_handlers_exit();
 put_owner:
 	module_put(kvm_hc_x86_owner);
 	return ret;
@@ -436,7 +492,7 @@ void kvm_hc_arch_disarm(void)
 void kvm_hc_arch_exit(void)
 {
 	ftrace_set_filter_ip(&kvm_hc_x86_ops_hook, (unsigned long)kvm_hc_x86_orig, 1, 0);
-	kvm_hc_x86_pv_exit();
+	kvm_hc_x86_kvm_handlers_exit();
 	module_put(kvm_hc_x86_owner);
 }
 

@@ -87,8 +87,4 @@ static inline unsigned long kvm_hc_x86_result(const struct kvm_hc_call *call)
 	return ret;
 }
 
-/* In-kernel handlers of KVM's own hypercalls (kvm_hc_x86_pv.c). */
-int kvm_hc_x86_pv_init(void);
-void kvm_hc_x86_pv_exit(void);
-
 #endif /* _KVM_HC_X86_H */
