@@ -37,17 +37,17 @@
 #   --arch       architecture of the kernels (default amd64)
 #   --series     kernel series to test (see scripts/kernels.sh series)
 #   --kvm-modes  arm64: KVM modes to boot each kernel in (default "vhe nvhe")
-#   --init       the initramfs /init (default tests/guest/init, for arm64
-#                tests/guest/arm64/init, for ppc64el tests/guest/ppc64/init)
+#   --init       the initramfs /init (default tests/vmm/init, for arm64
+#                tests/vmm/arm64/init, for ppc64el tests/vmm/ppc64/init)
 #   --append     more kernel command line (the guest's /init sees it too)
 #   --timeout    seconds one boot may take (default 300)
 #
 # env:
 #   KVM_HC_ARCH       default for --arch
 #   KVM_HC_SRC        module sources (default: this repository)
-#   KVM_HC_GUEST_SRC  guest test program (default: tests/guest/kvm_hc_test.c,
-#                     for arm64 tests/guest/arm64/kvm_hc_test.c, for ppc64el
-#                     tests/guest/ppc64/kvm_hc_test.c); several files are
+#   KVM_HC_GUEST_SRC  guest test program (default: tests/vmm/kvm_hc_test.c,
+#                     for arm64 tests/vmm/arm64/kvm_hc_test.c, for ppc64el
+#                     tests/vmm/ppc64/kvm_hc_test.c); several files are
 #                     linked into one program
 #   KVM_HC_GUEST_LIBS  libraries the guest program links with (e.g. -lm)
 #   KVM_HC_QEMU_ARGS  more QEMU arguments (e.g. -icount shift=0,sleep=off)
@@ -114,8 +114,8 @@ amd64)
 	kvm_modes=-
 	OUT_ARCH=$OUT
 	GUEST_CC=gcc
-	: "${init:=$ROOT/tests/guest/init}"
-	: "${guest_src:=$ROOT/tests/guest/kvm_hc_test.c}"
+	: "${init:=$ROOT/tests/vmm/init}"
+	: "${guest_src:=$ROOT/tests/vmm/kvm_hc_test.c}"
 	;;
 arm64)
 	: "${kvm_modes:=${KVM_HC_KVM_MODES:-vhe nvhe}}"
@@ -126,16 +126,16 @@ arm64)
 	done
 	OUT_ARCH=$OUT/arm64
 	GUEST_CC=aarch64-linux-gnu-gcc
-	: "${init:=$ROOT/tests/guest/arm64/init}"
-	: "${guest_src:=$ROOT/tests/guest/arm64/kvm_hc_test.c}"
+	: "${init:=$ROOT/tests/vmm/arm64/init}"
+	: "${guest_src:=$ROOT/tests/vmm/arm64/kvm_hc_test.c}"
 	;;
 ppc64el)
 	[ -z "$kvm_modes" ] || { echo "e2e: --kvm-modes is for arm64 only" >&2; exit 2; }
 	kvm_modes=-
 	OUT_ARCH=$OUT/ppc64el
 	GUEST_CC=powerpc64le-linux-gnu-gcc
-	: "${init:=$ROOT/tests/guest/ppc64/init}"
-	: "${guest_src:=$ROOT/tests/guest/ppc64/kvm_hc_test.c}"
+	: "${init:=$ROOT/tests/vmm/ppc64/init}"
+	: "${guest_src:=$ROOT/tests/vmm/ppc64/kvm_hc_test.c}"
 	;;
 *)
 	echo "e2e: unknown architecture '$arch' (amd64, arm64, ppc64el)" >&2
@@ -479,7 +479,7 @@ for series in $series_list; do
 	cp "$d/src/kvm_hc.ko" "$rd/lib/kvm-hc/"
 	# The sample handler module, the test modules and the steps that use them.
 	[ ! -f "$d/src/samples/kvm_hc_sample.ko" ] || cp "$d/src/samples/kvm_hc_sample.ko" "$rd/lib/kvm-hc/"
-	cp "$ROOT/tests/guest/steps.sh" "$rd/lib/kvm-hc/"
+	cp "$ROOT/tests/vmm/steps.sh" "$rd/lib/kvm-hc/"
 	for m in kvm_hc_namesake kvm_hc_rival; do
 		[ ! -f "$d/src/tests/modules/$m.ko" ] || cp "$d/src/tests/modules/$m.ko" "$rd/lib/kvm-hc/"
 	done

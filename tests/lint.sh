@@ -5,7 +5,7 @@
 # lint.sh - static checks over kvm_hc's sources. Any finding fails its check.
 #
 #   checkpatch  scripts/checkpatch.pl --strict of Linux 6.12 on every kernel
-#               .c/.h file (not the user-space code under tests/guest/)
+#               .c/.h file (not the user-space code under tests/vmm/)
 #   spdx        an SPDX-License-Identifier in the first two lines of every
 #               source, script, build and documentation file
 #   sparse      make C=2: sparse on every kernel .c file
@@ -84,7 +84,7 @@ source_files()
 # that run VMs (the test VMMs and the benchmark, with guest code in asm).
 kernel_c_files()
 {
-	source_files | grep -E '\.[ch]$' | grep -v -e '^tests/guest/' -e '^tools/bench/' || true
+	source_files | grep -E '\.[ch]$' | grep -v -e '^tests/vmm/' -e '^tools/bench/' || true
 }
 
 check_checkpatch()
