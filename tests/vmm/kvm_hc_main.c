@@ -8,7 +8,8 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: kvm_hc_test [--explain] keeper\n"
+		"usage: kvm_hc_test scenarios\n"
+		"       kvm_hc_test [--explain] keeper\n"
 		"       kvm_hc_test [--explain] matrix\n"
 		"       kvm_hc_test [--explain] discover --expect open|closed\n"
 		"       kvm_hc_test [--explain] load --seconds S [--expect-both]\n"
@@ -48,6 +49,11 @@ int main(int argc, char **argv)
 	}
 	if (!cmd)
 		usage();
+	/* The VMM-interface scenarios, in the order /init runs them. */
+	if (!strcmp(cmd, "scenarios")) {
+		puts("policy\npolicy-live\ntwo-vms\nbadinput\nkick\nforward-unload");
+		return 0;
+	}
 
 	if (!strcmp(cmd, "discover") && (expect_open < 0 || expect_open > 1))
 		usage();
