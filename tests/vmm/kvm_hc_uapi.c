@@ -936,287 +936,35 @@ static int cmd_two_vms(void)
 	return nfail ? 1 : 0;
 }
 
+/* ---- the scenarios written once (scenario.h): what they need of x86 ---- */
+
+#define ARCH_NR(i)		(0x6000 + (i))
+#define ARCH_DISCOVER_NR	KVM_HC_DISCOVER_NR
+#define ARCH_RESULT		"rax"
+#define ARCH_STOCK		((struct answer){ ENOSYS64, 0 })
+/* Errors reach rax unchanged (-KVM_HC_ENOHC is -KVM_ENOSYS). */
+#define ARCH_ENOHC		ENOSYS64
+#define ARCH_EINVAL		((uint64_t)-EINVAL)
+#define arch_discover(vm, what)	arch_call(vm, KVM_HC_DISCOVER_NR, what)
+
+#include "scenario.h"
+
+static int arch_vm_create(struct vm *vm, const char *tag)
+{
+	return vm_create(vm, 0, tag);
+}
+
+/* 64-bit kernel mode, the arguments 0: for discovery, the version selector. */
+static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
+{
+	uint64_t rax = plain_call(vm, &(struct call){ .rax = nr }, what);
+
+	return (struct answer){ rax, vm->n_hypercall_exits };
+}
+
 /* ---- badinput ---- */
 
-#define BAD_NR		0x6000		/* P0 denies it with -EPERM */
-#define BAD_NR2		0x6001		/* P0 leaves it to KVM */
-
-static const struct kvm_hc_range bad_p0[] = { RANGE(BAD_NR, BAD_NR, DENY, -EPERM) };
-
-/*
- * The guest's proof that policy P0 (services = discovery, BAD_NR denied with
- * -EPERM, BAD_NR2 left to KVM) is still in force.  Every rejected policy
- * below would have changed at least one of the three answers.
- */
-static void bad_unchanged(struct vm *vm, const char *what)
-{
-	uint64_t d, x, y;
-	char name[128];
-	int exits;
-
-	d = plain_call(vm, &(struct call){ .rax = KVM_HC_DISCOVER_NR }, what);
-	exits = vm->n_hypercall_exits;
-	x = plain_call(vm, &(struct call){ .rax = BAD_NR }, what);
-	exits += vm->n_hypercall_exits;
-	y = plain_call(vm, &(struct call){ .rax = BAD_NR2 }, what);
-	exits += vm->n_hypercall_exits;
-	snprintf(name, sizeof(name), "badinput.%s.unchanged", what);
-	report(d == KVM_HC_ABI_VERSION && x == EPERM64 && y == ENOSYS64 && !exits, name,
-	       "got=discover:0x%llx,0x%x:0x%llx,0x%x:0x%llx,exits:%d want=0x%x,0x%016llx,0x%016llx,0",
-	       (unsigned long long)d, BAD_NR, (unsigned long long)x, BAD_NR2,
-	       (unsigned long long)y, exits, KVM_HC_ABI_VERSION, (unsigned long long)EPERM64,
-	       (unsigned long long)ENOSYS64);
-}
-
-static void bad_expect(const char *what, int got, int want_errno)
-{
-	char name[128];
-
-	snprintf(name, sizeof(name), "badinput.%s", what);
-	report(got == -want_errno, name, "got=%s want=%s", resname(got), errname(want_errno));
-}
-
-/* An attach that must fail; a handle it returns anyway is closed. */
-static void bad_attach(int dev, const char *what, uint32_t version, uint32_t flags, int fd,
-		       uint32_t pad, int want_errno)
-{
-	int r = hc_attach_raw(dev, version, flags, fd, pad);
-
-	bad_expect(what, r, want_errno);
-	if (r >= 0)
-		close(r);
-}
-
-/*
- * A policy that must be refused: P0 with BAD_NR handed to KVM, BAD_NR2
- * denied with -EINVAL and no services, plus @extra (@nextra ranges).
- */
-static void bad_policy(int h, struct vm *vm, const char *what, uint32_t version, uint32_t flags,
-		       uint32_t services, const struct kvm_hc_range *extra, unsigned int nextra,
-		       int want_errno)
-{
-	struct kvm_hc_range r[KVM_HC_MAX_RANGES + 8] = {
-		RANGE(BAD_NR, BAD_NR, KVM, 0),
-		RANGE(BAD_NR2, BAD_NR2, DENY, -EINVAL),
-	};
-	unsigned int n = 2;
-
-	if (nextra)
-		memcpy(&r[n], extra, nextra * sizeof(*extra));
-	n += nextra;
-	bad_expect(what, hc_set_policy_raw(h, version, flags, services, n, (uintptr_t)r),
-		   want_errno);
-	bad_unchanged(vm, what);
-}
-
-static int cmd_badinput(void)
-{
-	struct kvm_hc_range many[KVM_HC_MAX_RANGES + 1];
-	struct hc_counts c;
-	struct vm x, y;
-	int dev, dev2, hx, hy, nullfd, closed_fd, r, st;
-	unsigned int i;
-	uint8_t *pages;
-	pid_t pid;
-
-	watchdog_start("badinput", 60);
-	dev = hc_open("badinput.open");
-	if (dev < 0)
-		return 1;
-	if (vm_create(&x, 0, "badinput.x") < 0 || vm_create(&y, 0, "badinput.y") < 0)
-		return 1;
-	hx = hc_attach(dev, &x, "badinput.x");
-	if (hx < 0)
-		return 1;
-	if (hc_policy(hx, 1u << KVM_HC_SVC_DISCOVER, bad_p0, 1, "badinput.p0") < 0)
-		return 1;
-	bad_unchanged(&x, "p0");
-
-	/* KVM_HC_ATTACH */
-	bad_attach(dev, "attach.version_0", 0, 0, y.fd, 0, EOPNOTSUPP);
-	bad_attach(dev, "attach.version_2", 2, 0, y.fd, 0, EOPNOTSUPP);
-	bad_attach(dev, "attach.flags_1", KVM_HC_UAPI_VERSION, 1, y.fd, 0, EINVAL);
-	bad_attach(dev, "attach.pad_1", KVM_HC_UAPI_VERSION, 0, y.fd, 1, EINVAL);
-	closed_fd = dup(y.fd);
-	close(closed_fd);
-	bad_attach(dev, "attach.vm_fd_closed", KVM_HC_UAPI_VERSION, 0, closed_fd, 0, EBADF);
-	bad_attach(dev, "attach.vm_fd_minus1", KVM_HC_UAPI_VERSION, 0, -1, 0, EBADF);
-	nullfd = open("/dev/null", O_RDWR);
-	bad_attach(dev, "attach.dev_null", KVM_HC_UAPI_VERSION, 0, nullfd, 0, EINVAL);
-	close(nullfd);
-	bad_attach(dev, "attach.kvm_system_fd", KVM_HC_UAPI_VERSION, 0, kvm_fd, 0, EINVAL);
-	bad_attach(dev, "attach.vcpu_fd", KVM_HC_UAPI_VERSION, 0, y.vcpu, 0, EINVAL);
-	bad_attach(dev, "attach.handle_fd", KVM_HC_UAPI_VERSION, 0, hx, 0, EINVAL);
-	bad_attach(dev, "attach.same_vm_twice", KVM_HC_UAPI_VERSION, 0, x.fd, 0, EEXIST);
-	dev2 = open(HC_DEV, O_RDWR | O_CLOEXEC);
-	bad_attach(dev2, "attach.same_vm_twice_other_open", KVM_HC_UAPI_VERSION, 0, x.fd, 0,
-		   EEXIST);
-	close(dev2);
-	bad_unchanged(&x, "attach.same_vm_twice");
-
-	/* a child inherits the VM's fd, but the VM belongs to the parent */
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		r = hc_attach_raw(dev, KVM_HC_UAPI_VERSION, 0, y.fd, 0);
-		_exit(r >= 0 ? 0 : -r);
-	}
-	r = -1000;
-	if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st))
-		r = WEXITSTATUS(st) ? -WEXITSTATUS(st) : 0;
-	bad_expect("attach.other_process_vm", r, EPERM);
-
-	/* none of that attached y: attaching it now works */
-	hy = hc_attach_raw(dev, KVM_HC_UAPI_VERSION, 0, y.fd, 0);
-	report(hy >= 0, "badinput.attach.y_after_failures", "got=%s want=ok(fd)", resname(hy));
-	if (hy >= 0)
-		close(hy);
-
-	/* KVM_HC_SET_POLICY: each refused, with P0 still in force after */
-	bad_policy(hx, &x, "policy.version_0", 0, 0, 0, NULL, 0, EOPNOTSUPP);
-	bad_policy(hx, &x, "policy.version_2", 2, 0, 0, NULL, 0, EOPNOTSUPP);
-	bad_policy(hx, &x, "policy.flags_1", KVM_HC_UAPI_VERSION, 1, 0, NULL, 0, EINVAL);
-	bad_policy(hx, &x, "policy.services_unknown_bit", KVM_HC_UAPI_VERSION, 0,
-		   1u << KVM_HC_SVC_COUNT, NULL, 0, EINVAL);
-	bad_policy(hx, &x, "policy.services_bit31", KVM_HC_UAPI_VERSION, 0, 0x80000001u,
-		   NULL, 0, EINVAL);
-	{
-		struct kvm_hc_range e = RANGE(0x10, 0x20, KVM, 0);
-
-		e.reserved = 1;
-		bad_policy(hx, &x, "policy.reserved_1", KVM_HC_UAPI_VERSION, 0, 0, &e, 1, EINVAL);
-		e = (struct kvm_hc_range)RANGE(0x10, 0x20, KVM, 0);
-		e.action = 4;
-		bad_policy(hx, &x, "policy.action_4", KVM_HC_UAPI_VERSION, 0, 0, &e, 1, EINVAL);
-		e = (struct kvm_hc_range)RANGE(0x20, 0x10, KVM, 0);
-		bad_policy(hx, &x, "policy.first_gt_last", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
-			   EINVAL);
-	}
-	{
-		const struct kvm_hc_range ov[] = { RANGE(0x10, 0x20, KVM, 0),
-						   RANGE(0x18, 0x30, USER, 0) };
-		const struct kvm_hc_range touch[] = { RANGE(0x10, 0x20, KVM, 0),
-						      RANGE(0x20, 0x30, KVM, 0) };
-		const struct kvm_hc_range inner[] = { RANGE(0x10, 0x30, KVM, 0),
-						      RANGE(0x18, 0x18, KVM, 0) };
-		const struct kvm_hc_range dup2[] = { RANGE(0x7777, 0x7777, KVM, 0),
-						     RANGE(0x7777, 0x7777, KVM, 0) };
-		const struct kvm_hc_range base[] = { RANGE(BAD_NR, BAD_NR2, USER, 0) };
-
-		bad_policy(hx, &x, "policy.overlap", KVM_HC_UAPI_VERSION, 0, 0, ov, 2, EEXIST);
-		bad_policy(hx, &x, "policy.overlap_one_number", KVM_HC_UAPI_VERSION, 0, 0, touch, 2,
-			   EEXIST);
-		bad_policy(hx, &x, "policy.overlap_inside", KVM_HC_UAPI_VERSION, 0, 0, inner, 2,
-			   EEXIST);
-		bad_policy(hx, &x, "policy.overlap_same_range", KVM_HC_UAPI_VERSION, 0, 0, dup2, 2,
-			   EEXIST);
-		bad_policy(hx, &x, "policy.overlap_two_ranges", KVM_HC_UAPI_VERSION, 0, 0, base, 1,
-			   EEXIST);
-	}
-	for (i = 0; i < KVM_HC_MAX_RANGES - 1; i++)
-		many[i] = (struct kvm_hc_range)RANGE(0x100 + i, 0x100 + i, KVM, 0);
-	/* 2 + 63 = 65 ranges */
-	bad_policy(hx, &x, "policy.65_ranges", KVM_HC_UAPI_VERSION, 0, 0, many,
-		   KVM_HC_MAX_RANGES - 1, E2BIG);
-	bad_expect("policy.nranges_0xffffffff",
-		   hc_set_policy_raw(hx, KVM_HC_UAPI_VERSION, 0, 0, 0xffffffffu, (uintptr_t)many),
-		   E2BIG);
-	bad_unchanged(&x, "policy.nranges_0xffffffff");
-	{
-		struct kvm_hc_range e = RANGE(0x10, 0x10, DENY, 0);
-
-		bad_policy(hx, &x, "policy.deny_error_0", KVM_HC_UAPI_VERSION, 0, 0, &e, 1, EINVAL);
-		e.error = 1;
-		bad_policy(hx, &x, "policy.deny_error_positive", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
-			   EINVAL);
-		e.error = -4096;
-		bad_policy(hx, &x, "policy.deny_error_-4096", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
-			   EINVAL);
-		e.error = INT32_MIN;
-		bad_policy(hx, &x, "policy.deny_error_int_min", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
-			   EINVAL);
-		e = (struct kvm_hc_range)RANGE(0x10, 0x10, KVM, -EPERM);
-		bad_policy(hx, &x, "policy.kvm_with_error", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
-			   EINVAL);
-		e = (struct kvm_hc_range)RANGE(0x10, 0x10, KERNEL, -EPERM);
-		bad_policy(hx, &x, "policy.kernel_with_error", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
-			   EINVAL);
-		e = (struct kvm_hc_range)RANGE(0x10, 0x10, USER, -EPERM);
-		bad_policy(hx, &x, "policy.user_with_error", KVM_HC_UAPI_VERSION, 0, 0, &e, 1,
-			   EINVAL);
-	}
-	bad_expect("policy.ranges_pointer_0x10",
-		   hc_set_policy_raw(hx, KVM_HC_UAPI_VERSION, 0, 0, 1, 0x10), EFAULT);
-	bad_unchanged(&x, "policy.ranges_pointer_0x10");
-	bad_expect("policy.ranges_null_nranges_1",
-		   hc_set_policy_raw(hx, KVM_HC_UAPI_VERSION, 0, 0, 1, 0), EFAULT);
-	bad_unchanged(&x, "policy.ranges_null_nranges_1");
-	/* the first range readable, the second on an unmapped page */
-	pages = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (pages != MAP_FAILED) {
-		struct kvm_hc_range *last = (void *)(pages + 4096 - sizeof(*last));
-
-		munmap(pages + 4096, 4096);
-		*last = (struct kvm_hc_range)RANGE(BAD_NR, BAD_NR, KVM, 0);
-		bad_expect("policy.ranges_cross_unmapped_page",
-			   hc_set_policy_raw(hx, KVM_HC_UAPI_VERSION, 0, 0, 2, (uintptr_t)last),
-			   EFAULT);
-		bad_unchanged(&x, "policy.ranges_cross_unmapped_page");
-		munmap(pages, 4096);
-	}
-
-	/* the boundary error -4095 is accepted, then P0 again */
-	{
-		const struct kvm_hc_range e[] = { RANGE(BAD_NR, BAD_NR, DENY, -4095) };
-
-		r = hc_set_policy(hx, 1u << KVM_HC_SVC_DISCOVER, e, 1);
-		bad_expect("policy.deny_error_-4095_accepted", r, 0);
-		check("badinput.policy.deny_error_-4095_accepted.rax",
-		      plain_call(&x, &(struct call){ .rax = BAD_NR }, "deny_-4095"), -4095ULL);
-		hc_policy(hx, 1u << KVM_HC_SVC_DISCOVER, bad_p0, 1, "badinput.p0_again");
-		bad_unchanged(&x, "p0_again");
-	}
-
-	/* KVM_HC_GET_STATS */
-	bad_expect("stats.version_0", hc_get_stats_raw(hx, 0, 0, 0, &c), EOPNOTSUPP);
-	bad_expect("stats.version_2", hc_get_stats_raw(hx, 2, 0, 0, &c), EOPNOTSUPP);
-	bad_expect("stats.flags_1", hc_get_stats_raw(hx, KVM_HC_UAPI_VERSION, 1, 0, &c), EINVAL);
-	bad_expect("stats.pad_1", hc_get_stats_raw(hx, KVM_HC_UAPI_VERSION, 0, 1, &c), EINVAL);
-	{
-		struct kvm_hc_stats s = { .version = KVM_HC_UAPI_VERSION, .nnrs = 4, .nrs = 0x10 };
-
-		bad_expect("stats.nrs_pointer_0x10",
-			   xioctl(hx, KVM_HC_GET_STATS, &s) < 0 ? -errno : 0, EFAULT);
-	}
-	bad_unchanged(&x, "stats");
-
-	/* closing the handle: stock KVM again, and the VM may be attached anew */
-	close(hx);
-	report(!hc_sysfs_exists(x.fd), "badinput.closed.sysfs_dir", "got=%s want=gone",
-	       hc_sysfs_exists(x.fd) ? "present" : "gone");
-	check("badinput.closed.discover",
-	      plain_call(&x, &(struct call){ .rax = KVM_HC_DISCOVER_NR }, "closed"), ENOSYS64);
-	check("badinput.closed.was_denied",
-	      plain_call(&x, &(struct call){ .rax = BAD_NR }, "closed"), ENOSYS64);
-	hx = hc_attach_raw(dev, KVM_HC_UAPI_VERSION, 0, x.fd, 0);
-	report(hx >= 0, "badinput.reattach", "got=%s want=ok(fd)", resname(hx));
-	if (hx >= 0) {
-		r = hc_get_stats(hx, &c);
-		report(r == 0 && !c.total.kernel && !c.total.user && !c.total.denied &&
-		       !c.total.kvm && !c.n, "badinput.reattach.fresh_counters",
-		       "got=%s,%s,numbers:%u want=ok,all-0", resname(r), fmt_counters(&c.total),
-		       c.n);
-		check("badinput.reattach.no_policy_yet",
-		      plain_call(&x, &(struct call){ .rax = BAD_NR }, "reattach"), ENOSYS64);
-		close(hx);
-	}
-	say("malformed or disallowed requests were refused with their documented errors (%d checks); after each, the guest proved the VM's policy unchanged",
-	    npass + nfail);
-	vm_destroy(&x);
-	vm_destroy(&y);
-	close(dev);
-	return nfail ? 1 : 0;
-}
+#include "scenario_badinput.c"
 
 /* ---- kick ---- */
 

@@ -81,6 +81,8 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
+#include "../kvm_hc_util.h"
+
 /* The project's copy when built in the tree, else one found through -I. */
 #if __has_include("../../../include/uapi/linux/kvm_hc.h")
 #include "../../../include/uapi/linux/kvm_hc.h"
@@ -333,64 +335,6 @@ static const char *describe(uint64_t v)
 	return b;
 }
 
-/* ---- time limits ---- */
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double hard_deadline;
-static const char *watchdog_what = "";
-
-static void write_str(const char *s)
-{
-	ssize_t r = write(1, s, strlen(s));
-
-	(void)r;
-}
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	if (now() < hard_deadline)
-		return;		/* just interrupt KVM_RUN */
-	write_str("FAIL ");
-	write_str(watchdog_what);
-	write_str(".time_limit reached, giving up\n");
-	_exit(1);
-}
-
-/*
- * A 10 Hz SIGALRM makes KVM_RUN return -EINTR and lets the loops check their
- * deadlines; past the overall limit the handler ends the process with a FAIL
- * line.
- */
-static void watchdog_start(const char *what, double limit_s)
-{
-	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
-	struct itimerval it = { { 0, 100000 }, { 0, 100000 } };
-
-	watchdog_what = what;
-	hard_deadline = now() + limit_s;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	setitimer(ITIMER_REAL, &it, NULL);
-}
-
-/* ---- VM setup ---- */
-
-/* Every ioctl but KVM_RUN is retried when the watchdog's signal interrupts it. */
-#define xioctl(fd, req, arg) ({					\
-	int __r;						\
-	do							\
-		__r = ioctl(fd, req, arg);			\
-	while (__r < 0 && errno == EINTR);			\
-	__r;							\
-})
 
 #define CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
 			 (offsetof(struct kvm_regs, x) / sizeof(__u32)))

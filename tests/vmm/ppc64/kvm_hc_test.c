@@ -71,6 +71,8 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
+#include "../kvm_hc_util.h"
+
 /* The project's copy when built in the tree, else one found through -I. */
 #if __has_include("../../../include/uapi/linux/kvm_hc.h")
 #include "../../../include/uapi/linux/kvm_hc.h"
@@ -101,7 +103,6 @@
 #define VMM_ARG(i)		(0xa0a0a0a000000000ull | (i))
 #define GPR_PATTERN(n)		(0x6b68000000000000ull | ((uint64_t)(n) << 8) | (n))
 #define MAX_EXITS		4
-#define NSEC_PER_SEC		1000000000ull
 #define CALL_TIMEOUT_S		10
 
 static int matrix_open;		/* matrix --open: open_discovery=1 */
@@ -125,44 +126,6 @@ struct result {
 };
 
 #include "../kvm_hc_report.c"
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-/*
- * Monotonic time in nanoseconds.  Integers only: under nested HV in QEMU TCG
- * the VMM's floating-point registers do not always survive KVM_RUN.
- */
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
-
-static void on_alarm(int sig)
-{
-	(void)sig;	/* only interrupts KVM_RUN */
-}
-
-/* A SIGALRM every 100 ms, so that no KVM_RUN blocks for long. */
-static void ticker_start(void)
-{
-	struct sigaction sa = { .sa_handler = on_alarm };
-	struct itimerval it = { { 0, 100000 }, { 0, 100000 } };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	setitimer(ITIMER_REAL, &it, NULL);
-}
 
 /* ---- guest code ---- */
 
@@ -682,7 +645,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: kvm_hc_test scenarios |\n"
 		"       [--explain] matrix [--open] | discover --expect open|closed |\n"
-		"       load --seconds S [--expect-both] | policy |\n"
+		"       load --seconds S [--expect-both] | policy | badinput |\n"
 		"       sample --seconds S --expect present|absent|both\n");
 	exit(2);
 }
@@ -700,10 +663,11 @@ int main(int argc, char **argv)
 		usage();
 	/* The VMM-interface scenarios, in the order /init runs them. */
 	if (!strcmp(argv[i], "scenarios")) {
-		puts("policy");
+		puts("policy\nbadinput");
 		return 0;
 	}
-	ticker_start();
+	/* No overall limit: each call has its deadline. */
+	watchdog_start("kvm_hc_test", 0);
 	if (!strcmp(argv[i], "matrix")) {
 		if (i + 1 < argc && !strcmp(argv[i + 1], "--open"))
 			matrix_open = 1;
@@ -713,6 +677,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[i], "policy"))
 		return cmd_policy();
+	if (!strcmp(argv[i], "badinput"))
+		return cmd_badinput();
 	if (!strcmp(argv[i], "discover")) {
 		if (i + 2 >= argc || strcmp(argv[i + 1], "--expect"))
 			usage();

@@ -7,7 +7,10 @@
  * and hcall() it uses.  A VMM opts a VM in with KVM_HC_ATTACH, sets its
  * policy of hcall-number ranges with KVM_HC_SET_POLICY and reads its
  * counters with KVM_HC_GET_STATS and in /sys/kernel/kvm_hc/<pid>-<vm fd>/
- * (Documentation/uapi.rst, Documentation/powerpc-abi.rst).  Subcommand:
+ * (Documentation/uapi.rst, Documentation/powerpc-abi.rst).  Subcommands:
+ *
+ *   badinput
+ *	../scenario_badinput.c, written once for every architecture.
  *
  *   policy
  *	One attached VM against one that is not.  Discovery (number
@@ -25,6 +28,7 @@
  */
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #define HC_DEV		"/dev/kvm_hc"
 #define HC_SYSFS	"/sys/kernel/kvm_hc"
@@ -250,3 +254,54 @@ static int cmd_policy(void)
 	close(dev);
 	return nfail ? 1 : 0;
 }
+
+/* ---- the scenarios written once (scenario.h): what they need of ppc64 ---- */
+
+/* Above KVM-HV's hcall range: stock KVM passes them to the VMM. */
+#define ARCH_NR(i)		(0x6000u + 4 * (i))
+#define ARCH_DISCOVER_NR	DISCOVER_NR
+#define ARCH_RESULT		"r3"
+/* KVM passes an hcall it does not know to the VMM, which answers VMM_RET. */
+#define ARCH_STOCK		((struct answer){ VMM_RET, 1 })
+/* Documentation/powerpc-abi.rst */
+#define ARCH_ENOHC		H_FUNCTION
+#define ARCH_EINVAL		H_PARAMETER
+
+#include "../scenario.h"
+
+static int arch_vm_create(struct vm *vm, const char *tag)
+{
+	return vm_create(vm, tag);
+}
+
+/* r4 = 0 (for discovery, the version selector), r5..r12 a pattern. */
+static struct answer arch_hcall(struct vm *vm, uint64_t nr, const char *what, struct result *res)
+{
+	uint64_t args[9] = { 0, 0x5555, 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0x7777 };
+
+	if (hcall(vm, nr, args, res, what) < 0)
+		return (struct answer){ ~0ull, -1 };
+	return (struct answer){ res->r[0], res->nexits };
+}
+
+static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
+{
+	struct result res;
+
+	return arch_hcall(vm, nr, what, &res);
+}
+
+/* PAPR: the status in r3, the version in r4. */
+static struct answer arch_discover(struct vm *vm, const char *what)
+{
+	struct result res;
+	struct answer a = arch_hcall(vm, DISCOVER_NR, what, &res);
+
+	if (a.exits >= 0)
+		a.val = a.val == H_SUCCESS ? res.r[1] : ~0ull;
+	return a;
+}
+
+/* ---- badinput ---- */
+
+#include "../scenario_badinput.c"

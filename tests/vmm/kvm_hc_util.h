@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvm_hc_util.h - what every architecture's test VMM needs around KVM_RUN:
+ * monotonic time, ioctls retried when a signal interrupts them, and the
+ * watchdog.  Included by each architecture's kvm_hc_test.c.
+ *
+ * Time is kept in integer nanoseconds: under nested HV in QEMU TCG the
+ * ppc64 VMM's floating-point registers do not always survive KVM_RUN.
+ */
+#ifndef KVM_HC_UTIL_H
+#define KVM_HC_UTIL_H
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NSEC_PER_SEC		1000000000ull
+
+/* Monotonic time in nanoseconds. */
+static inline uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* Monotonic time in seconds, for the architectures whose VMM may use floats. */
+static inline double now(void)
+{
+	return now_ns() / 1e9;
+}
+
+/*
+ * Every ioctl but KVM_RUN is retried when the watchdog's signal interrupts
+ * it: some (KVM_CREATE_VM, for one) return -EINTR rather than restart.
+ */
+#define xioctl(fd, req, arg) ({					\
+	int __r;						\
+	do							\
+		__r = ioctl(fd, req, arg);			\
+	while (__r < 0 && errno == EINTR);			\
+	__r;							\
+})
+
+static uint64_t watchdog_deadline;	/* 0: none */
+static const char *watchdog_what = "";
+
+static inline void write_str(const char *s)
+{
+	ssize_t r = write(1, s, strlen(s));
+
+	(void)r;
+}
+
+static inline void watchdog_alarm(int sig)
+{
+	(void)sig;
+	if (!watchdog_deadline || now_ns() < watchdog_deadline)
+		return;		/* just interrupt KVM_RUN */
+	write_str("FAIL ");
+	write_str(watchdog_what);
+	write_str(".time_limit reached, giving up\n");
+	_exit(1);
+}
+
+/*
+ * A 10 Hz SIGALRM makes KVM_RUN return -EINTR (KVM returns it explicitly, so
+ * SA_RESTART does not restart it) and lets the loops check their deadlines;
+ * past @limit_s seconds (none if 0) the handler ends the process with a
+ * FAIL line naming @what.
+ */
+static inline void watchdog_start(const char *what, unsigned int limit_s)
+{
+	struct sigaction sa = { .sa_handler = watchdog_alarm, .sa_flags = SA_RESTART };
+	struct itimerval it = { { 0, 100000 }, { 0, 100000 } };
+
+	watchdog_what = what;
+	watchdog_deadline = limit_s ? now_ns() + limit_s * NSEC_PER_SEC : 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+#endif /* KVM_HC_UTIL_H */
