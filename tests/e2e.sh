@@ -37,8 +37,8 @@
 #   --arch       architecture of the kernels (default amd64)
 #   --series     kernel series to test (see scripts/kernels.sh series)
 #   --kvm-modes  arm64: KVM modes to boot each kernel in (default "vhe nvhe")
-#   --init       the initramfs /init (default tests/vmm/init, for arm64
-#                tests/vmm/arm64/init, for ppc64el tests/vmm/ppc64/init)
+#   --init       the initramfs /init (default tests/vmm/init, the one for
+#                every architecture)
 #   --append     more kernel command line (the guest's /init sees it too)
 #   --timeout    seconds one boot may take (default 300)
 #
@@ -114,7 +114,6 @@ amd64)
 	kvm_modes=-
 	OUT_ARCH=$OUT
 	GUEST_CC=gcc
-	: "${init:=$ROOT/tests/vmm/init}"
 	: "${guest_src:=$ROOT/tests/vmm/kvm_hc_test.c}"
 	;;
 arm64)
@@ -126,7 +125,6 @@ arm64)
 	done
 	OUT_ARCH=$OUT/arm64
 	GUEST_CC=aarch64-linux-gnu-gcc
-	: "${init:=$ROOT/tests/vmm/arm64/init}"
 	: "${guest_src:=$ROOT/tests/vmm/arm64/kvm_hc_test.c}"
 	;;
 ppc64el)
@@ -134,7 +132,6 @@ ppc64el)
 	kvm_modes=-
 	OUT_ARCH=$OUT/ppc64el
 	GUEST_CC=powerpc64le-linux-gnu-gcc
-	: "${init:=$ROOT/tests/vmm/ppc64/init}"
 	: "${guest_src:=$ROOT/tests/vmm/ppc64/kvm_hc_test.c}"
 	;;
 *)
@@ -142,7 +139,7 @@ ppc64el)
 	exit 2
 	;;
 esac
-init=$(realpath -m "$init")
+init=$(realpath -m "${init:-$ROOT/tests/vmm/init}")
 # shellcheck disable=SC2086
 read -r -a GUEST_SRC <<<"$(realpath -m $guest_src | tr '\n' ' ')"
 # shellcheck disable=SC2206
