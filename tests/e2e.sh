@@ -104,42 +104,98 @@ while [ $# -gt 0 ]; do
 done
 case $timeout in '' | *[!0-9]*) echo "e2e: --timeout wants seconds" >&2; exit 2 ;; esac
 
-# What differs per architecture: where the guest's files come from, how it
-# is compiled and booted.  amd64 keeps its output where it always was.
+# What differs per architecture, and nothing else below looks at $arch:
+#   KVM_MODES    the KVM modes a kernel boots in by default; "-": one boot,
+#                its mode has no name, and --kvm-modes is refused
+#   OUT_ARCH     where its console logs and builds go (amd64 keeps its
+#                output where it always was)
+#   RESULT_ARCH  the arch= field of its E2E lines (amd64's have none)
+#   TAG          what log lines call a series: "$TAG<series>"
+#   GUEST_CC     the compiler of the guest program; GUEST_SRC_DEFAULT its
+#                sources
+#   BUSYBOX      host: the host's busybox-static; archive: the guest
+#                architecture's, from the Debian archive
+#   QEMU         the emulator and its machine; CONSOLE, the console device
+#   HIGHLIGHTS   what highlights() shows of a boot, in order: "PATTERN|TEXT"
+#                (the first line PATTERN matches, else TEXT if any),
+#                ":mode" (the mode KVM started in, if the console shows it)
+#                or ":matrix" (the stock comparison counted); then failures
+# shellcheck disable=SC2054 # the commas are in QEMU's option values
 case $arch in
 amd64)
-	[ -z "$kvm_modes" ] || { echo "e2e: --kvm-modes is for arm64 only" >&2; exit 2; }
-	# KVM_HC_KVM_MODES is arm64's: ignored here.
-	# One boot per kernel; its mode has no name.
-	kvm_modes=-
+	KVM_MODES=-
 	OUT_ARCH=$OUT
+	RESULT_ARCH=
+	TAG=
 	GUEST_CC=gcc
-	: "${guest_src:=$ROOT/tests/vmm/kvm_hc_test.c}"
+	GUEST_SRC_DEFAULT=$ROOT/tests/vmm/kvm_hc_test.c
+	BUSYBOX=host
+	QEMU=(qemu-system-x86_64 -accel tcg,thread=single -cpu EPYC -smp 2)
+	CONSOLE=ttyS0
+	HIGHLIGHTS=('^PASS hook |no hook line'
+		'^PASS discover\.cpl0\.version got=0x0*10000 |discovery never answered by kvm_hc'
+		:matrix
+		'^[A-Z]* load:|no load line'
+		'^[A-Z]* policy\.user\.64 |'
+		'^[A-Z]* kick\.kvm_hc\.halted\.woken|')
 	;;
 arm64)
-	: "${kvm_modes:=${KVM_HC_KVM_MODES:-vhe nvhe}}"
-	for m in $kvm_modes; do
-		case $m in
-		*[!a-z]*) echo "e2e: bad KVM mode '$m' (vhe, nvhe, protected, ...)" >&2; exit 2 ;;
-		esac
-	done
+	KVM_MODES=${KVM_HC_KVM_MODES:-vhe nvhe}
 	OUT_ARCH=$OUT/arm64
+	RESULT_ARCH=" arch=$arch"
+	TAG="$arch "
 	GUEST_CC=aarch64-linux-gnu-gcc
-	: "${guest_src:=$ROOT/tests/vmm/arm64/kvm_hc_test.c}"
+	GUEST_SRC_DEFAULT=$ROOT/tests/vmm/arm64/kvm_hc_test.c
+	BUSYBOX=archive
+	QEMU=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
+		-cpu max,pauth-impdef=on -smp 2)
+	CONSOLE=ttyAMA0
+	HIGHLIGHTS=(:mode
+		'^[A-Z]* hook |'
+		'^PASS discover\.hvc32\.version\.x0 got=0x0*10000 |discovery never answered by kvm_hc'
+		:matrix
+		'^[A-Z]* load:|'
+		'^[A-Z]* policy\.user\.smc32 |'
+		'^INFO kick: waiting vCPU woken|')
 	;;
 ppc64el)
-	[ -z "$kvm_modes" ] || { echo "e2e: --kvm-modes is for arm64 only" >&2; exit 2; }
-	kvm_modes=-
+	KVM_MODES=-
 	OUT_ARCH=$OUT/ppc64el
+	RESULT_ARCH=" arch=$arch"
+	TAG="$arch "
 	GUEST_CC=powerpc64le-linux-gnu-gcc
-	: "${guest_src:=$ROOT/tests/vmm/ppc64/kvm_hc_test.c}"
+	GUEST_SRC_DEFAULT=$ROOT/tests/vmm/ppc64/kvm_hc_test.c
+	BUSYBOX=archive
+	# One vCPU: TCG runs it fastest, and the guest's own VMs need no
+	# second one.
+	QEMU=(qemu-system-ppc64 -M pseries,cap-nested-hv=on -cpu POWER9 -smp 1 -vga none)
+	CONSOLE=hvc0
+	HIGHLIGHTS=('^[A-Z]* hook |'
+		:matrix
+		'^[A-Z]* policy\.discover\.version |discovery never answered by kvm_hc'
+		'^[A-Z]* policy\.user\.forward |'
+		'^[A-Z]* policy\.deny\.enohc |'
+		'^[A-Z]* load\.answers |')
 	;;
 *)
 	echo "e2e: unknown architecture '$arch' (amd64, arm64, ppc64el)" >&2
 	exit 2
 	;;
 esac
+if [ "$KVM_MODES" = - ]; then
+	# KVM_HC_KVM_MODES is arm64's: ignored here.
+	[ -z "$kvm_modes" ] || { echo "e2e: --kvm-modes is for arm64 only" >&2; exit 2; }
+	kvm_modes=-
+else
+	: "${kvm_modes:=$KVM_MODES}"
+	for m in $kvm_modes; do
+		case $m in
+		*[!a-z]*) echo "e2e: bad KVM mode '$m' (vhe, nvhe, protected, ...)" >&2; exit 2 ;;
+		esac
+	done
+fi
 init=$(realpath -m "${init:-$ROOT/tests/vmm/init}")
+guest_src=${guest_src:-$GUEST_SRC_DEFAULT}
 # shellcheck disable=SC2086
 read -r -a GUEST_SRC <<<"$(realpath -m $guest_src | tr '\n' ' ')"
 # shellcheck disable=SC2206
@@ -200,37 +256,15 @@ boot()
 	local cmdline="panic=-1 quiet loglevel=4"
 
 	: >"$console"
-	case $arch in
-	amd64)
-		timeout -k 10 "$timeout" qemu-system-x86_64 \
-			-accel tcg,thread=single -cpu EPYC -smp 2 -m 2G \
-			-nographic -no-reboot -nic none \
-			"${QEMU_ARGS[@]}" -kernel "$kernel" -initrd "$initrd" \
-			-append "console=ttyS0 $cmdline $append" \
-			</dev/null >"$console" 2>&1 &
-		;;
-	arm64)
-		# VHE is what the kernel picks on a CPU with VHE (-cpu max).
-		[ "$mode" = vhe ] || cmdline="$cmdline kvm-arm.mode=$mode"
-		timeout -k 10 "$timeout" qemu-system-aarch64 \
-			-M virt,virtualization=on,gic-version=3 \
-			-cpu max,pauth-impdef=on -smp 2 -m 2G \
-			-nographic -no-reboot -nic none \
-			"${QEMU_ARGS[@]}" -kernel "$kernel" -initrd "$initrd" \
-			-append "console=ttyAMA0 $cmdline $append" \
-			</dev/null >"$console" 2>&1 &
-		;;
-	ppc64el)
-		# One vCPU: TCG runs it fastest, and the guest's own VMs need no
-		# second one.
-		timeout -k 10 "$timeout" qemu-system-ppc64 \
-			-M pseries,cap-nested-hv=on -cpu POWER9 -smp 1 -m 2G \
-			-nographic -no-reboot -nic none -vga none \
-			"${QEMU_ARGS[@]}" -kernel "$kernel" -initrd "$initrd" \
-			-append "console=hvc0 $cmdline $append" \
-			</dev/null >"$console" 2>&1 &
-		;;
+	# VHE is what an arm64 kernel picks on a CPU with VHE (-cpu max).
+	case $mode in
+	- | vhe) ;;
+	*) cmdline="$cmdline kvm-arm.mode=$mode" ;;
 	esac
+	timeout -k 10 "$timeout" "${QEMU[@]}" -m 2G -nographic -no-reboot -nic none \
+		"${QEMU_ARGS[@]}" -kernel "$kernel" -initrd "$initrd" \
+		-append "console=$CONSOLE $cmdline $append" \
+		</dev/null >"$console" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
 		if grep -aq 'KVM_HC_E2E result=' "$console"; then
@@ -278,7 +312,7 @@ guest_flags+=(${KVM_HC_GUEST_CFLAGS:-})
 	die "cannot build the guest program ${GUEST_SRC[*]}"
 log "guest program built ($(since "$t") s)"
 
-if [ "$arch" = amd64 ]; then
+if [ "$BUSYBOX" = host ]; then
 	busybox=$(command -v busybox || true)
 	[ -n "$busybox" ] || die "busybox is missing (scripts/deps.sh installs busybox-static)"
 	if ldd "$busybox" >/dev/null 2>&1; then
@@ -302,14 +336,13 @@ matrix_summary()
 		"$(grep -ac '^FAIL matrix-identical' <<<"$1") differences"
 }
 
-# What a kernel's run showed, in a few lines: the hook, the discovery call,
-# the stock comparison, unloading under load, every failure; with
-# kvm_hc_demo=1 the guest's own plain-words account instead.  arm64 shows
-# those of its lines that exist, and the mode KVM started in if the
-# console shows it.
+# What a kernel's run showed, in a few lines (HIGHLIGHTS: the hook, the
+# discovery call, the stock comparison, unloading under load, ...), and
+# every failure; with kvm_hc_demo=1 the guest's own plain-words account
+# instead.
 highlights()
 {
-	local tag=$1 con n
+	local tag=$1 con h n
 	con=$(tr -d '\r' <"$2" | sed -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g')
 	if grep -aq '^kvm-hc-bench:' <<<"$con"; then
 		sed -n '/^kvm-hc-bench:/,/^KVM_HC_BENCH/p' <<<"$con" | grep -av '^ROW\|^KVM_HC_BENCH' || true
@@ -320,44 +353,22 @@ highlights()
 		sed -n '/kvm_hc end-to-end demo/,/^KVM_HC_E2E/p' <<<"$con" | grep -av '^KVM_HC_E2E' || true
 		return 0
 	fi
-	if [ "$arch" = ppc64el ]; then
-		{
-			grep -a -m1 '^[A-Z]* hook ' <<<"$con" || true
-			n=$(grep -ac '^[A-Z]* matrix-identical' <<<"$con" || true)
-			[ "${n:-0}" = 0 ] || matrix_summary "$con"
-			grep -a -m1 '^[A-Z]* policy\.discover\.version ' <<<"$con" ||
-				echo "discovery never answered by kvm_hc"
-			grep -a -m1 '^[A-Z]* policy\.user\.forward ' <<<"$con" || true
-			grep -a -m1 '^[A-Z]* policy\.deny\.enohc ' <<<"$con" || true
-			grep -a -m1 '^[A-Z]* load\.answers ' <<<"$con" || true
-			grep -a '^FAIL' <<<"$con" | head -n 20 || true
-		} | sed "s/^/  [$tag] /"
-		return 0
-	fi
-	if [ "$arch" != amd64 ]; then
-		{
-			grep -a -m1 -o '[A-Za-z ]*mode initialized successfully' <<<"$con" |
-				sed 's/^ *//; s/^/kvm: /' || true
-			grep -a -m1 '^[A-Z]* hook ' <<<"$con" || true
-			grep -a -m1 '^PASS discover\.hvc32\.version\.x0 got=0x0*10000 ' <<<"$con" ||
-				echo "discovery never answered by kvm_hc"
-			n=$(grep -ac '^[A-Z]* matrix-identical' <<<"$con" || true)
-			[ "${n:-0}" = 0 ] || matrix_summary "$con"
-			grep -a -m1 '^[A-Z]* load:' <<<"$con" || true
-			grep -a -m1 '^[A-Z]* policy\.user\.smc32 ' <<<"$con" || true
-			grep -a -m1 '^INFO kick: waiting vCPU woken' <<<"$con" || true
-			grep -a '^FAIL' <<<"$con" | head -n 20 || true
-		} | sed "s/^/  [$tag] /"
-		return 0
-	fi
 	{
-		grep -a -m1 '^PASS hook ' <<<"$con" || echo "no hook line"
-		grep -a -m1 '^PASS discover\.cpl0\.version got=0x0*10000 ' <<<"$con" ||
-			echo "discovery never answered by kvm_hc"
-		matrix_summary "$con"
-		grep -a -m1 '^[A-Z]* load:' <<<"$con" || echo "no load line"
-		grep -a -m1 '^[A-Z]* policy\.user\.64 ' <<<"$con" || true
-		grep -a -m1 '^[A-Z]* kick\.kvm_hc\.halted\.woken' <<<"$con" || true
+		for h in "${HIGHLIGHTS[@]}"; do
+			case $h in
+			:mode)
+				grep -a -m1 -o '[A-Za-z ]*mode initialized successfully' <<<"$con" |
+					sed 's/^ *//; s/^/kvm: /' || true
+				;;
+			:matrix)
+				n=$(grep -ac '^[A-Z]* matrix-identical' <<<"$con" || true)
+				[ "${n:-0}" = 0 ] || matrix_summary "$con"
+				;;
+			*)
+				grep -a -m1 "${h%|*}" <<<"$con" || [ -z "${h##*|}" ] || echo "${h##*|}"
+				;;
+			esac
+		done
 		grep -a '^FAIL' <<<"$con" | head -n 20 || true
 	} | sed "s/^/  [$tag] /"
 }
@@ -389,13 +400,10 @@ make_args=(${KVM_HC_MAKEFLAGS:-})
 # result SERIES MODE KERNEL RESULT PASSED FAILED LOG: the E2E line, counted.
 result()
 {
-	if [ "$arch" = amd64 ]; then
-		echo "E2E series=$1 kernel=$3 result=$4 passed=$5 failed=$6 log=$7"
-	elif [ "$2" = - ]; then
-		echo "E2E arch=$arch series=$1 kernel=$3 result=$4 passed=$5 failed=$6 log=$7"
-	else
-		echo "E2E arch=$arch series=$1 mode=$2 kernel=$3 result=$4 passed=$5 failed=$6 log=$7"
-	fi
+	local m=" mode=$2"
+
+	[ "$2" != - ] || m=
+	echo "E2E$RESULT_ARCH series=$1$m kernel=$3 result=$4 passed=$5 failed=$6 log=$7"
 	if [ "$4" = PASS ]; then
 		passed=$((passed + 1))
 	else
@@ -415,15 +423,11 @@ fail_kernel()
 
 for series in $series_list; do
 	d=$OUT_ARCH/$series
-	tag=$series
+	tag=$TAG$series
 	kver=none
 	mkdir -p "$d"
-	if [ "$arch" = amd64 ]; then
-		rm -f "$OUT/$series.log"
-	else
-		tag="$arch $series"
-		rm -f "$OUT_ARCH/$series".log "$OUT_ARCH/$series"-*.log
-	fi
+	rm -f "$OUT_ARCH/$series.log"
+	[ "$kvm_modes" = - ] || rm -f "$OUT_ARCH/$series"-*.log
 
 	# Kernel, headers and modules.
 	t=$(now)
@@ -486,10 +490,7 @@ for series in $series_list; do
 
 	# The boots: one, or one per KVM mode.
 	for mode in $kvm_modes; do
-		if [ "$arch" = amd64 ]; then
-			console=$OUT/$series.log
-			btag=$tag
-		elif [ "$mode" = - ]; then
+		if [ "$mode" = - ]; then
 			console=$OUT_ARCH/$series.log
 			btag=$tag
 		else
