@@ -574,368 +574,6 @@ static int cmd_policy(void)
 	return nfail ? 1 : 0;
 }
 
-/* ---- a vCPU looping on one hypercall ---- */
-
-struct loop {
-	struct vm *vm;
-	uint64_t nr, args[4];
-	unsigned long max;		/* stop after this many results */
-	double limit_s;			/* ... or after this long */
-	volatile int *stop;		/* ... or once this is set */
-	/* what the VMM answers forwarded calls with: base + exit index */
-	uint64_t ret_base;
-	int ret_seq;
-	/* judge one result; nexits_since: forwarded exits since the last one */
-	void (*on_result)(struct loop *l, uint64_t rax, unsigned long nexits_since);
-	void *priv;
-	/* results */
-	unsigned long nresults, nexits, bad_exits;
-	uint64_t last_ret;		/* last answer given to a forwarded exit */
-	double max_gap, seconds;
-	int timed_out, error;
-};
-
-/*
- * Run the loop guest until one of the stop conditions, always stopping at a
- * result, so that the guest made exactly nresults calls.
- */
-static void loop_run(struct loop *l)
-{
-	struct vm *vm = l->vm;
-	struct kvm_run *run = vm->run;
-	struct kvm_regs regs = {
-		.rip = amd ? GUEST_GPA(g_loop_amd) : GUEST_GPA(g_loop_intel),
-		.rsp = STACK_TOP, .rflags = 0x2,
-		.rdi = DATA_GPA, .r8 = l->nr,
-		.r9 = l->args[0], .r10 = l->args[1], .r11 = l->args[2], .r12 = l->args[3],
-	};
-	unsigned long since = 0;
-	double start, last;
-
-	if (set_mode(vm, MODE_64) < 0 || xioctl(vm->vcpu, KVM_SET_REGS, &regs) < 0) {
-		l->error = errno;
-		return;
-	}
-	start = last = now();
-	for (;;) {
-		int r = ioctl(vm->vcpu, KVM_RUN, 0);
-		double t = now();
-
-		if (r < 0) {
-			if (errno != EINTR && errno != EAGAIN) {
-				printf("INFO loop 0x%llx: KVM_RUN errno=%d (%s)\n",
-				       (unsigned long long)l->nr, errno, strerror(errno));
-				l->error = errno;
-				break;
-			}
-		} else if (run->exit_reason == KVM_EXIT_HYPERCALL) {
-			l->nexits++;
-			since++;
-			if (run->hypercall.nr != l->nr || run->hypercall.args[0] != l->args[0] ||
-			    run->hypercall.args[1] != l->args[1] ||
-			    run->hypercall.args[2] != l->args[2] ||
-			    run->hypercall.args[3] != l->args[3])
-				l->bad_exits++;
-			l->last_ret = l->ret_base + (l->ret_seq ? l->nexits : 0);
-			run->hypercall.ret = l->last_ret;
-			continue;
-		} else if (run->exit_reason == KVM_EXIT_IO && run->io.port == PORT_LOOP &&
-			   run->io.direction == KVM_EXIT_IO_OUT) {
-			uint64_t rax;
-
-			memcpy(&rax, vm->mem + DATA_GPA, sizeof(rax));
-			l->on_result(l, rax, since);
-			since = 0;
-			l->nresults++;
-			if (t - last > l->max_gap)
-				l->max_gap = t - last;
-			last = t;
-			if ((l->max && l->nresults >= l->max) || (l->stop && *l->stop))
-				break;
-		} else if (run->exit_reason != KVM_EXIT_INTR) {
-			print_unexpected_exit(vm, "loop");
-			l->error = -1;
-			break;
-		}
-		if (t - last > l->max_gap)
-			l->max_gap = t - last;
-		if (t - start > l->limit_s) {
-			l->timed_out = 1;
-			break;
-		}
-	}
-	l->seconds = now() - start;
-}
-
-/* ---- policy-live ---- */
-
-#define LIVE_NR		0x3000
-#define LIVE_ANSWER	0x77
-#define LIVE_SWITCHES	600
-#define LIVE_STALL_S	2.0
-
-struct live {
-	int h;
-	volatile int done;
-	unsigned long switches, set_errors;
-	int last_error;
-	/* results by kind: denied (-1), forwarded (0x77), KVM (-1000), other */
-	unsigned long n_deny, n_user, n_kvm, n_other, n_mismatch;
-	uint64_t first_other;
-};
-
-static void *live_switcher(void *arg)
-{
-	struct live *lv = arg;
-	struct kvm_hc_range ranges[] = {
-		RANGE(0x1000, 0x1fff, DENY, -EINVAL),
-		RANGE(LIVE_NR, LIVE_NR, DENY, -EPERM),
-		RANGE(0x4000, 0x40ff, USER, 0),
-	};
-	unsigned int seed = 12345;
-	double end = now() + 8.0;
-	unsigned long i;
-
-	worker_signals();
-	for (i = 0; i < LIVE_SWITCHES && now() < end; i++) {
-		int r;
-
-		switch (i % 3) {
-		case 0:
-			ranges[1].action = KVM_HC_ACTION_USER;
-			ranges[1].error = 0;
-			break;
-		case 1:
-			ranges[1].action = KVM_HC_ACTION_KVM;
-			ranges[1].error = 0;
-			break;
-		case 2:
-			ranges[1].action = KVM_HC_ACTION_DENY;
-			ranges[1].error = -EPERM;
-			break;
-		}
-		r = hc_set_policy(lv->h, 0, ranges, NRANGES(ranges));
-		if (r) {
-			lv->set_errors++;
-			lv->last_error = -r;
-		}
-		lv->switches++;
-		/* 0.5 to 3 ms: several guest calls under each policy, in varying phase */
-		seed = seed * 1103515245 + 12345;
-		sleep_s(0.0005 + (seed >> 16) % 2500 / 1e6);
-	}
-	lv->done = 1;
-	return NULL;
-}
-
-static void live_result(struct loop *l, uint64_t rax, unsigned long since)
-{
-	struct live *lv = l->priv;
-
-	if (rax == EPERM64) {
-		lv->n_deny++;
-		lv->n_mismatch += since != 0;
-	} else if (rax == LIVE_ANSWER) {
-		lv->n_user++;
-		lv->n_mismatch += since != 1;
-	} else if (rax == ENOSYS64) {
-		lv->n_kvm++;
-		lv->n_mismatch += since != 0;
-	} else {
-		if (!lv->n_other++)
-			lv->first_other = rax;
-	}
-}
-
-static int cmd_policy_live(void)
-{
-	const struct kvm_hc_range initial[] = { RANGE(LIVE_NR, LIVE_NR, DENY, -EPERM) };
-	struct live lv = { .h = -1 };
-	struct loop l = {
-		.nr = LIVE_NR, .args = { 1, 2, 3, 4 }, .limit_s = 20, .stop = &lv.done,
-		.ret_base = LIVE_ANSWER, .on_result = live_result, .priv = &lv,
-	};
-	struct hc_counts want = { 0 };
-	pthread_t thr;
-	struct vm vm;
-	int dev, ok;
-
-	watchdog_start("policy-live", 40);
-	dev = hc_open("policy-live.open");
-	if (dev < 0)
-		return 1;
-	if (vm_create(&vm, 0, "policy-live") < 0)
-		return 1;
-	lv.h = hc_attach(dev, &vm, "policy-live");
-	if (lv.h < 0)
-		return 1;
-	if (hc_policy(lv.h, 0, initial, NRANGES(initial), "policy-live") < 0)
-		return 1;
-	l.vm = &vm;
-	if (pthread_create(&thr, NULL, live_switcher, &lv)) {
-		report(0, "policy-live.thread", "pthread_create failed");
-		return 1;
-	}
-	loop_run(&l);
-	lv.done = 1;
-	pthread_join(thr, NULL);
-
-	printf("INFO policy-live: %lu calls in %.2f s, %lu policy switches, max gap %.3f s: deny %lu, forwarded %lu, kvm %lu, other %lu\n",
-	       l.nresults, l.seconds, lv.switches, l.max_gap, lv.n_deny, lv.n_user, lv.n_kvm,
-	       lv.n_other);
-	report(lv.set_errors == 0 && lv.switches >= 100, "policy-live.switches",
-	       "got=%lu-switches,%lu-refused(last %s) want>=100,0-refused", lv.switches,
-	       lv.set_errors, errname(lv.last_error));
-	report(lv.n_other == 0 && l.nresults > 0, "policy-live.results_valid",
-	       "got=%lu-of-%lu-outside{-1,0x77,-1000}%s want=0", lv.n_other, l.nresults,
-	       lv.n_other ? " (see first_other)" : "");
-	if (lv.n_other)
-		printf("INFO policy-live: first unexpected result 0x%016llx\n",
-		       (unsigned long long)lv.first_other);
-	report(lv.n_deny && lv.n_user && lv.n_kvm, "policy-live.all_three_seen",
-	       "got=deny:%lu,forwarded:%lu,kvm:%lu want=each>0", lv.n_deny, lv.n_user, lv.n_kvm);
-	report(!lv.n_mismatch && !l.bad_exits && l.nexits == lv.n_user,
-	       "policy-live.exits_match_answers",
-	       "got=exits:%lu,answers_0x77:%lu,mismatched:%lu,bad_exit_contents:%lu want=equal,0,0",
-	       l.nexits, lv.n_user, lv.n_mismatch, l.bad_exits);
-	ok = !l.timed_out && !l.error && l.max_gap < LIVE_STALL_S;
-	report(ok, "policy-live.no_stall", "got=max_gap:%.3fs%s%s want<%.1fs", l.max_gap,
-	       l.timed_out ? ",timed_out" : "", l.error ? ",error" : "", LIVE_STALL_S);
-
-	/* every call was counted under what its answer says it met */
-	want.total = (struct kvm_hc_counters){ .user = lv.n_user, .denied = lv.n_deny,
-					       .kvm = lv.n_kvm };
-	want.n = 1;
-	want.nr[0] = (struct kvm_hc_nr_stats){ .nr = LIVE_NR, .counters = want.total };
-	counts_check_both("policy-live", lv.h, vm.fd, &want);
-
-	say("the VMM switched hypercall 0x%x between deny, forward and KVM %lu times while the guest called it %lu times: denied %lu (-1), forwarded %lu (VMM answered 0x%x), KVM %lu (-1000), nothing else, and the guest never stalled",
-	    LIVE_NR, lv.switches, l.nresults, lv.n_deny, lv.n_user, LIVE_ANSWER, lv.n_kvm);
-	close(lv.h);
-	vm_destroy(&vm);
-	close(dev);
-	return nfail ? 1 : 0;
-}
-
-/* ---- two-vms ---- */
-
-#define TWO_NR		0x5000
-#define TWO_CALLS	400
-
-struct two_side {
-	struct loop l;
-	unsigned long good, bad;
-	uint64_t first_bad;
-	int forwards;			/* 1: answers must be the VMM's, 0: -22 */
-	pthread_t thr;
-};
-
-static void two_result(struct loop *l, uint64_t rax, unsigned long since)
-{
-	struct two_side *s = l->priv;
-	int ok = s->forwards ? rax == l->last_ret && since == 1 : rax == EINVAL64 && since == 0;
-
-	if (ok) {
-		s->good++;
-	} else if (!s->bad++) {
-		s->first_bad = rax;
-	}
-}
-
-static void *two_thread(void *arg)
-{
-	struct two_side *s = arg;
-
-	worker_signals();
-	loop_run(&s->l);
-	return NULL;
-}
-
-static int cmd_two_vms(void)
-{
-	const struct kvm_hc_range fwd[] = { RANGE(TWO_NR, TWO_NR, USER, 0) };
-	const struct kvm_hc_range deny[] = { RANGE(TWO_NR, TWO_NR, DENY, -EINVAL) };
-	struct vm a, b, c;
-	struct two_side sa = { .forwards = 1 }, sb = { .forwards = 0 };
-	struct hc_counts wa = { 0 }, wb = { 0 };
-	unsigned long c_calls = 0, c_good = 0;
-	int dev, ha, hb;
-
-	watchdog_start("two-vms", 40);
-	dev = hc_open("two-vms.open");
-	if (dev < 0)
-		return 1;
-	if (vm_create(&a, 0, "two-vms.a") < 0 || vm_create(&b, 0, "two-vms.b") < 0 ||
-	    vm_create(&c, 0, "two-vms.c") < 0)
-		return 1;
-	ha = hc_attach(dev, &a, "two-vms.a");
-	hb = hc_attach(dev, &b, "two-vms.b");
-	if (ha < 0 || hb < 0)
-		return 1;
-	if (hc_policy(ha, 0, fwd, 1, "two-vms.a") < 0 || hc_policy(hb, 0, deny, 1, "two-vms.b") < 0)
-		return 1;
-
-	sa.l = (struct loop){ .vm = &a, .nr = TWO_NR, .args = { 0xa1, 0xa2, 0xa3, 0xa4 },
-			      .max = TWO_CALLS, .limit_s = 20, .ret_base = 0xa0000000,
-			      .ret_seq = 1, .on_result = two_result, .priv = &sa };
-	sb.l = (struct loop){ .vm = &b, .nr = TWO_NR, .args = { 0xb1, 0xb2, 0xb3, 0xb4 },
-			      .max = TWO_CALLS, .limit_s = 20, .ret_base = 0xb0000000,
-			      .ret_seq = 1, .on_result = two_result, .priv = &sb };
-	if (pthread_create(&sa.thr, NULL, two_thread, &sa) ||
-	    pthread_create(&sb.thr, NULL, two_thread, &sb)) {
-		report(0, "two-vms.threads", "pthread_create failed");
-		return 1;
-	}
-	/* meanwhile a VM that did not opt in calls the same number */
-	while (c_calls < 40) {
-		uint64_t rax;
-
-		if (call_rax(&c, &(struct call){ .rax = TWO_NR, .rbx = 0xc1 }, &rax,
-			     "two-vms.c") < 0)
-			break;
-		c_calls++;
-		c_good += rax == ENOSYS64 && c.n_hypercall_exits == 0;
-	}
-	pthread_join(sa.thr, NULL);
-	pthread_join(sb.thr, NULL);
-
-	printf("INFO two-vms: A %lu calls %lu exits in %.2f s, B %lu calls %lu exits in %.2f s, C %lu calls\n",
-	       sa.l.nresults, sa.l.nexits, sa.l.seconds, sb.l.nresults, sb.l.nexits,
-	       sb.l.seconds, c_calls);
-	report(sa.l.nresults == TWO_CALLS && sa.good == TWO_CALLS && !sa.l.bad_exits,
-	       "two-vms.a.forwarded", "got=%lu-of-%lu-answered-by-its-VMM,%lu-wrong(first 0x%llx),%lu-bad-exits want=%d,0,0",
-	       sa.good, sa.l.nresults, sa.bad, (unsigned long long)sa.first_bad, sa.l.bad_exits,
-	       TWO_CALLS);
-	report(sb.l.nresults == TWO_CALLS && sb.good == TWO_CALLS && sb.l.nexits == 0,
-	       "two-vms.b.denied", "got=%lu-of-%lu-got-0x%016llx,%lu-wrong(first 0x%llx),%lu-exits want=%d,0,0",
-	       sb.good, sb.l.nresults, (unsigned long long)EINVAL64, sb.bad,
-	       (unsigned long long)sb.first_bad, sb.l.nexits, TWO_CALLS);
-	report(c_calls == 40 && c_good == c_calls, "two-vms.c.stock",
-	       "got=%lu-of-%lu-got-0x%016llx-without-exit want=40", c_good, c_calls,
-	       (unsigned long long)ENOSYS64);
-
-	wa.total.user = sa.l.nresults;
-	wa.n = 1;
-	wa.nr[0] = (struct kvm_hc_nr_stats){ .nr = TWO_NR, .counters = wa.total };
-	wb.total.denied = sb.l.nresults;
-	wb.n = 1;
-	wb.nr[0] = (struct kvm_hc_nr_stats){ .nr = TWO_NR, .counters = wb.total };
-	counts_check_both("two-vms.a", ha, a.fd, &wa);
-	counts_check_both("two-vms.b", hb, b.fd, &wb);
-	report(!hc_sysfs_exists(c.fd), "two-vms.c.no_sysfs_dir", "got=%s want=none",
-	       hc_sysfs_exists(c.fd) ? "present" : "none");
-
-	say("two VMs called hypercall 0x%x at the same time: VM A's VMM answered each of its %lu calls, VM B's policy denied all %lu with -22, and a VM that did not opt in got -1000; the counters kept them apart",
-	    TWO_NR, sa.good, sb.good);
-	close(ha);
-	close(hb);
-	vm_destroy(&a);
-	vm_destroy(&b);
-	vm_destroy(&c);
-	close(dev);
-	return nfail ? 1 : 0;
-}
-
 /* ---- the scenarios written once (scenario.h): what they need of x86 ---- */
 
 #define ARCH_NR(i)		(0x6000 + (i))
@@ -946,6 +584,8 @@ static int cmd_two_vms(void)
 #define ARCH_ENOHC		ENOSYS64
 #define ARCH_EINVAL		((uint64_t)-EINVAL)
 #define arch_discover(vm, what)	arch_call(vm, KVM_HC_DISCOVER_NR, what)
+#define ARCH_KVM_NR		ARCH_NR(0x300)
+#define ARCH_KVM_ANSWER		ENOSYS64
 
 #include "scenario.h"
 
@@ -962,9 +602,120 @@ static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
 	return (struct answer){ rax, vm->n_hypercall_exits };
 }
 
-/* ---- badinput ---- */
+/* forward-unload's call: a pattern of arguments, and the VMM's answer. */
+#define FU_ANSWER	0x5151515151515151ULL
+
+static struct call fu_call(uint64_t nr)
+{
+	return (struct call){ .rax = nr, .rbx = 0x1111, .rcx = 0x2222, .rdx = 0x3333,
+			      .rsi = 0x4444 };
+}
+
+/* Run @vm until its next exit other than an interrupt; 0 or -1. */
+static int fu_run(struct vm *vm)
+{
+	if (run_to_exit(vm->vcpu, vm->run, CALL_TIMEOUT_S) == 0)
+		return 0;
+	printf("INFO forward-unload: KVM_RUN errno=%d\n", errno);
+	return -1;
+}
+
+static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
+{
+	const struct call c = fu_call(nr);
+	const struct kvm_run *run = vm->run;
+	struct kvm_regs regs;
+
+	call_regs(&c, &regs);
+	if (set_mode(vm, MODE_64) < 0 || xioctl(vm->vcpu, KVM_SET_REGS, &regs) < 0) {
+		report(0, name, "setup errno=%d", errno);
+		return 0;
+	}
+	if (fu_run(vm) < 0)
+		return 0;
+	if (run->exit_reason == KVM_EXIT_HYPERCALL && run->hypercall.nr == nr &&
+	    run->hypercall.args[0] == c.rbx && run->hypercall.args[3] == c.rsi)
+		return 1;
+	print_unexpected_exit(vm, name);
+	return 0;
+}
+
+static int arch_fwd_end(struct vm *vm, const char *name)
+{
+	const struct call c = fu_call(vm->run->hypercall.nr);
+	struct kvm_regs regs, before;
+	char key[96];
+	int done;
+
+	/* KVM's completion writes the VMM's answer to rax */
+	vm->run->hypercall.ret = FU_ANSWER;
+	done = fu_run(vm) == 0 && vm->run->exit_reason == KVM_EXIT_IO &&
+	       vm->run->io.port == PORT_DONE;
+	if (!done) {
+		print_unexpected_exit(vm, name);
+		return 0;
+	}
+	if (xioctl(vm->vcpu, KVM_GET_REGS, &regs) < 0)
+		return 0;
+	snprintf(key, sizeof(key), "%s.rax", name);
+	check(key, regs.rax, FU_ANSWER);
+	call_regs(&c, &before);	/* as the call started */
+	snprintf(key, sizeof(key), "%s.registers_preserved", name);
+	report(regs_preserved(&before, &regs), key, "got=%s want=all",
+	       regs_preserved(&before, &regs) ? "all" : "changed");
+	return 1;
+}
+
+/* The loop guest (g_loop_*): the number in r8, its arguments in r9..r12. */
+static int arch_loop_start(struct loop *l)
+{
+	struct kvm_regs regs = {
+		.rip = amd ? GUEST_GPA(g_loop_amd) : GUEST_GPA(g_loop_intel),
+		.rsp = STACK_TOP, .rflags = 0x2,
+		.rdi = DATA_GPA, .r8 = l->nr,
+		.r9 = l->args[0], .r10 = l->args[1], .r11 = l->args[2], .r12 = l->args[3],
+	};
+
+	if (set_mode(l->vm, MODE_64) < 0 || xioctl(l->vm->vcpu, KVM_SET_REGS, &regs) < 0)
+		return -1;
+	return 0;
+}
+
+/* Each answer is reported with an "out" to PORT_LOOP, rax at DATA_GPA. */
+static enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
+{
+	const struct kvm_run *run = l->vm->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_HYPERCALL:
+		return run->hypercall.nr == l->nr &&
+		       !memcmp(run->hypercall.args, l->args, sizeof(l->args)) ?
+		       LOOP_FORWARD : LOOP_FORWARD_BAD;
+	case KVM_EXIT_IO:
+		if (run->io.port != PORT_LOOP || run->io.direction != KVM_EXIT_IO_OUT)
+			return LOOP_OTHER;
+		memcpy(val, l->vm->mem + DATA_GPA, sizeof(*val));
+		return LOOP_RESULT;
+	case KVM_EXIT_INTR:
+		return LOOP_INTR;
+	}
+	return LOOP_OTHER;
+}
+
+/* KVM's completion writes the answer to rax. */
+static int arch_loop_answer(struct loop *l, uint64_t ret)
+{
+	l->vm->run->hypercall.ret = ret;
+	return 0;
+}
+
+/* ---- badinput, forward-unload, policy-live, two-vms ---- */
 
 #include "scenario_badinput.c"
+#include "scenario_forward_unload.c"
+#include "scenario_loop.c"
+#include "scenario_policy_live.c"
+#include "scenario_two_vms.c"
 
 /* ---- kick ---- */
 
@@ -1544,22 +1295,6 @@ static int cmd_kick(void)
 	return nfail ? 1 : 0;
 }
 
-/* ---- forward-unload ---- */
-
-#define UNLOAD_NR	0x7000
-
-static int module_loaded(void)
-{
-	struct stat st;
-
-	return stat(HC_MODULE, &st) == 0;
-}
-
-static long delete_kvm_hc(void)
-{
-	return syscall(SYS_delete_module, "kvm_hc", O_NONBLOCK) < 0 ? -errno : 0;
-}
-
 /* ---- sample: a hypercall served by another module (samples/kvm_hc_sample.c) ---- */
 
 /*
@@ -1582,109 +1317,3 @@ static int cmd_sample(int expect, int seconds)
 			(uint32_t)(arg ^ KVM_HC_SAMPLE_MAGIC), seconds, load_expect_sample(expect));
 }
 
-static int cmd_forward_unload(void)
-{
-	const struct kvm_hc_range r[] = { RANGE(UNLOAD_NR, UNLOAD_NR, USER, 0) };
-	const struct call c = { .rax = UNLOAD_NR, .rbx = 0x1111, .rcx = 0x2222, .rdx = 0x3333,
-				.rsi = 0x4444 };
-	const uint64_t ret = 0x5151515151515151ULL;
-	struct kvm_regs regs, before;
-	struct kvm_run *run;
-	double end;
-	int dev, h, got_exit = 0, done = 0;
-	long rc, rc_open, rc2;
-	struct vm vm;
-
-	watchdog_start("forward-unload", 30);
-	dev = hc_open("forward-unload.open");
-	if (dev < 0)
-		return 1;
-	if (vm_create(&vm, 0, "forward-unload") < 0)
-		return 1;
-	h = hc_attach(dev, &vm, "forward-unload");
-	close(dev);		/* only the handle holds kvm_hc from here on */
-	if (h < 0 || hc_policy(h, 0, r, 1, "forward-unload") < 0)
-		return 1;
-
-	/* run the guest into the forwarded exit, and leave it there */
-	run = vm.run;
-	call_regs(&c, &regs);
-	if (set_mode(&vm, MODE_64) < 0 || xioctl(vm.vcpu, KVM_SET_REGS, &regs) < 0) {
-		report(0, "forward-unload.setup", "errno=%d", errno);
-		return 1;
-	}
-	end = now() + CALL_TIMEOUT_S;
-	while (now() < end) {
-		if (ioctl(vm.vcpu, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			break;
-		}
-		if (run->exit_reason == KVM_EXIT_INTR)
-			continue;
-		got_exit = run->exit_reason == KVM_EXIT_HYPERCALL && run->hypercall.nr == UNLOAD_NR;
-		if (!got_exit)
-			print_unexpected_exit(&vm, "forward-unload");
-		break;
-	}
-	report(got_exit, "forward-unload.exit", "got=%s want=KVM_EXIT_HYPERCALL(nr=0x%x)",
-	       got_exit ? "KVM_EXIT_HYPERCALL" : "none", UNLOAD_NR);
-	if (!got_exit)
-		return 1;
-
-	/* the open handle holds the module */
-	rc_open = delete_kvm_hc();
-	report(rc_open == -EWOULDBLOCK || rc_open == -EBUSY, "forward-unload.rmmod_with_handle_open",
-	       "got=%s want=EWOULDBLOCK|EBUSY", resname((int)rc_open));
-	report(module_loaded(), "forward-unload.still_loaded", "got=%s want=loaded",
-	       module_loaded() ? "loaded" : "gone");
-
-	/* closed: kvm_hc goes, with the vCPU still in the forwarded exit */
-	close(h);
-	rc = delete_kvm_hc();
-	report(rc == 0, "forward-unload.rmmod_after_close", "got=%s want=ok", resname((int)rc));
-	for (rc2 = rc, end = now() + 3; rc2 && now() < end && module_loaded();) {
-		sleep_s(0.1);
-		rc2 = delete_kvm_hc();
-	}
-	if (rc && !rc2)
-		printf("INFO forward-unload: delete_module succeeded only on a later try\n");
-	report(!module_loaded(), "forward-unload.unloaded", "got=%s want=gone",
-	       module_loaded() ? "loaded" : "gone");
-
-	/* KVM completes the call with the VMM's answer */
-	run->hypercall.ret = ret;
-	end = now() + CALL_TIMEOUT_S;
-	while (now() < end) {
-		if (ioctl(vm.vcpu, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			printf("INFO forward-unload: KVM_RUN errno=%d\n", errno);
-			break;
-		}
-		if (run->exit_reason == KVM_EXIT_INTR)
-			continue;
-		done = run->exit_reason == KVM_EXIT_IO && run->io.port == PORT_DONE;
-		if (!done)
-			print_unexpected_exit(&vm, "forward-unload.complete");
-		break;
-	}
-	report(done, "forward-unload.guest_continued", "got=%s want=reported-after-the-call",
-	       done ? "reported-after-the-call" : "no");
-	if (done && xioctl(vm.vcpu, KVM_GET_REGS, &regs) == 0) {
-		check("forward-unload.rax", regs.rax, ret);
-		call_regs(&c, &before);	/* as the call started */
-		report(regs_preserved(&before, &regs), "forward-unload.registers_preserved",
-		       "got=%s want=all", regs_preserved(&before, &regs) ? "all" : "changed");
-	}
-	/* and without kvm_hc the number is KVM's again */
-	check("forward-unload.after.0x7000",
-	      plain_call(&vm, &(struct call){ .rax = UNLOAD_NR }, "forward-unload.after"),
-	      ENOSYS64);
-	report(vm.n_hypercall_exits == 0, "forward-unload.after.exits", "got=%d want=0",
-	       vm.n_hypercall_exits);
-	say("kvm_hc could not be unloaded while the VMM held its handle (%s); once the VMM closed it, kvm_hc unloaded with a vCPU parked in a forwarded exit, and the VMM's answer 0x%llx still reached the guest",
-	    resname((int)rc_open), (unsigned long long)ret);
-	vm_destroy(&vm);
-	return nfail ? 1 : 0;
-}

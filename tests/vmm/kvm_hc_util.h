@@ -87,4 +87,25 @@ static inline void watchdog_start(const char *what, unsigned int limit_s)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/*
+ * KVM_RUN until an exit other than an interrupt, for at most @limit_s
+ * seconds (the watchdog's signal interrupts KVM_RUN): 0, or -1 with errno.
+ */
+static inline int run_to_exit(int vcpu, const struct kvm_run *run, unsigned int limit_s)
+{
+	uint64_t end = now_ns() + limit_s * NSEC_PER_SEC;
+
+	while (now_ns() < end) {
+		if (ioctl(vcpu, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -1;
+		}
+		if (run->exit_reason != KVM_EXIT_INTR)
+			return 0;
+	}
+	errno = ETIMEDOUT;
+	return -1;
+}
+
 #endif /* KVM_HC_UTIL_H */

@@ -27,6 +27,31 @@
  *                     kvm_hc's discovery call for the ABI version: val is
  *                     the version where kvm_hc answers it (a macro over
  *                     arch_call() where the version is the call's answer)
+ *   int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
+ *                     the guest calls @nr with a pattern of arguments and
+ *                     the vCPU runs until the call reaches the VMM: 1 if it
+ *                     waits there, in the exit of @nr with those arguments
+ *   int arch_fwd_end(struct vm *vm, const char *name)
+ *                     the VMM answers that exit and the guest finishes the
+ *                     call: checks "<name>.<register>" of the answer and
+ *                     "<name>.registers_preserved"; 1 if the call finished
+ *
+ * For the scenarios that keep a vCPU calling one number in a loop
+ * (scenario_loop.c): ARCH_KVM_NR, a number stock KVM answers in the kernel
+ * without an exit whatever the loop's arguments, ARCH_KVM_ANSWER its answer,
+ * ARCH_LOOP_REPORT_NR if the loop guest reports each answer with a call of
+ * that number (which kvm_hc then counts as KVM's), and
+ *   int arch_loop_start(struct loop *l)
+ *                     make l->vm's vCPU call l->nr with l->args over and
+ *                     over, reporting each answer; 0 or -1 (errno set)
+ *   enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
+ *                     what the exit KVM_RUN just returned with is: the
+ *                     call forwarded (LOOP_FORWARD, or LOOP_FORWARD_BAD if
+ *                     its number or arguments are not the loop's), one
+ *                     answer reported (LOOP_RESULT, in *val), an interrupt
+ *                     (LOOP_INTR), or anything else (LOOP_OTHER)
+ *   int arch_loop_answer(struct loop *l, uint64_t ret)
+ *                     the VMM's answer to the forwarded call; 0 or -1
  */
 #ifndef KVM_HC_SCENARIO_H
 #define KVM_HC_SCENARIO_H
@@ -43,6 +68,28 @@ static inline int answer_eq(struct answer a, struct answer b)
 {
 	return a.val == b.val && a.exits == b.exits;
 }
+
+/* A vCPU calling one number in a loop (scenario_loop.c). */
+struct loop {
+	struct vm *vm;
+	uint64_t nr, args[4];
+	unsigned long max;		/* stop after this many results */
+	unsigned int limit_s;		/* ... or after this long */
+	volatile int *stop;		/* ... or once this is set */
+	/* what the VMM answers forwarded calls with: base + exit index */
+	uint64_t ret_base;
+	int ret_seq;
+	/* judge one result; nexits_since: forwarded exits since the last one */
+	void (*on_result)(struct loop *l, uint64_t val, unsigned long nexits_since);
+	void *priv;
+	/* results */
+	unsigned long nresults, nexits, bad_exits;
+	uint64_t last_ret;		/* last answer given to a forwarded exit */
+	uint64_t max_gap_ns, ns;
+	int timed_out, error;
+};
+
+enum loop_exit { LOOP_FORWARD, LOOP_FORWARD_BAD, LOOP_RESULT, LOOP_INTR, LOOP_OTHER };
 
 static inline struct answer arch_stock(void)
 {

@@ -668,377 +668,6 @@ static int cmd_policy(void)
 	return nfail ? 1 : 0;
 }
 
-/* ---- a vCPU looping on one call ---- */
-
-struct loop {
-	struct vm *vm;
-	uint64_t fid, args[3];
-	unsigned long max;		/* stop after this many results */
-	double limit_s;			/* ... or after this long */
-	volatile int *stop;		/* ... or once this is set */
-	/* what the VMM answers forwarded calls with: base + exit index */
-	uint64_t ret_base;
-	int ret_seq;
-	/* judge one result; nexits_since: forwarded exits since the last one */
-	void (*on_result)(struct loop *l, uint64_t x0, unsigned long nexits_since);
-	void *priv;
-	/* results */
-	unsigned long nresults, nexits, bad_exits;
-	uint64_t last_ret;		/* last answer given to a forwarded exit */
-	double max_gap, seconds;
-	int timed_out, error;
-};
-
-/*
- * Run the loop guest until one of the stop conditions, always stopping at a
- * result, so that the guest made exactly nresults calls.
- */
-static void loop_run(struct loop *l)
-{
-	struct vm *vm = l->vm;
-	struct kvm_run *run = vm->run;
-	unsigned long since = 0;
-	double start, last;
-	struct regs r;
-	int i;
-
-	for (i = 0; i < 31; i++)
-		r.x[i] = MARK(i);
-	r.x[19] = l->fid;
-	r.x[20] = l->args[0];
-	r.x[21] = l->args[1];
-	r.x[22] = l->args[2];
-	r.x[26] = GUEST_BASE + DATA_OFF;
-	r.x[28] = MMIO_REPORT;
-	r.pc = GUEST_GPA(g_loop);
-	if (load_regs(vm->vcpu, &r, MMIO_DONE) < 0) {
-		l->error = errno;
-		return;
-	}
-	start = last = now();
-	for (;;) {
-		int ret = ioctl(vm->vcpu, KVM_RUN, 0);
-		double t = now();
-
-		if (ret < 0) {
-			if (errno != EINTR && errno != EAGAIN) {
-				printf("INFO loop 0x%llx: KVM_RUN errno=%d (%s)\n",
-				       (unsigned long long)l->fid, errno, strerror(errno));
-				l->error = errno;
-				break;
-			}
-		} else if (run->exit_reason == KVM_EXIT_HYPERCALL) {
-			l->nexits++;
-			since++;
-			if (run->hypercall.nr != (uint32_t)l->fid ||
-			    run->hypercall.args[0] != l->args[0] ||
-			    run->hypercall.args[1] != l->args[1] ||
-			    run->hypercall.args[2] != l->args[2])
-				l->bad_exits++;
-			l->last_ret = l->ret_base + (l->ret_seq ? l->nexits : 0);
-			if (set_reg(vm->vcpu, XREG(0), l->last_ret) < 0) {
-				l->error = errno;
-				break;
-			}
-			continue;
-		} else if (run->exit_reason == KVM_EXIT_MMIO &&
-			   run->mmio.phys_addr == MMIO_REPORT + REP_LOOP && run->mmio.is_write) {
-			uint64_t x0;
-
-			memcpy(&x0, run->mmio.data, sizeof(x0));
-			l->on_result(l, x0, since);
-			since = 0;
-			l->nresults++;
-			if (t - last > l->max_gap)
-				l->max_gap = t - last;
-			last = t;
-			if ((l->max && l->nresults >= l->max) || (l->stop && *l->stop))
-				break;
-		} else if (run->exit_reason != KVM_EXIT_INTR) {
-			print_unexpected_exit(vm, "loop");
-			l->error = -1;
-			break;
-		}
-		if (t - last > l->max_gap)
-			l->max_gap = t - last;
-		if (t - start > l->limit_s) {
-			l->timed_out = 1;
-			break;
-		}
-	}
-	l->seconds = now() - start;
-}
-
-/* ---- policy-live ---- */
-
-#define LIVE_FID	0x86000013u
-#define LIVE_ANSWER	0x77
-#define LIVE_SWITCHES	600
-#define LIVE_STALL_S	2.0
-
-struct live {
-	int h;
-	volatile int done;
-	unsigned long switches, set_errors;
-	int last_error;
-	/* results by kind: denied (-3), forwarded (0x77), KVM (-1), other */
-	unsigned long n_deny, n_user, n_kvm, n_other, n_mismatch;
-	uint64_t first_other;
-};
-
-static void *live_switcher(void *arg)
-{
-	struct live *lv = arg;
-	struct kvm_hc_range ranges[] = {
-		RANGE(0x86000001, 0x8600000f, DENY, -EPERM),
-		RANGE(LIVE_FID, LIVE_FID, DENY, -EINVAL),
-		RANGE(0x82000000, 0x820000ff, USER, 0),
-	};
-	unsigned int seed = 12345;
-	double end = now() + 8.0;
-	unsigned long i;
-
-	worker_signals();
-	for (i = 0; i < LIVE_SWITCHES && now() < end; i++) {
-		int r;
-
-		switch (i % 3) {
-		case 0:
-			ranges[1].action = KVM_HC_ACTION_USER;
-			ranges[1].error = 0;
-			break;
-		case 1:
-			ranges[1].action = KVM_HC_ACTION_KVM;
-			ranges[1].error = 0;
-			break;
-		case 2:
-			ranges[1].action = KVM_HC_ACTION_DENY;
-			ranges[1].error = -EINVAL;
-			break;
-		}
-		r = hc_set_policy(lv->h, 0, ranges, NRANGES(ranges));
-		if (r) {
-			lv->set_errors++;
-			lv->last_error = -r;
-		}
-		lv->switches++;
-		/* 0.5 to 3 ms: several guest calls under each policy, in varying phase */
-		seed = seed * 1103515245 + 12345;
-		sleep_s(0.0005 + (seed >> 16) % 2500 / 1e6);
-	}
-	lv->done = 1;
-	return NULL;
-}
-
-static void live_result(struct loop *l, uint64_t x0, unsigned long since)
-{
-	struct live *lv = l->priv;
-
-	if (x0 == SMCCC_RET_INVALID_PARAMETER) {
-		lv->n_deny++;
-		lv->n_mismatch += since != 0;
-	} else if (x0 == LIVE_ANSWER) {
-		lv->n_user++;
-		lv->n_mismatch += since != 1;
-	} else if (x0 == SMCCC_RET_NOT_SUPPORTED) {
-		lv->n_kvm++;
-		lv->n_mismatch += since != 0;
-	} else {
-		if (!lv->n_other++)
-			lv->first_other = x0;
-	}
-}
-
-static int cmd_policy_live(void)
-{
-	const struct kvm_hc_range initial[] = { RANGE(LIVE_FID, LIVE_FID, DENY, -EINVAL) };
-	struct live lv = { .h = -1 };
-	struct loop l = {
-		.fid = LIVE_FID, .args = { 1, 2, 3 }, .limit_s = 20, .stop = &lv.done,
-		.ret_base = LIVE_ANSWER, .on_result = live_result, .priv = &lv,
-	};
-	struct hc_counts want = { 0 };
-	pthread_t thr;
-	struct vm vm;
-	int dev, ok;
-
-	watchdog_start("policy-live", 40);
-	dev = hc_open("policy-live.open");
-	if (dev < 0)
-		return 1;
-	if (vm_create(&vm, 0, "policy-live") < 0)
-		return 1;
-	lv.h = hc_attach(dev, &vm, "policy-live");
-	if (lv.h < 0)
-		return 1;
-	if (hc_policy(lv.h, 0, initial, NRANGES(initial), "policy-live") < 0)
-		return 1;
-	l.vm = &vm;
-	if (pthread_create(&thr, NULL, live_switcher, &lv)) {
-		report(0, "policy-live.thread", "pthread_create failed");
-		return 1;
-	}
-	loop_run(&l);
-	lv.done = 1;
-	pthread_join(thr, NULL);
-
-	printf("INFO policy-live: %lu calls in %.2f s, %lu policy switches, max gap %.3f s: deny %lu, forwarded %lu, kvm %lu, other %lu\n",
-	       l.nresults, l.seconds, lv.switches, l.max_gap, lv.n_deny, lv.n_user, lv.n_kvm,
-	       lv.n_other);
-	report(lv.set_errors == 0 && lv.switches >= 100, "policy-live.switches",
-	       "got=%lu-switches,%lu-refused(last %s) want>=100,0-refused", lv.switches,
-	       lv.set_errors, errname(lv.last_error));
-	report(lv.n_other == 0 && l.nresults > 0, "policy-live.results_valid",
-	       "got=%lu-of-%lu-outside{-3,0x77,-1}%s want=0", lv.n_other, l.nresults,
-	       lv.n_other ? " (see first_other)" : "");
-	if (lv.n_other)
-		printf("INFO policy-live: first unexpected result 0x%016llx\n",
-		       (unsigned long long)lv.first_other);
-	report(lv.n_deny && lv.n_user && lv.n_kvm, "policy-live.all_three_seen",
-	       "got=deny:%lu,forwarded:%lu,kvm:%lu want=each>0", lv.n_deny, lv.n_user, lv.n_kvm);
-	report(!lv.n_mismatch && !l.bad_exits && l.nexits == lv.n_user,
-	       "policy-live.exits_match_answers",
-	       "got=exits:%lu,answers_0x77:%lu,mismatched:%lu,bad_exit_contents:%lu want=equal,0,0",
-	       l.nexits, lv.n_user, lv.n_mismatch, l.bad_exits);
-	ok = !l.timed_out && !l.error && l.max_gap < LIVE_STALL_S;
-	report(ok, "policy-live.no_stall", "got=max_gap:%.3fs%s%s want<%.1fs", l.max_gap,
-	       l.timed_out ? ",timed_out" : "", l.error ? ",error" : "", LIVE_STALL_S);
-
-	/* every call was counted under what its answer says it met */
-	want.total = (struct kvm_hc_counters){ .user = lv.n_user, .denied = lv.n_deny,
-					       .kvm = lv.n_kvm };
-	want.n = 1;
-	want.nr[0] = (struct kvm_hc_nr_stats){ .nr = LIVE_FID, .counters = want.total };
-	counts_check_both("policy-live", lv.h, vm.fd, &want);
-
-	say("the VMM switched function 0x%08x between deny, forward and KVM %lu times while the guest called it %lu times: denied %lu (-3), forwarded %lu (VMM answered 0x%x), KVM %lu (-1), nothing else, and the guest never stalled",
-	    LIVE_FID, lv.switches, l.nresults, lv.n_deny, lv.n_user, LIVE_ANSWER, lv.n_kvm);
-	close(lv.h);
-	vm_destroy(&vm);
-	close(dev);
-	return nfail ? 1 : 0;
-}
-
-/* ---- two-vms ---- */
-
-#define TWO_FID		0x86000014u
-#define TWO_CALLS	400
-
-struct two_side {
-	struct loop l;
-	unsigned long good, bad;
-	uint64_t first_bad;
-	int forwards;			/* 1: answers must be the VMM's, 0: -3 */
-	pthread_t thr;
-};
-
-static void two_result(struct loop *l, uint64_t x0, unsigned long since)
-{
-	struct two_side *s = l->priv;
-	int ok = s->forwards ? x0 == l->last_ret && since == 1 :
-			       x0 == SMCCC_RET_INVALID_PARAMETER && since == 0;
-
-	if (ok) {
-		s->good++;
-	} else if (!s->bad++) {
-		s->first_bad = x0;
-	}
-}
-
-static void *two_thread(void *arg)
-{
-	struct two_side *s = arg;
-
-	worker_signals();
-	loop_run(&s->l);
-	return NULL;
-}
-
-static int cmd_two_vms(void)
-{
-	const struct kvm_hc_range fwd[] = { RANGE(TWO_FID, TWO_FID, USER, 0) };
-	const struct kvm_hc_range deny[] = { RANGE(TWO_FID, TWO_FID, DENY, -EINVAL) };
-	struct vm a, b, c;
-	struct two_side sa = { .forwards = 1 }, sb = { .forwards = 0 };
-	struct hc_counts wa = { 0 }, wb = { 0 };
-	unsigned long c_calls = 0, c_good = 0;
-	int dev, ha, hb;
-
-	watchdog_start("two-vms", 40);
-	dev = hc_open("two-vms.open");
-	if (dev < 0)
-		return 1;
-	if (vm_create(&a, 0, "two-vms.a") < 0 || vm_create(&b, 0, "two-vms.b") < 0 ||
-	    vm_create(&c, 0, "two-vms.c") < 0)
-		return 1;
-	ha = hc_attach(dev, &a, "two-vms.a");
-	hb = hc_attach(dev, &b, "two-vms.b");
-	if (ha < 0 || hb < 0)
-		return 1;
-	if (hc_policy(ha, 0, fwd, 1, "two-vms.a") < 0 || hc_policy(hb, 0, deny, 1, "two-vms.b") < 0)
-		return 1;
-
-	sa.l = (struct loop){ .vm = &a, .fid = TWO_FID, .args = { 0xa1, 0xa2, 0xa3 },
-			      .max = TWO_CALLS, .limit_s = 20, .ret_base = 0xa0000000,
-			      .ret_seq = 1, .on_result = two_result, .priv = &sa };
-	sb.l = (struct loop){ .vm = &b, .fid = TWO_FID, .args = { 0xb1, 0xb2, 0xb3 },
-			      .max = TWO_CALLS, .limit_s = 20, .ret_base = 0xb0000000,
-			      .ret_seq = 1, .on_result = two_result, .priv = &sb };
-	if (pthread_create(&sa.thr, NULL, two_thread, &sa) ||
-	    pthread_create(&sb.thr, NULL, two_thread, &sb)) {
-		report(0, "two-vms.threads", "pthread_create failed");
-		return 1;
-	}
-	/* meanwhile a VM that did not opt in calls the same function */
-	while (c_calls < 40) {
-		uint64_t x0;
-
-		if (call_x0(&c, &(struct call){ .x0 = TWO_FID, .x1 = 0xc1 }, &x0,
-			    "two-vms.c") < 0)
-			break;
-		c_calls++;
-		c_good += x0 == SMCCC_RET_NOT_SUPPORTED && c.n_hypercall_exits == 0;
-	}
-	pthread_join(sa.thr, NULL);
-	pthread_join(sb.thr, NULL);
-
-	printf("INFO two-vms: A %lu calls %lu exits in %.2f s, B %lu calls %lu exits in %.2f s, C %lu calls\n",
-	       sa.l.nresults, sa.l.nexits, sa.l.seconds, sb.l.nresults, sb.l.nexits,
-	       sb.l.seconds, c_calls);
-	report(sa.l.nresults == TWO_CALLS && sa.good == TWO_CALLS && !sa.l.bad_exits,
-	       "two-vms.a.forwarded", "got=%lu-of-%lu-answered-by-its-VMM,%lu-wrong(first 0x%llx),%lu-bad-exits want=%d,0,0",
-	       sa.good, sa.l.nresults, sa.bad, (unsigned long long)sa.first_bad, sa.l.bad_exits,
-	       TWO_CALLS);
-	report(sb.l.nresults == TWO_CALLS && sb.good == TWO_CALLS && sb.l.nexits == 0,
-	       "two-vms.b.denied", "got=%lu-of-%lu-got-0x%016llx,%lu-wrong(first 0x%llx),%lu-exits want=%d,0,0",
-	       sb.good, sb.l.nresults, (unsigned long long)SMCCC_RET_INVALID_PARAMETER, sb.bad,
-	       (unsigned long long)sb.first_bad, sb.l.nexits, TWO_CALLS);
-	report(c_calls == 40 && c_good == c_calls, "two-vms.c.stock",
-	       "got=%lu-of-%lu-got-0x%016llx-without-exit want=40", c_good, c_calls,
-	       (unsigned long long)SMCCC_RET_NOT_SUPPORTED);
-
-	wa.total.user = sa.l.nresults;
-	wa.n = 1;
-	wa.nr[0] = (struct kvm_hc_nr_stats){ .nr = TWO_FID, .counters = wa.total };
-	wb.total.denied = sb.l.nresults;
-	wb.n = 1;
-	wb.nr[0] = (struct kvm_hc_nr_stats){ .nr = TWO_FID, .counters = wb.total };
-	counts_check_both("two-vms.a", ha, a.fd, &wa);
-	counts_check_both("two-vms.b", hb, b.fd, &wb);
-	report(!hc_sysfs_exists(c.fd), "two-vms.c.no_sysfs_dir", "got=%s want=none",
-	       hc_sysfs_exists(c.fd) ? "present" : "none");
-
-	say("two VMs called function 0x%08x at the same time: VM A's VMM answered each of its %lu calls, VM B's policy denied all %lu with -3, and a VM that did not opt in got -1; the counters kept them apart",
-	    TWO_FID, sa.good, sb.good);
-	close(ha);
-	close(hb);
-	vm_destroy(&a);
-	vm_destroy(&b);
-	vm_destroy(&c);
-	close(dev);
-	return nfail ? 1 : 0;
-}
-
 /* ---- the scenarios written once (scenario.h): what they need of arm64 ---- */
 
 /* Vendor-hypervisor fast calls that neither KVM nor kvm_hc serves. */
@@ -1050,6 +679,8 @@ static int cmd_two_vms(void)
 #define ARCH_ENOHC		SMCCC_RET_NOT_SUPPORTED
 #define ARCH_EINVAL		SMCCC_RET_INVALID_PARAMETER
 #define arch_discover(vm, what)	arch_call(vm, FID_DISCOVER, what)
+#define ARCH_KVM_NR		ARCH_NR(0x300)
+#define ARCH_KVM_ANSWER		SMCCC_RET_NOT_SUPPORTED
 
 #include "../scenario.h"
 
@@ -1066,9 +697,118 @@ static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
 	return (struct answer){ x0, vm->n_hypercall_exits };
 }
 
-/* ---- badinput ---- */
+/* forward-unload's call: a pattern of arguments, and the VMM's x0..x3. */
+static const uint64_t fu_answer[4] = { 0x5151515151515151ULL, 0x61, 0x62, 0x63 };
+
+/* Run @vm until its next exit other than an interrupt; 0 or -1. */
+static int fu_run(struct vm *vm)
+{
+	if (run_to_exit(vm->vcpu, vm->run, CALL_TIMEOUT_S) == 0)
+		return 0;
+	printf("INFO forward-unload: KVM_RUN errno=%d\n", errno);
+	return -1;
+}
+
+static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
+{
+	const struct call c = { .x0 = nr, .x1 = 0x1111, .x2 = 0x2222, .x3 = 0x3333 };
+	const struct kvm_run *run = vm->run;
+	struct regs r;
+
+	call_regs(&c, &r);
+	if (load_regs(vm->vcpu, &r, MMIO_DONE) < 0) {
+		report(0, name, "setup errno=%d", errno);
+		return 0;
+	}
+	if (fu_run(vm) < 0)
+		return 0;
+	if (run->exit_reason == KVM_EXIT_HYPERCALL && run->hypercall.nr == nr &&
+	    run->hypercall.args[0] == c.x1 && run->hypercall.args[2] == c.x3)
+		return 1;
+	print_unexpected_exit(vm, name);
+	return 0;
+}
+
+static int arch_fwd_end(struct vm *vm, const char *name)
+{
+	char key[96];
+	struct regs r;
+	int done, i;
+
+	/* the VMM's answer reaches the guest: upstream's convention needs no module */
+	if (answer_hypercall(vm->vcpu, fu_answer) < 0)
+		printf("INFO forward-unload: KVM_SET_ONE_REG errno=%d\n", errno);
+	done = fu_run(vm) == 0 && vm->run->exit_reason == KVM_EXIT_MMIO &&
+	       vm->run->mmio.phys_addr == MMIO_DONE;
+	if (!done) {
+		print_unexpected_exit(vm, name);
+		return 0;
+	}
+	if (read_regs(vm->vcpu, &r) < 0)
+		return 0;
+	for (i = 0; i < 4; i++) {
+		snprintf(key, sizeof(key), "%s.x%d", name, i);
+		check(key, r.x[i], fu_answer[i]);
+	}
+	snprintf(key, sizeof(key), "%s.registers_preserved", name);
+	report(regs_preserved(&r), key, "got=%s want=all(x4..x30)",
+	       regs_preserved(&r) ? "all" : "changed");
+	finish_mmio(vm->vcpu, vm->run);
+	return 1;
+}
+
+/* The loop guest (g_loop): the function ID in x19, x1..x3 from x20..x22. */
+static int arch_loop_start(struct loop *l)
+{
+	struct regs r;
+	int i;
+
+	for (i = 0; i < 31; i++)
+		r.x[i] = MARK(i);
+	r.x[19] = l->nr;
+	r.x[20] = l->args[0];
+	r.x[21] = l->args[1];
+	r.x[22] = l->args[2];
+	r.x[26] = GUEST_BASE + DATA_OFF;
+	r.x[28] = MMIO_REPORT;
+	r.pc = GUEST_GPA(g_loop);
+	return load_regs(l->vm->vcpu, &r, MMIO_DONE);
+}
+
+/* Each answer is reported as an MMIO write of x0 to MMIO_REPORT + REP_LOOP. */
+static enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
+{
+	const struct kvm_run *run = l->vm->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_HYPERCALL:
+		return run->hypercall.nr == (uint32_t)l->nr &&
+		       !memcmp(run->hypercall.args, l->args, 3 * sizeof(l->args[0])) ?
+		       LOOP_FORWARD : LOOP_FORWARD_BAD;
+	case KVM_EXIT_MMIO:
+		if (run->mmio.phys_addr != MMIO_REPORT + REP_LOOP || !run->mmio.is_write)
+			return LOOP_OTHER;
+		memcpy(val, run->mmio.data, sizeof(*val));
+		return LOOP_RESULT;
+	case KVM_EXIT_INTR:
+		return LOOP_INTR;
+	}
+	return LOOP_OTHER;
+}
+
+/* Upstream's convention: the VMM writes x0 itself. */
+static int arch_loop_answer(struct loop *l, uint64_t ret)
+{
+	return set_reg(l->vm->vcpu, XREG(0), ret);
+}
+
+/* ---- badinput, forward-unload, policy-live, two-vms ---- */
 
 #include "../scenario_badinput.c"
+#include "../scenario_forward_unload.c"
+#include "../scenario_loop.c"
+#include "../scenario_policy_live.c"
+#include "../scenario_two_vms.c"
 
 /* ---- kick ---- */
 
@@ -1586,135 +1326,6 @@ static int cmd_kick(void)
 	else
 		say("the kick service differed from the documented behaviour in %d of %d checks",
 		    nfail, npass + nfail);
-	return nfail ? 1 : 0;
-}
-
-/* ---- forward-unload ---- */
-
-#define UNLOAD_FID	0x86000017u
-
-static int module_loaded(void)
-{
-	struct stat st;
-
-	return stat(HC_MODULE, &st) == 0;
-}
-
-static long delete_kvm_hc(void)
-{
-	return syscall(SYS_delete_module, "kvm_hc", O_NONBLOCK) < 0 ? -errno : 0;
-}
-
-static int cmd_forward_unload(void)
-{
-	const struct kvm_hc_range rg[] = { RANGE(UNLOAD_FID, UNLOAD_FID, USER, 0) };
-	const struct call c = { .x0 = UNLOAD_FID, .x1 = 0x1111, .x2 = 0x2222, .x3 = 0x3333 };
-	const uint64_t ans[4] = { 0x5151515151515151ULL, 0x61, 0x62, 0x63 };
-	struct kvm_run *run;
-	struct regs r;
-	double end;
-	int dev, h, got_exit = 0, done = 0, i;
-	long rc, rc_open, rc2;
-	struct vm vm;
-
-	watchdog_start("forward-unload", 30);
-	dev = hc_open("forward-unload.open");
-	if (dev < 0)
-		return 1;
-	if (vm_create(&vm, 0, "forward-unload") < 0)
-		return 1;
-	h = hc_attach(dev, &vm, "forward-unload");
-	close(dev);		/* only the handle holds kvm_hc from here on */
-	if (h < 0 || hc_policy(h, 0, rg, 1, "forward-unload") < 0)
-		return 1;
-
-	/* run the guest into the forwarded exit, and leave it there */
-	run = vm.run;
-	call_regs(&c, &r);
-	if (load_regs(vm.vcpu, &r, MMIO_DONE) < 0) {
-		report(0, "forward-unload.setup", "errno=%d", errno);
-		return 1;
-	}
-	end = now() + CALL_TIMEOUT_S;
-	while (now() < end) {
-		if (ioctl(vm.vcpu, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			break;
-		}
-		if (run->exit_reason == KVM_EXIT_INTR)
-			continue;
-		got_exit = run->exit_reason == KVM_EXIT_HYPERCALL &&
-			   run->hypercall.nr == UNLOAD_FID;
-		if (!got_exit)
-			print_unexpected_exit(&vm, "forward-unload");
-		break;
-	}
-	report(got_exit, "forward-unload.exit", "got=%s want=KVM_EXIT_HYPERCALL(nr=0x%x)",
-	       got_exit ? "KVM_EXIT_HYPERCALL" : "none", UNLOAD_FID);
-	if (!got_exit)
-		return 1;
-
-	/* the open handle holds the module */
-	rc_open = delete_kvm_hc();
-	report(rc_open == -EWOULDBLOCK || rc_open == -EBUSY, "forward-unload.rmmod_with_handle_open",
-	       "got=%s want=EWOULDBLOCK|EBUSY", resname((int)rc_open));
-	report(module_loaded(), "forward-unload.still_loaded", "got=%s want=loaded",
-	       module_loaded() ? "loaded" : "gone");
-
-	/* closed: kvm_hc goes, with the vCPU still in the forwarded exit */
-	close(h);
-	rc = delete_kvm_hc();
-	report(rc == 0, "forward-unload.rmmod_after_close", "got=%s want=ok", resname((int)rc));
-	for (rc2 = rc, end = now() + 3; rc2 && now() < end && module_loaded();) {
-		sleep_s(0.1);
-		rc2 = delete_kvm_hc();
-	}
-	if (rc && !rc2)
-		printf("INFO forward-unload: delete_module succeeded only on a later try\n");
-	report(!module_loaded(), "forward-unload.unloaded", "got=%s want=gone",
-	       module_loaded() ? "loaded" : "gone");
-
-	/* the VMM's answer reaches the guest: upstream's convention needs no module */
-	if (answer_hypercall(vm.vcpu, ans) < 0)
-		printf("INFO forward-unload: KVM_SET_ONE_REG errno=%d\n", errno);
-	end = now() + CALL_TIMEOUT_S;
-	while (now() < end) {
-		if (ioctl(vm.vcpu, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			printf("INFO forward-unload: KVM_RUN errno=%d\n", errno);
-			break;
-		}
-		if (run->exit_reason == KVM_EXIT_INTR)
-			continue;
-		done = run->exit_reason == KVM_EXIT_MMIO && run->mmio.phys_addr == MMIO_DONE;
-		if (!done)
-			print_unexpected_exit(&vm, "forward-unload.complete");
-		break;
-	}
-	report(done, "forward-unload.guest_continued", "got=%s want=reported-after-the-call",
-	       done ? "reported-after-the-call" : "no");
-	if (done && read_regs(vm.vcpu, &r) == 0) {
-		for (i = 0; i < 4; i++) {
-			char key[64];
-
-			snprintf(key, sizeof(key), "forward-unload.x%d", i);
-			check(key, r.x[i], ans[i]);
-		}
-		report(regs_preserved(&r), "forward-unload.registers_preserved",
-		       "got=%s want=all(x4..x30)", regs_preserved(&r) ? "all" : "changed");
-		finish_mmio(vm.vcpu, vm.run);
-	}
-	/* and without kvm_hc the function is KVM's again */
-	check("forward-unload.after",
-	      plain_call(&vm, &(struct call){ .x0 = UNLOAD_FID }, "forward-unload.after"),
-	      SMCCC_RET_NOT_SUPPORTED);
-	report(vm.n_hypercall_exits == 0, "forward-unload.after.exits", "got=%d want=0",
-	       vm.n_hypercall_exits);
-	say("kvm_hc could not be unloaded while the VMM held its handle (%s); once the VMM closed it, kvm_hc unloaded with a vCPU parked in a forwarded exit, and the VMM's x0 = 0x%llx still reached the guest",
-	    resname((int)rc_open), (unsigned long long)ans[0]);
-	vm_destroy(&vm);
 	return nfail ? 1 : 0;
 }
 

@@ -98,6 +98,7 @@
 #define MEM_SIZE		(2u << 20)
 #define CODE_GPA		0x1000u
 #define MSR_GUEST		0x8000000000001001ull	/* SF | ME | LE, real mode */
+#define LOOP_GPA		0x1100u
 #define CALL_DONE		0x7ff0u		/* "sc 1" that ends a call */
 #define VMM_RET			0x5a5a0000ull
 #define VMM_ARG(i)		(0xa0a0a0a000000000ull | (i))
@@ -133,6 +134,7 @@ struct result {
 #define INSN_LI(rt, imm)	(0x38000000u | (rt) << 21 | ((imm) & 0xffffu))
 #define INSN_MR(ra, rs)		(0x7c000378u | (rs) << 21 | (ra) << 16 | (rs) << 11)
 #define INSN_B_SELF		0x48000000u
+#define INSN_B(off)		(0x48000000u | ((uint32_t)(off) & 0x03fffffcu))
 
 /*
  *	sc 1			the hcall under test
@@ -152,6 +154,19 @@ static void guest_code(uint32_t *mem)
 	*p++ = INSN_LI(3, CALL_DONE);
 	*p++ = INSN_SC1;
 	*p++ = INSN_B_SELF;
+
+	/*
+	 * The loop (LOOP_GPA): hcall r20 with r21..r24 as r4..r7, then report
+	 * r3 as CALL_DONE's r4, and again.
+	 */
+	p = mem + LOOP_GPA / 4;
+	for (i = 0; i < 5; i++)
+		*p++ = INSN_MR(3 + i, 20 + i);
+	*p++ = INSN_SC1;
+	*p++ = INSN_MR(4, 3);
+	*p++ = INSN_LI(3, CALL_DONE);
+	*p++ = INSN_SC1;
+	*p = INSN_B((int32_t)(LOOP_GPA - (p - mem) * 4));
 	__sync_synchronize();
 }
 
@@ -275,19 +290,12 @@ static int hcall_complete(struct vm *vm, const char *tag)
 	return 0;
 }
 
-/*
- * hcall @nr with @args (r4..r12) in @vm.  Hcalls that reach the VMM are
- * recorded in @res and answered with VMM_RET / VMM_ARG(i).  0, or -1 with a
- * FAIL line (@tag) if the guest did not finish the call.
- */
-static int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result *res,
-		 const char *tag)
+/* Load hcall @nr with @args (r4..r12) at the start of the guest code. */
+static int hcall_setup(struct vm *vm, uint64_t nr, const uint64_t *args, const char *tag)
 {
 	struct kvm_regs regs;
-	uint64_t deadline = now_ns() + CALL_TIMEOUT_S * NSEC_PER_SEC;
-	int i, n;
+	int i;
 
-	memset(res, 0, sizeof(*res));
 	if (xioctl(vm->vcpu, KVM_GET_REGS, &regs) < 0) {
 		report(0, tag, "KVM_GET_REGS errno=%d", errno);
 		return -1;
@@ -304,14 +312,23 @@ static int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result
 		report(0, tag, "KVM_SET_REGS errno=%d", errno);
 		return -1;
 	}
-	for (n = 0; n < 2 * MAX_EXITS; n++) {
+	return 0;
+}
+
+/*
+ * Run the vCPU until an hcall reaches the VMM (KVM_EXIT_PAPR_HCALL), by
+ * @deadline (now_ns()).  0, or -1 with a FAIL line (@tag).
+ */
+static int hcall_next_exit(struct vm *vm, uint64_t deadline, const char *tag)
+{
+	struct kvm_regs regs;
+
+	for (;;) {
 		if (ioctl(vm->vcpu, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				run_interrupted++;
-				if (now_ns() < deadline) {
-					n--;
+				if (now_ns() < deadline)
 					continue;
-				}
 				report(0, tag, "the guest did not finish the call in %d s",
 				       CALL_TIMEOUT_S);
 				return -1;
@@ -319,29 +336,32 @@ static int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result
 			report(0, tag, "KVM_RUN errno=%d (%s)", errno, strerror(errno));
 			return -1;
 		}
-		if (vm->run->exit_reason != KVM_EXIT_PAPR_HCALL) {
-			xioctl(vm->vcpu, KVM_GET_REGS, &regs);
-			report(0, tag, "unexpected exit %s pc=0x%llx msr=0x%llx",
-			       exit_name(vm->run->exit_reason), (unsigned long long)regs.pc,
-			       (unsigned long long)regs.msr);
-			return -1;
-		}
-		if (vm->run->papr_hcall.nr == CALL_DONE)
-			break;
-		if (res->nexits < MAX_EXITS) {
-			res->nr[res->nexits] = vm->run->papr_hcall.nr;
-			memcpy(res->args[res->nexits], (const void *)vm->run->papr_hcall.args,
-			       sizeof(res->args[0]));
-		}
-		res->nexits++;
-		vm->run->papr_hcall.ret = VMM_RET;
-		for (i = 0; i < 9; i++)
-			vm->run->papr_hcall.args[i] = VMM_ARG(i);
-	}
-	if (n == 2 * MAX_EXITS) {
-		report(0, tag, "the guest made more than %d exits for one call", MAX_EXITS);
+		if (vm->run->exit_reason == KVM_EXIT_PAPR_HCALL)
+			return 0;
+		xioctl(vm->vcpu, KVM_GET_REGS, &regs);
+		report(0, tag, "unexpected exit %s pc=0x%llx msr=0x%llx",
+		       exit_name(vm->run->exit_reason), (unsigned long long)regs.pc,
+		       (unsigned long long)regs.msr);
 		return -1;
 	}
+}
+
+/* The VMM's answer to the hcall that reached it: VMM_RET, VMM_ARG(i). */
+static void hcall_answer(struct vm *vm)
+{
+	int i;
+
+	vm->run->papr_hcall.ret = VMM_RET;
+	for (i = 0; i < 9; i++)
+		vm->run->papr_hcall.args[i] = VMM_ARG(i);
+}
+
+/* After CALL_DONE: the guest's r3..r12 as the call left them, into @res. */
+static int hcall_result(struct vm *vm, struct result *res, const char *tag)
+{
+	struct kvm_regs regs;
+	int i;
+
 	if (xioctl(vm->vcpu, KVM_GET_REGS, &regs) < 0) {
 		report(0, tag, "KVM_GET_REGS errno=%d", errno);
 		return -1;
@@ -352,6 +372,40 @@ static int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result
 	for (i = 24; i < 32; i++)
 		res->preserved &= regs.gpr[i] == GPR_PATTERN(i);
 	return hcall_complete(vm, tag);
+}
+
+/*
+ * hcall @nr with @args (r4..r12) in @vm.  Hcalls that reach the VMM are
+ * recorded in @res and answered with VMM_RET / VMM_ARG(i).  0, or -1 with a
+ * FAIL line (@tag) if the guest did not finish the call.
+ */
+static int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result *res,
+		 const char *tag)
+{
+	uint64_t deadline = now_ns() + CALL_TIMEOUT_S * NSEC_PER_SEC;
+	int n;
+
+	memset(res, 0, sizeof(*res));
+	if (hcall_setup(vm, nr, args, tag) < 0)
+		return -1;
+	for (n = 0; n < 2 * MAX_EXITS; n++) {
+		if (hcall_next_exit(vm, deadline, tag) < 0)
+			return -1;
+		if (vm->run->papr_hcall.nr == CALL_DONE)
+			break;
+		if (res->nexits < MAX_EXITS) {
+			res->nr[res->nexits] = vm->run->papr_hcall.nr;
+			memcpy(res->args[res->nexits], (const void *)vm->run->papr_hcall.args,
+			       sizeof(res->args[0]));
+		}
+		res->nexits++;
+		hcall_answer(vm);
+	}
+	if (n == 2 * MAX_EXITS) {
+		report(0, tag, "the guest made more than %d exits for one call", MAX_EXITS);
+		return -1;
+	}
+	return hcall_result(vm, res, tag);
 }
 
 /* ---- matrix ---- */
@@ -646,6 +700,7 @@ static void usage(void)
 	fprintf(stderr, "usage: kvm_hc_test scenarios |\n"
 		"       [--explain] matrix [--open] | discover --expect open|closed |\n"
 		"       load --seconds S [--expect-both] | policy | badinput |\n"
+		"       policy-live | two-vms | forward-unload |\n"
 		"       sample --seconds S --expect present|absent|both\n");
 	exit(2);
 }
@@ -663,7 +718,7 @@ int main(int argc, char **argv)
 		usage();
 	/* The VMM-interface scenarios, in the order /init runs them. */
 	if (!strcmp(argv[i], "scenarios")) {
-		puts("policy\nbadinput");
+		puts("policy\npolicy-live\ntwo-vms\nbadinput\nforward-unload");
 		return 0;
 	}
 	/* No overall limit: each call has its deadline. */
@@ -679,6 +734,12 @@ int main(int argc, char **argv)
 		return cmd_policy();
 	if (!strcmp(argv[i], "badinput"))
 		return cmd_badinput();
+	if (!strcmp(argv[i], "forward-unload"))
+		return cmd_forward_unload();
+	if (!strcmp(argv[i], "policy-live"))
+		return cmd_policy_live();
+	if (!strcmp(argv[i], "two-vms"))
+		return cmd_two_vms();
 	if (!strcmp(argv[i], "discover")) {
 		if (i + 2 >= argc || strcmp(argv[i + 1], "--expect"))
 			usage();

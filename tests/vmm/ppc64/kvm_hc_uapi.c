@@ -9,8 +9,8 @@
  * counters with KVM_HC_GET_STATS and in /sys/kernel/kvm_hc/<pid>-<vm fd>/
  * (Documentation/uapi.rst, Documentation/powerpc-abi.rst).  Subcommands:
  *
- *   badinput
- *	../scenario_badinput.c, written once for every architecture.
+ *   badinput, forward-unload, policy-live, two-vms
+ *	../scenario_*.c, written once for every architecture.
  *
  *   policy
  *	One attached VM against one that is not.  Discovery (number
@@ -28,9 +28,11 @@
  */
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #define HC_DEV		"/dev/kvm_hc"
+#define HC_MODULE	"/sys/module/kvm_hc"
 #define HC_SYSFS	"/sys/kernel/kvm_hc"
 
 #define HC_NRS_MAX	80	/* room for more than the 64 numbers counted */
@@ -266,6 +268,11 @@ static int cmd_policy(void)
 /* Documentation/powerpc-abi.rst */
 #define ARCH_ENOHC		H_FUNCTION
 #define ARCH_EINVAL		H_PARAMETER
+/* H_PROD of vCPU 1 (the loop's first argument), which the VM does not have */
+#define ARCH_KVM_NR		H_PROD
+#define ARCH_KVM_ANSWER		H_PARAMETER
+/* The loop guest reports each answer with a CALL_DONE hcall, KVM's to count. */
+#define ARCH_LOOP_REPORT_NR	CALL_DONE
 
 #include "../scenario.h"
 
@@ -302,6 +309,93 @@ static struct answer arch_discover(struct vm *vm, const char *what)
 	return a;
 }
 
-/* ---- badinput ---- */
+/* ---- badinput, forward-unload, policy-live, two-vms ---- */
 
 #include "../scenario_badinput.c"
+
+/* forward-unload's call: a pattern of arguments, VMM_RET and VMM_ARG(i) back. */
+static const uint64_t fu_args[9] = { 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0x7777,
+				     0x8888, 0x9999 };
+
+static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
+{
+	uint64_t deadline = now_ns() + CALL_TIMEOUT_S * NSEC_PER_SEC;
+
+	if (hcall_setup(vm, nr, fu_args, name) < 0 || hcall_next_exit(vm, deadline, name) < 0)
+		return 0;
+	return vm->run->papr_hcall.nr == nr && vm->run->papr_hcall.args[0] == fu_args[0] &&
+	       vm->run->papr_hcall.args[8] == fu_args[8];
+}
+
+static int arch_fwd_end(struct vm *vm, const char *name)
+{
+	uint64_t deadline = now_ns() + CALL_TIMEOUT_S * NSEC_PER_SEC;
+	struct result res;
+	char key[96];
+	int i;
+
+	/* KVM_RUN's completion writes the VMM's r3..r12 */
+	hcall_answer(vm);
+	if (hcall_next_exit(vm, deadline, name) < 0 || vm->run->papr_hcall.nr != CALL_DONE ||
+	    hcall_result(vm, &res, name) < 0)
+		return 0;
+	snprintf(key, sizeof(key), "%s.r3", name);
+	check(key, res.r[0], VMM_RET);
+	for (i = 1; i <= 9; i++) {
+		snprintf(key, sizeof(key), "%s.r%d", name, 3 + i);
+		check(key, res.r[i], VMM_ARG(i - 1));
+	}
+	snprintf(key, sizeof(key), "%s.registers_preserved", name);
+	report(res.preserved, key, "got=%s want=all(r13, r24..r31)",
+	       res.preserved ? "all" : "changed");
+	return 1;
+}
+
+/* The loop guest (LOOP_GPA): the number in r20, r4..r7 from r21..r24. */
+static int arch_loop_start(struct loop *l)
+{
+	struct kvm_regs regs;
+	int i;
+
+	if (xioctl(l->vm->vcpu, KVM_GET_REGS, &regs) < 0)
+		return -1;
+	regs.pc = LOOP_GPA;
+	regs.msr = MSR_GUEST;
+	for (i = 0; i < 32; i++)
+		regs.gpr[i] = GPR_PATTERN(i);
+	regs.gpr[1] = MEM_SIZE - 0x100;
+	regs.gpr[20] = l->nr;
+	for (i = 0; i < 4; i++)
+		regs.gpr[21 + i] = l->args[i];
+	return xioctl(l->vm->vcpu, KVM_SET_REGS, &regs) < 0 ? -1 : 0;
+}
+
+/* Each answer is reported as r4 of a CALL_DONE hcall, which KVM passes on. */
+static enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
+{
+	const struct kvm_run *run = l->vm->run;
+
+	if (run->exit_reason == KVM_EXIT_INTR)
+		return LOOP_INTR;
+	if (run->exit_reason != KVM_EXIT_PAPR_HCALL)
+		return LOOP_OTHER;
+	if (run->papr_hcall.nr == CALL_DONE) {
+		*val = run->papr_hcall.args[0];
+		return LOOP_RESULT;
+	}
+	return run->papr_hcall.nr == l->nr &&
+	       !memcmp((const void *)run->papr_hcall.args, l->args, sizeof(l->args)) ?
+	       LOOP_FORWARD : LOOP_FORWARD_BAD;
+}
+
+/* KVM_RUN's completion writes the answer to r3. */
+static int arch_loop_answer(struct loop *l, uint64_t ret)
+{
+	l->vm->run->papr_hcall.ret = ret;
+	return 0;
+}
+
+#include "../scenario_forward_unload.c"
+#include "../scenario_loop.c"
+#include "../scenario_policy_live.c"
+#include "../scenario_two_vms.c"

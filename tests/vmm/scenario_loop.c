@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scenario_loop.c - a vCPU calling one number in a loop, for the scenarios
+ * that change things under a running guest (scenario_policy_live.c,
+ * scenario_two_vms.c).  The architecture starts the loop and tells its
+ * exits apart (scenario.h); time is kept in integer nanoseconds.
+ */
+
+/*
+ * Run the loop until one of its stop conditions, always stopping at a
+ * result, so that the guest made exactly nresults calls.
+ */
+static void loop_run(struct loop *l)
+{
+	unsigned long since = 0;
+	uint64_t start, last, t, val;
+
+	if (arch_loop_start(l) < 0) {
+		l->error = errno;
+		return;
+	}
+	start = last = now_ns();
+	for (;;) {
+		int r = ioctl(l->vm->vcpu, KVM_RUN, 0);
+
+		t = now_ns();
+		if (r < 0) {
+			if (errno != EINTR && errno != EAGAIN) {
+				printf("INFO loop 0x%llx: KVM_RUN errno=%d (%s)\n",
+				       (unsigned long long)l->nr, errno, strerror(errno));
+				l->error = errno;
+				break;
+			}
+		} else {
+			switch (arch_loop_exit(l, &val)) {
+			case LOOP_FORWARD_BAD:
+				l->bad_exits++;
+				/* fall through */
+			case LOOP_FORWARD:
+				l->nexits++;
+				since++;
+				l->last_ret = l->ret_base + (l->ret_seq ? l->nexits : 0);
+				if (arch_loop_answer(l, l->last_ret) < 0) {
+					l->error = errno;
+					goto out;
+				}
+				continue;
+			case LOOP_RESULT:
+				l->on_result(l, val, since);
+				since = 0;
+				l->nresults++;
+				if (t - last > l->max_gap_ns)
+					l->max_gap_ns = t - last;
+				last = t;
+				if ((l->max && l->nresults >= l->max) || (l->stop && *l->stop))
+					goto out;
+				break;
+			case LOOP_INTR:
+				break;
+			case LOOP_OTHER:
+				printf("INFO loop 0x%llx: unexpected exit %u\n",
+				       (unsigned long long)l->nr, l->vm->run->exit_reason);
+				l->error = -1;
+				goto out;
+			}
+		}
+		if (t - last > l->max_gap_ns)
+			l->max_gap_ns = t - last;
+		if (t - start > l->limit_s * NSEC_PER_SEC) {
+			l->timed_out = 1;
+			break;
+		}
+	}
+out:
+	l->ns = now_ns() - start;
+}
+
+/*
+ * What kvm_hc must have counted after loop @l: @c, the calls of its number
+ * by what they met, and, where the loop guest reports each answer with a
+ * hypercall of its own (ARCH_LOOP_REPORT_NR), those reports as KVM's.
+ */
+static void loop_want(struct hc_counts *want, const struct loop *l, struct kvm_hc_counters c)
+{
+	memset(want, 0, sizeof(*want));
+	want->total = c;
+	want->n = 1;
+	want->nr[0] = (struct kvm_hc_nr_stats){ .nr = l->nr, .counters = c };
+#ifdef ARCH_LOOP_REPORT_NR
+	for (unsigned long i = 0; i < l->nresults; i++)
+		counts_add(want, ARCH_LOOP_REPORT_NR, C_KVM);
+#endif
+}
+
+/* Milliseconds, for messages: no floating point (ppc64, kvm_hc_util.h). */
+static unsigned long long ms(uint64_t ns)
+{
+	return ns / 1000000;
+}
