@@ -48,16 +48,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#define HC_DEV		"/dev/kvm_hc"
-#define HC_SYSFS	"/sys/kernel/kvm_hc"
-#define HC_MODULE	"/sys/module/kvm_hc"
-#define HC_OPEN_PARAM	HC_MODULE "/parameters/open_discovery"
-#define TRACEFS		"/sys/kernel/tracing"
-#define HC_TRACE_EVENT	TRACEFS "/events/kvm_hc/kvm_hc_dispatch"
-
-#define HC_NRS_MAX	80	/* room for more than the 64 numbers counted */
-#define HC_NRS_COUNTED	64
-
 #define KVM_HC_SEND_IPI		10
 #define KVM_HC_SCHED_YIELD	11
 
@@ -238,142 +228,145 @@ static void check_outside(struct hvm *hv, struct vm *plain)
 	    i, same, i);
 }
 
-/* Enable the tracepoint, make one call, look for it in the trace. */
-static void check_tracepoint(struct hvm *hv)
+
+
+
+/* ---- the scenarios written once (scenario.h): what they need of x86 ---- */
+
+#define ARCH_NR(i)		(0x6000 + (i))
+#define ARCH_DISCOVER_NR	KVM_HC_DISCOVER_NR
+#define ARCH_RESULT		"rax"
+#define ARCH_STOCK		((struct answer){ ENOSYS64, 0 })
+/* Errors reach rax unchanged (-KVM_HC_ENOHC is -KVM_ENOSYS). */
+#define ARCH_ENOHC		ENOSYS64
+#define ARCH_EINVAL		((uint64_t)-EINVAL)
+#define arch_discover(vm, what)	arch_call(vm, KVM_HC_DISCOVER_NR, what)
+#define ARCH_KVM_NR		ARCH_NR(0x300)
+#define ARCH_KVM_ANSWER		ENOSYS64
+
+#include "scenario.h"
+
+static int arch_vm_create(struct vm *vm, const char *tag)
 {
-	const char *key = "policy.tracepoint";
-	char want[64], line[512];
-	int fd, found = 0, lines = 0;
-	FILE *f;
-
-	if (access(HC_TRACE_EVENT "/enable", W_OK) < 0) {
-		report(0, key, "got=no-%s want=present", HC_TRACE_EVENT "/enable");
-		return;
-	}
-	fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC);	/* clear */
-	if (fd >= 0)
-		close(fd);
-	fd = open(HC_TRACE_EVENT "/enable", O_WRONLY);
-	if (fd < 0 || write(fd, "1", 1) != 1) {
-		report(0, key, "got=cannot-enable(errno=%d) want=enabled", errno);
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	hcall(hv, "policy.tracepoint.deny_0x2001", &(struct call){ .rax = 0x2001 },
-	      EPERM64, 0, C_DENIED, NULL);
-	if (write(fd, "0", 1) != 1)
-		printf("INFO %s: disabling the event failed, errno=%d\n", key, errno);
-	close(fd);
-
-	snprintf(want, sizeof(want), "nr=0x%x", 0x2001);
-	f = fopen(TRACEFS "/trace", "r");
-	if (!f) {
-		report(0, key, "got=cannot-read-trace(errno=%d) want=a-line", errno);
-		return;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *p;
-
-		if (line[0] == '#')
-			continue;
-		lines++;
-		p = strstr(line, want);
-		if (strstr(line, "kvm_hc_dispatch") && p &&
-		    !isxdigit((unsigned char)p[strlen(want)])) {
-			if (!found)
-				printf("INFO %s: %s", key, line);
-			found++;
-		}
-	}
-	fclose(f);
-	fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC);
-	if (fd >= 0)
-		close(fd);
-	report(found >= 1, key, "got=%d-lines-with-kvm_hc_dispatch-and-%s (of %d) want>=1",
-	       found, want, lines);
+	return vm_create(vm, 0, tag);
 }
 
-/* Write the open_discovery parameter; the old value through @old. */
-static int set_open_discovery(int on, int *old)
+/* 64-bit kernel mode, the arguments 0: for discovery, the version selector. */
+static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
 {
-	char c = 0;
-	int fd = open(HC_OPEN_PARAM, O_RDWR);
+	uint64_t rax = plain_call(vm, &(struct call){ .rax = nr }, what);
 
-	if (fd < 0)
-		return -1;
-	if (old) {
-		if (read(fd, &c, 1) != 1)
-			c = 'N';
-		*old = c == 'Y' || c == '1';
-		lseek(fd, 0, SEEK_SET);
+	return (struct answer){ rax, vm->n_hypercall_exits };
+}
+
+/* forward-unload's call: a pattern of arguments, and the VMM's answer. */
+#define FU_ANSWER	0x5151515151515151ULL
+
+static struct call fu_call(uint64_t nr)
+{
+	return (struct call){ .rax = nr, .rbx = 0x1111, .rcx = 0x2222, .rdx = 0x3333,
+			      .rsi = 0x4444 };
+}
+
+/* Run @vm until its next exit other than an interrupt; 0 or -1. */
+static int fu_run(struct vm *vm)
+{
+	if (run_to_exit(vm->vcpu, vm->run, CALL_TIMEOUT_S) == 0)
+		return 0;
+	printf("INFO forward-unload: KVM_RUN errno=%d\n", errno);
+	return -1;
+}
+
+static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
+{
+	const struct call c = fu_call(nr);
+	const struct kvm_run *run = vm->run;
+	struct kvm_regs regs;
+
+	call_regs(&c, &regs);
+	if (set_mode(vm, MODE_64) < 0 || xioctl(vm->vcpu, KVM_SET_REGS, &regs) < 0) {
+		report(0, name, "setup errno=%d", errno);
+		return 0;
 	}
-	if (write(fd, on ? "1" : "0", 1) != 1) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
+	if (fu_run(vm) < 0)
+		return 0;
+	if (run->exit_reason == KVM_EXIT_HYPERCALL && run->hypercall.nr == nr &&
+	    run->hypercall.args[0] == c.rbx && run->hypercall.args[3] == c.rsi)
+		return 1;
+	print_unexpected_exit(vm, name);
 	return 0;
 }
 
-/*
- * The per-number counters cover the first 64 numbers a VM uses; GET_STATS
- * says how many there are even when the buffer is smaller.
- */
-static void check_many_numbers(int dev)
+static int arch_fwd_end(struct vm *vm, const char *name)
 {
-	const unsigned int calls = HC_NRS_COUNTED + 6;
-	struct kvm_hc_nr_stats small[5];
-	struct kvm_hc_stats s;
-	struct hvm hv = { .tag = "policy.many" };
-	unsigned int i;
-	int r;
+	const struct call c = fu_call(vm->run->hypercall.nr);
+	struct kvm_regs regs, before;
+	char key[96];
+	int done;
 
-	if (vm_create(&hv.vm, 0, "policy.many") < 0)
-		return;
-	hv.h = hc_attach(dev, &hv.vm, "policy.many");
-	if (hv.h < 0)
-		goto out;
-	for (i = 0; i < calls; i++) {
-		char name[64];
-		struct call c = { .rax = 0x10000 + i };
-		uint64_t rax = ~0ULL;
-
-		snprintf(name, sizeof(name), "policy.many.0x%x", 0x10000 + i);
-		if (call_rax(&hv.vm, &c, &rax, name) < 0 || rax != ENOSYS64) {
-			report(0, "policy.many.calls", "call %u got=0x%llx want=0x%016llx",
-			       i, (unsigned long long)rax, (unsigned long long)ENOSYS64);
-			goto out;
-		}
-		counts_add(&hv.want, c.rax, C_KVM);
+	/* KVM's completion writes the VMM's answer to rax */
+	vm->run->hypercall.ret = FU_ANSWER;
+	done = fu_run(vm) == 0 && vm->run->exit_reason == KVM_EXIT_IO &&
+	       vm->run->io.port == PORT_DONE;
+	if (!done) {
+		print_unexpected_exit(vm, name);
+		return 0;
 	}
-	report(1, "policy.many.calls", "got=%u-calls-of-distinct-numbers-answered-0x%016llx",
-	       calls, (unsigned long long)ENOSYS64);
-	counts_check_both("policy.many", hv.h, hv.vm.fd, &hv.want);
-
-	/* a buffer of 4: nnrs says 64, only 4 are written */
-	memset(small, 0xee, sizeof(small));
-	s = (struct kvm_hc_stats){ .version = KVM_HC_UAPI_VERSION, .nnrs = 4,
-				   .nrs = (uintptr_t)small };
-	r = xioctl(hv.h, KVM_HC_GET_STATS, &s) < 0 ? -errno : 0;
-	report(r == 0 && s.nnrs == HC_NRS_COUNTED, "policy.many.small_buffer.nnrs",
-	       "got=%s,nnrs=%u want=ok,nnrs=%u", resname(r), s.nnrs, HC_NRS_COUNTED);
-	report(small[4].nr == 0xeeeeeeeeeeeeeeeeULL, "policy.many.small_buffer.no_overrun",
-	       "got=0x%llx want=0xeeeeeeeeeeeeeeee (entry 5 untouched)",
-	       (unsigned long long)small[4].nr);
-	/* no buffer at all: just the count */
-	s = (struct kvm_hc_stats){ .version = KVM_HC_UAPI_VERSION, .nnrs = 0, .nrs = 0 };
-	r = xioctl(hv.h, KVM_HC_GET_STATS, &s) < 0 ? -errno : 0;
-	report(r == 0 && s.nnrs == HC_NRS_COUNTED && s.total.kvm == calls,
-	       "policy.many.no_buffer", "got=%s,nnrs=%u,kvm=%llu want=ok,nnrs=%u,kvm=%u",
-	       resname(r), s.nnrs, (unsigned long long)s.total.kvm, HC_NRS_COUNTED, calls);
-	say("a VM that called %u different numbers has counters for the first %u of them; the total counts all %u",
-	    calls, HC_NRS_COUNTED, calls);
-out:
-	if (hv.h >= 0)
-		close(hv.h);
-	vm_destroy(&hv.vm);
+	if (xioctl(vm->vcpu, KVM_GET_REGS, &regs) < 0)
+		return 0;
+	snprintf(key, sizeof(key), "%s.rax", name);
+	check(key, regs.rax, FU_ANSWER);
+	call_regs(&c, &before);	/* as the call started */
+	snprintf(key, sizeof(key), "%s.registers_preserved", name);
+	report(regs_preserved(&before, &regs), key, "got=%s want=all",
+	       regs_preserved(&before, &regs) ? "all" : "changed");
+	return 1;
 }
+
+/* The loop guest (g_loop_*): the number in r8, its arguments in r9..r12. */
+static int arch_loop_start(struct loop *l)
+{
+	struct kvm_regs regs = {
+		.rip = amd ? GUEST_GPA(g_loop_amd) : GUEST_GPA(g_loop_intel),
+		.rsp = STACK_TOP, .rflags = 0x2,
+		.rdi = DATA_GPA, .r8 = l->nr,
+		.r9 = l->args[0], .r10 = l->args[1], .r11 = l->args[2], .r12 = l->args[3],
+	};
+
+	if (set_mode(l->vm, MODE_64) < 0 || xioctl(l->vm->vcpu, KVM_SET_REGS, &regs) < 0)
+		return -1;
+	return 0;
+}
+
+/* Each answer is reported with an "out" to PORT_LOOP, rax at DATA_GPA. */
+static enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
+{
+	const struct kvm_run *run = l->vm->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_HYPERCALL:
+		return run->hypercall.nr == l->nr &&
+		       !memcmp(run->hypercall.args, l->args, sizeof(l->args)) ?
+		       LOOP_FORWARD : LOOP_FORWARD_BAD;
+	case KVM_EXIT_IO:
+		if (run->io.port != PORT_LOOP || run->io.direction != KVM_EXIT_IO_OUT)
+			return LOOP_OTHER;
+		memcpy(val, l->vm->mem + DATA_GPA, sizeof(*val));
+		return LOOP_RESULT;
+	case KVM_EXIT_INTR:
+		return LOOP_INTR;
+	}
+	return LOOP_OTHER;
+}
+
+/* KVM's completion writes the answer to rax. */
+static int arch_loop_answer(struct loop *l, uint64_t ret)
+{
+	l->vm->run->hypercall.ret = ret;
+	return 0;
+}
+
+#include "scenario_policy.c"
 
 static int cmd_policy(void)
 {
@@ -399,6 +392,7 @@ static int cmd_policy(void)
 	const uint64_t disc = KVM_HC_DISCOVER_NR;
 	struct hvm hv = { .h = -1, .tag = "policy" };
 	uint64_t f64 = 0, f32 = 0, rax, v1, v2, v3;
+	int fd;
 	struct hc_counts before, after;
 	int dev, have_ref, old_open = 0, r;
 	struct vm plain;
@@ -546,7 +540,12 @@ static int cmd_policy(void)
 		      EPERM64, 0, C_NONE, NULL);
 	}
 
-	check_tracepoint(&hv);
+	fd = trace_begin("policy.tracepoint");
+	if (fd >= 0) {
+		hcall(&hv, "policy.tracepoint.deny_0x2001", &(struct call){ .rax = 0x2001 },
+		      EPERM64, 0, C_DENIED, NULL);
+		trace_end("policy.tracepoint", fd, 0x2001);
+	}
 
 	/* closing the handle detaches the VM: stock KVM for every number again */
 	close(hv.h);
@@ -566,147 +565,12 @@ static int cmd_policy(void)
 	say("after the VMM closed its handle the VM sees stock KVM again: 0x2001 and 0x1234 get %s, discovery %s",
 	    describe(ENOSYS64), describe(ENOSYS64));
 
-	check_many_numbers(dev);
+	policy_many_numbers(dev);
 
 	vm_destroy(&hv.vm);
 	vm_destroy(&plain);
 	close(dev);
 	return nfail ? 1 : 0;
-}
-
-/* ---- the scenarios written once (scenario.h): what they need of x86 ---- */
-
-#define ARCH_NR(i)		(0x6000 + (i))
-#define ARCH_DISCOVER_NR	KVM_HC_DISCOVER_NR
-#define ARCH_RESULT		"rax"
-#define ARCH_STOCK		((struct answer){ ENOSYS64, 0 })
-/* Errors reach rax unchanged (-KVM_HC_ENOHC is -KVM_ENOSYS). */
-#define ARCH_ENOHC		ENOSYS64
-#define ARCH_EINVAL		((uint64_t)-EINVAL)
-#define arch_discover(vm, what)	arch_call(vm, KVM_HC_DISCOVER_NR, what)
-#define ARCH_KVM_NR		ARCH_NR(0x300)
-#define ARCH_KVM_ANSWER		ENOSYS64
-
-#include "scenario.h"
-
-static int arch_vm_create(struct vm *vm, const char *tag)
-{
-	return vm_create(vm, 0, tag);
-}
-
-/* 64-bit kernel mode, the arguments 0: for discovery, the version selector. */
-static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
-{
-	uint64_t rax = plain_call(vm, &(struct call){ .rax = nr }, what);
-
-	return (struct answer){ rax, vm->n_hypercall_exits };
-}
-
-/* forward-unload's call: a pattern of arguments, and the VMM's answer. */
-#define FU_ANSWER	0x5151515151515151ULL
-
-static struct call fu_call(uint64_t nr)
-{
-	return (struct call){ .rax = nr, .rbx = 0x1111, .rcx = 0x2222, .rdx = 0x3333,
-			      .rsi = 0x4444 };
-}
-
-/* Run @vm until its next exit other than an interrupt; 0 or -1. */
-static int fu_run(struct vm *vm)
-{
-	if (run_to_exit(vm->vcpu, vm->run, CALL_TIMEOUT_S) == 0)
-		return 0;
-	printf("INFO forward-unload: KVM_RUN errno=%d\n", errno);
-	return -1;
-}
-
-static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
-{
-	const struct call c = fu_call(nr);
-	const struct kvm_run *run = vm->run;
-	struct kvm_regs regs;
-
-	call_regs(&c, &regs);
-	if (set_mode(vm, MODE_64) < 0 || xioctl(vm->vcpu, KVM_SET_REGS, &regs) < 0) {
-		report(0, name, "setup errno=%d", errno);
-		return 0;
-	}
-	if (fu_run(vm) < 0)
-		return 0;
-	if (run->exit_reason == KVM_EXIT_HYPERCALL && run->hypercall.nr == nr &&
-	    run->hypercall.args[0] == c.rbx && run->hypercall.args[3] == c.rsi)
-		return 1;
-	print_unexpected_exit(vm, name);
-	return 0;
-}
-
-static int arch_fwd_end(struct vm *vm, const char *name)
-{
-	const struct call c = fu_call(vm->run->hypercall.nr);
-	struct kvm_regs regs, before;
-	char key[96];
-	int done;
-
-	/* KVM's completion writes the VMM's answer to rax */
-	vm->run->hypercall.ret = FU_ANSWER;
-	done = fu_run(vm) == 0 && vm->run->exit_reason == KVM_EXIT_IO &&
-	       vm->run->io.port == PORT_DONE;
-	if (!done) {
-		print_unexpected_exit(vm, name);
-		return 0;
-	}
-	if (xioctl(vm->vcpu, KVM_GET_REGS, &regs) < 0)
-		return 0;
-	snprintf(key, sizeof(key), "%s.rax", name);
-	check(key, regs.rax, FU_ANSWER);
-	call_regs(&c, &before);	/* as the call started */
-	snprintf(key, sizeof(key), "%s.registers_preserved", name);
-	report(regs_preserved(&before, &regs), key, "got=%s want=all",
-	       regs_preserved(&before, &regs) ? "all" : "changed");
-	return 1;
-}
-
-/* The loop guest (g_loop_*): the number in r8, its arguments in r9..r12. */
-static int arch_loop_start(struct loop *l)
-{
-	struct kvm_regs regs = {
-		.rip = amd ? GUEST_GPA(g_loop_amd) : GUEST_GPA(g_loop_intel),
-		.rsp = STACK_TOP, .rflags = 0x2,
-		.rdi = DATA_GPA, .r8 = l->nr,
-		.r9 = l->args[0], .r10 = l->args[1], .r11 = l->args[2], .r12 = l->args[3],
-	};
-
-	if (set_mode(l->vm, MODE_64) < 0 || xioctl(l->vm->vcpu, KVM_SET_REGS, &regs) < 0)
-		return -1;
-	return 0;
-}
-
-/* Each answer is reported with an "out" to PORT_LOOP, rax at DATA_GPA. */
-static enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
-{
-	const struct kvm_run *run = l->vm->run;
-
-	switch (run->exit_reason) {
-	case KVM_EXIT_HYPERCALL:
-		return run->hypercall.nr == l->nr &&
-		       !memcmp(run->hypercall.args, l->args, sizeof(l->args)) ?
-		       LOOP_FORWARD : LOOP_FORWARD_BAD;
-	case KVM_EXIT_IO:
-		if (run->io.port != PORT_LOOP || run->io.direction != KVM_EXIT_IO_OUT)
-			return LOOP_OTHER;
-		memcpy(val, l->vm->mem + DATA_GPA, sizeof(*val));
-		return LOOP_RESULT;
-	case KVM_EXIT_INTR:
-		return LOOP_INTR;
-	}
-	return LOOP_OTHER;
-}
-
-/* KVM's completion writes the answer to rax. */
-static int arch_loop_answer(struct loop *l, uint64_t ret)
-{
-	l->vm->run->hypercall.ret = ret;
-	return 0;
 }
 
 /* ---- badinput, forward-unload, policy-live, two-vms ---- */
@@ -719,51 +583,16 @@ static int arch_loop_answer(struct loop *l, uint64_t ret)
 
 /* ---- kick ---- */
 
-/* vCPU 1 (or another id): halts with interrupts off, reports when woken. */
-struct halter {
-	int id;
-	int fd;
-	struct kvm_run *run;
-	int run_size;
-	pthread_t thr;
-	int started;
-	volatile int halts, wakes, go, stop, done, err;
-	volatile double t_wake;
-};
+#include "halter.c"
 
-static void *halter_main(void *arg)
+/* vCPU 1 halts with interrupts off and reports with "out": halting, woke. */
+static enum halter_exit arch_halter_exit(const struct halter *hl)
 {
-	struct halter *hl = arg;
-
-	worker_signals();
-	while (!hl->stop) {
-		int r = ioctl(hl->fd, KVM_RUN, 0);
-
-		if (r < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			hl->err = errno;
-			break;
-		}
-		if (hl->run->exit_reason == KVM_EXIT_IO && hl->run->io.port == PORT_HALTING) {
-			hl->halts++;
-			continue;
-		}
-		if (hl->run->exit_reason == KVM_EXIT_IO && hl->run->io.port == PORT_WOKE) {
-			hl->t_wake = now();
-			hl->wakes++;
-			/* stay out of KVM_RUN (woken, not halted) until told */
-			while (!hl->stop && hl->go < hl->wakes)
-				usleep(1000);
-			continue;
-		}
-		if (hl->run->exit_reason == KVM_EXIT_INTR)
-			continue;
-		hl->err = 1000 + hl->run->exit_reason;
-		break;
-	}
-	hl->done = 1;
-	return NULL;
+	if (hl->run->exit_reason == KVM_EXIT_IO && hl->run->io.port == PORT_HALTING)
+		return HALTER_WAITING;
+	if (hl->run->exit_reason == KVM_EXIT_IO && hl->run->io.port == PORT_WOKE)
+		return HALTER_WOKE;
+	return hl->run->exit_reason == KVM_EXIT_INTR ? HALTER_INTR : HALTER_OTHER;
 }
 
 /*
@@ -796,6 +625,7 @@ static int halter_create(struct vm *vm, int id, int flags, int reload_lapic,
 
 	memset(hl, 0, sizeof(*hl));
 	hl->id = id;
+	hl->fd = -1;
 	step = "KVM_CREATE_VCPU";
 	hl->fd = xioctl(vm->fd, KVM_CREATE_VCPU, id);
 	if (hl->fd < 0)
@@ -836,72 +666,11 @@ static int halter_create(struct vm *vm, int id, int flags, int reload_lapic,
 	step = "KVM_GET_LAPIC/KVM_SET_LAPIC";
 	if (reload_lapic && (lapic_reload(vm->vcpu) < 0 || lapic_reload(hl->fd) < 0))
 		goto fail;
-	step = "pthread_create";
-	if (pthread_create(&hl->thr, NULL, halter_main, hl))
-		goto fail;
-	hl->started = 1;
-	return 0;
+	return halter_start(hl, tag);
 fail:
 	snprintf(name, sizeof(name), "%s.vcpu%d-setup", tag, id);
 	report(0, name, "step=%s errno=%d (%s)", step, errno, strerror(errno));
 	return -1;
-}
-
-/* Stop the thread (a signal ends KVM_RUN with EINTR), free the vCPU. */
-static int halter_destroy(struct halter *hl)
-{
-	double end = now() + 2;
-	int stopped = 1;
-
-	if (hl->started) {
-		hl->stop = 1;
-		hl->run->immediate_exit = 1;
-		while (!hl->done && now() < end) {
-			pthread_kill(hl->thr, SIGUSR1);
-			sleep_s(0.02);
-		}
-		stopped = hl->done;
-		if (stopped)
-			pthread_join(hl->thr, NULL);
-		else
-			printf("INFO kick: vCPU %d did not stop\n", hl->id);
-	}
-	if (stopped) {
-		if (hl->run && hl->run != MAP_FAILED)
-			munmap(hl->run, hl->run_size);
-		if (hl->fd > 0)
-			close(hl->fd);
-	}
-	return stopped;
-}
-
-/* Wait until the vCPU reported "about to halt" @n times, then give it time to. */
-static int halter_wait_halted(struct halter *hl, int n)
-{
-	double end = now() + 2;
-
-	while (hl->halts < n && !hl->done && now() < end)
-		sleep_s(0.001);
-	if (hl->halts < n)
-		return 0;
-	sleep_s(0.1);
-	return 1;
-}
-
-/* Wait up to @s seconds for wake-up number @n. */
-static int halter_wait_woken(struct halter *hl, int n, double s)
-{
-	double end = now() + s;
-
-	while (hl->wakes < n && !hl->done && now() < end)
-		sleep_s(0.001);
-	return hl->wakes >= n;
-}
-
-/* Let a woken vCPU go on to its next halt. */
-static void halter_release(struct halter *hl)
-{
-	hl->go = hl->wakes;
 }
 
 /* One scenario value, from the run on stock KVM and the run through kvm_hc. */

@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvm_hc_uapi_lib.c - the VMM-side helpers of the /dev/kvm_hc checks that
- * x86 and arm64 share: policy ranges, ioctl wrappers, expected counters,
- * counter checks through KVM_HC_GET_STATS and sysfs.  Included by
- * kvm_hc_uapi.c and arm64/kvm_hc_uapi.c after their own definitions.
+ * every architecture shares: policy ranges, ioctl wrappers, expected counters,
+ * counter checks through KVM_HC_GET_STATS and sysfs.  Included by every
+ * architecture's kvm_hc_uapi.c.
  */
+
+#define HC_DEV		"/dev/kvm_hc"
+#define HC_SYSFS	"/sys/kernel/kvm_hc"
+#define HC_MODULE	"/sys/module/kvm_hc"
+#define HC_OPEN_PARAM	HC_MODULE "/parameters/open_discovery"
+
+#define HC_NRS_MAX	80	/* room for more than the 64 numbers counted */
+#define HC_NRS_COUNTED	64
 
 #define RANGE(f, l, act, err) \
 	{ .first = (f), .last = (l), .action = KVM_HC_ACTION_##act, .error = (err) }
@@ -20,11 +28,6 @@ struct hc_counts {
 	struct kvm_hc_nr_stats nr[HC_NRS_MAX];
 };
 
-static void sigusr1_nop(int sig)
-{
-	(void)sig;	/* only interrupts KVM_RUN */
-}
-
 /* Worker threads: no SIGALRM (the main thread's), SIGUSR1 interrupts them. */
 static void worker_signals(void)
 {
@@ -35,20 +38,26 @@ static void worker_signals(void)
 	pthread_sigmask(SIG_BLOCK, &s, NULL);
 }
 
-static void install_sigusr1(void)
+/* Write the open_discovery parameter; the old value through @old. */
+static int set_open_discovery(int on, int *old)
 {
-	struct sigaction sa = { .sa_handler = sigusr1_nop };
+	char c = 0;
+	int fd = open(HC_OPEN_PARAM, O_RDWR);
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-}
-
-static void sleep_s(double s)
-{
-	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	if (fd < 0)
+		return -1;
+	if (old) {
+		if (read(fd, &c, 1) != 1)
+			c = 'N';
+		*old = c == 'Y' || c == '1';
+		lseek(fd, 0, SEEK_SET);
+	}
+	if (write(fd, on ? "1" : "0", 1) != 1) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 static const char *errname(int e)

@@ -39,8 +39,9 @@
  * For the scenarios that keep a vCPU calling one number in a loop
  * (scenario_loop.c): ARCH_KVM_NR, a number stock KVM answers in the kernel
  * without an exit whatever the loop's arguments, ARCH_KVM_ANSWER its answer,
- * ARCH_LOOP_REPORT_NR if the loop guest reports each answer with a call of
- * that number (which kvm_hc then counts as KVM's), and
+ * ARCH_REPORT_NR if the guest reports the end of each call (arch_call(),
+ * and each answer of the loop) with a call of that number (which kvm_hc
+ * then counts as KVM's), and
  *   int arch_loop_start(struct loop *l)
  *                     make l->vm's vCPU call l->nr with l->args over and
  *                     over, reporting each answer; 0 or -1 (errno set)

@@ -78,7 +78,7 @@ out:
 /*
  * What kvm_hc must have counted after loop @l: @c, the calls of its number
  * by what they met, and, where the loop guest reports each answer with a
- * hypercall of its own (ARCH_LOOP_REPORT_NR), those reports as KVM's.
+ * hypercall of its own (ARCH_REPORT_NR), those reports as KVM's.
  */
 static void loop_want(struct hc_counts *want, const struct loop *l, struct kvm_hc_counters c)
 {
@@ -86,9 +86,9 @@ static void loop_want(struct hc_counts *want, const struct loop *l, struct kvm_h
 	want->total = c;
 	want->n = 1;
 	want->nr[0] = (struct kvm_hc_nr_stats){ .nr = l->nr, .counters = c };
-#ifdef ARCH_LOOP_REPORT_NR
+#ifdef ARCH_REPORT_NR
 	for (unsigned long i = 0; i < l->nresults; i++)
-		counts_add(want, ARCH_LOOP_REPORT_NR, C_KVM);
+		counts_add(want, ARCH_REPORT_NR, C_KVM);
 #endif
 }
 

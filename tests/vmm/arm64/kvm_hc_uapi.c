@@ -54,16 +54,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#define HC_DEV		"/dev/kvm_hc"
-#define HC_SYSFS	"/sys/kernel/kvm_hc"
-#define HC_MODULE	"/sys/module/kvm_hc"
-#define HC_OPEN_PARAM	HC_MODULE "/parameters/open_discovery"
-#define TRACEFS		"/sys/kernel/tracing"
-#define HC_TRACE_EVENT	TRACEFS "/events/kvm_hc/kvm_hc_dispatch"
-
-#define HC_NRS_MAX	80	/* room for more than the 64 numbers counted */
-#define HC_NRS_COUNTED	64
-
 #define SVC_BIT(s)	(1u << (s))
 #define SVCS_DISC	SVC_BIT(KVM_HC_SVC_DISCOVER)
 #define SVCS_DISC_KICK	(SVC_BIT(KVM_HC_SVC_DISCOVER) | SVC_BIT(KVM_HC_SVC_KICK))
@@ -282,83 +272,7 @@ static void check_outside(struct hvm *hv, struct vm *plain)
 	    i, same, i);
 }
 
-/* Enable the tracepoint, make one call, look for it in the trace. */
-static void check_tracepoint(struct hvm *hv)
-{
-	const char *key = "policy.tracepoint";
-	char want[64], line[512];
-	int fd, found = 0, lines = 0;
-	FILE *f;
 
-	if (access(HC_TRACE_EVENT "/enable", W_OK) < 0) {
-		report(0, key, "got=no-%s want=present", HC_TRACE_EVENT "/enable");
-		return;
-	}
-	fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC);	/* clear */
-	if (fd >= 0)
-		close(fd);
-	fd = open(HC_TRACE_EVENT "/enable", O_WRONLY);
-	if (fd < 0 || write(fd, "1", 1) != 1) {
-		report(0, key, "got=cannot-enable(errno=%d) want=enabled", errno);
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	hdeny(hv, "policy.tracepoint.deny_0x86000022", &(struct call){ .x0 = 0x86000022 },
-	      SMCCC_RET_INVALID_PARAMETER);
-	if (write(fd, "0", 1) != 1)
-		printf("INFO %s: disabling the event failed, errno=%d\n", key, errno);
-	close(fd);
-
-	snprintf(want, sizeof(want), "nr=0x%x", 0x86000022);
-	f = fopen(TRACEFS "/trace", "r");
-	if (!f) {
-		report(0, key, "got=cannot-read-trace(errno=%d) want=a-line", errno);
-		return;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *p;
-
-		if (line[0] == '#')
-			continue;
-		lines++;
-		p = strstr(line, want);
-		if (strstr(line, "kvm_hc_dispatch") && p &&
-		    !isxdigit((unsigned char)p[strlen(want)])) {
-			if (!found)
-				printf("INFO %s: %s", key, line);
-			found++;
-		}
-	}
-	fclose(f);
-	fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC);
-	if (fd >= 0)
-		close(fd);
-	report(found >= 1, key, "got=%d-lines-with-kvm_hc_dispatch-and-%s (of %d) want>=1",
-	       found, want, lines);
-}
-
-/* Write the open_discovery parameter; the old value through @old. */
-static int set_open_discovery(int on, int *old)
-{
-	char c = 0;
-	int fd = open(HC_OPEN_PARAM, O_RDWR);
-
-	if (fd < 0)
-		return -1;
-	if (old) {
-		if (read(fd, &c, 1) != 1)
-			c = 'N';
-		*old = c == 'Y' || c == '1';
-		lseek(fd, 0, SEEK_SET);
-	}
-	if (write(fd, on ? "1" : "0", 1) != 1) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
 
 /* FEATURES from @vm: x3 (kvm_hc's services), or ~0 if the call did not complete. */
 static uint64_t features_x3(struct vm *vm, uint64_t *x0, const char *tag)
@@ -372,64 +286,6 @@ static uint64_t features_x3(struct vm *vm, uint64_t *x0, const char *tag)
 	return r.x[3];
 }
 
-/*
- * The per-number counters cover the first 64 numbers a VM uses; GET_STATS
- * says how many there are even when the buffer is smaller.
- */
-static void check_many_numbers(int dev)
-{
-	const unsigned int calls = HC_NRS_COUNTED + 6;
-	struct kvm_hc_nr_stats small[5];
-	struct kvm_hc_stats s;
-	struct hvm hv = { .tag = "policy.many" };
-	unsigned int i;
-	int r;
-
-	if (vm_create(&hv.vm, 0, "policy.many") < 0)
-		return;
-	hv.h = hc_attach(dev, &hv.vm, "policy.many");
-	if (hv.h < 0)
-		goto out;
-	for (i = 0; i < calls; i++) {
-		char name[64];
-		struct call c = { .x0 = 0x86001000 + i };
-		uint64_t x0 = ~0ULL;
-
-		snprintf(name, sizeof(name), "policy.many.0x%x", 0x86001000 + i);
-		if (call_x0(&hv.vm, &c, &x0, name) < 0 || x0 != SMCCC_RET_NOT_SUPPORTED) {
-			report(0, "policy.many.calls", "call %u got=0x%llx want=0x%016llx",
-			       i, (unsigned long long)x0,
-			       (unsigned long long)SMCCC_RET_NOT_SUPPORTED);
-			goto out;
-		}
-		counts_add(&hv.want, c.x0, C_KVM);
-	}
-	report(1, "policy.many.calls", "got=%u-calls-of-distinct-IDs-answered-0x%016llx",
-	       calls, (unsigned long long)SMCCC_RET_NOT_SUPPORTED);
-	counts_check_both("policy.many", hv.h, hv.vm.fd, &hv.want);
-
-	/* a buffer of 4: nnrs says 64, only 4 are written */
-	memset(small, 0xee, sizeof(small));
-	s = (struct kvm_hc_stats){ .version = KVM_HC_UAPI_VERSION, .nnrs = 4,
-				   .nrs = (uintptr_t)small };
-	r = xioctl(hv.h, KVM_HC_GET_STATS, &s) < 0 ? -errno : 0;
-	report(r == 0 && s.nnrs == HC_NRS_COUNTED, "policy.many.small_buffer.nnrs",
-	       "got=%s,nnrs=%u want=ok,nnrs=%u", resname(r), s.nnrs, HC_NRS_COUNTED);
-	report(small[4].nr == 0xeeeeeeeeeeeeeeeeULL, "policy.many.small_buffer.no_overrun",
-	       "got=0x%llx want=0xeeeeeeeeeeeeeeee (entry 5 untouched)",
-	       (unsigned long long)small[4].nr);
-	s = (struct kvm_hc_stats){ .version = KVM_HC_UAPI_VERSION, .nnrs = 0, .nrs = 0 };
-	r = xioctl(hv.h, KVM_HC_GET_STATS, &s) < 0 ? -errno : 0;
-	report(r == 0 && s.nnrs == HC_NRS_COUNTED && s.total.kvm == calls,
-	       "policy.many.no_buffer", "got=%s,nnrs=%u,kvm=%llu want=ok,nnrs=%u,kvm=%u",
-	       resname(r), s.nnrs, (unsigned long long)s.total.kvm, HC_NRS_COUNTED, calls);
-	say("a VM that called %u different function IDs has counters for the first %u of them; the total counts all %u",
-	    calls, HC_NRS_COUNTED, calls);
-out:
-	if (hv.h >= 0)
-		close(hv.h);
-	vm_destroy(&hv.vm);
-}
 
 #define P_FWD32		0x86000010u
 #define P_FWD64		0xc6000010u
@@ -440,6 +296,142 @@ out:
 #define P_DENY_M2	0x86000023u
 #define P_DENY_EOPNOTSUPP 0x86000024u
 #define P_KERNEL	0x86000030u
+
+/* ---- the scenarios written once (scenario.h): what they need of arm64 ---- */
+
+/* Vendor-hypervisor fast calls that neither KVM nor kvm_hc serves. */
+#define ARCH_NR(i)		(0x86000015u + (i))
+#define ARCH_DISCOVER_NR	FID_DISCOVER
+#define ARCH_RESULT		"x0"
+#define ARCH_STOCK		((struct answer){ SMCCC_RET_NOT_SUPPORTED, 0 })
+/* Documentation/arm64-abi.rst */
+#define ARCH_ENOHC		SMCCC_RET_NOT_SUPPORTED
+#define ARCH_EINVAL		SMCCC_RET_INVALID_PARAMETER
+#define arch_discover(vm, what)	arch_call(vm, FID_DISCOVER, what)
+#define ARCH_KVM_NR		ARCH_NR(0x300)
+#define ARCH_KVM_ANSWER		SMCCC_RET_NOT_SUPPORTED
+
+#include "../scenario.h"
+
+static int arch_vm_create(struct vm *vm, const char *tag)
+{
+	return vm_create(vm, 0, tag);
+}
+
+/* HVC from EL1, x1..x3 = 0: for discovery, the version selector. */
+static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
+{
+	uint64_t x0 = plain_call(vm, &(struct call){ .x0 = nr }, what);
+
+	return (struct answer){ x0, vm->n_hypercall_exits };
+}
+
+/* forward-unload's call: a pattern of arguments, and the VMM's x0..x3. */
+static const uint64_t fu_answer[4] = { 0x5151515151515151ULL, 0x61, 0x62, 0x63 };
+
+/* Run @vm until its next exit other than an interrupt; 0 or -1. */
+static int fu_run(struct vm *vm)
+{
+	if (run_to_exit(vm->vcpu, vm->run, CALL_TIMEOUT_S) == 0)
+		return 0;
+	printf("INFO forward-unload: KVM_RUN errno=%d\n", errno);
+	return -1;
+}
+
+static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
+{
+	const struct call c = { .x0 = nr, .x1 = 0x1111, .x2 = 0x2222, .x3 = 0x3333 };
+	const struct kvm_run *run = vm->run;
+	struct regs r;
+
+	call_regs(&c, &r);
+	if (load_regs(vm->vcpu, &r, MMIO_DONE) < 0) {
+		report(0, name, "setup errno=%d", errno);
+		return 0;
+	}
+	if (fu_run(vm) < 0)
+		return 0;
+	if (run->exit_reason == KVM_EXIT_HYPERCALL && run->hypercall.nr == nr &&
+	    run->hypercall.args[0] == c.x1 && run->hypercall.args[2] == c.x3)
+		return 1;
+	print_unexpected_exit(vm, name);
+	return 0;
+}
+
+static int arch_fwd_end(struct vm *vm, const char *name)
+{
+	char key[96];
+	struct regs r;
+	int done, i;
+
+	/* the VMM's answer reaches the guest: upstream's convention needs no module */
+	if (answer_hypercall(vm->vcpu, fu_answer) < 0)
+		printf("INFO forward-unload: KVM_SET_ONE_REG errno=%d\n", errno);
+	done = fu_run(vm) == 0 && vm->run->exit_reason == KVM_EXIT_MMIO &&
+	       vm->run->mmio.phys_addr == MMIO_DONE;
+	if (!done) {
+		print_unexpected_exit(vm, name);
+		return 0;
+	}
+	if (read_regs(vm->vcpu, &r) < 0)
+		return 0;
+	for (i = 0; i < 4; i++) {
+		snprintf(key, sizeof(key), "%s.x%d", name, i);
+		check(key, r.x[i], fu_answer[i]);
+	}
+	snprintf(key, sizeof(key), "%s.registers_preserved", name);
+	report(regs_preserved(&r), key, "got=%s want=all(x4..x30)",
+	       regs_preserved(&r) ? "all" : "changed");
+	finish_mmio(vm->vcpu, vm->run);
+	return 1;
+}
+
+/* The loop guest (g_loop): the function ID in x19, x1..x3 from x20..x22. */
+static int arch_loop_start(struct loop *l)
+{
+	struct regs r;
+	int i;
+
+	for (i = 0; i < 31; i++)
+		r.x[i] = MARK(i);
+	r.x[19] = l->nr;
+	r.x[20] = l->args[0];
+	r.x[21] = l->args[1];
+	r.x[22] = l->args[2];
+	r.x[26] = GUEST_BASE + DATA_OFF;
+	r.x[28] = MMIO_REPORT;
+	r.pc = GUEST_GPA(g_loop);
+	return load_regs(l->vm->vcpu, &r, MMIO_DONE);
+}
+
+/* Each answer is reported as an MMIO write of x0 to MMIO_REPORT + REP_LOOP. */
+static enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
+{
+	const struct kvm_run *run = l->vm->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_HYPERCALL:
+		return run->hypercall.nr == (uint32_t)l->nr &&
+		       !memcmp(run->hypercall.args, l->args, 3 * sizeof(l->args[0])) ?
+		       LOOP_FORWARD : LOOP_FORWARD_BAD;
+	case KVM_EXIT_MMIO:
+		if (run->mmio.phys_addr != MMIO_REPORT + REP_LOOP || !run->mmio.is_write)
+			return LOOP_OTHER;
+		memcpy(val, run->mmio.data, sizeof(*val));
+		return LOOP_RESULT;
+	case KVM_EXIT_INTR:
+		return LOOP_INTR;
+	}
+	return LOOP_OTHER;
+}
+
+/* Upstream's convention: the VMM writes x0 itself. */
+static int arch_loop_answer(struct loop *l, uint64_t ret)
+{
+	return set_reg(l->vm->vcpu, XREG(0), ret);
+}
+
+#include "../scenario_policy.c"
 
 static int cmd_policy(void)
 {
@@ -466,6 +458,7 @@ static int cmd_policy(void)
 	const uint64_t ans32[4] = { 0x123456789ULL, 0x11, 0x22, 0x33 };
 	struct hvm hv = { .h = -1, .tag = "policy" };
 	uint64_t ref_flags[2] = { 0, 0 }, x0, v1, v2, v3, v4;
+	int fd;
 	struct hc_counts before, after;
 	int dev, have_ref, old_open = 0, r;
 	struct vm plain;
@@ -642,7 +635,12 @@ static int cmd_policy(void)
 	       (unsigned long long)before.total.user,
 	       (unsigned long long)before.total.denied + 1);
 
-	check_tracepoint(&hv);
+	fd = trace_begin("policy.tracepoint");
+	if (fd >= 0) {
+		hdeny(&hv, "policy.tracepoint.deny_0x86000022", &(struct call){ .x0 = 0x86000022 },
+		      SMCCC_RET_INVALID_PARAMETER);
+		trace_end("policy.tracepoint", fd, 0x86000022);
+	}
 
 	/* closing the handle detaches the VM: stock KVM for every function again */
 	close(hv.h);
@@ -660,146 +658,12 @@ static int cmd_policy(void)
 	say("after the VMM closed its handle the VM sees stock KVM again: the denied and the forwarded functions and discovery get %s",
 	    describe(SMCCC_RET_NOT_SUPPORTED));
 
-	check_many_numbers(dev);
+	policy_many_numbers(dev);
 
 	vm_destroy(&hv.vm);
 	vm_destroy(&plain);
 	close(dev);
 	return nfail ? 1 : 0;
-}
-
-/* ---- the scenarios written once (scenario.h): what they need of arm64 ---- */
-
-/* Vendor-hypervisor fast calls that neither KVM nor kvm_hc serves. */
-#define ARCH_NR(i)		(0x86000015u + (i))
-#define ARCH_DISCOVER_NR	FID_DISCOVER
-#define ARCH_RESULT		"x0"
-#define ARCH_STOCK		((struct answer){ SMCCC_RET_NOT_SUPPORTED, 0 })
-/* Documentation/arm64-abi.rst */
-#define ARCH_ENOHC		SMCCC_RET_NOT_SUPPORTED
-#define ARCH_EINVAL		SMCCC_RET_INVALID_PARAMETER
-#define arch_discover(vm, what)	arch_call(vm, FID_DISCOVER, what)
-#define ARCH_KVM_NR		ARCH_NR(0x300)
-#define ARCH_KVM_ANSWER		SMCCC_RET_NOT_SUPPORTED
-
-#include "../scenario.h"
-
-static int arch_vm_create(struct vm *vm, const char *tag)
-{
-	return vm_create(vm, 0, tag);
-}
-
-/* HVC from EL1, x1..x3 = 0: for discovery, the version selector. */
-static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
-{
-	uint64_t x0 = plain_call(vm, &(struct call){ .x0 = nr }, what);
-
-	return (struct answer){ x0, vm->n_hypercall_exits };
-}
-
-/* forward-unload's call: a pattern of arguments, and the VMM's x0..x3. */
-static const uint64_t fu_answer[4] = { 0x5151515151515151ULL, 0x61, 0x62, 0x63 };
-
-/* Run @vm until its next exit other than an interrupt; 0 or -1. */
-static int fu_run(struct vm *vm)
-{
-	if (run_to_exit(vm->vcpu, vm->run, CALL_TIMEOUT_S) == 0)
-		return 0;
-	printf("INFO forward-unload: KVM_RUN errno=%d\n", errno);
-	return -1;
-}
-
-static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
-{
-	const struct call c = { .x0 = nr, .x1 = 0x1111, .x2 = 0x2222, .x3 = 0x3333 };
-	const struct kvm_run *run = vm->run;
-	struct regs r;
-
-	call_regs(&c, &r);
-	if (load_regs(vm->vcpu, &r, MMIO_DONE) < 0) {
-		report(0, name, "setup errno=%d", errno);
-		return 0;
-	}
-	if (fu_run(vm) < 0)
-		return 0;
-	if (run->exit_reason == KVM_EXIT_HYPERCALL && run->hypercall.nr == nr &&
-	    run->hypercall.args[0] == c.x1 && run->hypercall.args[2] == c.x3)
-		return 1;
-	print_unexpected_exit(vm, name);
-	return 0;
-}
-
-static int arch_fwd_end(struct vm *vm, const char *name)
-{
-	char key[96];
-	struct regs r;
-	int done, i;
-
-	/* the VMM's answer reaches the guest: upstream's convention needs no module */
-	if (answer_hypercall(vm->vcpu, fu_answer) < 0)
-		printf("INFO forward-unload: KVM_SET_ONE_REG errno=%d\n", errno);
-	done = fu_run(vm) == 0 && vm->run->exit_reason == KVM_EXIT_MMIO &&
-	       vm->run->mmio.phys_addr == MMIO_DONE;
-	if (!done) {
-		print_unexpected_exit(vm, name);
-		return 0;
-	}
-	if (read_regs(vm->vcpu, &r) < 0)
-		return 0;
-	for (i = 0; i < 4; i++) {
-		snprintf(key, sizeof(key), "%s.x%d", name, i);
-		check(key, r.x[i], fu_answer[i]);
-	}
-	snprintf(key, sizeof(key), "%s.registers_preserved", name);
-	report(regs_preserved(&r), key, "got=%s want=all(x4..x30)",
-	       regs_preserved(&r) ? "all" : "changed");
-	finish_mmio(vm->vcpu, vm->run);
-	return 1;
-}
-
-/* The loop guest (g_loop): the function ID in x19, x1..x3 from x20..x22. */
-static int arch_loop_start(struct loop *l)
-{
-	struct regs r;
-	int i;
-
-	for (i = 0; i < 31; i++)
-		r.x[i] = MARK(i);
-	r.x[19] = l->nr;
-	r.x[20] = l->args[0];
-	r.x[21] = l->args[1];
-	r.x[22] = l->args[2];
-	r.x[26] = GUEST_BASE + DATA_OFF;
-	r.x[28] = MMIO_REPORT;
-	r.pc = GUEST_GPA(g_loop);
-	return load_regs(l->vm->vcpu, &r, MMIO_DONE);
-}
-
-/* Each answer is reported as an MMIO write of x0 to MMIO_REPORT + REP_LOOP. */
-static enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
-{
-	const struct kvm_run *run = l->vm->run;
-
-	switch (run->exit_reason) {
-	case KVM_EXIT_HYPERCALL:
-		return run->hypercall.nr == (uint32_t)l->nr &&
-		       !memcmp(run->hypercall.args, l->args, 3 * sizeof(l->args[0])) ?
-		       LOOP_FORWARD : LOOP_FORWARD_BAD;
-	case KVM_EXIT_MMIO:
-		if (run->mmio.phys_addr != MMIO_REPORT + REP_LOOP || !run->mmio.is_write)
-			return LOOP_OTHER;
-		memcpy(val, run->mmio.data, sizeof(*val));
-		return LOOP_RESULT;
-	case KVM_EXIT_INTR:
-		return LOOP_INTR;
-	}
-	return LOOP_OTHER;
-}
-
-/* Upstream's convention: the VMM writes x0 itself. */
-static int arch_loop_answer(struct loop *l, uint64_t ret)
-{
-	return set_reg(l->vm->vcpu, XREG(0), ret);
 }
 
 /* ---- badinput, forward-unload, policy-live, two-vms ---- */
@@ -812,53 +676,18 @@ static int arch_loop_answer(struct loop *l, uint64_t ret)
 
 /* ---- kick ---- */
 
-/* vCPU 1 (or another id): waits in WFI for the flag, reports when it saw it. */
-struct halter {
-	int id;
-	int fd;
-	struct kvm_run *run;
-	int run_size;
-	pthread_t thr;
-	int started;
-	volatile int halts, wakes, go, stop, done, err;
-	volatile double t_wake;
-};
+#include "../halter.c"
 
-static void *halter_main(void *arg)
+/* vCPU 1 waits in WFI for the flag and reports by MMIO: waiting, woke. */
+static enum halter_exit arch_halter_exit(const struct halter *hl)
 {
-	struct halter *hl = arg;
-
-	worker_signals();
-	while (!hl->stop) {
-		int r = ioctl(hl->fd, KVM_RUN, 0);
-
-		if (r < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			hl->err = errno;
-			break;
-		}
-		if (hl->run->exit_reason == KVM_EXIT_MMIO &&
-		    hl->run->mmio.phys_addr == MMIO_REPORT + REP_HALTING) {
-			hl->halts++;
-			continue;
-		}
-		if (hl->run->exit_reason == KVM_EXIT_MMIO &&
-		    hl->run->mmio.phys_addr == MMIO_REPORT + REP_WOKE) {
-			hl->t_wake = now();
-			hl->wakes++;
-			/* stay out of KVM_RUN (woken, not waiting) until told */
-			while (!hl->stop && hl->go < hl->wakes)
-				usleep(1000);
-			continue;
-		}
-		if (hl->run->exit_reason == KVM_EXIT_INTR)
-			continue;
-		hl->err = 1000 + hl->run->exit_reason;
-		break;
-	}
-	hl->done = 1;
-	return NULL;
+	if (hl->run->exit_reason == KVM_EXIT_MMIO &&
+	    hl->run->mmio.phys_addr == MMIO_REPORT + REP_HALTING)
+		return HALTER_WAITING;
+	if (hl->run->exit_reason == KVM_EXIT_MMIO &&
+	    hl->run->mmio.phys_addr == MMIO_REPORT + REP_WOKE)
+		return HALTER_WOKE;
+	return hl->run->exit_reason == KVM_EXIT_INTR ? HALTER_INTR : HALTER_OTHER;
 }
 
 /*
@@ -896,76 +725,6 @@ fail:
 	snprintf(name, sizeof(name), "%s.vcpu%d-setup", tag, id);
 	report(0, name, "step=%s errno=%d (%s)", step, errno, strerror(errno));
 	return -1;
-}
-
-static int halter_start(struct halter *hl, const char *tag)
-{
-	char name[96];
-
-	if (pthread_create(&hl->thr, NULL, halter_main, hl)) {
-		snprintf(name, sizeof(name), "%s.vcpu%d-thread", tag, hl->id);
-		report(0, name, "pthread_create failed");
-		return -1;
-	}
-	hl->started = 1;
-	return 0;
-}
-
-/* Stop the thread (a signal ends KVM_RUN with EINTR), free the vCPU. */
-static int halter_destroy(struct halter *hl)
-{
-	double end = now() + 2;
-	int stopped = 1;
-
-	if (hl->started) {
-		hl->stop = 1;
-		hl->run->immediate_exit = 1;
-		while (!hl->done && now() < end) {
-			pthread_kill(hl->thr, SIGUSR1);
-			sleep_s(0.02);
-		}
-		stopped = hl->done;
-		if (stopped)
-			pthread_join(hl->thr, NULL);
-		else
-			printf("INFO kick: vCPU %d did not stop\n", hl->id);
-	}
-	if (stopped) {
-		if (hl->run && hl->run != MAP_FAILED)
-			munmap(hl->run, hl->run_size);
-		if (hl->fd >= 0)
-			close(hl->fd);
-	}
-	return stopped;
-}
-
-/* Wait until the vCPU reported "about to wait" @n times, then give it time to. */
-static int halter_wait_halted(struct halter *hl, int n)
-{
-	double end = now() + 2;
-
-	while (hl->halts < n && !hl->done && now() < end)
-		sleep_s(0.001);
-	if (hl->halts < n)
-		return 0;
-	sleep_s(0.1);
-	return 1;
-}
-
-/* Wait up to @s seconds for wake-up number @n. */
-static int halter_wait_woken(struct halter *hl, int n, double s)
-{
-	double end = now() + s;
-
-	while (hl->wakes < n && !hl->done && now() < end)
-		sleep_s(0.001);
-	return hl->wakes >= n;
-}
-
-/* Let a woken vCPU go on to its next wait. */
-static void halter_release(struct halter *hl)
-{
-	hl->go = hl->wakes;
 }
 
 /* Let it go on, and wait until it is waiting again. */

@@ -31,22 +31,11 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#define HC_DEV		"/dev/kvm_hc"
-#define HC_MODULE	"/sys/module/kvm_hc"
-#define HC_SYSFS	"/sys/kernel/kvm_hc"
-
-#define HC_NRS_MAX	80	/* room for more than the 64 numbers counted */
-#define HC_NRS_COUNTED	64
-
 #define DISCOVER_NR	KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER)
 #define KICK_NR		KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_KICK)
 #define H_CONFER	0xe4u
 
-/* Helpers shared with the other architectures; not all are used here. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
 #include "../kvm_hc_uapi_lib.c"
-#pragma GCC diagnostic pop
 
 /* An attached VM and the counters its calls should have produced. */
 struct hvm {
@@ -145,6 +134,60 @@ static int hvm_create(struct hvm *hv, int dev, const char *tag)
 	return hv->h < 0 ? -1 : 0;
 }
 
+/* ---- the scenarios written once (scenario.h): what they need of ppc64 ---- */
+
+/* Above KVM-HV's hcall range: stock KVM passes them to the VMM. */
+#define ARCH_NR(i)		(0x6000u + 4 * (i))
+#define ARCH_DISCOVER_NR	DISCOVER_NR
+#define ARCH_RESULT		"r3"
+/* KVM passes an hcall it does not know to the VMM, which answers VMM_RET. */
+#define ARCH_STOCK		((struct answer){ VMM_RET, 1 })
+/* Documentation/powerpc-abi.rst */
+#define ARCH_ENOHC		H_FUNCTION
+#define ARCH_EINVAL		H_PARAMETER
+/* H_PROD of vCPU 1 (the loop's first argument), which the VM does not have */
+#define ARCH_KVM_NR		H_PROD
+#define ARCH_KVM_ANSWER		H_PARAMETER
+/* Every call, and each answer of the loop, ends with CALL_DONE: KVM's to count. */
+#define ARCH_REPORT_NR	CALL_DONE
+
+#include "../scenario.h"
+
+static int arch_vm_create(struct vm *vm, const char *tag)
+{
+	return vm_create(vm, tag);
+}
+
+/* r4 = 0 (for discovery, the version selector), r5..r12 a pattern. */
+static struct answer arch_hcall(struct vm *vm, uint64_t nr, const char *what, struct result *res)
+{
+	uint64_t args[9] = { 0, 0x5555, 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0x7777 };
+
+	if (hcall(vm, nr, args, res, what) < 0)
+		return (struct answer){ ~0ull, -1 };
+	return (struct answer){ res->r[0], res->nexits };
+}
+
+static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
+{
+	struct result res;
+
+	return arch_hcall(vm, nr, what, &res);
+}
+
+/* PAPR: the status in r3, the version in r4. */
+static struct answer arch_discover(struct vm *vm, const char *what)
+{
+	struct result res;
+	struct answer a = arch_hcall(vm, DISCOVER_NR, what, &res);
+
+	if (a.exits >= 0)
+		a.val = a.val == H_SUCCESS ? res.r[1] : ~0ull;
+	return a;
+}
+
+#include "../scenario_policy.c"
+
 static int cmd_policy(void)
 {
 	static const struct kvm_hc_range ranges[] = {
@@ -160,7 +203,8 @@ static int cmd_policy(void)
 	};
 	struct hvm hv;
 	struct vm plain;
-	int dev, r;
+	int dev, r, fd, old_open;
+	struct answer a;
 
 	dev = hc_open("policy.open");
 	if (dev < 0)
@@ -209,6 +253,14 @@ static int cmd_policy(void)
 	pcall(&hv.vm, &hv.want, "policy.deny.disabled_h_random", H_RANDOM, 0, 0, P_DENY,
 	      (uint64_t)-EPERM, C_DENIED);
 
+	/* the dispatch tracepoint sees a denied call */
+	fd = trace_begin("policy.tracepoint");
+	if (fd >= 0) {
+		pcall(&hv.vm, &hv.want, "policy.tracepoint.deny_h_set_dabr", H_SET_DABR, 0, 0,
+		      P_DENY, H_PARAMETER, C_DENIED);
+		trace_end("policy.tracepoint", fd, H_SET_DABR);
+	}
+
 	/* KVM ranges, a KERNEL range without a handler, numbers in no range */
 	pcall(&hv.vm, &hv.want, "policy.kvm.h_set_partition_table", H_SET_PARTITION_TABLE, 0, 0,
 	      P_KERNEL, H_FUNCTION, C_KVM);
@@ -236,6 +288,24 @@ static int cmd_policy(void)
 	      (uint64_t)-EPERM, C_DENIED);
 	say("Forwarded, denied and stock calls went where the policy says; KVM_CAP_PPC_ENABLE_HCALL still works.");
 
+	/* services = 0: the VM's own setting wins over open_discovery=1 */
+	if (hc_policy(hv.h, 0, ranges, NRANGES(ranges), "policy.services0") == 0) {
+		pcall(&hv.vm, &hv.want, "policy.services0.discover", DISCOVER_NR, 0, 0, P_USER, 0,
+		      C_KVM);
+		if (set_open_discovery(1, &old_open) < 0) {
+			report(0, "policy.services0.open_discovery", "cannot write %s errno=%d",
+			       HC_OPEN_PARAM, errno);
+		} else {
+			pcall(&hv.vm, &hv.want, "policy.services0.open_discovery.discover",
+			      DISCOVER_NR, 0, 0, P_USER, 0, C_KVM);
+			a = arch_discover(&plain, "policy.services0.open_discovery.plain_vm");
+			check("policy.services0.open_discovery.plain_vm", a.exits ? ~0ull : a.val,
+			      KVM_HC_ABI_VERSION);
+			set_open_discovery(old_open, NULL);
+			say("With services=0 the VM's discovery goes to the VMM as stock, even while open_discovery=1 lets a VM that did not opt in see the version.");
+		}
+	}
+
 	/* every call so far, counted exactly, by the ioctl and in sysfs */
 	counts_check_both("policy", hv.h, hv.vm.fd, &hv.want);
 
@@ -253,60 +323,10 @@ static int cmd_policy(void)
 	say("Handle closed: the VM sees stock KVM again.");
 	vm_destroy(&hv.vm);
 	vm_destroy(&plain);
+
+	policy_many_numbers(dev);
 	close(dev);
 	return nfail ? 1 : 0;
-}
-
-/* ---- the scenarios written once (scenario.h): what they need of ppc64 ---- */
-
-/* Above KVM-HV's hcall range: stock KVM passes them to the VMM. */
-#define ARCH_NR(i)		(0x6000u + 4 * (i))
-#define ARCH_DISCOVER_NR	DISCOVER_NR
-#define ARCH_RESULT		"r3"
-/* KVM passes an hcall it does not know to the VMM, which answers VMM_RET. */
-#define ARCH_STOCK		((struct answer){ VMM_RET, 1 })
-/* Documentation/powerpc-abi.rst */
-#define ARCH_ENOHC		H_FUNCTION
-#define ARCH_EINVAL		H_PARAMETER
-/* H_PROD of vCPU 1 (the loop's first argument), which the VM does not have */
-#define ARCH_KVM_NR		H_PROD
-#define ARCH_KVM_ANSWER		H_PARAMETER
-/* The loop guest reports each answer with a CALL_DONE hcall, KVM's to count. */
-#define ARCH_LOOP_REPORT_NR	CALL_DONE
-
-#include "../scenario.h"
-
-static int arch_vm_create(struct vm *vm, const char *tag)
-{
-	return vm_create(vm, tag);
-}
-
-/* r4 = 0 (for discovery, the version selector), r5..r12 a pattern. */
-static struct answer arch_hcall(struct vm *vm, uint64_t nr, const char *what, struct result *res)
-{
-	uint64_t args[9] = { 0, 0x5555, 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0x7777 };
-
-	if (hcall(vm, nr, args, res, what) < 0)
-		return (struct answer){ ~0ull, -1 };
-	return (struct answer){ res->r[0], res->nexits };
-}
-
-static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
-{
-	struct result res;
-
-	return arch_hcall(vm, nr, what, &res);
-}
-
-/* PAPR: the status in r3, the version in r4. */
-static struct answer arch_discover(struct vm *vm, const char *what)
-{
-	struct result res;
-	struct answer a = arch_hcall(vm, DISCOVER_NR, what, &res);
-
-	if (a.exits >= 0)
-		a.val = a.val == H_SUCCESS ? res.r[1] : ~0ull;
-	return a;
 }
 
 /* ---- badinput, forward-unload, policy-live, two-vms ---- */
