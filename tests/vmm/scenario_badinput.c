@@ -215,6 +215,7 @@ static void bad_policy_errors(int hx, struct vm *x)
 
 static void bad_policy_pointers(int hx, struct vm *x)
 {
+	const long page = sysconf(_SC_PAGESIZE);	/* 64 KiB on some ppc64el kernels */
 	uint8_t *pages;
 
 	bad_expect("policy.ranges_pointer_0x10",
@@ -224,17 +225,18 @@ static void bad_policy_pointers(int hx, struct vm *x)
 		   hc_set_policy_raw(hx, KVM_HC_UAPI_VERSION, 0, 0, 1, 0), EFAULT);
 	bad_unchanged(x, "policy.ranges_null_nranges_1");
 	/* the first range readable, the second on an unmapped page */
-	pages = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pages = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (pages != MAP_FAILED) {
-		struct kvm_hc_range *last = (void *)(pages + 4096 - sizeof(*last));
+		struct kvm_hc_range *last = (void *)(pages + page - sizeof(*last));
 
-		munmap(pages + 4096, 4096);
+		if (munmap(pages + page, page) < 0)
+			printf("INFO badinput: munmap errno=%d\n", errno);
 		*last = (struct kvm_hc_range)RANGE(BAD_NR, BAD_NR, KVM, 0);
 		bad_expect("policy.ranges_cross_unmapped_page",
 			   hc_set_policy_raw(hx, KVM_HC_UAPI_VERSION, 0, 0, 2, (uintptr_t)last),
 			   EFAULT);
 		bad_unchanged(x, "policy.ranges_cross_unmapped_page");
-		munmap(pages, 4096);
+		munmap(pages, page);
 	}
 }
 
