@@ -16,7 +16,7 @@
 # Each kernel's table is written to build/bench/<arch>-<series>[-realtime].txt
 # and printed.  With --ratchet, every ratio is compared with the one
 # recorded in tests/bench/ratchet for that architecture and series; one
-# that is worse by more than 1% (5% for forwarding, ratchet_tolerance)
+# that is worse by more than 1% (8% for forwarding, ratchet_tolerance)
 # fails.  --record writes the ratios of this
 # run into that file instead.
 #
@@ -92,11 +92,12 @@ fi
 # makes the figures repeat to well within that (a ratio recorded below 1,
 # where kvm_hc runs no code of its own, counts as 1).  Forwarded calls return to
 # the VMM in user space, and their figures fall into one of two modes about
-# 3% apart from boot to boot, on both sides: 5% for those.
+# 3% apart from boot to boot, on each side independently, so that their
+# ratio moves by up to about 6.5%: 8% for those (record the higher mode).
 ratchet_tolerance()
 {
 	case $1 in
-	forward) echo 1.05 ;;
+	forward) echo 1.08 ;;
 	*) echo 1.01 ;;
 	esac
 }
