@@ -47,8 +47,9 @@
 #   KVM_HC_SRC        module sources (default: this repository)
 #   KVM_HC_GUEST_SRC  guest test program (default: tests/vmm/kvm_hc_test.c,
 #                     for arm64 tests/vmm/arm64/kvm_hc_test.c, for ppc64el
-#                     tests/vmm/ppc64/kvm_hc_test.c); several files are
-#                     linked into one program
+#                     tests/vmm/ppc64/kvm_hc_test.c, each with
+#                     tests/vmm/kvm_hc_report.c and kvm_hc_uapi_lib.c); the
+#                     files are linked into one program
 #   KVM_HC_GUEST_LIBS  libraries the guest program links with (e.g. -lm)
 #   KVM_HC_QEMU_ARGS  more QEMU arguments (e.g. -icount shift=0,sleep=off)
 #   KVM_HC_INIT       default for --init
@@ -128,7 +129,7 @@ amd64)
 	RESULT_ARCH=
 	TAG=
 	GUEST_CC=gcc
-	GUEST_SRC_DEFAULT=$ROOT/tests/vmm/kvm_hc_test.c
+	GUEST_SRC_DEFAULT="$ROOT/tests/vmm/kvm_hc_test.c $ROOT/tests/vmm/kvm_hc_report.c $ROOT/tests/vmm/kvm_hc_uapi_lib.c"
 	BUSYBOX=host
 	QEMU=(qemu-system-x86_64 -accel tcg,thread=single -cpu EPYC -smp 2)
 	CONSOLE=ttyS0
@@ -145,7 +146,7 @@ arm64)
 	RESULT_ARCH=" arch=$arch"
 	TAG="$arch "
 	GUEST_CC=aarch64-linux-gnu-gcc
-	GUEST_SRC_DEFAULT=$ROOT/tests/vmm/arm64/kvm_hc_test.c
+	GUEST_SRC_DEFAULT="$ROOT/tests/vmm/arm64/kvm_hc_test.c $ROOT/tests/vmm/kvm_hc_report.c $ROOT/tests/vmm/kvm_hc_uapi_lib.c"
 	BUSYBOX=archive
 	QEMU=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
 		-cpu max,pauth-impdef=on -smp 2)
@@ -164,7 +165,7 @@ ppc64el)
 	RESULT_ARCH=" arch=$arch"
 	TAG="$arch "
 	GUEST_CC=powerpc64le-linux-gnu-gcc
-	GUEST_SRC_DEFAULT=$ROOT/tests/vmm/ppc64/kvm_hc_test.c
+	GUEST_SRC_DEFAULT="$ROOT/tests/vmm/ppc64/kvm_hc_test.c $ROOT/tests/vmm/kvm_hc_report.c $ROOT/tests/vmm/kvm_hc_uapi_lib.c"
 	BUSYBOX=archive
 	# One vCPU: TCG runs it fastest, and the guest's own VMs need no
 	# second one.

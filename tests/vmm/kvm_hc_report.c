@@ -3,13 +3,18 @@
  * kvm_hc_report.c - how the guest-side test programs report, the same on
  * every architecture: one PASS or FAIL line per check, VAL lines that /init
  * compares between runs, and SAY lines, the plain-words account of the demo
- * (--explain).  #included by each kvm_hc_test.c after the C library headers.
+ * (--explain).  Linked into each architecture's kvm_hc_test
+ * (kvm_hc_report.h).
  */
+#include <stdarg.h>
+#include <stdio.h>
 
-static int explain;
-static int npass, nfail;
+#include "kvm_hc_report.h"
 
-static void say(const char *fmt, ...)
+int explain;
+int npass, nfail;
+
+void say(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -23,7 +28,7 @@ static void say(const char *fmt, ...)
 	fflush(stdout);
 }
 
-static void report(int ok, const char *name, const char *fmt, ...)
+void report(int ok, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -39,33 +44,25 @@ static void report(int ok, const char *name, const char *fmt, ...)
 		nfail++;
 }
 
-static void check(const char *name, uint64_t got, uint64_t want)
+void check(const char *name, uint64_t got, uint64_t want)
 {
 	report(got == want, name, "got=0x%016llx want=0x%016llx",
 	       (unsigned long long)got, (unsigned long long)want);
 }
 
-static void val(const char *key, uint64_t v)
+void val(const char *key, uint64_t v)
 {
 	printf("VAL %s 0x%016llx\n", key, (unsigned long long)v);
 }
 
-/* What a load loop requires of the answers besides being valid. */
-enum load_expect {
-	LOAD_ANY,		/* kvm_hc's or stock KVM's */
-	LOAD_BOTH,		/* each at least once */
-	LOAD_HC_ONLY,		/* kvm_hc's only */
-	LOAD_STOCK_ONLY,	/* stock KVM's only */
-};
-
 /* The --expect of the sample command (1 present, 0 absent, 2 both). */
-static enum load_expect load_expect_sample(int expect)
+enum load_expect load_expect_sample(int expect)
 {
 	return expect == 2 ? LOAD_BOTH : expect ? LOAD_HC_ONLY : LOAD_STOCK_ONLY;
 }
 
 /* Whether answers counted by_hc and by_stock meet @e; @why says what was wanted. */
-static int load_expect_met(enum load_expect e, unsigned long long by_hc,
+int load_expect_met(enum load_expect e, unsigned long long by_hc,
 			   unsigned long long by_stock, const char **why)
 {
 	static const char *const wants[] = {

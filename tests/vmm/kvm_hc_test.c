@@ -266,7 +266,7 @@ static struct kvm_cpuid2 *supported_cpuid;
 
 /* ---- output ---- */
 
-#include "kvm_hc_report.c"
+#include "kvm_hc_report.h"
 
 /* Value of a hypercall result in words, for SAY lines. */
 static const char *describe(uint64_t v)

@@ -53,7 +53,7 @@
 
 #define EPERM32		((uint64_t)(uint32_t)-KVM_EPERM)
 
-#include "kvm_hc_uapi_lib.c"
+#include "kvm_hc_uapi_lib.h"
 #include "../../samples/kvm_hc_sample.h"
 
 /* The 8 bytes after hypercall.ret: u32 longmode + pad (6.1), u64 flags (6.12+). */
@@ -409,7 +409,7 @@ static int cmd_policy(void)
 		return 1;
 	if (vm_create(&hv.vm, 0, "policy") < 0)
 		return 1;
-	hv.h = hc_attach(dev, &hv.vm, "policy");
+	hv.h = hc_attach(dev, hv.vm.fd, "policy");
 	if (hv.h < 0)
 		return 1;
 	hc_sysfs_dir(hv.vm.fd, dir, sizeof(dir));
@@ -736,7 +736,7 @@ static int kick_vm_create(struct kick_vm *kv, int dev, int flags, int id, int hc
 	if (vm_create(&kv->vm, flags, tag) < 0)
 		return -1;
 	if (hc) {
-		kv->h = hc_attach(dev, &kv->vm, tag);
+		kv->h = hc_attach(dev, kv->vm.fd, tag);
 		if (kv->h < 0 || hc_policy(kv->h, 0, r, 1, tag) < 0)
 			return -1;
 	}
@@ -1080,7 +1080,7 @@ static int cmd_sample(int expect, int seconds)
 
 	watchdog_start("sample", seconds + 30);
 	if (vm_create(&vm, 0, "sample") < 0 ||
-	    hc_kernel_nr(&vm, KVM_HC_SAMPLE_NR_X86, "sample") < 0)
+	    hc_kernel_nr(vm.fd, KVM_HC_SAMPLE_NR_X86, "sample") < 0)
 		return 1;
 	return load_run(&vm, "sample.load", KVM_HC_SAMPLE_NR_X86, arg,
 			(uint32_t)(arg ^ KVM_HC_SAMPLE_MAGIC), seconds, load_expect_sample(expect));

@@ -2,34 +2,34 @@
 /*
  * kvm_hc_uapi_lib.c - the VMM-side helpers of the /dev/kvm_hc checks that
  * every architecture shares: policy ranges, ioctl wrappers, expected counters,
- * counter checks through KVM_HC_GET_STATS and sysfs.  Included by every
- * architecture's kvm_hc_uapi.c.
+ * counter checks through KVM_HC_GET_STATS and sysfs (kvm_hc_uapi_lib.h).
+ * Linked into every architecture's kvm_hc_test.
  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/kvm.h>
 
-#define HC_DEV		"/dev/kvm_hc"
-#define HC_SYSFS	"/sys/kernel/kvm_hc"
-#define HC_MODULE	"/sys/module/kvm_hc"
-#define HC_OPEN_PARAM	HC_MODULE "/parameters/open_discovery"
+/* The project's copy when built in the tree, else one found through -I. */
+#if __has_include("../../include/uapi/linux/kvm_hc.h")
+#include "../../include/uapi/linux/kvm_hc.h"
+#else
+#include <linux/kvm_hc.h>
+#endif
 
-#define HC_NRS_MAX	80	/* room for more than the 64 numbers counted */
-#define HC_NRS_COUNTED	64
+#include "kvm_hc_report.h"
+#include "kvm_hc_uapi_lib.h"
+#include "kvm_hc_util.h"
 
-#define RANGE(f, l, act, err) \
-	{ .first = (f), .last = (l), .action = KVM_HC_ACTION_##act, .error = (err) }
-#define NRANGES(r)	(sizeof(r) / sizeof((r)[0]))
-
-/* What kvm_hc counts a call as (struct kvm_hc_counters); C_NONE: not counted. */
-enum cat { C_KERNEL, C_USER, C_DENIED, C_KVM, C_NONE };
-
-/* Counters as KVM_HC_GET_STATS or sysfs report them, or as expected. */
-struct hc_counts {
-	struct kvm_hc_counters total;
-	unsigned int n;			/* per-number entries reported */
-	struct kvm_hc_nr_stats nr[HC_NRS_MAX];
-};
 
 /* Worker threads: no SIGALRM (the main thread's), SIGUSR1 interrupts them. */
-static void worker_signals(void)
+void worker_signals(void)
 {
 	sigset_t s;
 
@@ -39,7 +39,7 @@ static void worker_signals(void)
 }
 
 /* Write the open_discovery parameter; the old value through @old. */
-static int set_open_discovery(int on, int *old)
+int set_open_discovery(int on, int *old)
 {
 	char c = 0;
 	int fd = open(HC_OPEN_PARAM, O_RDWR);
@@ -60,7 +60,7 @@ static int set_open_discovery(int on, int *old)
 	return 0;
 }
 
-static const char *errname(int e)
+const char *errname(int e)
 {
 	static char buf[4][24];
 	static int i;
@@ -87,7 +87,7 @@ static const char *errname(int e)
 }
 
 /* An ioctl result: "ok" / "ok(fd N)" or the errno's name. */
-static const char *resname(int r)
+const char *resname(int r)
 {
 	static char buf[4][24];
 	static int i;
@@ -102,7 +102,7 @@ static const char *resname(int r)
 
 /* ---- the VMM interface ---- */
 
-static int hc_open(const char *tag)
+int hc_open(const char *tag)
 {
 	int fd = open(HC_DEV, O_RDWR | O_CLOEXEC);
 
@@ -112,7 +112,7 @@ static int hc_open(const char *tag)
 }
 
 /* KVM_HC_ATTACH: the new handle, or -errno. */
-static int hc_attach_raw(int dev, uint32_t version, uint32_t flags, int vm_fd, uint32_t pad)
+int hc_attach_raw(int dev, uint32_t version, uint32_t flags, int vm_fd, uint32_t pad)
 {
 	struct kvm_hc_attach a = {
 		.version = version, .flags = flags, .vm_fd = vm_fd, .pad = pad,
@@ -123,17 +123,17 @@ static int hc_attach_raw(int dev, uint32_t version, uint32_t flags, int vm_fd, u
 }
 
 /* Attach a VM; a FAIL line if that is refused. */
-static int hc_attach(int dev, struct vm *vm, const char *tag)
+int hc_attach(int dev, int vm_fd, const char *tag)
 {
 	char name[96];
-	int h = hc_attach_raw(dev, KVM_HC_UAPI_VERSION, 0, vm->fd, 0);
+	int h = hc_attach_raw(dev, KVM_HC_UAPI_VERSION, 0, vm_fd, 0);
 
 	snprintf(name, sizeof(name), "%s.attach", tag);
 	report(h >= 0, name, "got=%s want=ok(fd)", resname(h));
 	return h;
 }
 
-static int hc_set_policy_raw(int h, uint32_t version, uint32_t flags, uint32_t services,
+int hc_set_policy_raw(int h, uint32_t version, uint32_t flags, uint32_t services,
 			     uint32_t nranges, uint64_t ranges)
 {
 	struct kvm_hc_policy p = {
@@ -144,13 +144,13 @@ static int hc_set_policy_raw(int h, uint32_t version, uint32_t flags, uint32_t s
 	return xioctl(h, KVM_HC_SET_POLICY, &p) < 0 ? -errno : 0;
 }
 
-static int hc_set_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned int n)
+int hc_set_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned int n)
 {
 	return hc_set_policy_raw(h, KVM_HC_UAPI_VERSION, 0, services, n, (uintptr_t)r);
 }
 
 /* A policy the test needs in force; a FAIL line if it is refused. */
-static int hc_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned int n,
+int hc_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned int n,
 		     const char *tag)
 {
 	char name[96];
@@ -162,25 +162,25 @@ static int hc_policy(int h, uint32_t services, const struct kvm_hc_range *r, uns
 }
 
 /*
- * Attach @vm with a policy that sends @nr to the kernel (a handler another
+ * Attach VM @vm_fd with a policy that sends @nr to the kernel (a handler another
  * module registered, such as samples/kvm_hc_sample.c); FAIL lines if that
  * is refused.  The handle, or -1.
  */
-static int hc_kernel_nr(struct vm *vm, uint64_t nr, const char *tag)
+int hc_kernel_nr(int vm_fd, uint64_t nr, const char *tag)
 {
 	const struct kvm_hc_range r[] = { RANGE(nr, nr, KERNEL, 0) };
 	int dev = hc_open(tag), h;
 
 	if (dev < 0)
 		return -1;
-	h = hc_attach(dev, vm, tag);
+	h = hc_attach(dev, vm_fd, tag);
 	close(dev);
 	if (h < 0 || hc_policy(h, 0, r, 1, tag) < 0)
 		return -1;
 	return h;
 }
 
-static int hc_get_stats_raw(int h, uint32_t version, uint32_t flags, uint32_t pad,
+int hc_get_stats_raw(int h, uint32_t version, uint32_t flags, uint32_t pad,
 			    struct hc_counts *c)
 {
 	struct kvm_hc_stats s = {
@@ -196,17 +196,17 @@ static int hc_get_stats_raw(int h, uint32_t version, uint32_t flags, uint32_t pa
 	return 0;
 }
 
-static int hc_get_stats(int h, struct hc_counts *c)
+int hc_get_stats(int h, struct hc_counts *c)
 {
 	return hc_get_stats_raw(h, KVM_HC_UAPI_VERSION, 0, 0, c);
 }
 
-static void hc_sysfs_dir(int vm_fd, char *buf, size_t len)
+void hc_sysfs_dir(int vm_fd, char *buf, size_t len)
 {
 	snprintf(buf, len, HC_SYSFS "/%d-%d", (int)getpid(), vm_fd);
 }
 
-static int hc_sysfs_exists(int vm_fd)
+int hc_sysfs_exists(int vm_fd)
 {
 	char dir[96];
 	struct stat st;
@@ -269,7 +269,7 @@ static __u64 *counter(struct kvm_hc_counters *c, enum cat cat)
 }
 
 /* Account one call in the expected counters, as kvm_hc documents it. */
-static void counts_add(struct hc_counts *e, uint64_t nr, enum cat cat)
+void counts_add(struct hc_counts *e, uint64_t nr, enum cat cat)
 {
 	unsigned int i;
 
@@ -288,7 +288,7 @@ static void counts_add(struct hc_counts *e, uint64_t nr, enum cat cat)
 	++*counter(&e->nr[i].counters, cat);
 }
 
-static const char *fmt_counters(const struct kvm_hc_counters *c)
+const char *fmt_counters(const struct kvm_hc_counters *c)
 {
 	static char buf[4][96];
 	static int i;
@@ -347,7 +347,7 @@ static void counts_check(const char *tag, const char *src, const struct hc_count
 }
 
 /* The counters of an attached VM through the ioctl and through sysfs. */
-static void counts_check_both(const char *tag, int h, int vm_fd, const struct hc_counts *want)
+void counts_check_both(const char *tag, int h, int vm_fd, const struct hc_counts *want)
 {
 	struct hc_counts got;
 	char name[128];

@@ -320,7 +320,7 @@ static int cmd_badinput(void)
 		return 1;
 	if (arch_vm_create(&x, "badinput.x") < 0 || arch_vm_create(&y, "badinput.y") < 0)
 		return 1;
-	hx = hc_attach(dev, &x, "badinput.x");
+	hx = hc_attach(dev, x.fd, "badinput.x");
 	if (hx < 0)
 		return 1;
 	if (hc_policy(hx, 1u << KVM_HC_SVC_DISCOVER, bad_p0, 1, "badinput.p0") < 0)

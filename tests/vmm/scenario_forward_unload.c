@@ -67,7 +67,7 @@ static int cmd_forward_unload(void)
 		return 1;
 	if (arch_vm_create(&vm, "forward-unload") < 0)
 		return 1;
-	h = hc_attach(dev, &vm, "forward-unload");
+	h = hc_attach(dev, vm.fd, "forward-unload");
 	close(dev);		/* only the handle holds kvm_hc from here on */
 	if (h < 0 || hc_policy(h, 0, r, 1, "forward-unload") < 0)
 		return 1;

@@ -101,7 +101,7 @@ static void policy_many_numbers(int dev)
 
 	if (arch_vm_create(&vm, "policy.many") < 0)
 		return;
-	h = hc_attach(dev, &vm, "policy.many");
+	h = hc_attach(dev, vm.fd, "policy.many");
 	if (h < 0)
 		goto out;
 	for (i = 0; i < calls; i++) {

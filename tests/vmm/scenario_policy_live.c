@@ -108,7 +108,7 @@ static int cmd_policy_live(void)
 		return 1;
 	if (arch_vm_create(&vm, "policy-live") < 0)
 		return 1;
-	lv.h = hc_attach(dev, &vm, "policy-live");
+	lv.h = hc_attach(dev, vm.fd, "policy-live");
 	if (lv.h < 0)
 		return 1;
 	if (hc_policy(lv.h, 0, initial, NRANGES(initial), "policy-live") < 0)

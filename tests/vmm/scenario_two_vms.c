@@ -78,8 +78,8 @@ static int cmd_two_vms(void)
 	if (arch_vm_create(&a, "two-vms.a") < 0 || arch_vm_create(&b, "two-vms.b") < 0 ||
 	    arch_vm_create(&c, "two-vms.c") < 0)
 		return 1;
-	ha = hc_attach(dev, &a, "two-vms.a");
-	hb = hc_attach(dev, &b, "two-vms.b");
+	ha = hc_attach(dev, a.fd, "two-vms.a");
+	hb = hc_attach(dev, b.fd, "two-vms.b");
 	if (ha < 0 || hb < 0)
 		return 1;
 	if (hc_policy(ha, 0, fwd, 1, "two-vms.a") < 0 || hc_policy(hb, 0, deny, 1, "two-vms.b") < 0)

@@ -311,7 +311,7 @@ static int smccc_over_smc = -1;		/* KVM handles SMCCC calls made with SMC #0 */
 
 /* ---- output ---- */
 
-#include "../kvm_hc_report.c"
+#include "../kvm_hc_report.h"
 
 /* Value of an SMCCC result in words, for SAY lines. */
 static const char *describe(uint64_t v)

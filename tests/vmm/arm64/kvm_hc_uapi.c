@@ -58,7 +58,7 @@
 #define SVCS_DISC	SVC_BIT(KVM_HC_SVC_DISCOVER)
 #define SVCS_DISC_KICK	(SVC_BIT(KVM_HC_SVC_DISCOVER) | SVC_BIT(KVM_HC_SVC_KICK))
 
-#include "../kvm_hc_uapi_lib.c"
+#include "../kvm_hc_uapi_lib.h"
 #include "../../../samples/kvm_hc_sample.h"
 
 /*
@@ -476,7 +476,7 @@ static int cmd_policy(void)
 		return 1;
 	if (vm_create(&hv.vm, 0, "policy") < 0)
 		return 1;
-	hv.h = hc_attach(dev, &hv.vm, "policy");
+	hv.h = hc_attach(dev, hv.vm.fd, "policy");
 	if (hv.h < 0)
 		return 1;
 	hc_sysfs_dir(hv.vm.fd, dir, sizeof(dir));
@@ -758,7 +758,7 @@ static int kick_vm_create(struct kick_vm *kv, int dev, int id, uint64_t mpidr, u
 	if (halter_create(&kv->vm, id, mpidr, &kv->hl, tag) < 0)
 		return -1;
 	if (dev >= 0) {
-		kv->h = hc_attach(dev, &kv->vm, tag);
+		kv->h = hc_attach(dev, kv->vm.fd, tag);
 		if (kv->h < 0 || hc_policy(kv->h, services, NULL, 0, tag) < 0)
 			return -1;
 	}
@@ -1039,7 +1039,7 @@ static void kick_stopped(int dev)
 		       strerror(errno));
 		goto out;
 	}
-	h = hc_attach(dev, &vm, tag);
+	h = hc_attach(dev, vm.fd, tag);
 	if (h < 0 || hc_policy(h, SVCS_DISC_KICK, NULL, 0, tag) < 0)
 		goto out;
 	before = wake_tokens();
@@ -1106,7 +1106,7 @@ static int cmd_sample(int expect, int seconds)
 	struct vm vm;
 
 	watchdog_start("sample", seconds + 30);
-	if (vm_create(&vm, 0, "sample") < 0 || hc_kernel_nr(&vm, FID_SAMPLE, "sample") < 0)
+	if (vm_create(&vm, 0, "sample") < 0 || hc_kernel_nr(vm.fd, FID_SAMPLE, "sample") < 0)
 		return 1;
 	return load_run(&vm, "sample.load", FID_SAMPLE, arg, arg ^ KVM_HC_SAMPLE_MAGIC, seconds,
 			load_expect_sample(expect));

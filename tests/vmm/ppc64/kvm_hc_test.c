@@ -126,7 +126,7 @@ struct result {
 	int preserved;			/* r13, r24..r31 kept their values */
 };
 
-#include "../kvm_hc_report.c"
+#include "../kvm_hc_report.h"
 
 /* ---- guest code ---- */
 
@@ -689,7 +689,7 @@ static int cmd_sample(int expect, int seconds)
 	const uint64_t arg = 0x0123456789abcdefULL;
 	struct vm vm;
 
-	if (vm_create(&vm, "sample") < 0 || hc_kernel_nr(&vm, SAMPLE_NR, "sample") < 0)
+	if (vm_create(&vm, "sample") < 0 || hc_kernel_nr(vm.fd, SAMPLE_NR, "sample") < 0)
 		return 1;
 	return load_run(&vm, "sample", SAMPLE_NR, arg, arg ^ KVM_HC_SAMPLE_MAGIC, seconds,
 			load_expect_sample(expect));

@@ -35,7 +35,7 @@
 #define KICK_NR		KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_KICK)
 #define H_CONFER	0xe4u
 
-#include "../kvm_hc_uapi_lib.c"
+#include "../kvm_hc_uapi_lib.h"
 
 /* An attached VM and the counters its calls should have produced. */
 struct hvm {
@@ -130,7 +130,7 @@ static int hvm_create(struct hvm *hv, int dev, const char *tag)
 	hv->h = -1;
 	if (vm_create(&hv->vm, tag) < 0)
 		return -1;
-	hv->h = hc_attach(dev, &hv->vm, tag);
+	hv->h = hc_attach(dev, hv->vm.fd, tag);
 	return hv->h < 0 ? -1 : 0;
 }
 
