@@ -136,7 +136,7 @@ amd64)
 	HIGHLIGHTS=('^PASS hook |no hook line'
 		'^PASS discover\.cpl0\.version got=0x0*10000 |discovery never answered by kvm_hc'
 		:matrix
-		'^[A-Z]* load:|no load line'
+		'^[A-Z]* load\.answers |no load line'
 		'^[A-Z]* policy\.user\.64 |'
 		'^[A-Z]* kick\.kvm_hc\.halted\.woken|')
 	;;
@@ -155,7 +155,7 @@ arm64)
 		'^[A-Z]* hook |'
 		'^PASS discover\.hvc32\.version\.x0 got=0x0*10000 |discovery never answered by kvm_hc'
 		:matrix
-		'^[A-Z]* load:|'
+		'^[A-Z]* load\.answers |'
 		'^[A-Z]* policy\.user\.smc32 |'
 		'^INFO kick: waiting vCPU woken|')
 	;;

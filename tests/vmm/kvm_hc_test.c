@@ -156,7 +156,6 @@
 
 #define CALL_TIMEOUT_S	2.0	/* one call: well under 1 ms normally, even under TCG */
 #define CALL_MAX_EXITS	1000
-#define STALL_S		5.0	/* load: longest acceptable gap between results */
 
 /*
  * Guest code, copied to CODE_GPA.  Each block exists once per instruction:
@@ -1067,129 +1066,6 @@ static int cmd_discover(int open)
 	return nfail ? 1 : 0;
 }
 
-/* ---- load ---- */
-
-/*
- * The guest calls @nr with a0 = @arg in a loop for @seconds (and
- * VAPIC_POLL_IRQ between calls); each result must be @want (kvm_hc's
- * answer) or -KVM_ENOSYS (stock KVM's), as @expect says.  Frees @vm.  One
- * line "<name>: total=... kvm_hc=... stock=...".
- */
-static int load_run(struct vm *vm, const char *name, uint64_t nr, uint64_t arg, uint32_t want,
-		    int seconds, enum load_expect expect)
-{
-	unsigned long long total = 0, by_kvm_hc = 0, by_stock = 0, invalid = 0;
-	unsigned long long polls = 0, switches = 0;
-	int last_kind = -1, stalled = 0, shown = 0;
-	double start, end, last_progress, t;
-	struct kvm_regs regs = { 0 };
-	struct kvm_run *run = vm->run;
-	const char *why;
-	char label[64];
-	int ok, met;
-
-	regs.rip = amd ? GUEST_GPA(g_load_amd) : GUEST_GPA(g_load_intel);
-	regs.rsp = STACK_TOP;
-	regs.rflags = 0x2;
-	regs.r8 = nr;
-	regs.r9 = KVM_HC_VAPIC_POLL_IRQ;
-	regs.r10 = arg;
-	if (xioctl(vm->vcpu, KVM_SET_REGS, &regs) < 0) {
-		report(0, name, "KVM_SET_REGS errno=%d", errno);
-		vm_destroy(vm);
-		return 1;
-	}
-
-	start = last_progress = now();
-	end = start + seconds;
-	for (;;) {
-		int r = ioctl(vm->vcpu, KVM_RUN, 0);
-
-		t = now();
-		if (t >= end)
-			break;
-		if (r < 0 && errno != EINTR && errno != EAGAIN) {
-			printf("INFO %s: KVM_RUN errno=%d (%s)\n", name, errno, strerror(errno));
-			stalled = 1;
-			break;
-		}
-		if (r == 0 && run->exit_reason == KVM_EXIT_IO &&
-		    run->io.direction == KVM_EXIT_IO_OUT && run->io.size == 4) {
-			uint32_t v;
-
-			memcpy(&v, (uint8_t *)run + run->io.data_offset, 4);
-			if (run->io.port == PORT_LOAD_DISC) {
-				int kind;
-
-				total++;
-				if (v == want) {
-					by_kvm_hc++;
-					kind = 1;
-				} else if (v == (uint32_t)-KVM_ENOSYS) {
-					by_stock++;
-					kind = 0;
-				} else {
-					invalid++;
-					kind = 2;
-					if (shown++ < 5)
-						printf("INFO %s: invalid result 0x%08x at %.3f s\n",
-						       name, v, t - start);
-				}
-				if (last_kind >= 0 && kind != last_kind)
-					switches++;
-				last_kind = kind;
-				last_progress = t;
-				continue;
-			}
-			if (run->io.port == PORT_LOAD_POLL) {
-				polls++;
-				if (v != 0) {
-					invalid++;
-					if (shown++ < 5)
-						printf("INFO %s: invalid VAPIC_POLL_IRQ result 0x%08x at %.3f s\n",
-						       name, v, t - start);
-				}
-				last_progress = t;
-				continue;
-			}
-		}
-		if (r < 0 || run->exit_reason == KVM_EXIT_INTR) {
-			if (t - last_progress > STALL_S) {
-				printf("INFO %s: no result for %.1f s\n", name, t - last_progress);
-				stalled = 1;
-				break;
-			}
-			continue;
-		}
-		print_unexpected_exit(vm, name);
-		stalled = 1;
-		break;
-	}
-	t = now() - start;
-	vm_destroy(vm);
-
-	met = load_expect_met(expect, by_kvm_hc, by_stock, &why);
-	ok = !invalid && !stalled && total > 0 && met;
-	snprintf(label, sizeof(label), "%s:", name);
-	report(ok, label, "total=%llu kvm_hc=%llu stock=%llu invalid=%llu polls=%llu switches=%llu seconds=%.1f rate=%.0f/s%s%s%s%s",
-	       total, by_kvm_hc, by_stock, invalid, polls, switches, t, total / (t > 0 ? t : 1),
-	       stalled ? " (guest stopped making progress)" : "",
-	       met ? "" : " (expected ", met ? "" : why, met ? "" : ")");
-	say("a guest made %llu calls of 0x%llx in %.0f s while kvm_hc came and went: %llu answered by kvm_hc, %llu by stock KVM, %llu wrong answers",
-	    total, (unsigned long long)nr, t, by_kvm_hc, by_stock, invalid);
-	return ok ? 0 : 1;
-}
-
-static int cmd_load(int seconds, int expect_both)
-{
-	struct vm vm;
-
-	watchdog_start("load", seconds + 30);
-	if (vm_create(&vm, 0, "load") < 0)
-		return 1;
-	return load_run(&vm, "load", KVM_HC_DISCOVER_NR, KVM_HC_DISCOVER_VERSION,
-			KVM_HC_ABI_VERSION, seconds, expect_both ? LOAD_BOTH : LOAD_ANY);
-}
 
 
 

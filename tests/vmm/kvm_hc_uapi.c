@@ -581,6 +581,53 @@ static int cmd_policy(void)
 #include "scenario_policy_live.c"
 #include "scenario_two_vms.c"
 
+/* ---- load, sample ---- */
+
+#define ARCH_SAMPLE_NR		KVM_HC_SAMPLE_NR_X86
+
+/* The load guest (g_load_*): @nr with a0 = @arg, then VAPIC_POLL_IRQ, again. */
+static int arch_load_start(struct vm *vm, uint64_t nr, uint64_t arg)
+{
+	struct kvm_regs regs = {
+		.rip = amd ? GUEST_GPA(g_load_amd) : GUEST_GPA(g_load_intel),
+		.rsp = STACK_TOP, .rflags = 0x2,
+		.r8 = nr, .r9 = KVM_HC_VAPIC_POLL_IRQ, .r10 = arg,
+	};
+
+	return xioctl(vm->vcpu, KVM_SET_REGS, &regs) < 0 ? -1 : 0;
+}
+
+/* Each answer is an "out" of eax: to PORT_LOAD_DISC, VAPIC_POLL_IRQ's to PORT_LOAD_POLL. */
+static enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, uint64_t *val)
+{
+	const struct kvm_run *run = vm->run;
+	uint32_t v;
+
+	if (ioctl(vm->vcpu, KVM_RUN, 0) < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return LK_NONE;
+		printf("INFO load 0x%llx: KVM_RUN errno=%d (%s)\n", (unsigned long long)nr, errno,
+		       strerror(errno));
+		return LK_ERROR;
+	}
+	if (run->exit_reason == KVM_EXIT_INTR)
+		return LK_NONE;
+	if (run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_OUT &&
+	    run->io.size == 4) {
+		memcpy(&v, (const uint8_t *)run + run->io.data_offset, 4);
+		*val = v;
+		if (run->io.port == PORT_LOAD_DISC)
+			return v == (uint32_t)want ? LK_HC :
+			       v == (uint32_t)-KVM_ENOSYS ? LK_STOCK : LK_INVALID;
+		if (run->io.port == PORT_LOAD_POLL)
+			return v == 0 ? LK_OTHER : LK_OTHER_BAD;
+	}
+	print_unexpected_exit(vm, "load");
+	return LK_ERROR;
+}
+
+#include "scenario_load.c"
+
 /* ---- kick ---- */
 
 #include "halter.c"
@@ -1063,26 +1110,3 @@ static int cmd_kick(void)
 		close(dev);
 	return nfail ? 1 : 0;
 }
-
-/* ---- sample: a hypercall served by another module (samples/kvm_hc_sample.c) ---- */
-
-/*
- * A VM whose policy sends KVM_HC_SAMPLE_NR_X86 to the kernel calls it in a
- * loop for @seconds: while kvm_hc_sample is loaded the answer is a0 ^
- * KVM_HC_SAMPLE_MAGIC, otherwise stock KVM's -KVM_ENOSYS; never anything
- * else, and the guest never stops.  @expect: 1 the sample's answers only,
- * 0 stock KVM's only, 2 both (the sample comes and goes meanwhile).
- */
-static int cmd_sample(int expect, int seconds)
-{
-	const uint64_t arg = 0x0123456789abcdefULL;
-	struct vm vm;
-
-	watchdog_start("sample", seconds + 30);
-	if (vm_create(&vm, 0, "sample") < 0 ||
-	    hc_kernel_nr(vm.fd, KVM_HC_SAMPLE_NR_X86, "sample") < 0)
-		return 1;
-	return load_run(&vm, "sample.load", KVM_HC_SAMPLE_NR_X86, arg,
-			(uint32_t)(arg ^ KVM_HC_SAMPLE_MAGIC), seconds, load_expect_sample(expect));
-}
-

@@ -53,6 +53,16 @@
  *                     (LOOP_INTR), or anything else (LOOP_OTHER)
  *   int arch_loop_answer(struct loop *l, uint64_t ret)
  *                     the VMM's answer to the forwarded call; 0 or -1
+ *
+ * For load and sample (scenario_load.c): ARCH_SAMPLE_NR, the number of
+ * samples/kvm_hc_sample.c, and
+ *   int arch_load_start(struct vm *vm, uint64_t nr, uint64_t arg)
+ *                     make the guest call @nr with a0 = @arg over and over
+ *                     (with a stock call in between where it has one)
+ *   enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want,
+ *                                 uint64_t *val)
+ *                     the next answer: kvm_hc's (@want), stock KVM's, or
+ *                     invalid; the call in between; or nothing yet
  */
 #ifndef KVM_HC_SCENARIO_H
 #define KVM_HC_SCENARIO_H
@@ -91,6 +101,17 @@ struct loop {
 };
 
 enum loop_exit { LOOP_FORWARD, LOOP_FORWARD_BAD, LOOP_RESULT, LOOP_INTR, LOOP_OTHER };
+
+/* What the load loop's next step brought. */
+enum load_kind {
+	LK_HC,		/* kvm_hc's answer (want) */
+	LK_STOCK,	/* stock KVM's answer */
+	LK_INVALID,	/* an answer that is neither */
+	LK_OTHER,	/* the answer of a call in between, as stock (x86, arm64) */
+	LK_OTHER_BAD,	/* ... not as stock */
+	LK_NONE,	/* nothing yet (a signal, an interrupt) */
+	LK_ERROR,	/* the guest cannot go on (printed) */
+};
 
 static inline struct answer arch_stock(void)
 {

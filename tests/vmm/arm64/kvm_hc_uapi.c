@@ -674,6 +674,60 @@ static int cmd_policy(void)
 #include "../scenario_policy_live.c"
 #include "../scenario_two_vms.c"
 
+/* ---- load, sample ---- */
+
+/* The function ID samples/kvm_hc_sample.c serves on arm64: SMC64 vendor-hyp 0x100. */
+#define ARCH_SAMPLE_NR		0xc6000100ULL
+
+/* PSCI_VERSION's stock answer, which every later one must equal. */
+static uint64_t load_psci;
+
+/* The load guest (g_load): @nr with x1 = @arg, then PSCI_VERSION, again. */
+static int arch_load_start(struct vm *vm, uint64_t nr, uint64_t arg)
+{
+	struct regs r;
+	int i;
+
+	if (call_x0(vm, &(struct call){ .x0 = FID_PSCI_VERSION }, &load_psci, "load.psci") < 0)
+		return -1;
+	for (i = 0; i < 31; i++)
+		r.x[i] = MARK(i);
+	r.x[19] = nr;
+	r.x[20] = arg;
+	r.x[21] = FID_PSCI_VERSION;
+	r.x[28] = MMIO_REPORT;
+	r.pc = GUEST_GPA(g_load);
+	return load_regs(vm->vcpu, &r, MMIO_DONE);
+}
+
+/* Each answer is an MMIO write of x0: to REP_LOAD_DISC, PSCI_VERSION's to REP_LOAD_STOCK. */
+static enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, uint64_t *val)
+{
+	const struct kvm_run *run = vm->run;
+
+	if (ioctl(vm->vcpu, KVM_RUN, 0) < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return LK_NONE;
+		printf("INFO load 0x%llx: KVM_RUN errno=%d (%s)\n", (unsigned long long)nr, errno,
+		       strerror(errno));
+		return LK_ERROR;
+	}
+	if (run->exit_reason == KVM_EXIT_INTR)
+		return LK_NONE;
+	if (run->exit_reason == KVM_EXIT_MMIO && run->mmio.is_write && run->mmio.len == 8) {
+		memcpy(val, run->mmio.data, 8);
+		if (run->mmio.phys_addr == MMIO_REPORT + REP_LOAD_DISC)
+			return *val == want ? LK_HC :
+			       *val == SMCCC_RET_NOT_SUPPORTED ? LK_STOCK : LK_INVALID;
+		if (run->mmio.phys_addr == MMIO_REPORT + REP_LOAD_STOCK)
+			return *val == load_psci ? LK_OTHER : LK_OTHER_BAD;
+	}
+	print_unexpected_exit(vm, "load");
+	return LK_ERROR;
+}
+
+#include "../scenario_load.c"
+
 /* ---- kick ---- */
 
 #include "../halter.c"
@@ -1086,28 +1140,4 @@ static int cmd_kick(void)
 		say("the kick service differed from the documented behaviour in %d of %d checks",
 		    nfail, npass + nfail);
 	return nfail ? 1 : 0;
-}
-
-/* ---- sample: a hypercall served by another module (samples/kvm_hc_sample.c) ---- */
-
-/* The function ID samples/kvm_hc_sample.c serves on arm64: SMC64 vendor-hyp 0x100. */
-#define FID_SAMPLE	0xc6000100ULL
-
-/*
- * A VM whose policy sends FID_SAMPLE to the kernel calls it in a loop for
- * @seconds: while kvm_hc_sample is loaded the answer is x1 ^
- * KVM_HC_SAMPLE_MAGIC, otherwise stock KVM's SMCCC_RET_NOT_SUPPORTED;
- * never anything else, and the guest never stops.  @expect: 1 the sample's
- * answers only, 0 stock KVM's only, 2 both (the sample comes and goes).
- */
-static int cmd_sample(int expect, int seconds)
-{
-	const uint64_t arg = 0x0123456789abcdefULL;
-	struct vm vm;
-
-	watchdog_start("sample", seconds + 30);
-	if (vm_create(&vm, 0, "sample") < 0 || hc_kernel_nr(vm.fd, FID_SAMPLE, "sample") < 0)
-		return 1;
-	return load_run(&vm, "sample.load", FID_SAMPLE, arg, arg ^ KVM_HC_SAMPLE_MAGIC, seconds,
-			load_expect_sample(expect));
 }

@@ -36,6 +36,7 @@
 #define H_CONFER	0xe4u
 
 #include "../kvm_hc_uapi_lib.h"
+#include "../../../samples/kvm_hc_sample.h"
 
 /* An attached VM and the counters its calls should have produced. */
 struct hvm {
@@ -419,3 +420,35 @@ static int arch_loop_answer(struct loop *l, uint64_t ret)
 #include "../scenario_loop.c"
 #include "../scenario_policy_live.c"
 #include "../scenario_two_vms.c"
+
+/* ---- load, sample ---- */
+
+/* The PAPR hcall samples/kvm_hc_sample.c serves on powerpc. */
+#define ARCH_SAMPLE_NR		(KVM_HC_SAMPLE_NR_X86 + 0x300)
+
+static uint64_t load_arg;
+
+/* One hcall per step, from the VMM: nothing to start. */
+static int arch_load_start(struct vm *vm, uint64_t nr, uint64_t arg)
+{
+	load_arg = arg;
+	return 0;
+}
+
+/* kvm_hc answers in the kernel (H_SUCCESS, @want in r4); KVM passes it on. */
+static enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, uint64_t *val)
+{
+	uint64_t args[9] = { load_arg };
+	struct result res;
+
+	if (hcall(vm, nr, args, &res, "load.call") < 0)
+		return LK_ERROR;
+	*val = res.r[0];
+	if (res.nexits == 0 && res.r[0] == H_SUCCESS && res.r[1] == want)
+		return LK_HC;
+	if (res.nexits == 1 && res.nr[0] == nr && res.r[0] == VMM_RET)
+		return LK_STOCK;
+	return LK_INVALID;
+}
+
+#include "../scenario_load.c"
