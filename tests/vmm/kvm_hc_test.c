@@ -55,9 +55,12 @@
  *	is inserted and removed: every answer must be either kvm_hc's (version)
  *	or stock KVM's (-KVM_ENOSYS), never anything else, and the guest must
  *	keep running.  --expect-both also requires both kinds to be seen.
+ *	(The loop is this file's guest code; the checks are scenario_load.c's,
+ *	written once for every architecture, as is "sample".)
  *
  * The VMM interface (/dev/kvm_hc) is checked by the subcommands in
- * kvm_hc_uapi.c, which this file includes (see there):
+ * kvm_hc_uapi.c, which this file includes (see there), most of them the
+ * scenarios written once in ../scenario_*.c (tests/vmm/scenario.h):
  *
  *   policy | policy-live | two-vms | badinput | kick | forward-unload
  *

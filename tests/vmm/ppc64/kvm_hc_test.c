@@ -45,11 +45,14 @@
  *	Discovery in a loop while kvm_hc is inserted and removed: every answer
  *	is kvm_hc's or stock KVM's, never anything else, and every call
  *	finishes.  --expect-both also requires both kinds to be seen.
+ *	(One hcall at a time from the VMM; the checks are scenario_load.c's,
+ *	written once for every architecture, as is "sample".)
  *
- * The VMM interface (/dev/kvm_hc) is checked by the subcommand in
- * kvm_hc_uapi.c, which this file includes (see there):
+ * The VMM interface (/dev/kvm_hc) is checked by the subcommands in
+ * kvm_hc_uapi.c, which this file includes (see there), most of them the
+ * scenarios written once in ../scenario_*.c (tests/vmm/scenario.h):
  *
- *   policy
+ *   policy | policy-live | two-vms | badinput | forward-unload
  *
  * Every KVM_RUN loop is bounded: a periodic SIGALRM interrupts KVM_RUN, each
  * call has a deadline.  Exit status is 0 iff no FAIL was printed.
