@@ -303,11 +303,9 @@ static int kvm_hc_handler_cmp(const void *key, const void *elt)
 	return 0;
 }
 
-/* Under SRCU (the dispatcher) or with preemption disabled (kvm_hc_take()). */
 static const struct kvm_hc_handler *kvm_hc_handler_find(u16 arch, u64 nr)
 {
-	const struct kvm_hc_handlers *t = srcu_dereference_check(kvm_hc_handlers, &kvm_hc_srcu,
-								 rcu_read_lock_sched_held());
+	const struct kvm_hc_handlers *t = srcu_dereference(kvm_hc_handlers, &kvm_hc_srcu);
 	unsigned int lo = 0, hi = t ? t->count : 0, mid;
 	const struct kvm_hc_handler *h;
 
@@ -713,13 +711,12 @@ enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
 }
 
 /*
- * Free a replaced handler table: kvm_hc_take() reads it with preemption
- * disabled, the dispatcher under SRCU, and unregistering waits for the
- * handlers that still run.
+ * Free a replaced handler table once no dispatcher reads it (kvm_hc_take()
+ * reads only kvm_hc_kvm_nrs); unregistering also relies on this wait for
+ * the handlers that still run.
  */
 static void kvm_hc_handlers_retire(struct kvm_hc_handlers *old)
 {
-	synchronize_rcu();
 	synchronize_srcu(&kvm_hc_srcu);
 	kfree(old);
 }
