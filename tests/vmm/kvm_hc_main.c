@@ -5,6 +5,22 @@
  * kvm_hc_test.c, after every cmd_*() and kvm_open().
  */
 
+/*
+ * Hold one VM for the whole run: that keeps KVM's preempt-notifier static
+ * key enabled, so that the other subcommands do not live-patch scheduler
+ * code every time they create or destroy a VM.
+ */
+static int cmd_keeper(void)
+{
+	struct vm vm;
+
+	if (arch_vm_create(&vm, "keeper") < 0)
+		return 1;
+	printf("INFO keeper: VM created, holding it\n");
+	for (;;)
+		pause();
+}
+
 static void usage(void)
 {
 	fprintf(stderr,

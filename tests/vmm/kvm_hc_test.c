@@ -296,7 +296,6 @@ static const char *describe(uint64_t v)
 	return b;
 }
 
-
 static void set_seg(struct kvm_segment *s, uint16_t sel, int code, int l, int db)
 {
 	memset(s, 0, sizeof(*s));
@@ -1067,22 +1066,6 @@ static int cmd_discover(int open)
 			say("the same VM in 32-bit code got stock KVM's answer: %s", describe(got[6]));
 	}
 	return nfail ? 1 : 0;
-}
-
-
-
-
-/* ---- keeper ---- */
-
-static int cmd_keeper(void)
-{
-	struct vm vm;
-
-	if (vm_create(&vm, 0, "keeper") < 0)
-		return 1;
-	printf("INFO keeper: VM created, holding it\n");
-	for (;;)
-		pause();
 }
 
 /* ---- the VMM interface: policy, policy-live, two-vms, badinput, kick, forward-unload ---- */

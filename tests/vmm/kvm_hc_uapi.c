@@ -228,9 +228,6 @@ static void check_outside(struct hvm *hv, struct vm *plain)
 	    i, same, i);
 }
 
-
-
-
 /* ---- the scenarios written once (scenario.h): what they need of x86 ---- */
 
 #define ARCH_NR(i)		(0x6000 + (i))
@@ -268,15 +265,6 @@ static struct call fu_call(uint64_t nr)
 			      .rsi = 0x4444 };
 }
 
-/* Run @vm until its next exit other than an interrupt; 0 or -1. */
-static int fu_run(struct vm *vm)
-{
-	if (run_to_exit(vm->vcpu, vm->run, CALL_TIMEOUT_S) == 0)
-		return 0;
-	printf("INFO forward-unload: KVM_RUN errno=%d\n", errno);
-	return -1;
-}
-
 static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
 {
 	const struct call c = fu_call(nr);
@@ -288,7 +276,7 @@ static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
 		report(0, name, "setup errno=%d", errno);
 		return 0;
 	}
-	if (fu_run(vm) < 0)
+	if (vm_run_to_exit(vm, name) < 0)
 		return 0;
 	if (run->exit_reason == KVM_EXIT_HYPERCALL && run->hypercall.nr == nr &&
 	    run->hypercall.args[0] == c.rbx && run->hypercall.args[3] == c.rsi)
@@ -306,7 +294,7 @@ static int arch_fwd_end(struct vm *vm, const char *name)
 
 	/* KVM's completion writes the VMM's answer to rax */
 	vm->run->hypercall.ret = FU_ANSWER;
-	done = fu_run(vm) == 0 && vm->run->exit_reason == KVM_EXIT_IO &&
+	done = vm_run_to_exit(vm, name) == 0 && vm->run->exit_reason == KVM_EXIT_IO &&
 	       vm->run->io.port == PORT_DONE;
 	if (!done) {
 		print_unexpected_exit(vm, name);
@@ -603,15 +591,12 @@ static enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, 
 	const struct kvm_run *run = vm->run;
 	uint32_t v;
 
-	if (ioctl(vm->vcpu, KVM_RUN, 0) < 0) {
-		if (errno == EINTR || errno == EAGAIN)
-			return LK_NONE;
-		printf("INFO load 0x%llx: KVM_RUN errno=%d (%s)\n", (unsigned long long)nr, errno,
-		       strerror(errno));
+	switch (vm_run_once(vm, "load")) {
+	case 0:
+		return LK_NONE;
+	case -1:
 		return LK_ERROR;
 	}
-	if (run->exit_reason == KVM_EXIT_INTR)
-		return LK_NONE;
 	if (run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_OUT &&
 	    run->io.size == 4) {
 		memcpy(&v, (const uint8_t *)run + run->io.data_offset, 4);

@@ -113,6 +113,33 @@ enum load_kind {
 	LK_ERROR,	/* the guest cannot go on (printed) */
 };
 
+/*
+ * KVM_RUN @vm's vCPU until an exit other than an interrupt, for at most one
+ * call's time (CALL_TIMEOUT_S): 0, or -1 with an INFO line naming @what.
+ */
+static inline int vm_run_to_exit(struct vm *vm, const char *what)
+{
+	if (run_to_exit(vm->vcpu, vm->run, CALL_TIMEOUT_S) == 0)
+		return 0;
+	printf("INFO %s: KVM_RUN errno=%d (%s)\n", what, errno, strerror(errno));
+	return -1;
+}
+
+/*
+ * One KVM_RUN of @vm: 1 with an exit to look at, 0 for none yet (a signal,
+ * an interrupt), -1 on an error, with an INFO line naming @what.
+ */
+static inline int vm_run_once(struct vm *vm, const char *what)
+{
+	if (ioctl(vm->vcpu, KVM_RUN, 0) < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return 0;
+		printf("INFO %s: KVM_RUN errno=%d (%s)\n", what, errno, strerror(errno));
+		return -1;
+	}
+	return vm->run->exit_reason != KVM_EXIT_INTR;
+}
+
 static inline struct answer arch_stock(void)
 {
 	return ARCH_STOCK;

@@ -337,7 +337,6 @@ static const char *describe(uint64_t v)
 	return b;
 }
 
-
 #define CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
 			 (offsetof(struct kvm_regs, x) / sizeof(__u32)))
 #define XREG(n)		(CORE_REG(regs.regs[0]) + (n) * 2)
@@ -1368,21 +1367,6 @@ static int cmd_discover(int open)
 			say("the SMC64 form got stock KVM's answer too: %s", describe(got[8]));
 	}
 	return nfail ? 1 : 0;
-}
-
-
-
-/* ---- keeper ---- */
-
-static int cmd_keeper(void)
-{
-	struct vm vm;
-
-	if (vm_create(&vm, 0, "keeper") < 0)
-		return 1;
-	printf("INFO keeper: VM created, holding it\n");
-	for (;;)
-		pause();
 }
 
 /* ---- the VMM interface: policy, policy-live, two-vms, badinput, kick, forward-unload ---- */

@@ -272,8 +272,6 @@ static void check_outside(struct hvm *hv, struct vm *plain)
 	    i, same, i);
 }
 
-
-
 /* FEATURES from @vm: x3 (kvm_hc's services), or ~0 if the call did not complete. */
 static uint64_t features_x3(struct vm *vm, uint64_t *x0, const char *tag)
 {
@@ -285,7 +283,6 @@ static uint64_t features_x3(struct vm *vm, uint64_t *x0, const char *tag)
 		*x0 = r.x[0];
 	return r.x[3];
 }
-
 
 #define P_FWD32		0x86000010u
 #define P_FWD64		0xc6000010u
@@ -329,15 +326,6 @@ static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
 /* forward-unload's call: a pattern of arguments, and the VMM's x0..x3. */
 static const uint64_t fu_answer[4] = { 0x5151515151515151ULL, 0x61, 0x62, 0x63 };
 
-/* Run @vm until its next exit other than an interrupt; 0 or -1. */
-static int fu_run(struct vm *vm)
-{
-	if (run_to_exit(vm->vcpu, vm->run, CALL_TIMEOUT_S) == 0)
-		return 0;
-	printf("INFO forward-unload: KVM_RUN errno=%d\n", errno);
-	return -1;
-}
-
 static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
 {
 	const struct call c = { .x0 = nr, .x1 = 0x1111, .x2 = 0x2222, .x3 = 0x3333 };
@@ -349,7 +337,7 @@ static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
 		report(0, name, "setup errno=%d", errno);
 		return 0;
 	}
-	if (fu_run(vm) < 0)
+	if (vm_run_to_exit(vm, name) < 0)
 		return 0;
 	if (run->exit_reason == KVM_EXIT_HYPERCALL && run->hypercall.nr == nr &&
 	    run->hypercall.args[0] == c.x1 && run->hypercall.args[2] == c.x3)
@@ -367,7 +355,7 @@ static int arch_fwd_end(struct vm *vm, const char *name)
 	/* the VMM's answer reaches the guest: upstream's convention needs no module */
 	if (answer_hypercall(vm->vcpu, fu_answer) < 0)
 		printf("INFO forward-unload: KVM_SET_ONE_REG errno=%d\n", errno);
-	done = fu_run(vm) == 0 && vm->run->exit_reason == KVM_EXIT_MMIO &&
+	done = vm_run_to_exit(vm, name) == 0 && vm->run->exit_reason == KVM_EXIT_MMIO &&
 	       vm->run->mmio.phys_addr == MMIO_DONE;
 	if (!done) {
 		print_unexpected_exit(vm, name);
@@ -705,15 +693,12 @@ static enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, 
 {
 	const struct kvm_run *run = vm->run;
 
-	if (ioctl(vm->vcpu, KVM_RUN, 0) < 0) {
-		if (errno == EINTR || errno == EAGAIN)
-			return LK_NONE;
-		printf("INFO load 0x%llx: KVM_RUN errno=%d (%s)\n", (unsigned long long)nr, errno,
-		       strerror(errno));
+	switch (vm_run_once(vm, "load")) {
+	case 0:
+		return LK_NONE;
+	case -1:
 		return LK_ERROR;
 	}
-	if (run->exit_reason == KVM_EXIT_INTR)
-		return LK_NONE;
 	if (run->exit_reason == KVM_EXIT_MMIO && run->mmio.is_write && run->mmio.len == 8) {
 		memcpy(val, run->mmio.data, 8);
 		if (run->mmio.phys_addr == MMIO_REPORT + REP_LOAD_DISC)

@@ -599,7 +599,6 @@ static int cmd_discover(int open)
 
 /* ---- load ---- */
 
-
 #include "kvm_hc_uapi.c"
 
 static void usage(void)
