@@ -6,25 +6,14 @@
  * must stop.  The architecture creates the vCPU and tells its exits apart:
  *   enum halter_exit arch_halter_exit(const struct halter *hl)
  */
-
-/* vCPU 1 (or another id): waits, reports when woken. */
-struct halter {
-	int id;
-	int fd;
-	struct kvm_run *run;
-	int run_size;
-	pthread_t thr;
-	int started;
-	volatile int halts, wakes, go, stop, done, err;
-	volatile double t_wake;
-};
+#include "scenario.h"
 
 static void sigusr1_nop(int sig)
 {
 	(void)sig;	/* only interrupts KVM_RUN */
 }
 
-static void install_sigusr1(void)
+void install_sigusr1(void)
 {
 	struct sigaction sa = { .sa_handler = sigusr1_nop };
 
@@ -32,17 +21,13 @@ static void install_sigusr1(void)
 	sigaction(SIGUSR1, &sa, NULL);
 }
 
-static void sleep_s(double s)
+void sleep_s(double s)
 {
 	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 }
-
-enum halter_exit { HALTER_WAITING, HALTER_WOKE, HALTER_INTR, HALTER_OTHER };
-
-static enum halter_exit arch_halter_exit(const struct halter *hl);
 
 static void *halter_main(void *arg)
 {
@@ -81,7 +66,7 @@ static void *halter_main(void *arg)
 	return NULL;
 }
 
-static int halter_start(struct halter *hl, const char *tag)
+int halter_start(struct halter *hl, const char *tag)
 {
 	char name[96];
 
@@ -95,7 +80,7 @@ static int halter_start(struct halter *hl, const char *tag)
 }
 
 /* Stop the thread (a signal ends KVM_RUN with EINTR), free the vCPU. */
-static int halter_destroy(struct halter *hl)
+int halter_destroy(struct halter *hl)
 {
 	double end = now() + 2;
 	int stopped = 1;
@@ -123,7 +108,7 @@ static int halter_destroy(struct halter *hl)
 }
 
 /* Wait until the vCPU reported "about to wait" @n times, then give it time to. */
-static int halter_wait_halted(struct halter *hl, int n)
+int halter_wait_halted(struct halter *hl, int n)
 {
 	double end = now() + 2;
 
@@ -136,7 +121,7 @@ static int halter_wait_halted(struct halter *hl, int n)
 }
 
 /* Wait up to @s seconds for wake-up number @n. */
-static int halter_wait_woken(struct halter *hl, int n, double s)
+int halter_wait_woken(struct halter *hl, int n, double s)
 {
 	double end = now() + s;
 
@@ -146,7 +131,7 @@ static int halter_wait_woken(struct halter *hl, int n, double s)
 }
 
 /* Let a woken vCPU go on to its next wait. */
-static void halter_release(struct halter *hl)
+void halter_release(struct halter *hl)
 {
 	hl->go = hl->wakes;
 }

@@ -1,9 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm_hc_main.c - command line of the x86 and arm64 guest-side test
- * programs, which offer the same subcommands; #included at the end of their
- * kvm_hc_test.c, after every cmd_*() and kvm_open().
+ * kvm_hc_main.c - the command line of the test VMM, the same on every
+ * architecture: the subcommands are the architecture's (matrix, discover,
+ * policy, and kick where it has one) and the scenarios written once.
  */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "scenario.h"
+
+/* The VMM-interface scenarios, in the order /init runs them. */
+static const char *const scenarios[] = {
+	"policy", "policy-live", "two-vms", "badinput",
+#ifdef ARCH_HAS_KICK
+	"kick",
+#endif
+	"forward-unload",
+};
+
+static int (*const scenario_fn[])(void) = {
+	cmd_policy, cmd_policy_live, cmd_two_vms, cmd_badinput,
+#ifdef ARCH_HAS_KICK
+	cmd_kick,
+#endif
+	cmd_forward_unload,
+};
 
 /*
  * Hold one VM for the whole run: that keeps KVM's preempt-notifier static
@@ -26,37 +47,37 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: kvm_hc_test scenarios\n"
 		"       kvm_hc_test [--explain] keeper\n"
-		"       kvm_hc_test [--explain] matrix\n"
+		"       kvm_hc_test [--explain] matrix [--open]\n"
 		"       kvm_hc_test [--explain] discover --expect open|closed\n"
 		"       kvm_hc_test [--explain] load --seconds S [--expect-both]\n"
-		"       kvm_hc_test [--explain] policy|policy-live|two-vms|badinput|kick|forward-unload\n"
-#ifdef KVM_HC_TEST_SAMPLE
 		"       kvm_hc_test [--explain] sample --seconds S --expect present|absent|both\n"
-#endif
-		);
+		"       kvm_hc_test [--explain] SCENARIO (kvm_hc_test scenarios lists them)\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	int expect_open = -1, seconds = 0, expect_both = 0;
+	int expect = -1, seconds = 0, expect_both = 0, open = 0;
 	const char *cmd = NULL;
-	int i, rc;
-	double t0;
+	unsigned int i;
+	int rc = -1;
+	uint64_t t0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (i = 1; i < argc; i++) {
+	for (i = 1; i < (unsigned int)argc; i++) {
 		if (!strcmp(argv[i], "--explain"))
 			explain = 1;
 		else if (!strcmp(argv[i], "--expect-both"))
 			expect_both = 1;
-		else if (!strcmp(argv[i], "--expect") && i + 1 < argc)
-			expect_open = !strcmp(argv[++i], "open") ? 1 :
-				      !strcmp(argv[i], "closed") ? 0 :
-				      !strcmp(argv[i], "present") ? 1 :
-				      !strcmp(argv[i], "absent") ? 0 :
-				      !strcmp(argv[i], "both") ? 2 : -2;
-		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+		else if (!strcmp(argv[i], "--open"))
+			open = 1;
+		else if (!strcmp(argv[i], "--expect") && i + 1 < (unsigned int)argc)
+			expect = !strcmp(argv[++i], "open") ? 1 :
+				 !strcmp(argv[i], "closed") ? 0 :
+				 !strcmp(argv[i], "present") ? 1 :
+				 !strcmp(argv[i], "absent") ? 0 :
+				 !strcmp(argv[i], "both") ? 2 : -2;
+		else if (!strcmp(argv[i], "--seconds") && i + 1 < (unsigned int)argc)
 			seconds = atoi(argv[++i]);
 		else if (!cmd && argv[i][0] != '-')
 			cmd = argv[i];
@@ -65,56 +86,42 @@ int main(int argc, char **argv)
 	}
 	if (!cmd)
 		usage();
-	/* The VMM-interface scenarios, in the order /init runs them. */
 	if (!strcmp(cmd, "scenarios")) {
-		puts("policy\npolicy-live\ntwo-vms\nbadinput\nkick\nforward-unload");
+		for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+			puts(scenarios[i]);
 		return 0;
 	}
-
-	if (!strcmp(cmd, "discover") && (expect_open < 0 || expect_open > 1))
+	if ((!strcmp(cmd, "discover") && (expect < 0 || expect > 1)) ||
+	    ((!strcmp(cmd, "load") || !strcmp(cmd, "sample")) && seconds <= 0) ||
+	    (!strcmp(cmd, "sample") && expect < 0) || (open && strcmp(cmd, "matrix")))
 		usage();
-	if (!strcmp(cmd, "load") && seconds <= 0)
-		usage();
-#ifdef KVM_HC_TEST_SAMPLE
-	if (!strcmp(cmd, "sample")) {
-		if (seconds <= 0 || expect_open < 0)
-			usage();
-		if (kvm_open() < 0)
-			return 1;
-		return cmd_sample(expect_open, seconds);
-	}
-#endif
-	if (strcmp(cmd, "keeper") && strcmp(cmd, "matrix") &&
-	    strcmp(cmd, "discover") && strcmp(cmd, "load") &&
-	    strcmp(cmd, "policy") && strcmp(cmd, "policy-live") &&
-	    strcmp(cmd, "two-vms") && strcmp(cmd, "badinput") &&
-	    strcmp(cmd, "kick") && strcmp(cmd, "forward-unload"))
+	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		if (!strcmp(cmd, scenarios[i]))
+			break;
+	if (i == sizeof(scenarios) / sizeof(scenarios[0]) && strcmp(cmd, "keeper") &&
+	    strcmp(cmd, "matrix") && strcmp(cmd, "discover") && strcmp(cmd, "load") &&
+	    strcmp(cmd, "sample"))
 		usage();
 
+	/* Each subcommand may set an overall limit; until then, none. */
+	watchdog_start(cmd, 0);
 	if (kvm_open() < 0)
 		return 1;
 	if (!strcmp(cmd, "keeper"))
 		return cmd_keeper();
 	if (!strcmp(cmd, "matrix"))
-		return cmd_matrix();
+		return cmd_matrix(open);
 	if (!strcmp(cmd, "discover"))
-		return cmd_discover(expect_open);
+		return cmd_discover(expect);
 	if (!strcmp(cmd, "load"))
 		return cmd_load(seconds, expect_both);
+	if (!strcmp(cmd, "sample"))
+		return cmd_sample(expect, seconds);
 
-	t0 = now();
-	if (!strcmp(cmd, "policy"))
-		rc = cmd_policy();
-	else if (!strcmp(cmd, "policy-live"))
-		rc = cmd_policy_live();
-	else if (!strcmp(cmd, "two-vms"))
-		rc = cmd_two_vms();
-	else if (!strcmp(cmd, "badinput"))
-		rc = cmd_badinput();
-	else if (!strcmp(cmd, "kick"))
-		rc = cmd_kick();
-	else
-		rc = cmd_forward_unload();
-	printf("INFO %s: %d passed, %d failed in %.1f s\n", cmd, npass, nfail, now() - t0);
+	t0 = now_ns();
+	rc = scenario_fn[i]();
+	t0 = ms(now_ns() - t0);
+	printf("INFO %s: %d passed, %d failed in %llu.%llu s\n", cmd, npass, nfail,
+	       (unsigned long long)t0 / 1000, (unsigned long long)t0 % 1000 / 100);
 	return rc;
 }

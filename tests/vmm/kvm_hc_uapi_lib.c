@@ -5,7 +5,6 @@
  * counter checks through KVM_HC_GET_STATS and sysfs (kvm_hc_uapi_lib.h).
  * Linked into every architecture's kvm_hc_test.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>

@@ -2,7 +2,7 @@
 /*
  * kvm_hc_util.h - what every architecture's test VMM needs around KVM_RUN:
  * monotonic time, ioctls retried when a signal interrupts them, and the
- * watchdog.  Included by each architecture's kvm_hc_test.c.
+ * watchdog.  Included through scenario.h.
  *
  * Time is kept in integer nanoseconds: under nested HV in QEMU TCG the
  * ppc64 VMM's floating-point registers do not always survive KVM_RUN.
@@ -18,6 +18,7 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/kvm.h>
 
 #define NSEC_PER_SEC		1000000000ull
 
@@ -48,44 +49,18 @@ static inline double now(void)
 	__r;							\
 })
 
-static uint64_t watchdog_deadline;	/* 0: none */
-static const char *watchdog_what = "";
-
-static inline void write_str(const char *s)
+/* Milliseconds, for messages: no floating point. */
+static inline unsigned long long ms(uint64_t ns)
 {
-	ssize_t r = write(1, s, strlen(s));
-
-	(void)r;
-}
-
-static inline void watchdog_alarm(int sig)
-{
-	(void)sig;
-	if (!watchdog_deadline || now_ns() < watchdog_deadline)
-		return;		/* just interrupt KVM_RUN */
-	write_str("FAIL ");
-	write_str(watchdog_what);
-	write_str(".time_limit reached, giving up\n");
-	_exit(1);
+	return ns / 1000000;
 }
 
 /*
- * A 10 Hz SIGALRM makes KVM_RUN return -EINTR (KVM returns it explicitly, so
- * SA_RESTART does not restart it) and lets the loops check their deadlines;
- * past @limit_s seconds (none if 0) the handler ends the process with a
- * FAIL line naming @what.
+ * The watchdog (kvm_hc_util.c): a periodic SIGALRM interrupts KVM_RUN, and
+ * once @limit_s seconds (0: none) have passed it prints a FAIL line naming
+ * @what and exits.
  */
-static inline void watchdog_start(const char *what, unsigned int limit_s)
-{
-	struct sigaction sa = { .sa_handler = watchdog_alarm, .sa_flags = SA_RESTART };
-	struct itimerval it = { { 0, 100000 }, { 0, 100000 } };
-
-	watchdog_what = what;
-	watchdog_deadline = limit_s ? now_ns() + limit_s * NSEC_PER_SEC : 0;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	setitimer(ITIMER_REAL, &it, NULL);
-}
+void watchdog_start(const char *what, unsigned int limit_s);
 
 /*
  * KVM_RUN until an exit other than an interrupt, for at most @limit_s

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * scenario.h - what the scenarios written once (scenario_*.c) need from an
- * architecture's test VMM.  Each architecture's kvm_hc_uapi.c defines the
- * macros below, includes this header, defines the functions, then includes
- * the scenarios; they also use its kvm_hc_test.c (struct vm, vm_destroy(),
- * kvm_fd) and kvm_hc_uapi_lib.c (the /dev/kvm_hc wrappers).
+ * scenario.h - the test VMM's library, in the shape of KVM's selftests: the
+ * scenarios written once (scenario_*.c, each its own object) and what they
+ * need from an architecture.  The architecture's part lives in its folder
+ * (x86/, arm64/, ppc64/): its vm.h, found through -I, defines struct vm
+ * and the macros below and declares its own helpers; its .c files define
+ * the functions below.  tests/vmm/Makefile links one program per
+ * architecture from the shared objects and the architecture's.
  *
  *   ARCH_NR(i)        a number that no hypervisor serves, i-th of a block of
  *                     0x1000 in the architecture's numbering
@@ -16,17 +18,20 @@
  *   ARCH_ENOHC, ARCH_EINVAL
  *                     what deny ranges with -KVM_HC_ENOHC and -EINVAL give
  *                     the guest; other errors reach it unchanged
+ *   ARCH_HAS_KICK     defined where kvm_hc serves a kick (the kick scenario,
+ *                     halter.c)
+ *   CALL_TIMEOUT_S    how long one call may take
  *
  *   int arch_vm_create(struct vm *vm, const char *tag)
  *                     a VM with one vCPU, ready for arch_call(); 0 or -1
+ *   void vm_destroy(struct vm *vm)
  *   struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
  *                     the guest calls @nr from its kernel, the arguments 0
  *                     or a pattern; what it got back and how many exits
  *                     reached the VMM on the way
  *   struct answer arch_discover(struct vm *vm, const char *what)
  *                     kvm_hc's discovery call for the ABI version: val is
- *                     the version where kvm_hc answers it (a macro over
- *                     arch_call() where the version is the call's answer)
+ *                     the version where kvm_hc answers it
  *   int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
  *                     the guest calls @nr with a pattern of arguments and
  *                     the vCPU runs until the call reaches the VMM: 1 if it
@@ -35,6 +40,23 @@
  *                     the VMM answers that exit and the guest finishes the
  *                     call: checks "<name>.<register>" of the answer and
  *                     "<name>.registers_preserved"; 1 if the call finished
+ *   struct answer arch_discover_sel(struct vm *vm, uint64_t sel, int open,
+ *                                   const char *name)
+ *                     kvm_hc's discovery call with selector @sel (a0) and a
+ *                     pattern in the other argument registers; checks
+ *                     "<name>.registers": the registers besides the answer
+ *                     are as the ABI says where kvm_hc answered (open), as
+ *                     stock KVM leaves them otherwise.  val is the answer
+ *                     (the value where kvm_hc answered, else the error)
+ *   void arch_discover_more(struct vm *vm, int open)
+ *                     the architecture's own discovery cases
+ *   ARCH_DISC_EINVAL  kvm_hc's answer to a discovery selector out of range
+ *   int kvm_open(void)
+ *                     open /dev/kvm (kvm_fd) and learn what the VMM needs
+ *   int cmd_matrix(int open), int cmd_policy(void)
+ *                     the architecture's subcommands (open: whether
+ *                     open_discovery=1 is in force); cmd_kick(void) where
+ *                     it has ARCH_HAS_KICK
  *
  * For the scenarios that keep a vCPU calling one number in a loop
  * (scenario_loop.c): ARCH_KVM_NR, a number stock KVM answers in the kernel
@@ -63,11 +85,34 @@
  *                                 uint64_t *val)
  *                     the next answer: kvm_hc's (@want), stock KVM's, or
  *                     invalid; the call in between; or nothing yet
+ *
+ * For the kick (halter.c), where there is one:
+ *   enum halter_exit arch_halter_exit(const struct halter *hl)
+ *                     what the exit of the waiting vCPU's KVM_RUN was
  */
 #ifndef KVM_HC_SCENARIO_H
 #define KVM_HC_SCENARIO_H
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include "kvm_hc_util.h"
+#include "kvm_hc_report.h"
+#include "kvm_hc_uapi_lib.h"
+#include "vm.h"
 
 /* What a call showed: the guest's answer and the exits it caused. */
 struct answer {
@@ -152,5 +197,69 @@ static inline struct answer arch_denied(int error)
 
 	return (struct answer){ v, 0 };
 }
+
+/* What the architecture provides (see above). */
+extern int kvm_fd;
+int kvm_open(void);
+int arch_vm_create(struct vm *vm, const char *tag);
+void vm_destroy(struct vm *vm);
+struct answer arch_call(struct vm *vm, uint64_t nr, const char *what);
+struct answer arch_discover(struct vm *vm, const char *what);
+struct answer arch_discover_sel(struct vm *vm, uint64_t sel, int open, const char *name);
+void arch_discover_more(struct vm *vm, int open);
+int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name);
+int arch_fwd_end(struct vm *vm, const char *name);
+int arch_loop_start(struct loop *l);
+enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val);
+int arch_loop_answer(struct loop *l, uint64_t ret);
+int arch_load_start(struct vm *vm, uint64_t nr, uint64_t arg);
+enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, uint64_t *val);
+
+/* scenario_loop.c */
+void loop_run(struct loop *l);
+void loop_want(struct hc_counts *want, const struct loop *l, struct kvm_hc_counters c);
+
+/* scenario_policy.c: the halves of the policy scenario that need no architecture */
+int trace_begin(const char *key);
+void trace_end(const char *key, int fd, uint64_t nr);
+void count_call(struct hc_counts *want, uint64_t nr, enum cat cat);
+void policy_many_numbers(int dev);
+
+/* The subcommands: the architecture's, then the scenarios written once. */
+int cmd_matrix(int open);
+int cmd_policy(void);
+int cmd_kick(void);
+int cmd_discover(int open);
+int cmd_policy_live(void);
+int cmd_two_vms(void);
+int cmd_badinput(void);
+int cmd_forward_unload(void);
+int cmd_load(int seconds, int expect_both);
+int cmd_sample(int expect, int seconds);
+
+#ifdef ARCH_HAS_KICK
+/* halter.c: vCPU 1 (or another id) waits in a thread of its own, reports when woken. */
+struct halter {
+	int id;
+	int fd;
+	struct kvm_run *run;
+	int run_size;
+	pthread_t thr;
+	int started;
+	volatile int halts, wakes, go, stop, done, err;
+	volatile double t_wake;
+};
+
+enum halter_exit { HALTER_WAITING, HALTER_WOKE, HALTER_INTR, HALTER_OTHER };
+
+enum halter_exit arch_halter_exit(const struct halter *hl);
+void install_sigusr1(void);
+void sleep_s(double s);
+int halter_start(struct halter *hl, const char *tag);
+int halter_destroy(struct halter *hl);
+int halter_wait_halted(struct halter *hl, int n);
+int halter_wait_woken(struct halter *hl, int n, double s);
+void halter_release(struct halter *hl);
+#endif
 
 #endif /* KVM_HC_SCENARIO_H */

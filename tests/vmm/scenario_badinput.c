@@ -14,6 +14,7 @@
  *	policy in force did not change.  Closing the handle restores stock
  *	KVM; the VM can then be attached again, with fresh counters.
  */
+#include "scenario.h"
 
 #define BAD_NR		ARCH_NR(0)	/* P0 denies it with -EINVAL */
 #define BAD_NR2		ARCH_NR(1)	/* P0 leaves it to KVM */
@@ -309,7 +310,7 @@ static void bad_close_reattach(int dev, int hx, struct vm *x)
 	close(hx);
 }
 
-static int cmd_badinput(void)
+int cmd_badinput(void)
 {
 	struct vm x, y;
 	int dev, hx;

@@ -10,6 +10,7 @@
  *	hands the answer to the guest, and the number is stock KVM's again.
  *	This scenario unloads kvm_hc: /init inserts it again afterwards.
  */
+#include "scenario.h"
 
 #define FU_NR		ARCH_NR(2)
 
@@ -53,7 +54,7 @@ static long fu_unload(int h)
 	return rc_open;
 }
 
-static int cmd_forward_unload(void)
+int cmd_forward_unload(void)
 {
 	const struct kvm_hc_range r[] = { RANGE(FU_NR, FU_NR, USER, 0) };
 	struct answer after, stock = arch_stock();

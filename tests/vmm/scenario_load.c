@@ -18,6 +18,8 @@
  *   enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want,
  *                                 uint64_t *val)
  */
+#include "scenario.h"
+#include "../../samples/kvm_hc_sample.h"
 
 #define LOAD_STALL_NS	(5 * NSEC_PER_SEC)	/* longest acceptable gap between answers */
 
@@ -99,7 +101,7 @@ static int load_run(struct vm *vm, const char *name, uint64_t nr, uint64_t arg, 
 	return ok ? 0 : 1;
 }
 
-static int cmd_load(int seconds, int expect_both)
+int cmd_load(int seconds, int expect_both)
 {
 	struct vm vm;
 
@@ -116,7 +118,7 @@ static int cmd_load(int seconds, int expect_both)
  * otherwise stock KVM's.  @expect: 1 the sample's answers only, 0 stock
  * KVM's only, 2 both (the sample comes and goes meanwhile).
  */
-static int cmd_sample(int expect, int seconds)
+int cmd_sample(int expect, int seconds)
 {
 	const uint64_t arg = 0x0123456789abcdefULL;
 	struct vm vm;

@@ -5,12 +5,13 @@
  * scenario_two_vms.c).  The architecture starts the loop and tells its
  * exits apart (scenario.h); time is kept in integer nanoseconds.
  */
+#include "scenario.h"
 
 /*
  * Run the loop until one of its stop conditions, always stopping at a
  * result, so that the guest made exactly nresults calls.
  */
-static void loop_run(struct loop *l)
+void loop_run(struct loop *l)
 {
 	unsigned long since = 0;
 	uint64_t start, last, t, val;
@@ -80,7 +81,7 @@ out:
  * by what they met, and, where the loop guest reports each answer with a
  * hypercall of its own (ARCH_REPORT_NR), those reports as KVM's.
  */
-static void loop_want(struct hc_counts *want, const struct loop *l, struct kvm_hc_counters c)
+void loop_want(struct hc_counts *want, const struct loop *l, struct kvm_hc_counters c)
 {
 	memset(want, 0, sizeof(*want));
 	want->total = c;
@@ -90,10 +91,4 @@ static void loop_want(struct hc_counts *want, const struct loop *l, struct kvm_h
 	for (unsigned long i = 0; i < l->nresults; i++)
 		counts_add(want, ARCH_REPORT_NR, C_KVM);
 #endif
-}
-
-/* Milliseconds, for messages: no floating point (ppc64, kvm_hc_util.h). */
-static unsigned long long ms(uint64_t ns)
-{
-	return ns / 1000000;
 }

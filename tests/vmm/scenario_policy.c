@@ -5,6 +5,9 @@
  * each architecture's cmd_policy() runs them next to its own checks.
  */
 #include <ctype.h>
+#include <fcntl.h>
+
+#include "scenario.h"
 
 #define TRACEFS		"/sys/kernel/tracing"
 #define HC_TRACE_EVENT	TRACEFS "/events/kvm_hc/kvm_hc_dispatch"
@@ -14,7 +17,7 @@
  * and enable kvm_hc's event.  The descriptor to hand to trace_end(), or -1
  * with a FAIL line for @key.
  */
-static int trace_begin(const char *key)
+int trace_begin(const char *key)
 {
 	int fd;
 
@@ -36,7 +39,7 @@ static int trace_begin(const char *key)
 }
 
 /* Disable the event again; the trace must show a dispatch of number @nr. */
-static void trace_end(const char *key, int fd, uint64_t nr)
+void trace_end(const char *key, int fd, uint64_t nr)
 {
 	char want[64], line[512];
 	int found = 0, lines = 0;
@@ -75,7 +78,7 @@ static void trace_end(const char *key, int fd, uint64_t nr)
 }
 
 /* A call the guest made, as kvm_hc must count it (with the report, if any). */
-static void count_call(struct hc_counts *want, uint64_t nr, enum cat cat)
+void count_call(struct hc_counts *want, uint64_t nr, enum cat cat)
 {
 	counts_add(want, nr, cat);
 #ifdef ARCH_REPORT_NR
@@ -87,7 +90,7 @@ static void count_call(struct hc_counts *want, uint64_t nr, enum cat cat)
  * The per-number counters cover the first 64 numbers a VM uses; GET_STATS
  * says how many there are even when the buffer is smaller.
  */
-static void policy_many_numbers(int dev)
+void policy_many_numbers(int dev)
 {
 	const unsigned int calls = HC_NRS_COUNTED + 6;
 	const struct answer stock = arch_stock();

@@ -10,6 +10,7 @@
  *	forwarded exits match the forward answers one for one, the guest
  *	never stalls, and the counters add up to what the guest saw.
  */
+#include "scenario.h"
 
 #define LIVE_NR		ARCH_KVM_NR
 #define LIVE_ANSWER	0x77
@@ -89,7 +90,7 @@ static void live_result(struct loop *l, uint64_t val, unsigned long since)
 	}
 }
 
-static int cmd_policy_live(void)
+int cmd_policy_live(void)
 {
 	const struct kvm_hc_range initial[] = { RANGE(LIVE_NR, LIVE_NR, DENY, LIVE_ERROR) };
 	struct live lv = { .h = -1, .deny_val = arch_denied(LIVE_ERROR).val };

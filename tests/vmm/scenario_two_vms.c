@@ -10,6 +10,7 @@
  *	gets stock KVM's answer meanwhile.  Each VM's counters hold exactly
  *	its own calls, and the third has no sysfs folder.
  */
+#include "scenario.h"
 
 #define TWO_NR		ARCH_NR(0x500)
 #define TWO_CALLS	400
@@ -60,7 +61,7 @@ static unsigned long two_stock_calls(struct vm *c, unsigned long *calls)
 	return good;
 }
 
-static int cmd_two_vms(void)
+int cmd_two_vms(void)
 {
 	const struct kvm_hc_range fwd[] = { RANGE(TWO_NR, TWO_NR, USER, 0) };
 	const struct kvm_hc_range deny[] = { RANGE(TWO_NR, TWO_NR, DENY, -EINVAL) };

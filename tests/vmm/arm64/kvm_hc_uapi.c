@@ -2,8 +2,10 @@
 /*
  * kvm_hc_uapi.c - end-to-end checks of the VMM interface (/dev/kvm_hc), arm64.
  *
- * Part of kvm_hc_test: included by kvm_hc_test.c, whose VM setup, guest code
- * and call helpers it uses.  A VMM opts a VM in with KVM_HC_ATTACH, sets its
+ * Part of kvm_hc_test, linked with kvm_hc_test.c, whose VM setup, guest
+ * code and call helpers it uses (vm.h).
+ *
+ * A VMM opts a VM in with KVM_HC_ATTACH, sets its
  * policy of SMCCC function-ID ranges with KVM_HC_SET_POLICY and reads its
  * counters with KVM_HC_GET_STATS and in /sys/kernel/kvm_hc/<pid>-<vm fd>/
  * (Documentation/uapi.rst, Documentation/arm64-abi.rst).  Each check drives a
@@ -54,12 +56,12 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "scenario.h"
+
 #define SVC_BIT(s)	(1u << (s))
 #define SVCS_DISC	SVC_BIT(KVM_HC_SVC_DISCOVER)
 #define SVCS_DISC_KICK	(SVC_BIT(KVM_HC_SVC_DISCOVER) | SVC_BIT(KVM_HC_SVC_KICK))
 
-#include "../kvm_hc_uapi_lib.h"
-#include "../../../samples/kvm_hc_sample.h"
 
 /*
  * The flags of upstream's SMCCC-filter exit for an HVC and an SMC call, to
@@ -296,27 +298,19 @@ static uint64_t features_x3(struct vm *vm, uint64_t *x0, const char *tag)
 
 /* ---- the scenarios written once (scenario.h): what they need of arm64 ---- */
 
-/* Vendor-hypervisor fast calls that neither KVM nor kvm_hc serves. */
-#define ARCH_NR(i)		(0x86000015u + (i))
-#define ARCH_DISCOVER_NR	FID_DISCOVER
-#define ARCH_RESULT		"x0"
-#define ARCH_STOCK		((struct answer){ SMCCC_RET_NOT_SUPPORTED, 0 })
-/* Documentation/arm64-abi.rst */
-#define ARCH_ENOHC		SMCCC_RET_NOT_SUPPORTED
-#define ARCH_EINVAL		SMCCC_RET_INVALID_PARAMETER
-#define arch_discover(vm, what)	arch_call(vm, FID_DISCOVER, what)
-#define ARCH_KVM_NR		ARCH_NR(0x300)
-#define ARCH_KVM_ANSWER		SMCCC_RET_NOT_SUPPORTED
+/* The discovery call for the ABI version: the version is the call's answer. */
+struct answer arch_discover(struct vm *vm, const char *what)
+{
+	return arch_call(vm, FID_DISCOVER, what);
+}
 
-#include "../scenario.h"
-
-static int arch_vm_create(struct vm *vm, const char *tag)
+int arch_vm_create(struct vm *vm, const char *tag)
 {
 	return vm_create(vm, 0, tag);
 }
 
 /* HVC from EL1, x1..x3 = 0: for discovery, the version selector. */
-static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
+struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
 {
 	uint64_t x0 = plain_call(vm, &(struct call){ .x0 = nr }, what);
 
@@ -326,7 +320,7 @@ static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
 /* forward-unload's call: a pattern of arguments, and the VMM's x0..x3. */
 static const uint64_t fu_answer[4] = { 0x5151515151515151ULL, 0x61, 0x62, 0x63 };
 
-static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
+int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
 {
 	const struct call c = { .x0 = nr, .x1 = 0x1111, .x2 = 0x2222, .x3 = 0x3333 };
 	const struct kvm_run *run = vm->run;
@@ -346,7 +340,7 @@ static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
 	return 0;
 }
 
-static int arch_fwd_end(struct vm *vm, const char *name)
+int arch_fwd_end(struct vm *vm, const char *name)
 {
 	char key[96];
 	struct regs r;
@@ -375,7 +369,7 @@ static int arch_fwd_end(struct vm *vm, const char *name)
 }
 
 /* The loop guest (g_loop): the function ID in x19, x1..x3 from x20..x22. */
-static int arch_loop_start(struct loop *l)
+int arch_loop_start(struct loop *l)
 {
 	struct regs r;
 	int i;
@@ -393,7 +387,7 @@ static int arch_loop_start(struct loop *l)
 }
 
 /* Each answer is reported as an MMIO write of x0 to MMIO_REPORT + REP_LOOP. */
-static enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
+enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
 {
 	const struct kvm_run *run = l->vm->run;
 
@@ -414,14 +408,13 @@ static enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
 }
 
 /* Upstream's convention: the VMM writes x0 itself. */
-static int arch_loop_answer(struct loop *l, uint64_t ret)
+int arch_loop_answer(struct loop *l, uint64_t ret)
 {
 	return set_reg(l->vm->vcpu, XREG(0), ret);
 }
 
-#include "../scenario_policy.c"
 
-static int cmd_policy(void)
+int cmd_policy(void)
 {
 	/* given out of order: the kernel sorts */
 	const struct kvm_hc_range ranges[] = {
@@ -656,22 +649,14 @@ static int cmd_policy(void)
 
 /* ---- badinput, forward-unload, policy-live, two-vms ---- */
 
-#include "../scenario_badinput.c"
-#include "../scenario_forward_unload.c"
-#include "../scenario_loop.c"
-#include "../scenario_policy_live.c"
-#include "../scenario_two_vms.c"
 
 /* ---- load, sample ---- */
-
-/* The function ID samples/kvm_hc_sample.c serves on arm64: SMC64 vendor-hyp 0x100. */
-#define ARCH_SAMPLE_NR		0xc6000100ULL
 
 /* PSCI_VERSION's stock answer, which every later one must equal. */
 static uint64_t load_psci;
 
 /* The load guest (g_load): @nr with x1 = @arg, then PSCI_VERSION, again. */
-static int arch_load_start(struct vm *vm, uint64_t nr, uint64_t arg)
+int arch_load_start(struct vm *vm, uint64_t nr, uint64_t arg)
 {
 	struct regs r;
 	int i;
@@ -689,7 +674,7 @@ static int arch_load_start(struct vm *vm, uint64_t nr, uint64_t arg)
 }
 
 /* Each answer is an MMIO write of x0: to REP_LOAD_DISC, PSCI_VERSION's to REP_LOAD_STOCK. */
-static enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, uint64_t *val)
+enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, uint64_t *val)
 {
 	const struct kvm_run *run = vm->run;
 
@@ -711,14 +696,12 @@ static enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, 
 	return LK_ERROR;
 }
 
-#include "../scenario_load.c"
 
 /* ---- kick ---- */
 
-#include "../halter.c"
 
 /* vCPU 1 waits in WFI for the flag and reports by MMIO: waiting, woke. */
-static enum halter_exit arch_halter_exit(const struct halter *hl)
+enum halter_exit arch_halter_exit(const struct halter *hl)
 {
 	if (hl->run->exit_reason == KVM_EXIT_MMIO &&
 	    hl->run->mmio.phys_addr == MMIO_REPORT + REP_HALTING)
@@ -1094,7 +1077,7 @@ out:
 		vm_destroy(&vm);
 }
 
-static int cmd_kick(void)
+int cmd_kick(void)
 {
 	struct vm probe;
 	int dev;

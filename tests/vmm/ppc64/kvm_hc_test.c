@@ -36,10 +36,10 @@
  *	values (<key>.preserved).
  *
  *   discover --expect open|closed
- *	kvm_hc's discovery hcall from a VM that did not opt in.  "open"
- *	(open_discovery=1): answered in the kernel, version and bitmap, r5..r11
- *	cleared, a bad selector H_PARAMETER.  "closed": exactly stock, the
- *	VMM sees the hcall with its arguments.
+ *	../scenario_discover.c: "open" (open_discovery=1): answered in the
+ *	kernel, H_SUCCESS and the value in r4, r5..r11 cleared, a bad selector
+ *	H_PARAMETER.  "closed": exactly stock, the VMM sees the hcall with its
+ *	arguments.  PAPR has one form of the call: no cases of its own.
  *
  *   load --seconds S [--expect-both]
  *	Discovery in a loop while kvm_hc is inserted and removed: every answer
@@ -48,16 +48,15 @@
  *	(One hcall at a time from the VMM; the checks are scenario_load.c's,
  *	written once for every architecture, as is "sample".)
  *
- * The VMM interface (/dev/kvm_hc) is checked by the subcommands in
- * kvm_hc_uapi.c, which this file includes (see there), most of them the
- * scenarios written once in ../scenario_*.c (tests/vmm/scenario.h):
+ * The VMM interface (/dev/kvm_hc) is checked by policy, in kvm_hc_uapi.c,
+ * and by the scenarios written once in ../scenario_*.c (../scenario.h;
+ * vm.h declares what this folder provides them):
  *
  *   policy | policy-live | two-vms | badinput | forward-unload
  *
  * Every KVM_RUN loop is bounded: a periodic SIGALRM interrupts KVM_RUN, each
  * call has a deadline.  Exit status is 0 iff no FAIL was printed.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -74,62 +73,12 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#include "../kvm_hc_util.h"
+#include "scenario.h"
 
-/* The project's copy when built in the tree, else one found through -I. */
-#if __has_include("../../../include/uapi/linux/kvm_hc.h")
-#include "../../../include/uapi/linux/kvm_hc.h"
-#else
-#include <linux/kvm_hc.h>
-#endif
-
-/* PAPR hcall numbers and status codes (LoPAR; Linux's asm/hvcall.h). */
-#define H_SUCCESS		0
-#define H_HARDWARE		((uint64_t)-1)
-#define H_FUNCTION		((uint64_t)-2)
-#define H_PARAMETER		((uint64_t)-4)
-#define H_GET_TCE		0x1cu
-#define H_SET_DABR		0x28u
-#define H_REGISTER_VPA		0xdcu
-#define H_PROD			0xe8u
-#define H_GET_EM_PARMS		0x2b8u
-#define H_RANDOM		0x300u
-#define H_SET_MODE		0x31cu
-#define H_SET_PARTITION_TABLE	0xf800u
-
-/* Guest layout and the VMM's fixed answers. */
-#define MEM_SIZE		(2u << 20)
-#define CODE_GPA		0x1000u
-#define MSR_GUEST		0x8000000000001001ull	/* SF | ME | LE, real mode */
-#define LOOP_GPA		0x1100u
-#define CALL_DONE		0x7ff0u		/* "sc 1" that ends a call */
-#define VMM_RET			0x5a5a0000ull
-#define VMM_ARG(i)		(0xa0a0a0a000000000ull | (i))
-#define GPR_PATTERN(n)		(0x6b68000000000000ull | ((uint64_t)(n) << 8) | (n))
-#define MAX_EXITS		4
-#define CALL_TIMEOUT_S		10
-
-static int matrix_open;		/* matrix --open: open_discovery=1 */
 static unsigned long long run_interrupted;	/* KVM_RUNs a SIGALRM cut short */
-static int kvm_fd = -1;
+int kvm_fd = -1;
+static int matrix_open;		/* matrix --open: open_discovery=1 */
 
-struct vm {
-	int fd;
-	int vcpu;
-	struct kvm_run *run;
-	uint32_t *mem;
-};
-
-/* What one call did: the exits that reached the VMM and the guest's r3..r12. */
-struct result {
-	int nexits;
-	uint64_t nr[MAX_EXITS];
-	uint64_t args[MAX_EXITS][9];
-	uint64_t r[10];			/* r3 .. r12 after the hcall */
-	int preserved;			/* r13, r24..r31 kept their values */
-};
-
-#include "../kvm_hc_report.h"
 
 /* ---- guest code ---- */
 
@@ -175,7 +124,7 @@ static void guest_code(uint32_t *mem)
 
 /* ---- VMs ---- */
 
-static int kvm_open(void)
+int kvm_open(void)
 {
 	if (kvm_fd < 0)
 		kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -184,7 +133,7 @@ static int kvm_open(void)
 	return kvm_fd;
 }
 
-static void vm_destroy(struct vm *vm)
+void vm_destroy(struct vm *vm)
 {
 	if (vm->run && vm->run != MAP_FAILED)
 		munmap(vm->run, ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0));
@@ -199,7 +148,7 @@ static void vm_destroy(struct vm *vm)
 }
 
 /* A PAPR VM with a radix MMU, RAM at 0 and one vCPU; 0 or -1 (FAIL printed). */
-static int vm_create(struct vm *vm, const char *tag)
+int vm_create(struct vm *vm, const char *tag)
 {
 	struct kvm_ppc_mmuv3_cfg mmu = {
 		.flags = KVM_PPC_MMUV3_RADIX | KVM_PPC_MMUV3_GTSE,
@@ -250,7 +199,7 @@ fail:
 }
 
 /* KVM_CAP_PPC_ENABLE_HCALL on the VM: 0 or -errno. */
-static int enable_hcall(struct vm *vm, uint64_t nr, int on)
+int enable_hcall(struct vm *vm, uint64_t nr, int on)
 {
 	struct kvm_enable_cap c = { .cap = KVM_CAP_PPC_ENABLE_HCALL, .args = { nr, on } };
 
@@ -294,7 +243,7 @@ static int hcall_complete(struct vm *vm, const char *tag)
 }
 
 /* Load hcall @nr with @args (r4..r12) at the start of the guest code. */
-static int hcall_setup(struct vm *vm, uint64_t nr, const uint64_t *args, const char *tag)
+int hcall_setup(struct vm *vm, uint64_t nr, const uint64_t *args, const char *tag)
 {
 	struct kvm_regs regs;
 	int i;
@@ -322,7 +271,7 @@ static int hcall_setup(struct vm *vm, uint64_t nr, const uint64_t *args, const c
  * Run the vCPU until an hcall reaches the VMM (KVM_EXIT_PAPR_HCALL), by
  * @deadline (now_ns()).  0, or -1 with a FAIL line (@tag).
  */
-static int hcall_next_exit(struct vm *vm, uint64_t deadline, const char *tag)
+int hcall_next_exit(struct vm *vm, uint64_t deadline, const char *tag)
 {
 	struct kvm_regs regs;
 
@@ -350,7 +299,7 @@ static int hcall_next_exit(struct vm *vm, uint64_t deadline, const char *tag)
 }
 
 /* The VMM's answer to the hcall that reached it: VMM_RET, VMM_ARG(i). */
-static void hcall_answer(struct vm *vm)
+void hcall_answer(struct vm *vm)
 {
 	int i;
 
@@ -360,7 +309,7 @@ static void hcall_answer(struct vm *vm)
 }
 
 /* After CALL_DONE: the guest's r3..r12 as the call left them, into @res. */
-static int hcall_result(struct vm *vm, struct result *res, const char *tag)
+int hcall_result(struct vm *vm, struct result *res, const char *tag)
 {
 	struct kvm_regs regs;
 	int i;
@@ -382,7 +331,7 @@ static int hcall_result(struct vm *vm, struct result *res, const char *tag)
  * recorded in @res and answered with VMM_RET / VMM_ARG(i).  0, or -1 with a
  * FAIL line (@tag) if the guest did not finish the call.
  */
-static int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result *res,
+int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result *res,
 		 const char *tag)
 {
 	uint64_t deadline = now_ns() + CALL_TIMEOUT_S * NSEC_PER_SEC;
@@ -477,13 +426,14 @@ static void mcall(struct vm *vm, const char *key, uint64_t nr, uint64_t a0, uint
 	report(res.preserved, name, "got=%d want=1 (r13, r24..r31 unchanged)", res.preserved);
 }
 
-static int cmd_matrix(void)
+int cmd_matrix(int open)
 {
 	struct vm vm;
 	struct result res;
 	char name[64];
 	int r;
 
+	matrix_open = open;
 	if (vm_create(&vm, "matrix.setup") < 0)
 		return 1;
 	say("Stock PAPR hcalls: which KVM-HV answers in the kernel and which reach the VMM.");
@@ -540,141 +490,41 @@ static int cmd_matrix(void)
 	return nfail ? 1 : 0;
 }
 
-/* ---- discover ---- */
+/* ---- discover (scenario_discover.c) ---- */
 
-/* A plain VM's discovery call: kvm_hc's answer (open) or stock's (closed). */
-static void discover_one(struct vm *vm, const char *name, uint64_t sel, int open,
-			 uint64_t r3, uint64_t r4)
+/*
+ * A discovery hcall, r4 = @sel, r5..r12 a pattern.  Where kvm_hc answers
+ * (@open): no exit, the status in r3, the value in r4 (0 with an error),
+ * r5..r11 cleared, r12 kept; otherwise stock: one exit to the VMM with the
+ * number and all nine arguments, and the VMM's r3 and r4.  val: r4 with
+ * H_SUCCESS, else r3.
+ */
+struct answer arch_discover_sel(struct vm *vm, uint64_t sel, int open, const char *name)
 {
 	uint64_t args[9] = { sel, 0x5555, 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0x7777 };
 	struct result res;
+	char key[128];
 	int ok, i;
 
-	if (hcall(vm, KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER), args, &res, name) < 0)
-		return;
+	if (hcall(vm, DISCOVER_NR, args, &res, name) < 0)
+		return (struct answer){ ~0ULL, -1 };
 	if (open) {
-		ok = res.nexits == 0 && res.r[0] == r3 && res.r[1] == r4 && res.r[9] == 0x7777;
+		ok = res.r[9] == 0x7777 && (res.r[0] == H_SUCCESS || res.r[1] == 0);
 		for (i = 2; i <= 8; i++)
 			ok &= res.r[i] == 0;
-		report(ok && res.preserved, name,
-		       "got=exits:%d,r3:0x%llx,r4:0x%llx,r12:0x%llx want=exits:0,r3:0x%llx,r4:0x%llx,"
-		       "r12:0x7777 (kvm_hc, in the kernel)", res.nexits,
-		       (unsigned long long)res.r[0], (unsigned long long)res.r[1],
-		       (unsigned long long)res.r[9], (unsigned long long)r3, (unsigned long long)r4);
 	} else {
-		ok = res.nexits == 1 && res.nr[0] == KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER) &&
-		     !memcmp(res.args[0], args, sizeof(args)) && res.r[0] == VMM_RET &&
-		     res.r[1] == VMM_ARG(0);
-		report(ok && res.preserved, name,
-		       "got=exits:%d,nr:0x%llx,r3:0x%llx want=exits:1,nr:0x%llx,r3:0x%llx "
-		       "(stock: the VMM answers)", res.nexits,
-		       (unsigned long long)(res.nexits ? res.nr[0] : 0), (unsigned long long)res.r[0],
-		       (unsigned long long)KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER),
-		       (unsigned long long)VMM_RET);
+		ok = res.nexits == 1 && res.nr[0] == DISCOVER_NR &&
+		     !memcmp(res.args[0], args, sizeof(args)) && res.r[1] == VMM_ARG(0);
 	}
+	snprintf(key, sizeof(key), "%s.registers", name);
+	report(ok && res.preserved, key, "got=exits:%d,r4:0x%llx,r12:0x%llx,preserved:%d want=%s",
+	       res.nexits, (unsigned long long)res.r[1], (unsigned long long)res.r[9],
+	       res.preserved, open ? "r5..r11:0,r12:0x7777,r13,r24..r31:kept" :
+				     "the-exit-with-all-arguments,r4:the-VMM's,r13,r24..r31:kept");
+	return (struct answer){ res.r[0] == H_SUCCESS ? res.r[1] : res.r[0], res.nexits };
 }
 
-static int cmd_discover(int open)
+/* PAPR has one form of the call: nothing more to ask. */
+void arch_discover_more(struct vm *vm, int open)
 {
-	const char *how = open ? "open" : "closed";
-	char name[96];
-	struct vm vm;
-
-	if (vm_create(&vm, "discover.setup") < 0)
-		return 1;
-	snprintf(name, sizeof(name), "discover.%s.version", how);
-	discover_one(&vm, name, KVM_HC_DISCOVER_VERSION, open, H_SUCCESS, KVM_HC_ABI_VERSION);
-	snprintf(name, sizeof(name), "discover.%s.bitmap0", how);
-	discover_one(&vm, name, KVM_HC_DISCOVER_BITMAP(0), open, H_SUCCESS,
-		     1u << KVM_HC_SVC_DISCOVER);
-	snprintf(name, sizeof(name), "discover.%s.bitmap7", how);
-	discover_one(&vm, name, KVM_HC_DISCOVER_BITMAP(7), open, H_SUCCESS, 0);
-	snprintf(name, sizeof(name), "discover.%s.bad_selector", how);
-	discover_one(&vm, name, KVM_HC_DISCOVER_BITMAP(8), open, H_PARAMETER, 0);
-	say(open ? "A VM that did not opt in gets kvm_hc's discovery answer: open_discovery=1." :
-		   "A VM that did not opt in sees stock KVM for kvm_hc's discovery number.");
-	vm_destroy(&vm);
-	return nfail ? 1 : 0;
-}
-
-/* ---- load ---- */
-
-#include "kvm_hc_uapi.c"
-
-static void usage(void)
-{
-	fprintf(stderr, "usage: kvm_hc_test scenarios |\n"
-		"       [--explain] matrix [--open] | discover --expect open|closed |\n"
-		"       load --seconds S [--expect-both] | policy | badinput |\n"
-		"       policy-live | two-vms | forward-unload |\n"
-		"       sample --seconds S --expect present|absent|both\n");
-	exit(2);
-}
-
-int main(int argc, char **argv)
-{
-	int i = 1;
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (i < argc && !strcmp(argv[i], "--explain")) {
-		explain = 1;
-		i++;
-	}
-	if (i >= argc)
-		usage();
-	/* The VMM-interface scenarios, in the order /init runs them. */
-	if (!strcmp(argv[i], "scenarios")) {
-		puts("policy\npolicy-live\ntwo-vms\nbadinput\nforward-unload");
-		return 0;
-	}
-	/* No overall limit: each call has its deadline. */
-	watchdog_start("kvm_hc_test", 0);
-	if (!strcmp(argv[i], "matrix")) {
-		if (i + 1 < argc && !strcmp(argv[i + 1], "--open"))
-			matrix_open = 1;
-		else if (i + 1 < argc)
-			usage();
-		return cmd_matrix();
-	}
-	if (!strcmp(argv[i], "policy"))
-		return cmd_policy();
-	if (!strcmp(argv[i], "badinput"))
-		return cmd_badinput();
-	if (!strcmp(argv[i], "forward-unload"))
-		return cmd_forward_unload();
-	if (!strcmp(argv[i], "policy-live"))
-		return cmd_policy_live();
-	if (!strcmp(argv[i], "two-vms"))
-		return cmd_two_vms();
-	if (!strcmp(argv[i], "discover")) {
-		if (i + 2 >= argc || strcmp(argv[i + 1], "--expect"))
-			usage();
-		if (!strcmp(argv[i + 2], "open"))
-			return cmd_discover(1);
-		if (!strcmp(argv[i + 2], "closed"))
-			return cmd_discover(0);
-		usage();
-	}
-	if (!strcmp(argv[i], "load") || !strcmp(argv[i], "sample")) {
-		int sample = !strcmp(argv[i], "sample");
-		int seconds = 0, both = 0, expect = -1;
-
-		for (i++; i < argc; i++) {
-			if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
-				seconds = atoi(argv[++i]);
-			else if (!sample && !strcmp(argv[i], "--expect-both"))
-				both = 1;
-			else if (sample && !strcmp(argv[i], "--expect") && i + 1 < argc)
-				expect = !strcmp(argv[++i], "present") ? 1 :
-					 !strcmp(argv[i], "absent") ? 0 :
-					 !strcmp(argv[i], "both") ? 2 : -1;
-			else
-				usage();
-		}
-		if (seconds <= 0 || (sample && expect < 0))
-			usage();
-		return sample ? cmd_sample(expect, seconds) : cmd_load(seconds, both);
-	}
-	usage();
-	return 2;
 }

@@ -3,8 +3,10 @@
  * kvm_hc_uapi.c - end-to-end checks of the VMM interface (/dev/kvm_hc),
  * ppc64 (PAPR hcalls under KVM-HV).
  *
- * Part of kvm_hc_test: included by kvm_hc_test.c, whose VM setup, guest code
- * and hcall() it uses.  A VMM opts a VM in with KVM_HC_ATTACH, sets its
+ * Part of kvm_hc_test, linked with kvm_hc_test.c, whose VM setup, guest
+ * code and call helpers it uses (vm.h).
+ *
+ * A VMM opts a VM in with KVM_HC_ATTACH, sets its
  * policy of hcall-number ranges with KVM_HC_SET_POLICY and reads its
  * counters with KVM_HC_GET_STATS and in /sys/kernel/kvm_hc/<pid>-<vm fd>/
  * (Documentation/uapi.rst, Documentation/powerpc-abi.rst).  Subcommands:
@@ -31,12 +33,11 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#define DISCOVER_NR	KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER)
+#include "scenario.h"
+
 #define KICK_NR		KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_KICK)
 #define H_CONFER	0xe4u
 
-#include "../kvm_hc_uapi_lib.h"
-#include "../../../samples/kvm_hc_sample.h"
 
 /* An attached VM and the counters its calls should have produced. */
 struct hvm {
@@ -137,24 +138,8 @@ static int hvm_create(struct hvm *hv, int dev, const char *tag)
 
 /* ---- the scenarios written once (scenario.h): what they need of ppc64 ---- */
 
-/* Above KVM-HV's hcall range: stock KVM passes them to the VMM. */
-#define ARCH_NR(i)		(0x6000u + 4 * (i))
-#define ARCH_DISCOVER_NR	DISCOVER_NR
-#define ARCH_RESULT		"r3"
-/* KVM passes an hcall it does not know to the VMM, which answers VMM_RET. */
-#define ARCH_STOCK		((struct answer){ VMM_RET, 1 })
-/* Documentation/powerpc-abi.rst */
-#define ARCH_ENOHC		H_FUNCTION
-#define ARCH_EINVAL		H_PARAMETER
-/* H_PROD of vCPU 1 (the loop's first argument), which the VM does not have */
-#define ARCH_KVM_NR		H_PROD
-#define ARCH_KVM_ANSWER		H_PARAMETER
-/* Every call, and each answer of the loop, ends with CALL_DONE: KVM's to count. */
-#define ARCH_REPORT_NR	CALL_DONE
 
-#include "../scenario.h"
-
-static int arch_vm_create(struct vm *vm, const char *tag)
+int arch_vm_create(struct vm *vm, const char *tag)
 {
 	return vm_create(vm, tag);
 }
@@ -169,7 +154,7 @@ static struct answer arch_hcall(struct vm *vm, uint64_t nr, const char *what, st
 	return (struct answer){ res->r[0], res->nexits };
 }
 
-static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
+struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
 {
 	struct result res;
 
@@ -177,7 +162,7 @@ static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
 }
 
 /* PAPR: the status in r3, the version in r4. */
-static struct answer arch_discover(struct vm *vm, const char *what)
+struct answer arch_discover(struct vm *vm, const char *what)
 {
 	struct result res;
 	struct answer a = arch_hcall(vm, DISCOVER_NR, what, &res);
@@ -187,9 +172,8 @@ static struct answer arch_discover(struct vm *vm, const char *what)
 	return a;
 }
 
-#include "../scenario_policy.c"
 
-static int cmd_policy(void)
+int cmd_policy(void)
 {
 	static const struct kvm_hc_range ranges[] = {
 		RANGE(H_PROD, H_PROD, USER, 0),
@@ -332,13 +316,12 @@ static int cmd_policy(void)
 
 /* ---- badinput, forward-unload, policy-live, two-vms ---- */
 
-#include "../scenario_badinput.c"
 
 /* forward-unload's call: a pattern of arguments, VMM_RET and VMM_ARG(i) back. */
 static const uint64_t fu_args[9] = { 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0x7777,
 				     0x8888, 0x9999 };
 
-static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
+int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
 {
 	uint64_t deadline = now_ns() + CALL_TIMEOUT_S * NSEC_PER_SEC;
 
@@ -348,7 +331,7 @@ static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
 	       vm->run->papr_hcall.args[8] == fu_args[8];
 }
 
-static int arch_fwd_end(struct vm *vm, const char *name)
+int arch_fwd_end(struct vm *vm, const char *name)
 {
 	uint64_t deadline = now_ns() + CALL_TIMEOUT_S * NSEC_PER_SEC;
 	struct result res;
@@ -373,7 +356,7 @@ static int arch_fwd_end(struct vm *vm, const char *name)
 }
 
 /* The loop guest (LOOP_GPA): the number in r20, r4..r7 from r21..r24. */
-static int arch_loop_start(struct loop *l)
+int arch_loop_start(struct loop *l)
 {
 	struct kvm_regs regs;
 	int i;
@@ -392,7 +375,7 @@ static int arch_loop_start(struct loop *l)
 }
 
 /* Each answer is reported as r4 of a CALL_DONE hcall, which KVM passes on. */
-static enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
+enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
 {
 	const struct kvm_run *run = l->vm->run;
 
@@ -410,33 +393,26 @@ static enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
 }
 
 /* KVM_RUN's completion writes the answer to r3. */
-static int arch_loop_answer(struct loop *l, uint64_t ret)
+int arch_loop_answer(struct loop *l, uint64_t ret)
 {
 	l->vm->run->papr_hcall.ret = ret;
 	return 0;
 }
 
-#include "../scenario_forward_unload.c"
-#include "../scenario_loop.c"
-#include "../scenario_policy_live.c"
-#include "../scenario_two_vms.c"
 
 /* ---- load, sample ---- */
-
-/* The PAPR hcall samples/kvm_hc_sample.c serves on powerpc. */
-#define ARCH_SAMPLE_NR		(KVM_HC_SAMPLE_NR_X86 + 0x300)
 
 static uint64_t load_arg;
 
 /* One hcall per step, from the VMM: nothing to start. */
-static int arch_load_start(struct vm *vm, uint64_t nr, uint64_t arg)
+int arch_load_start(struct vm *vm, uint64_t nr, uint64_t arg)
 {
 	load_arg = arg;
 	return 0;
 }
 
 /* kvm_hc answers in the kernel (H_SUCCESS, @want in r4); KVM passes it on. */
-static enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, uint64_t *val)
+enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, uint64_t *val)
 {
 	uint64_t args[9] = { load_arg };
 	struct result res;
@@ -451,4 +427,3 @@ static enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, 
 	return LK_INVALID;
 }
 
-#include "../scenario_load.c"

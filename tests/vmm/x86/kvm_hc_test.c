@@ -42,12 +42,11 @@
  *	  hyperv.*	Hyper-V VM: the kvm_hc number gets a Hyper-V status code
  *
  *   discover --expect open|closed
- *	The kvm_hc discovery call from a plain VM.  "open" (open_discovery=1)
- *	proves kvm_hc answers the version and bitmap selectors, rejects bad
- *	selectors with -KVM_EINVAL, reads only 32 bits of rax and rbx in 32-bit
- *	mode and truncates its result there, refuses CPL3 like stock KVM, and
- *	preserves every register but rax.  "closed" proves a VM that did not opt
- *	in sees exactly stock KVM: -KVM_ENOSYS (-KVM_EPERM from CPL3).
+ *	../scenario_discover.c, from 64-bit kernel code, each call keeping
+ *	every register but rax; then x86's own cases (arch_discover_more()):
+ *	all of rbx counts in 64-bit mode, only 32 bits of rax and rbx in
+ *	32-bit mode, where the result is truncated, and CPL3 is refused as
+ *	stock KVM refuses it.  "closed": -KVM_ENOSYS (-KVM_EPERM from CPL3).
  *
  *   load --seconds S [--expect-both]
  *	A guest that loops forever on discovery + VAPIC_POLL_IRQ, reporting
@@ -58,9 +57,9 @@
  *	(The loop is this file's guest code; the checks are scenario_load.c's,
  *	written once for every architecture, as is "sample".)
  *
- * The VMM interface (/dev/kvm_hc) is checked by the subcommands in
- * kvm_hc_uapi.c, which this file includes (see there), most of them the
- * scenarios written once in ../scenario_*.c (tests/vmm/scenario.h):
+ * The VMM interface (/dev/kvm_hc) is checked by policy and kick, in
+ * kvm_hc_uapi.c, and by the scenarios written once in ../scenario_*.c
+ * (../scenario.h; vm.h declares what this folder provides them):
  *
  *   policy | policy-live | two-vms | badinput | kick | forward-unload
  *
@@ -68,7 +67,6 @@
  * call has a deadline, and each subcommand has an overall limit after which
  * it prints a FAIL line and exits.  Exit status is 0 iff no FAIL was printed.
  */
-#define _GNU_SOURCE
 #include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -86,79 +84,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#include "kvm_hc_util.h"
-
-/* The project's copy when built in the tree, else one found through -I. */
-#if __has_include("../../include/uapi/linux/kvm_hc.h")
-#include "../../include/uapi/linux/kvm_hc.h"
-#else
-#include <linux/kvm_hc.h>
-#endif
-
-/* From include/uapi/linux/kvm_para.h and asm/kvm_para.h. */
-#define KVM_ENOSYS		1000
-#define KVM_EPERM		1
-#define KVM_EINVAL		22
-#define KVM_HC_VAPIC_POLL_IRQ	1
-#define KVM_HC_KICK_CPU		5
-#define KVM_HC_MAP_GPA_RANGE	12
-#define KVM_CPUID_FEATURES	0x40000001
-#define KVM_FEATURE_PV_UNHALT	7
-
-/* Hyper-V TLFS: interface signature, guest OS id MSR, status codes. */
-#define HYPERV_CPUID_VENDOR		0x40000000
-#define HYPERV_CPUID_INTERFACE		0x40000001
-#define HYPERV_CPUID_SIGNATURE_EAX	0x31237648	/* "Hv#1" */
-#define HV_X64_MSR_GUEST_OS_ID		0x40000000
-#define HV_STATUS_INVALID_HYPERCALL_CODE 2
-
-/* Any MSR in the synthetic range will do; this is what QEMU uses. */
-#define XEN_HYPERCALL_MSR	0x40000200
-
-#ifndef KVM_CAP_ENFORCE_PV_FEATURE_CPUID
-#define KVM_CAP_ENFORCE_PV_FEATURE_CPUID 190
-#endif
-#ifndef KVM_CAP_EXIT_HYPERCALL
-#define KVM_CAP_EXIT_HYPERCALL	201
-#endif
-
-#define KVM_HC_DISCOVER_NR	(KVM_HC_KVMHC_BASE + KVM_HC_SVC_DISCOVER)
-
-#define ENOSYS64	((uint64_t)-KVM_ENOSYS)
-#define EPERM64		((uint64_t)-KVM_EPERM)
-#define EINVAL64	((uint64_t)-KVM_EINVAL)
-#define ENOSYS32	((uint64_t)(uint32_t)-KVM_ENOSYS)
-#define EINVAL32	((uint64_t)(uint32_t)-KVM_EINVAL)
-
-/* Guest physical layout: identity map of 0..4 MiB with two 2 MiB pages. */
-#define MEM_SIZE	0x400000UL
-#define PML4_GPA	0x1000
-#define PDPT_GPA	0x2000
-#define PD_GPA		0x3000
-#define GDT_GPA		0x4000
-#define TSS_GPA		0x5000
-#define CODE_GPA	0x8000
-#define DATA_GPA	0x200000UL
-#define STACK_TOP	0x3ff000UL
-
-/* GDT selectors. */
-#define SEL_CODE64	0x08
-#define SEL_DATA	0x10
-#define SEL_CODE32	0x18
-#define SEL_UCODE64	(0x20 | 3)
-#define SEL_UDATA	(0x28 | 3)
-#define SEL_TSS		0x30
-
-/* Ports the guest reports on. */
-#define PORT_DONE	0x10
-#define PORT_LOAD_DISC	0x20
-#define PORT_LOAD_POLL	0x21
-#define PORT_LOOP	0x22
-#define PORT_HALTING	0x30
-#define PORT_WOKE	0x31
-
-#define CALL_TIMEOUT_S	2.0	/* one call: well under 1 ms normally, even under TCG */
-#define CALL_MAX_EXITS	1000
+#include "scenario.h"
 
 /*
  * Guest code, copied to CODE_GPA.  Each block exists once per instruction:
@@ -173,10 +99,6 @@
  * halt:  (no hypercall, one copy) report on PORT_HALTING, cli; hlt, report
  *        on PORT_WOKE, again: only a PV unhalt (KICK_CPU) ends the hlt.
  */
-extern const unsigned char guest_code[], guest_code_end[];
-extern const unsigned char g_call_amd[], g_call_intel[];
-extern const unsigned char g_load_amd[], g_load_intel[];
-extern const unsigned char g_loop_amd[], g_loop_intel[], g_halt[];
 asm(".pushsection .rodata\n"
     ".macro guest_blocks insn, v\n"
     "	.balign 16\n"
@@ -226,52 +148,14 @@ asm(".pushsection .rodata\n"
     "guest_code_end:\n"
     ".popsection\n");
 
-#define GUEST_GPA(sym)	(CODE_GPA + (uint64_t)((sym) - guest_code))
-
-enum mode { MODE_64, MODE_32, MODE_USER64 };
-
-struct vm {
-	int fd;
-	int vcpu;
-	struct kvm_run *run;
-	int run_size;
-	uint8_t *mem;
-	struct kvm_sregs sregs;		/* as set up, 64-bit CPL0 */
-	uint64_t hypercall_ret;		/* answer to KVM_EXIT_HYPERCALL */
-	uint64_t xen_ret;		/* answer to KVM_EXIT_XEN */
-	/* exits to userspace seen by the last call */
-	int n_hypercall_exits;
-	int n_xen_exits;
-	struct kvm_run last_exit;
-	int stuck;			/* a call timed out: the vCPU is unusable */
-};
-
-/* Options for vm_create(). */
-#define VM_ENFORCE_PV	(1 << 0)	/* KVM_CAP_ENFORCE_PV_FEATURE_CPUID */
-#define VM_PV_UNHALT	(1 << 1)	/* advertise KVM_FEATURE_PV_UNHALT */
-#define VM_EXIT_HC	(1 << 2)	/* KVM_CAP_EXIT_HYPERCALL for MAP_GPA_RANGE */
-#define VM_XEN		(1 << 3)	/* Xen HVM with hypercall interception */
-#define VM_HYPERV	(1 << 4)	/* Hyper-V enlightened: "Hv#1" + guest OS id */
-#define VM_X2APIC	(1 << 5)	/* extra vCPUs start with their APIC in x2APIC mode */
-#define VM_NO_BCAST_QUIRK (1 << 6)	/* KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK */
-
-/* One hypercall as the guest issues it. */
-struct call {
-	enum mode mode;
-	int other_insn;			/* use the other vendor's instruction */
-	uint64_t rax, rbx, rcx, rdx, rsi;
-};
-
-static int kvm_fd = -1;
-static int amd;
-static struct kvm_cpuid2 *supported_cpuid;
+int kvm_fd = -1;
+int amd;
+struct kvm_cpuid2 *supported_cpuid;
 
 /* ---- output ---- */
 
-#include "kvm_hc_report.h"
-
 /* Value of a hypercall result in words, for SAY lines. */
-static const char *describe(uint64_t v)
+const char *describe(uint64_t v)
 {
 	static char buf[4][80];
 	static int i;
@@ -296,7 +180,7 @@ static const char *describe(uint64_t v)
 	return b;
 }
 
-static void set_seg(struct kvm_segment *s, uint16_t sel, int code, int l, int db)
+void set_seg(struct kvm_segment *s, uint16_t sel, int code, int l, int db)
 {
 	memset(s, 0, sizeof(*s));
 	s->limit = 0xffffffff;
@@ -334,7 +218,7 @@ static void build_tables(uint8_t *mem)
 	gdt[(SEL_TSS >> 3) + 1] = 0;
 }
 
-static struct kvm_cpuid2 *cpuid_for(int flags)
+struct kvm_cpuid2 *cpuid_for(int flags)
 {
 	size_t sz = sizeof(struct kvm_cpuid2) +
 		    (supported_cpuid->nent + 2) * sizeof(struct kvm_cpuid_entry2);
@@ -373,7 +257,7 @@ static struct kvm_cpuid2 *cpuid_for(int flags)
 	return c;
 }
 
-static void vm_destroy(struct vm *vm)
+void vm_destroy(struct vm *vm)
 {
 	if (vm->run && vm->run != MAP_FAILED)
 		munmap(vm->run, vm->run_size);
@@ -392,7 +276,7 @@ static void vm_destroy(struct vm *vm)
  * printing a FAIL line naming the step that failed (tag says which VM).
  */
 /* KVM_SET_MSRS of one MSR on @vcpu_fd: 0, or -1 with errno set. */
-static int set_msr(int vcpu_fd, uint32_t index, uint64_t data)
+int set_msr(int vcpu_fd, uint32_t index, uint64_t data)
 {
 	struct {
 		struct kvm_msrs hdr;
@@ -406,7 +290,7 @@ static int set_msr(int vcpu_fd, uint32_t index, uint64_t data)
 	return xioctl(vcpu_fd, KVM_SET_MSRS, &msrs) == 1 ? 0 : -1;
 }
 
-static int vm_create(struct vm *vm, int flags, const char *tag)
+int vm_create(struct vm *vm, int flags, const char *tag)
 {
 	struct kvm_userspace_memory_region region = { 0 };
 	struct kvm_cpuid2 *cpuid;
@@ -547,7 +431,7 @@ fail:
 	return -1;
 }
 
-static int set_mode(struct vm *vm, enum mode mode)
+int set_mode(struct vm *vm, enum mode mode)
 {
 	struct kvm_sregs s = vm->sregs;
 
@@ -566,7 +450,7 @@ static int set_mode(struct vm *vm, enum mode mode)
 	return xioctl(vm->vcpu, KVM_SET_SREGS, &s);
 }
 
-static const char *exit_name(unsigned int r)
+const char *exit_name(unsigned int r)
 {
 	switch (r) {
 	case KVM_EXIT_IO: return "IO";
@@ -582,7 +466,7 @@ static const char *exit_name(unsigned int r)
 	return "other";
 }
 
-static void print_unexpected_exit(struct vm *vm, const char *tag)
+void print_unexpected_exit(struct vm *vm, const char *tag)
 {
 	struct kvm_run *run = vm->run;
 	struct kvm_regs regs = { 0 };
@@ -653,7 +537,7 @@ static int run_to_done(struct vm *vm, const char *tag)
  * and returns 0; on failure prints an INFO line and returns -1.
  */
 /* The registers guest_call() starts a call with. */
-static void call_regs(const struct call *c, struct kvm_regs *regs)
+void call_regs(const struct call *c, struct kvm_regs *regs)
 {
 	int vmcall = amd ? c->other_insn : !c->other_insn;
 
@@ -673,7 +557,7 @@ static void call_regs(const struct call *c, struct kvm_regs *regs)
 	};
 }
 
-static int guest_call(struct vm *vm, const struct call *c, struct kvm_regs *out,
+int guest_call(struct vm *vm, const struct call *c, struct kvm_regs *out,
 		      const char *tag)
 {
 	struct kvm_regs regs;
@@ -699,7 +583,7 @@ static int guest_call(struct vm *vm, const struct call *c, struct kvm_regs *out,
 }
 
 /* A hypercall whose only interesting output is rax. */
-static int call_rax(struct vm *vm, const struct call *c, uint64_t *rax, const char *tag)
+int call_rax(struct vm *vm, const struct call *c, uint64_t *rax, const char *tag)
 {
 	struct kvm_regs regs;
 
@@ -930,7 +814,7 @@ static void matrix_hyperv(void)
 	vm_destroy(&vm);
 }
 
-static int cmd_matrix(void)
+int cmd_matrix(int open)
 {
 	watchdog_start("matrix", 60);
 	matrix_default_vm();
@@ -947,10 +831,10 @@ static int cmd_matrix(void)
 	return nfail ? 1 : 0;
 }
 
-/* ---- discover ---- */
+/* ---- discover (scenario_discover.c) ---- */
 
 /* Registers a hypercall must preserve: everything but rax, rip, rflags. */
-static int regs_preserved(const struct kvm_regs *a, const struct kvm_regs *b)
+int regs_preserved(const struct kvm_regs *a, const struct kvm_regs *b)
 {
 	return a->rbx == b->rbx && a->rcx == b->rcx && a->rdx == b->rdx &&
 	       a->rsi == b->rsi && a->rdi == b->rdi && a->rsp == b->rsp &&
@@ -959,122 +843,80 @@ static int regs_preserved(const struct kvm_regs *a, const struct kvm_regs *b)
 	       a->r13 == b->r13 && a->r14 == b->r14 && a->r15 == b->r15;
 }
 
-struct disc_case {
-	const char *name;
-	enum mode mode;
-	uint64_t rax, rbx;
-	uint64_t want_open, want_closed;
-	int bitmap0;		/* open: bit 0 set, upper 32 bits clear */
-};
-
-static int cmd_discover(int open)
+/* One discovery call (rax, rbx = a0), a pattern in rcx, rdx, rsi. */
+static struct answer disc_call(struct vm *vm, enum mode mode, uint64_t rax, uint64_t rbx,
+			       const char *name)
 {
-	const uint64_t nr = KVM_HC_DISCOVER_NR;
-	const struct disc_case cases[] = {
-		{ "discover.cpl0.version", MODE_64, nr, KVM_HC_DISCOVER_VERSION,
-		  KVM_HC_ABI_VERSION, ENOSYS64, 0 },
-		{ "discover.cpl0.bitmap0", MODE_64, nr, KVM_HC_DISCOVER_BITMAP(0),
-		  0, ENOSYS64, 1 },
-		{ "discover.cpl0.bitmap1", MODE_64, nr, KVM_HC_DISCOVER_BITMAP(1),
-		  0, ENOSYS64, 0 },
-		{ "discover.cpl0.bitmap7", MODE_64, nr,
-		  KVM_HC_DISCOVER_BITMAP(KVM_HC_DISCOVER_BITMAP_WORDS - 1), 0, ENOSYS64, 0 },
-		{ "discover.cpl0.a0_9", MODE_64, nr,
-		  KVM_HC_DISCOVER_BITMAP(KVM_HC_DISCOVER_BITMAP_WORDS), EINVAL64, ENOSYS64, 0 },
-		/* in 64-bit mode all of rbx counts: this a0 is not 0 */
-		{ "discover.cpl0.a0_upper_garbage", MODE_64, nr,
-		  0xcafe000000000000ULL | KVM_HC_DISCOVER_VERSION, EINVAL64, ENOSYS64, 0 },
-		/* in 32-bit mode only the low halves of rax and rbx count */
-		{ "discover.compat.version", MODE_32, 0xdeadbeef00000000ULL | nr,
-		  0xcafe000000000000ULL | KVM_HC_DISCOVER_VERSION, KVM_HC_ABI_VERSION, ENOSYS32, 0 },
-		{ "discover.compat.a0_9", MODE_32, 0xdeadbeef00000000ULL | nr,
-		  KVM_HC_DISCOVER_BITMAP(KVM_HC_DISCOVER_BITMAP_WORDS), EINVAL32, ENOSYS32, 0 },
-		{ "discover.cpl3.version", MODE_USER64, nr, KVM_HC_DISCOVER_VERSION,
-		  EPERM64, EPERM64, 0 },
-	};
-	uint64_t got[sizeof(cases) / sizeof(cases[0])];
-	int done[sizeof(cases) / sizeof(cases[0])];
-	unsigned int i;
-	struct vm vm;
-	int preserved = 1, ncalls = 0;
+	struct call c = { .mode = mode, .rax = rax, .rbx = rbx, .rcx = 0x2222222222222222ULL,
+			  .rdx = 0x3333333333333333ULL, .rsi = 0x4444444444444444ULL };
+	struct kvm_regs before, after;
+	char key[128];
+	int same;
 
-	watchdog_start("discover", 30);
-	if (vm_create(&vm, 0, "discover") < 0)
-		return 1;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct disc_case *dc = &cases[i];
-		struct call c = { .mode = dc->mode, .rax = dc->rax, .rbx = dc->rbx,
-				  .rcx = 0x2222222222222222ULL, .rdx = 0x3333333333333333ULL,
-				  .rsi = 0x4444444444444444ULL };
-		struct kvm_regs before = { .rbx = c.rbx, .rcx = c.rcx, .rdx = c.rdx,
-					   .rsi = c.rsi }, after;
-		uint64_t want = open ? dc->want_open : dc->want_closed;
-
-		done[i] = guest_call(&vm, &c, &after, dc->name) == 0;
-		if (!done[i]) {
-			if (open && dc->bitmap0)
-				report(0, dc->name, "got=none want=bit0-set (guest did not complete the call)");
-			else
-				report(0, dc->name, "got=none want=0x%016llx (guest did not complete the call)",
-				       (unsigned long long)want);
-			continue;
-		}
-		ncalls++;
-		got[i] = after.rax;
-		if (open && dc->bitmap0)
-			report((got[i] & 1) && !(got[i] >> 32), dc->name,
-			       "got=0x%016llx want=bit0-set", (unsigned long long)got[i]);
-		else
-			check(dc->name, got[i], want);
-
-		/* guest_call() loads the same values into the other registers */
-		before.rdi = 0x1111111111111111ULL; before.r8 = 0x8888888888888888ULL;
-		before.r9 = 0x9999999999999999ULL; before.r10 = 0xaaaaaaaaaaaaaaaaULL;
-		before.r11 = 0xbbbbbbbbbbbbbbbbULL; before.r12 = 0xccccccccccccccccULL;
-		before.r13 = 0xddddddddddddddddULL; before.r14 = 0xeeeeeeeeeeeeeeeeULL;
-		before.r15 = 0xf0f0f0f0f0f0f0f0ULL; before.rbp = 0x5050505050505050ULL;
-		before.rsp = STACK_TOP;
-		if (!regs_preserved(&before, &after)) {
-			printf("INFO %s: a register other than rax changed\n", dc->name);
-			preserved = 0;
-		}
-	}
-	report(preserved && ncalls, "discover.registers_preserved", "got=%s want=all",
-	       !ncalls ? "no-call-completed" : preserved ? "all" : "changed");
-	vm_destroy(&vm);
-
-	if (open) {
-		if (done[0])
-			say("guest asked kvm_hc for its ABI version: %s", describe(got[0]));
-		if (done[1])
-			say("guest asked which kvm_hc services it may call: bitmap word 0 = 0x%llx%s",
-			    (unsigned long long)got[1], (got[1] & 1) ? " (discovery)" : "");
-		if (done[4])
-			say("guest asked with an out-of-range selector (9): %s", describe(got[4]));
-		if (done[6] && done[7])
-			say("32-bit guest code asked too: version %s; out-of-range selector: %s",
-			    describe(got[6]), describe(got[7]));
-		if (done[8])
-			say("guest user space (CPL3) asked and was refused, as stock KVM refuses it: %s",
-			    describe(got[8]));
-	} else {
-		if (done[0])
-			say("VM that did not opt in asked for kvm_hc's ABI version and got stock KVM's answer: %s",
-			    describe(got[0]));
-		if (done[6])
-			say("the same VM in 32-bit code got stock KVM's answer: %s", describe(got[6]));
-	}
-	return nfail ? 1 : 0;
+	if (guest_call(vm, &c, &after, name) < 0)
+		return (struct answer){ ~0ULL, -1 };
+	call_regs(&c, &before);
+	same = regs_preserved(&before, &after);
+	snprintf(key, sizeof(key), "%s.registers", name);
+	report(same, key, "got=%s want=all-but-rax", same ? "all-but-rax" : "changed");
+	return (struct answer){ after.rax, vm->n_hypercall_exits };
 }
 
-/* ---- the VMM interface: policy, policy-live, two-vms, badinput, kick, forward-unload ---- */
+/* From 64-bit kernel code (CPL0). */
+struct answer arch_discover_sel(struct vm *vm, uint64_t sel, int open, const char *name)
+{
+	return disc_call(vm, MODE_64, KVM_HC_DISCOVER_NR, sel, name);
+}
 
-#include "kvm_hc_uapi.c"
+/*
+ * In 64-bit mode all of rbx counts; in 32-bit mode only the low halves of
+ * rax and rbx count and the answer is 32 bits; CPL3 is refused as stock
+ * KVM refuses it.
+ */
+void arch_discover_more(struct vm *vm, int open)
+{
+	const uint64_t nr = KVM_HC_DISCOVER_NR, hi = 0xdeadbeef00000000ULL;
+	const uint64_t garbage = 0xcafe000000000000ULL;
+	const struct {
+		const char *name;
+		enum mode mode;
+		uint64_t rax, rbx, want_open, want_closed;
+	} cases[] = {
+		{ "discover.cpl0.a0_upper_garbage", MODE_64, nr, garbage | KVM_HC_DISCOVER_VERSION,
+		  EINVAL64, ENOSYS64 },
+		{ "discover.compat.version", MODE_32, hi | nr, garbage | KVM_HC_DISCOVER_VERSION,
+		  KVM_HC_ABI_VERSION, ENOSYS32 },
+		{ "discover.compat.a0_9", MODE_32, hi | nr,
+		  KVM_HC_DISCOVER_BITMAP(KVM_HC_DISCOVER_BITMAP_WORDS), EINVAL32, ENOSYS32 },
+		{ "discover.cpl3.version", MODE_USER64, nr, KVM_HC_DISCOVER_VERSION, EPERM64,
+		  EPERM64 },
+	};
+	struct answer got[sizeof(cases) / sizeof(cases[0])];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t want = open ? cases[i].want_open : cases[i].want_closed;
+
+		got[i] = disc_call(vm, cases[i].mode, cases[i].rax, cases[i].rbx, cases[i].name);
+		if (got[i].exits < 0)
+			report(0, cases[i].name, "got=none want=0x%016llx (guest did not complete the call)",
+			       (unsigned long long)want);
+		else
+			check(cases[i].name, got[i].val, want);
+	}
+	if (open && got[1].exits >= 0 && got[2].exits >= 0)
+		say("32-bit guest code asked too: version %s; out-of-range selector: %s",
+		    describe(got[1].val), describe(got[2].val));
+	else if (got[1].exits >= 0)
+		say("the same VM in 32-bit code got stock KVM's answer: %s", describe(got[1].val));
+	if (open && got[3].exits >= 0)
+		say("guest user space (CPL3) asked and was refused, as stock KVM refuses it: %s",
+		    describe(got[3].val));
+}
 
 /* ---- main ---- */
 
-static int kvm_open(void)
+int kvm_open(void)
 {
 	unsigned int a, b, c, d;
 	char vendor[13] = { 0 };
@@ -1104,6 +946,3 @@ static int kvm_open(void)
 	       u.release, vendor, amd ? "vmmcall" : "vmcall");
 	return 0;
 }
-
-#define KVM_HC_TEST_SAMPLE
-#include "kvm_hc_main.c"

@@ -2,8 +2,10 @@
 /*
  * kvm_hc_uapi.c - end-to-end checks of the VMM interface (/dev/kvm_hc).
  *
- * Part of kvm_hc_test: included by kvm_hc_test.c, whose VM setup, guest code
- * and call helpers it uses.  A VMM opts a VM in with KVM_HC_ATTACH, sets its
+ * Part of kvm_hc_test, linked with kvm_hc_test.c, whose VM setup, guest
+ * code and call helpers it uses (vm.h).
+ *
+ * A VMM opts a VM in with KVM_HC_ATTACH, sets its
  * policy with KVM_HC_SET_POLICY and reads its counters with KVM_HC_GET_STATS
  * and in /sys/kernel/kvm_hc/<pid>-<vm fd>/.  Each check below drives a guest
  * and looks at what the guest saw, what reached the VMM and what kvm_hc
@@ -48,13 +50,12 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "scenario.h"
+
 #define KVM_HC_SEND_IPI		10
 #define KVM_HC_SCHED_YIELD	11
 
 #define EPERM32		((uint64_t)(uint32_t)-KVM_EPERM)
-
-#include "kvm_hc_uapi_lib.h"
-#include "../../samples/kvm_hc_sample.h"
 
 /* The 8 bytes after hypercall.ret: u32 longmode + pad (6.1), u64 flags (6.12+). */
 static uint64_t exit_flags(const struct kvm_run *e)
@@ -230,26 +231,19 @@ static void check_outside(struct hvm *hv, struct vm *plain)
 
 /* ---- the scenarios written once (scenario.h): what they need of x86 ---- */
 
-#define ARCH_NR(i)		(0x6000 + (i))
-#define ARCH_DISCOVER_NR	KVM_HC_DISCOVER_NR
-#define ARCH_RESULT		"rax"
-#define ARCH_STOCK		((struct answer){ ENOSYS64, 0 })
-/* Errors reach rax unchanged (-KVM_HC_ENOHC is -KVM_ENOSYS). */
-#define ARCH_ENOHC		ENOSYS64
-#define ARCH_EINVAL		((uint64_t)-EINVAL)
-#define arch_discover(vm, what)	arch_call(vm, KVM_HC_DISCOVER_NR, what)
-#define ARCH_KVM_NR		ARCH_NR(0x300)
-#define ARCH_KVM_ANSWER		ENOSYS64
+/* The discovery call for the ABI version: the version is the call's answer. */
+struct answer arch_discover(struct vm *vm, const char *what)
+{
+	return arch_call(vm, KVM_HC_DISCOVER_NR, what);
+}
 
-#include "scenario.h"
-
-static int arch_vm_create(struct vm *vm, const char *tag)
+int arch_vm_create(struct vm *vm, const char *tag)
 {
 	return vm_create(vm, 0, tag);
 }
 
 /* 64-bit kernel mode, the arguments 0: for discovery, the version selector. */
-static struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
+struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
 {
 	uint64_t rax = plain_call(vm, &(struct call){ .rax = nr }, what);
 
@@ -265,7 +259,7 @@ static struct call fu_call(uint64_t nr)
 			      .rsi = 0x4444 };
 }
 
-static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
+int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
 {
 	const struct call c = fu_call(nr);
 	const struct kvm_run *run = vm->run;
@@ -285,7 +279,7 @@ static int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
 	return 0;
 }
 
-static int arch_fwd_end(struct vm *vm, const char *name)
+int arch_fwd_end(struct vm *vm, const char *name)
 {
 	const struct call c = fu_call(vm->run->hypercall.nr);
 	struct kvm_regs regs, before;
@@ -312,7 +306,7 @@ static int arch_fwd_end(struct vm *vm, const char *name)
 }
 
 /* The loop guest (g_loop_*): the number in r8, its arguments in r9..r12. */
-static int arch_loop_start(struct loop *l)
+int arch_loop_start(struct loop *l)
 {
 	struct kvm_regs regs = {
 		.rip = amd ? GUEST_GPA(g_loop_amd) : GUEST_GPA(g_loop_intel),
@@ -327,7 +321,7 @@ static int arch_loop_start(struct loop *l)
 }
 
 /* Each answer is reported with an "out" to PORT_LOOP, rax at DATA_GPA. */
-static enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
+enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
 {
 	const struct kvm_run *run = l->vm->run;
 
@@ -348,15 +342,14 @@ static enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
 }
 
 /* KVM's completion writes the answer to rax. */
-static int arch_loop_answer(struct loop *l, uint64_t ret)
+int arch_loop_answer(struct loop *l, uint64_t ret)
 {
 	l->vm->run->hypercall.ret = ret;
 	return 0;
 }
 
-#include "scenario_policy.c"
 
-static int cmd_policy(void)
+int cmd_policy(void)
 {
 	/* given out of order: the kernel sorts */
 	const struct kvm_hc_range ranges[] = {
@@ -563,18 +556,11 @@ static int cmd_policy(void)
 
 /* ---- badinput, forward-unload, policy-live, two-vms ---- */
 
-#include "scenario_badinput.c"
-#include "scenario_forward_unload.c"
-#include "scenario_loop.c"
-#include "scenario_policy_live.c"
-#include "scenario_two_vms.c"
 
 /* ---- load, sample ---- */
 
-#define ARCH_SAMPLE_NR		KVM_HC_SAMPLE_NR_X86
-
 /* The load guest (g_load_*): @nr with a0 = @arg, then VAPIC_POLL_IRQ, again. */
-static int arch_load_start(struct vm *vm, uint64_t nr, uint64_t arg)
+int arch_load_start(struct vm *vm, uint64_t nr, uint64_t arg)
 {
 	struct kvm_regs regs = {
 		.rip = amd ? GUEST_GPA(g_load_amd) : GUEST_GPA(g_load_intel),
@@ -586,7 +572,7 @@ static int arch_load_start(struct vm *vm, uint64_t nr, uint64_t arg)
 }
 
 /* Each answer is an "out" of eax: to PORT_LOAD_DISC, VAPIC_POLL_IRQ's to PORT_LOAD_POLL. */
-static enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, uint64_t *val)
+enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, uint64_t *val)
 {
 	const struct kvm_run *run = vm->run;
 	uint32_t v;
@@ -611,14 +597,12 @@ static enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, 
 	return LK_ERROR;
 }
 
-#include "scenario_load.c"
 
 /* ---- kick ---- */
 
-#include "halter.c"
 
 /* vCPU 1 halts with interrupts off and reports with "out": halting, woke. */
-static enum halter_exit arch_halter_exit(const struct halter *hl)
+enum halter_exit arch_halter_exit(const struct halter *hl)
 {
 	if (hl->run->exit_reason == KVM_EXIT_IO && hl->run->io.port == PORT_HALTING)
 		return HALTER_WAITING;
@@ -1030,7 +1014,7 @@ static void kick_x2apic(struct kick_set *ks, int dev, int run)
 	kick_x2apic_one(ks, dev, run, 0, no_quirk);
 }
 
-static int cmd_kick(void)
+int cmd_kick(void)
 {
 	struct kick_set ks = { .n = 0 };
 	int dev, dev_errno, run, i;

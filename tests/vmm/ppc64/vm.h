@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vm.h - the ppc64 part of the test VMM (scenario.h): a KVM-HV VM whose
+ * vCPU runs a few instructions in real mode, and one PAPR hcall ("sc 1",
+ * the number in r3, the arguments in r4..r12) with what it did.
+ * kvm_hc_test.c builds VMs and places hcalls; kvm_hc_uapi.c holds what the
+ * scenarios written once need of ppc64 and the policy.  No kick: kvm_hc
+ * serves none on powerpc.
+ */
+#ifndef KVM_HC_PPC64_VM_H
+#define KVM_HC_PPC64_VM_H
+
+#include <stdint.h>
+#include <linux/kvm.h>
+
+#include "kvm_hc_uapi_lib.h"
+
+/* PAPR hcall numbers and status codes (LoPAR; Linux's asm/hvcall.h). */
+#define H_SUCCESS		0
+#define H_HARDWARE		((uint64_t)-1)
+#define H_FUNCTION		((uint64_t)-2)
+#define H_PARAMETER		((uint64_t)-4)
+#define H_GET_TCE		0x1cu
+#define H_SET_DABR		0x28u
+#define H_REGISTER_VPA		0xdcu
+#define H_PROD			0xe8u
+#define H_GET_EM_PARMS		0x2b8u
+#define H_RANDOM		0x300u
+#define H_SET_MODE		0x31cu
+#define H_SET_PARTITION_TABLE	0xf800u
+
+/* Guest layout and the VMM's fixed answers. */
+#define MEM_SIZE		(2u << 20)
+#define CODE_GPA		0x1000u
+#define MSR_GUEST		0x8000000000001001ull	/* SF | ME | LE, real mode */
+#define LOOP_GPA		0x1100u
+#define CALL_DONE		0x7ff0u		/* "sc 1" that ends a call */
+#define VMM_RET			0x5a5a0000ull
+#define VMM_ARG(i)		(0xa0a0a0a000000000ull | (i))
+#define GPR_PATTERN(n)		(0x6b68000000000000ull | ((uint64_t)(n) << 8) | (n))
+#define MAX_EXITS		4
+#define CALL_TIMEOUT_S		10
+
+struct vm {
+	int fd;
+	int vcpu;
+	struct kvm_run *run;
+	uint32_t *mem;
+};
+
+/* What one call did: the exits that reached the VMM and the guest's r3..r12. */
+struct result {
+	int nexits;
+	uint64_t nr[MAX_EXITS];
+	uint64_t args[MAX_EXITS][9];
+	uint64_t r[10];			/* r3 .. r12 after the hcall */
+	int preserved;			/* r13, r24..r31 kept their values */
+};
+
+#define DISCOVER_NR		KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER)
+
+/* kvm_hc_test.c */
+int vm_create(struct vm *vm, const char *tag);
+int enable_hcall(struct vm *vm, uint64_t nr, int on);
+int hcall_setup(struct vm *vm, uint64_t nr, const uint64_t *args, const char *tag);
+int hcall_next_exit(struct vm *vm, uint64_t deadline, const char *tag);
+void hcall_answer(struct vm *vm);
+int hcall_result(struct vm *vm, struct result *res, const char *tag);
+int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result *res,
+		 const char *tag);
+
+/* ---- what the scenarios written once need of ppc64 (scenario.h) ---- */
+
+/* Above KVM-HV's hcall range: stock KVM passes them to the VMM. */
+#define ARCH_NR(i)		(0x6000u + 4 * (i))
+#define ARCH_DISCOVER_NR	DISCOVER_NR
+#define ARCH_RESULT		"r3"
+/* KVM passes an hcall it does not know to the VMM, which answers VMM_RET. */
+#define ARCH_STOCK		((struct answer){ VMM_RET, 1 })
+/* Documentation/powerpc-abi.rst */
+#define ARCH_ENOHC		H_FUNCTION
+#define ARCH_EINVAL		H_PARAMETER
+#define ARCH_DISC_EINVAL	H_PARAMETER
+/* H_PROD of vCPU 1 (the loop's first argument), which the VM does not have */
+#define ARCH_KVM_NR		H_PROD
+#define ARCH_KVM_ANSWER		H_PARAMETER
+/* Every call, and each answer of the loop, ends with CALL_DONE: KVM's to count. */
+#define ARCH_REPORT_NR	CALL_DONE
+/* The PAPR hcall samples/kvm_hc_sample.c serves on powerpc. */
+#define ARCH_SAMPLE_NR		(KVM_HC_SAMPLE_NR_X86 + 0x300)
+
+#endif /* KVM_HC_PPC64_VM_H */
