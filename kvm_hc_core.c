@@ -33,6 +33,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -41,6 +42,7 @@
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <linux/wait_bit.h>
+#include <uapi/linux/kvm.h>
 
 #include "include/kvm_hc.h"
 
@@ -53,8 +55,10 @@ static bool open_discovery;
 #define KVM_HC_NR_SLOTS		64
 #define KVM_HC_NR_ACTIONS	4
 
+/* A VM's policy: its services and ranges, replaced as one object. */
 struct kvm_hc_ruleset {
 	struct rcu_head rcu;
+	u32 services;
 	unsigned int count;
 	struct kvm_hc_range ranges[];
 };
@@ -72,6 +76,7 @@ struct kvm_hc_nr_slot {
  */
 struct kvm_hc_vm_counts {
 	u64 total[KVM_HC_NR_ACTIONS];
+	u64 uncounted;			/* calls of numbers without a slot */
 	u64 nr[KVM_HC_NR_SLOTS][KVM_HC_NR_ACTIONS];
 };
 
@@ -79,7 +84,8 @@ struct kvm_hc_vm {
 	struct hlist_node node;
 	struct rcu_head rcu;
 	struct kvm *kvm;
-	u32 services;
+	u64 id;				/* the attachment's, never reused */
+	refcount_t ref;			/* the attachment, and each stats fd */
 	struct kvm_hc_ruleset __rcu *policy;
 	struct kvm_hc_vm_counts __percpu *counts;
 	/* Which number each nr[] column counts; claimed once per number. */
@@ -108,6 +114,8 @@ struct kvm_hc_handlers {
  */
 DEFINE_STATIC_SRCU(kvm_hc_srcu);
 static DEFINE_MUTEX(kvm_hc_lock);
+/* Attachment ids: 1, 2, ... never reused while the module is loaded. */
+static atomic64_t kvm_hc_vm_ids = ATOMIC64_INIT(0);
 static DEFINE_HASHTABLE(kvm_hc_vms, 6);
 static unsigned int kvm_hc_nr_vms;
 static struct kvm_hc_handlers __rcu *kvm_hc_handlers;
@@ -407,25 +415,26 @@ static enum kvm_hc_action kvm_hc_run_service(struct kvm_vcpu *vcpu, struct kvm_h
 
 	if (call->svc == KVM_HC_SVC_DISCOVER) {
 		kvm_hc_svc_discover(call, services);
-		return KVM_HC_HANDLED;
+		return KVM_HC_KERNEL;
 	}
 	h = kvm_hc_handler_find(call->arch, KVM_HC_SVC_HANDLER_NR(call->svc));
 	if (!h || !kvm_hc_call_handler(h, vcpu, call))
-		return KVM_HC_STOCK;
-	return KVM_HC_HANDLED;
+		return KVM_HC_KVM;
+	return KVM_HC_KERNEL;
 }
 
-static u32 kvm_hc_vm_services(struct kvm_hc_vm *vm)
+/* @p: the VM's policy, NULL for a VM that is not attached (or has none) */
+static u32 kvm_hc_policy_services(struct kvm_hc_vm *vm, const struct kvm_hc_ruleset *p)
 {
 	if (vm)
-		return READ_ONCE(vm->services);
+		return p ? p->services : 0;
 	return READ_ONCE(open_discovery) ? BIT(KVM_HC_SVC_DISCOVER) : 0;
 }
 
 /**
  * kvm_hc_services() - kvm_hc services a VM may call on an architecture
  * @kvm:  the VM
- * @arch: enum kvm_hc_arch of the caller
+ * @arch: KVM_HC_ARCH_* of the caller
  *
  * For architectures that announce kvm_hc's services in a feature bitmap
  * of their own (the arm64 vendor-hypervisor FEATURES call).
@@ -434,11 +443,14 @@ static u32 kvm_hc_vm_services(struct kvm_hc_vm *vm)
  */
 u32 kvm_hc_services(struct kvm *kvm, u16 arch)
 {
+	struct kvm_hc_vm *vm;
 	u32 services;
 	int idx;
 
 	idx = srcu_read_lock(&kvm_hc_srcu);
-	services = kvm_hc_arch_services(arch, kvm_hc_vm_services(kvm_hc_vm_find(kvm)));
+	vm = kvm_hc_vm_find(kvm);
+	services = kvm_hc_policy_services(vm, vm ? srcu_dereference(vm->policy, &kvm_hc_srcu) : NULL);
+	services = kvm_hc_arch_services(arch, services);
 	srcu_read_unlock(&kvm_hc_srcu, idx);
 	return services;
 }
@@ -452,21 +464,21 @@ static enum kvm_hc_action kvm_hc_apply_range(const struct kvm_hc_range *r,
 	case KVM_HC_DENY:
 		call->status = r->error;
 		return KVM_HC_DENY;
-	case KVM_HC_TO_USER:
+	case KVM_HC_FORWARD:
 		if (call->flags & KVM_HC_CALL_NO_USER)
 			break;
-		return KVM_HC_TO_USER;
-	case KVM_HC_HANDLED:
+		return KVM_HC_FORWARD;
+	case KVM_HC_KERNEL:
 		h = kvm_hc_handler_find(call->arch, call->nr);
 		if (!h || !kvm_hc_call_handler(h, vcpu, call))
 			break;
-		return KVM_HC_HANDLED;
+		return KVM_HC_KERNEL;
 	}
 	/*
 	 * No in-kernel handler serves this number (or its module is going
 	 * away), or the hook cannot forward it: KVM's answer stands.
 	 */
-	return KVM_HC_STOCK;
+	return KVM_HC_KVM;
 }
 
 /*
@@ -545,12 +557,14 @@ static __always_inline void kvm_hc_count(struct kvm_hc_vm *vm, u64 nr, enum kvm_
 	slot = kvm_hc_nr_slot(vm, nr);
 	if (slot)
 		this_cpu_inc(vm->counts->nr[slot - vm->slots][act]);
+	else
+		this_cpu_inc(vm->counts->uncounted);
 }
 
 /**
  * kvm_hc_take() - the hook's first look at a hypercall: does kvm_hc serve it?
  * @kvm:   the calling VM
- * @arch:  enum kvm_hc_arch of the calling convention
+ * @arch:  KVM_HC_ARCH_* of the calling convention
  * @flags: KVM_HC_CALL_* as decoded so far (KVM_HC_CALL_UNPRIV if known)
  * @nr:    the number, truncated to the caller's width
  * @svc:   its service number, or KVM_HC_NO_SVC
@@ -578,6 +592,7 @@ static __always_inline void kvm_hc_count(struct kvm_hc_vm *vm, u64 nr, enum kvm_
 enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 arch, u16 flags, u64 nr, int svc)
 {
 	enum kvm_hc_take ret = KVM_HC_PASS;
+	const struct kvm_hc_ruleset *p = NULL;
 	const struct kvm_hc_range *r;
 	struct kvm_hc_vm *vm;
 
@@ -588,24 +603,26 @@ enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 arch, u16 flags, u64 nr, int s
 	ret = KVM_HC_TAKE;
 	if (flags & KVM_HC_CALL_UNPRIV)
 		goto stock;
+	if (vm)
+		p = rcu_dereference_sched(vm->policy);
 	if (svc != KVM_HC_NO_SVC) {
-		if (svc < 0 || svc >= KVM_HC_SVC_COUNT || !(kvm_hc_vm_services(vm) & BIT(svc)))
+		if (svc < 0 || svc >= KVM_HC_SVC_COUNT || !(kvm_hc_policy_services(vm, p) & BIT(svc)))
 			goto stock;
 	} else {
 		if (!vm)
 			goto stock;
-		r = kvm_hc_policy_lookup(rcu_dereference_sched(vm->policy), nr);
-		if (!r || r->action == KVM_HC_STOCK)
+		r = kvm_hc_policy_lookup(p, nr);
+		if (!r || r->action == KVM_HC_KVM)
 			goto stock;
-		if (r->action == KVM_HC_HANDLED && kvm_hc_kvm_answers(arch, nr)) {
-			kvm_hc_count(vm, nr, KVM_HC_HANDLED);
+		if (r->action == KVM_HC_KERNEL && kvm_hc_kvm_answers(arch, nr)) {
+			kvm_hc_count(vm, nr, KVM_HC_KERNEL);
 			ret = KVM_HC_COUNTED_KERNEL;
 		}
 	}
 	goto out;
 
 stock:
-	kvm_hc_count(vm, nr, KVM_HC_STOCK);
+	kvm_hc_count(vm, nr, KVM_HC_KVM);
 	ret = KVM_HC_COUNTED;
 out:
 	preempt_enable_notrace();
@@ -645,13 +662,13 @@ void kvm_hc_end(const struct kvm_hc_ctx *ctx)
  * @ctx:  from kvm_hc_begin(); its VM is the caller's, or NULL for a VM
  *        that is not attached (open_discovery)
  * @vcpu: the calling vCPU, handed to in-kernel handlers
- * @call: the decoded call; on KVM_HC_HANDLED and KVM_HC_DENY the results
+ * @call: the decoded call; on KVM_HC_KERNEL and KVM_HC_DENY the results
  *        (@ret, @nret, @status) are filled in
  *
  * Lock-free: safe in the vCPU run loop of any number of vCPUs at once,
  * with no locked instruction on the way (Documentation/design.rst, "The
  * hot path").  May sleep (in-kernel handlers may).  A VM that did not opt
- * in gets KVM_HC_STOCK for every number, except for the discovery call
+ * in gets KVM_HC_KVM for every number, except for the discovery call
  * while the open_discovery parameter is set.
  *
  * Return: the enum kvm_hc_action the hook must carry out.
@@ -659,7 +676,8 @@ void kvm_hc_end(const struct kvm_hc_ctx *ctx)
 enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_vcpu *vcpu,
 				      struct kvm_hc_call *call)
 {
-	enum kvm_hc_action act = KVM_HC_STOCK;
+	enum kvm_hc_action act = KVM_HC_KVM;
+	const struct kvm_hc_ruleset *p = NULL;
 	struct kvm_hc_vm *vm = ctx->vm;
 	const struct kvm_hc_range *r;
 	u32 services;
@@ -670,21 +688,45 @@ enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_v
 	if (call->flags & KVM_HC_CALL_UNPRIV)
 		goto count;
 
-	services = kvm_hc_vm_services(vm);
+	/* One policy for the whole call: its services and its ranges. */
+	if (vm)
+		p = srcu_dereference(vm->policy, &kvm_hc_srcu);
+	services = kvm_hc_policy_services(vm, p);
 
 	if (call->svc != KVM_HC_NO_SVC) {
 		if (call->svc >= 0 && call->svc < KVM_HC_SVC_COUNT &&
 		    (services & BIT(call->svc)))
 			act = kvm_hc_run_service(vcpu, call, services);
 	} else if (vm) {
-		r = kvm_hc_policy_lookup(srcu_dereference(vm->policy, &kvm_hc_srcu), call->nr);
+		r = kvm_hc_policy_lookup(p, call->nr);
 		if (r)
 			act = kvm_hc_apply_range(r, vcpu, call);
 	}
 count:
 	kvm_hc_count(vm, call->nr, act);
-	trace_kvm_hc_dispatch(call, act);
+	trace_kvm_hc_dispatch(vm ? vm->id : 0, call, act);
 	return act;
+}
+
+/**
+ * kvm_hc_trace_taken() - trace a call kvm_hc_take() counted and left to KVM
+ * @kvm:  the calling VM
+ * @call: the call, decoded for the tracepoint
+ * @take: what kvm_hc_take() answered
+ *
+ * For hooks, only while the tracepoint is enabled.  May be called with
+ * preemption disabled.
+ */
+void kvm_hc_trace_taken(struct kvm *kvm, const struct kvm_hc_call *call, enum kvm_hc_take take)
+{
+	struct kvm_hc_vm *vm;
+	u64 id;
+
+	rcu_read_lock();
+	vm = kvm_hc_vm_find(kvm);
+	id = vm ? vm->id : 0;
+	rcu_read_unlock();
+	trace_kvm_hc_dispatch(id, call, kvm_hc_take_action(take));
 }
 
 /**
@@ -763,7 +805,7 @@ static int kvm_hc_handler_add(const struct kvm_hc_handler *key)
 
 /**
  * __kvm_hc_register_handler() - serve a hypercall number in the kernel
- * @arch:  enum kvm_hc_arch of the calling convention
+ * @arch:  KVM_HC_ARCH_* of the calling convention
  * @nr:    the hypercall number
  * @fn:    the handler; runs in the vCPU thread, may sleep
  * @owner: the module @fn lives in (kvm_hc_register_handler() passes
@@ -791,7 +833,7 @@ EXPORT_SYMBOL_GPL(__kvm_hc_register_handler);
 
 /**
  * kvm_hc_register_kvm_handler() - let KVM's own code serve a number in the kernel
- * @arch: enum kvm_hc_arch of the calling convention
+ * @arch: KVM_HC_ARCH_* of the calling convention
  * @nr:   a hypercall number KVM answers in the kernel
  *
  * For an architecture's hook: where KVM already answers a number in the
@@ -915,21 +957,27 @@ static unsigned int kvm_hc_unregister_owner(struct module *owner)
  */
 struct kvm_hc_vm *kvm_hc_vm_attach(struct kvm *kvm, u32 services)
 {
+	struct kvm_hc_ruleset *p = NULL;
 	struct kvm_hc_vm *vm;
 	int ret;
 
 	if (services & ~GENMASK(KVM_HC_SVC_COUNT - 1, 0))
 		return ERR_PTR(-EINVAL);
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
-	if (!vm)
-		return ERR_PTR(-ENOMEM);
+	if (services)
+		p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	vm->counts = alloc_percpu_gfp(struct kvm_hc_vm_counts, GFP_KERNEL_ACCOUNT);
-	if (!vm->counts) {
-		kfree(vm);
-		return ERR_PTR(-ENOMEM);
+	if (!vm || !vm->counts || (services && !p)) {
+		ret = -ENOMEM;
+		goto free;
 	}
 	vm->kvm = kvm;
-	vm->services = services;
+	vm->id = atomic64_inc_return(&kvm_hc_vm_ids);
+	refcount_set(&vm->ref, 1);
+	if (p) {
+		p->services = services;
+		RCU_INIT_POINTER(vm->policy, p);
+	}
 
 	/* Armed before the VM is in the table, disarmed after it left. */
 	ret = kvm_hc_arm_get();
@@ -945,12 +993,25 @@ struct kvm_hc_vm *kvm_hc_vm_attach(struct kvm *kvm, u32 services)
 	hash_add_rcu(kvm_hc_vms, &vm->node, (unsigned long)kvm);
 	WRITE_ONCE(kvm_hc_nr_vms, kvm_hc_nr_vms + 1);
 	mutex_unlock(&kvm_hc_lock);
+	trace_kvm_hc_attach(vm->id, task_pid_nr(current));
 	return vm;
 
 free:
-	free_percpu(vm->counts);
+	kfree(p);
+	if (vm)
+		free_percpu(vm->counts);
 	kfree(vm);
 	return ERR_PTR(ret);
+}
+
+/* The attachment's reference, or a stats fd's, is gone: free it after the last. */
+static void kvm_hc_vm_put(struct kvm_hc_vm *vm)
+{
+	if (!refcount_dec_and_test(&vm->ref))
+		return;
+	kfree(rcu_access_pointer(vm->policy));
+	free_percpu(vm->counts);
+	kfree(vm);
 }
 
 static void kvm_hc_vm_free(struct rcu_head *head)
@@ -958,9 +1019,8 @@ static void kvm_hc_vm_free(struct rcu_head *head)
 	struct kvm_hc_vm *vm = container_of(head, struct kvm_hc_vm, rcu);
 
 	atomic_sub(bitmap_weight(vm->wake, KVM_HC_WAKE_VCPUS), &kvm_hc_wake_tokens);
-	kfree(rcu_access_pointer(vm->policy));
-	free_percpu(vm->counts);
-	kfree(vm);
+	bitmap_zero(vm->wake, KVM_HC_WAKE_VCPUS);
+	kvm_hc_vm_put(vm);
 }
 
 /* After the RCU grace period that ends every kvm_hc_take(), the SRCU one. */
@@ -1034,6 +1094,7 @@ bool kvm_hc_wake_test(struct kvm *kvm, unsigned int vcpu_idx, bool take)
  */
 void kvm_hc_vm_detach(struct kvm_hc_vm *vm)
 {
+	trace_kvm_hc_detach(vm->id);
 	mutex_lock(&kvm_hc_lock);
 	hash_del_rcu(&vm->node);
 	WRITE_ONCE(kvm_hc_nr_vms, kvm_hc_nr_vms - 1);
@@ -1053,12 +1114,12 @@ static int kvm_hc_range_sort_cmp(const void *a, const void *b)
 
 static int kvm_hc_range_check(const struct kvm_hc_range *r)
 {
-	if (r->first > r->last || r->reserved)
+	if (r->first > r->last || r->flags || r->reserved)
 		return -EINVAL;
 	switch (r->action) {
-	case KVM_HC_STOCK:
-	case KVM_HC_HANDLED:
-	case KVM_HC_TO_USER:
+	case KVM_HC_KVM:
+	case KVM_HC_KERNEL:
+	case KVM_HC_FORWARD:
 		return r->error ? -EINVAL : 0;
 	case KVM_HC_DENY:
 		return r->error < 0 && r->error >= -MAX_ERRNO ? 0 : -EINVAL;
@@ -1084,7 +1145,8 @@ static void kvm_hc_ruleset_free_rcu(struct rcu_head *head)
  * @ranges:   the new ranges, in any order; must not overlap
  * @count:    number of ranges, at most KVM_HC_MAX_RANGES; 0 clears them
  *
- * vCPUs see either the whole old policy or the whole new one.
+ * Services and ranges are one object: vCPUs see either the whole old
+ * policy or the whole new one.
  *
  * Return: 0, -EINVAL for an empty or malformed range or unknown services,
  * -EEXIST for overlapping ranges, -E2BIG for too many, -ENOMEM.  On error
@@ -1101,10 +1163,11 @@ int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, u32 services,
 		return -E2BIG;
 	if (services & ~GENMASK(KVM_HC_SVC_COUNT - 1, 0))
 		return -EINVAL;
-	if (count) {
+	if (count || services) {
 		p = kmalloc(struct_size(p, ranges, count), GFP_KERNEL_ACCOUNT);
 		if (!p)
 			return -ENOMEM;
+		p->services = services;
 		p->count = count;
 		memcpy(p->ranges, ranges, flex_array_size(p, ranges, count));
 		sort(p->ranges, count, sizeof(p->ranges[0]), kvm_hc_range_sort_cmp, NULL);
@@ -1121,11 +1184,37 @@ int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, u32 services,
 
 	mutex_lock(&kvm_hc_lock);
 	old = rcu_replace_pointer(vm->policy, p, lockdep_is_held(&kvm_hc_lock));
-	WRITE_ONCE(vm->services, services);
 	mutex_unlock(&kvm_hc_lock);
+	trace_kvm_hc_policy(vm->id, services, count);
 	if (old)
 		call_rcu(&old->rcu, kvm_hc_ruleset_free_rcu);
 	return 0;
+}
+
+/**
+ * kvm_hc_vm_get_policy() - a copy of a VM's policy
+ * @vm:       the VM
+ * @services: out: the services it may call
+ * @ranges:   out: room for @max ranges, filled in sorted by first number
+ * @max:      room at @ranges
+ *
+ * Return: the number of ranges in force (may exceed @max; at most @max
+ * are copied).
+ */
+unsigned int kvm_hc_vm_get_policy(struct kvm_hc_vm *vm, u32 *services,
+				  struct kvm_hc_range *ranges, unsigned int max)
+{
+	const struct kvm_hc_ruleset *p;
+	unsigned int n;
+
+	mutex_lock(&kvm_hc_lock);
+	p = rcu_dereference_protected(vm->policy, lockdep_is_held(&kvm_hc_lock));
+	*services = p ? p->services : 0;
+	n = p ? p->count : 0;
+	if (n)
+		memcpy(ranges, p->ranges, min(n, max) * sizeof(*ranges));
+	mutex_unlock(&kvm_hc_lock);
+	return n;
 }
 
 /* Add up the per-CPU copies of one counter array (@offset into @base). */
@@ -1141,10 +1230,21 @@ static void kvm_hc_counters_read(struct kvm_hc_counters *c, const void __percpu 
 		for (i = 0; i < KVM_HC_NR_ACTIONS; i++)
 			sum[i] += READ_ONCE(v[i]);
 	}
-	c->kernel = sum[KVM_HC_HANDLED];
-	c->user = sum[KVM_HC_TO_USER];
-	c->denied = sum[KVM_HC_DENY];
-	c->kvm = sum[KVM_HC_STOCK];
+	c->kvm = sum[KVM_HC_KVM];
+	c->kernel = sum[KVM_HC_KERNEL];
+	c->forward = sum[KVM_HC_FORWARD];
+	c->deny = sum[KVM_HC_DENY];
+}
+
+/* Calls of numbers that found no slot, past the bound. */
+static u64 kvm_hc_vm_uncounted(struct kvm_hc_vm *vm)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(vm->counts, cpu)->uncounted);
+	return sum;
 }
 
 static void kvm_hc_vm_total(struct kvm_hc_vm *vm, struct kvm_hc_counters *c)
@@ -1177,22 +1277,105 @@ static unsigned int kvm_hc_vm_stats(struct kvm_hc_vm *vm, struct kvm_hc_counters
 	return n;
 }
 
-/* The header every uAPI structure starts with (pad: 0 where it has none). */
-static int kvm_hc_uapi_check(u32 version, u32 flags, u32 pad)
+/*
+ * Copy in a uAPI structure that starts with its size (struct kvm_hc_*):
+ * @ksize bytes at @dst, from a caller's structure of at least @ver0 bytes.
+ * Members the caller does not know are 0; members past @ksize must be 0.
+ * The caller's size goes to @usize, for copying results back.
+ */
+static int kvm_hc_copy_in(void *dst, size_t ksize, size_t ver0, const void __user *src,
+			  u32 *usize)
 {
-	if (version != KVM_HC_UAPI_VERSION)
-		return -EOPNOTSUPP;
-	return flags || pad ? -EINVAL : 0;
+	int ret;
+
+	if (get_user(*usize, (const u32 __user *)src))
+		return -EFAULT;
+	if (*usize < ver0)
+		return -EINVAL;
+	if (*usize > PAGE_SIZE)
+		return -E2BIG;
+	ret = copy_struct_from_user(dst, ksize, src, *usize);
+	if (ret)
+		return ret;
+	/* the caller's size, not ours, is what it reads back */
+	*(u32 *)dst = *usize;
+	return 0;
+}
+
+/* Copy a uAPI structure back, as much of it as the caller knows. */
+static int kvm_hc_copy_out(void __user *dst, const void *src, size_t ksize, u32 usize)
+{
+	return copy_to_user(dst, src, min_t(size_t, ksize, usize)) ? -EFAULT : 0;
 }
 
 /* KVM_HC_SET_POLICY's argument, before its ranges are read. */
 static int kvm_hc_policy_check(const struct kvm_hc_policy *p)
 {
-	int ret = kvm_hc_uapi_check(p->version, p->flags, 0);
+	if (p->flags || p->reserved || p->range_size < KVM_HC_RANGE_SIZE_VER0)
+		return -EINVAL;
+	if (p->range_size > PAGE_SIZE)
+		return -E2BIG;
+	return p->nranges > KVM_HC_MAX_RANGES ? -E2BIG : 0;
+}
 
-	if (!ret && p->nranges > KVM_HC_MAX_RANGES)
-		ret = -E2BIG;
-	return ret;
+/*
+ * Copy in @n ranges of @size bytes each (copy_struct_from_user() per entry:
+ * an entry longer than ours must end in zeros).
+ */
+static struct kvm_hc_range *kvm_hc_ranges_in(u64 uptr, unsigned int n, u32 size)
+{
+	const char __user *src = u64_to_user_ptr(uptr);
+	struct kvm_hc_range *r;
+	unsigned int i;
+	int ret;
+
+	r = kcalloc(n, sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < n; i++) {
+		ret = copy_struct_from_user(&r[i], sizeof(r[i]), src + (size_t)i * size, size);
+		if (ret) {
+			kfree(r);
+			return ERR_PTR(ret);
+		}
+	}
+	return r;
+}
+
+/**
+ * kvm_hc_check_extension() - what KVM_HC_CHECK_EXTENSION answers
+ * @info: the architecture's facts
+ * @cap:  KVM_HC_CAP_*
+ *
+ * Return: the capability's value; 0 for one unknown or absent.
+ */
+static long kvm_hc_check_extension(const struct kvm_hc_arch_info *info, unsigned long cap)
+{
+	switch (cap) {
+	case KVM_HC_CAP_API_VERSION:
+		return KVM_HC_API_VERSION;
+	case KVM_HC_CAP_GUEST_ABI:
+		return KVM_HC_ABI_VERSION;
+	case KVM_HC_CAP_ARCH:
+		return info->arch;
+	case KVM_HC_CAP_ACTIONS:
+		return BIT(KVM_HC_ACTION_KVM) | BIT(KVM_HC_ACTION_KERNEL) |
+		       BIT(KVM_HC_ACTION_FORWARD) | BIT(KVM_HC_ACTION_DENY);
+	case KVM_HC_CAP_SERVICES:
+		return kvm_hc_arch_services(info->arch, GENMASK(KVM_HC_SVC_COUNT - 1, 0));
+	case KVM_HC_CAP_MAX_RANGES:
+		return KVM_HC_MAX_RANGES;
+	case KVM_HC_CAP_NR_COUNTERS:
+		return KVM_HC_NR_SLOTS;
+	case KVM_HC_CAP_FORWARD_ARGS:
+		return info->forward_args;
+	case KVM_HC_CAP_EXIT_MARKER:
+		return info->exit_marker;
+	case KVM_HC_CAP_GET_POLICY:
+	case KVM_HC_CAP_STATS_FD:
+		return 1;
+	}
+	return 0;
 }
 
 #ifndef KVM_HC_KUNIT
@@ -1284,7 +1467,14 @@ struct module *kvm_hc_hold_owner(unsigned long addr)
 
 /* ---- the VMM interface: /dev/kvm_hc and per-VM handles ---- */
 
-/* /sys/kernel/kvm_hc: one folder per attached VM, named <pid>-<vm fd>. */
+/*
+ * /sys/kernel/kvm_hc: one folder per attachment, named <pid>-<vm fd>-<id>:
+ * the VMM's pid and the VM's fd at attach time, for people, and an id no
+ * other attachment gets, so that names cannot collide (a VM fd closed and
+ * its number reused while the handle stays open).  Readable by root only,
+ * as KVM's own statistics are: per-VM hypercall numbers and rates tell
+ * about the guest.
+ */
 static struct kobject *kvm_hc_sysfs;
 
 struct kvm_hc_handle {
@@ -1301,41 +1491,195 @@ static struct kvm_hc_handle *to_handle(struct kobject *kobj)
 
 static ssize_t counters_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
+	struct kvm_hc_vm *vm = to_handle(kobj)->vm;
 	struct kvm_hc_counters c;
 
-	kvm_hc_vm_total(to_handle(kobj)->vm, &c);
-	return sysfs_emit(buf, "kernel %llu\nuser %llu\ndenied %llu\nkvm %llu\n",
-			  c.kernel, c.user, c.denied, c.kvm);
+	kvm_hc_vm_total(vm, &c);
+	return sysfs_emit(buf, "kvm %llu\nkernel %llu\nforward %llu\ndeny %llu\nuncounted %llu\n",
+			  c.kvm, c.kernel, c.forward, c.deny, kvm_hc_vm_uncounted(vm));
 }
 
-static ssize_t numbers_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	struct kvm_hc_nr_stats *nrs;
-	struct kvm_hc_counters total;
-	unsigned int i, n;
-	int len = 0;
-
-	nrs = kcalloc(KVM_HC_NR_SLOTS, sizeof(*nrs), GFP_KERNEL);
-	if (!nrs)
-		return -ENOMEM;
-	n = kvm_hc_vm_stats(to_handle(kobj)->vm, &total, nrs, KVM_HC_NR_SLOTS);
-	for (i = 0; i < min(n, KVM_HC_NR_SLOTS); i++)
-		len += sysfs_emit_at(buf, len, "0x%llx %llu %llu %llu %llu\n", nrs[i].nr,
-				     nrs[i].counters.kernel, nrs[i].counters.user,
-				     nrs[i].counters.denied, nrs[i].counters.kvm);
-	kfree(nrs);
-	return len;
-}
-
-static struct kobj_attribute kvm_hc_attr_counters = __ATTR_RO(counters);
-static struct kobj_attribute kvm_hc_attr_numbers = __ATTR_RO(numbers);
+static struct kobj_attribute kvm_hc_attr_counters = __ATTR(counters, 0400, counters_show, NULL);
 
 static struct attribute *kvm_hc_vm_attrs[] = {
 	&kvm_hc_attr_counters.attr,
-	&kvm_hc_attr_numbers.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(kvm_hc_vm);
+
+static const struct attribute_group kvm_hc_vm_group = {
+	.attrs = kvm_hc_vm_attrs,
+};
+
+/*
+ * numbers/<slot>: one file per counter slot (0 to 63), each
+ * "<nr> <kvm> <kernel> <forward> <deny>" while the slot counts a number,
+ * empty while it is free: under 110 bytes, so no file can be cut at a page.
+ */
+static ssize_t slot_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf);
+
+static struct kobj_attribute kvm_hc_attr_slot0 = __ATTR(0, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot1 = __ATTR(1, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot2 = __ATTR(2, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot3 = __ATTR(3, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot4 = __ATTR(4, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot5 = __ATTR(5, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot6 = __ATTR(6, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot7 = __ATTR(7, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot8 = __ATTR(8, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot9 = __ATTR(9, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot10 = __ATTR(10, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot11 = __ATTR(11, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot12 = __ATTR(12, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot13 = __ATTR(13, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot14 = __ATTR(14, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot15 = __ATTR(15, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot16 = __ATTR(16, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot17 = __ATTR(17, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot18 = __ATTR(18, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot19 = __ATTR(19, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot20 = __ATTR(20, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot21 = __ATTR(21, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot22 = __ATTR(22, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot23 = __ATTR(23, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot24 = __ATTR(24, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot25 = __ATTR(25, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot26 = __ATTR(26, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot27 = __ATTR(27, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot28 = __ATTR(28, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot29 = __ATTR(29, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot30 = __ATTR(30, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot31 = __ATTR(31, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot32 = __ATTR(32, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot33 = __ATTR(33, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot34 = __ATTR(34, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot35 = __ATTR(35, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot36 = __ATTR(36, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot37 = __ATTR(37, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot38 = __ATTR(38, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot39 = __ATTR(39, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot40 = __ATTR(40, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot41 = __ATTR(41, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot42 = __ATTR(42, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot43 = __ATTR(43, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot44 = __ATTR(44, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot45 = __ATTR(45, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot46 = __ATTR(46, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot47 = __ATTR(47, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot48 = __ATTR(48, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot49 = __ATTR(49, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot50 = __ATTR(50, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot51 = __ATTR(51, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot52 = __ATTR(52, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot53 = __ATTR(53, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot54 = __ATTR(54, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot55 = __ATTR(55, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot56 = __ATTR(56, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot57 = __ATTR(57, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot58 = __ATTR(58, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot59 = __ATTR(59, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot60 = __ATTR(60, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot61 = __ATTR(61, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot62 = __ATTR(62, 0400, slot_show, NULL);
+static struct kobj_attribute kvm_hc_attr_slot63 = __ATTR(63, 0400, slot_show, NULL);
+
+static struct attribute *kvm_hc_slot_attrs[] = {
+	&kvm_hc_attr_slot0.attr,
+	&kvm_hc_attr_slot1.attr,
+	&kvm_hc_attr_slot2.attr,
+	&kvm_hc_attr_slot3.attr,
+	&kvm_hc_attr_slot4.attr,
+	&kvm_hc_attr_slot5.attr,
+	&kvm_hc_attr_slot6.attr,
+	&kvm_hc_attr_slot7.attr,
+	&kvm_hc_attr_slot8.attr,
+	&kvm_hc_attr_slot9.attr,
+	&kvm_hc_attr_slot10.attr,
+	&kvm_hc_attr_slot11.attr,
+	&kvm_hc_attr_slot12.attr,
+	&kvm_hc_attr_slot13.attr,
+	&kvm_hc_attr_slot14.attr,
+	&kvm_hc_attr_slot15.attr,
+	&kvm_hc_attr_slot16.attr,
+	&kvm_hc_attr_slot17.attr,
+	&kvm_hc_attr_slot18.attr,
+	&kvm_hc_attr_slot19.attr,
+	&kvm_hc_attr_slot20.attr,
+	&kvm_hc_attr_slot21.attr,
+	&kvm_hc_attr_slot22.attr,
+	&kvm_hc_attr_slot23.attr,
+	&kvm_hc_attr_slot24.attr,
+	&kvm_hc_attr_slot25.attr,
+	&kvm_hc_attr_slot26.attr,
+	&kvm_hc_attr_slot27.attr,
+	&kvm_hc_attr_slot28.attr,
+	&kvm_hc_attr_slot29.attr,
+	&kvm_hc_attr_slot30.attr,
+	&kvm_hc_attr_slot31.attr,
+	&kvm_hc_attr_slot32.attr,
+	&kvm_hc_attr_slot33.attr,
+	&kvm_hc_attr_slot34.attr,
+	&kvm_hc_attr_slot35.attr,
+	&kvm_hc_attr_slot36.attr,
+	&kvm_hc_attr_slot37.attr,
+	&kvm_hc_attr_slot38.attr,
+	&kvm_hc_attr_slot39.attr,
+	&kvm_hc_attr_slot40.attr,
+	&kvm_hc_attr_slot41.attr,
+	&kvm_hc_attr_slot42.attr,
+	&kvm_hc_attr_slot43.attr,
+	&kvm_hc_attr_slot44.attr,
+	&kvm_hc_attr_slot45.attr,
+	&kvm_hc_attr_slot46.attr,
+	&kvm_hc_attr_slot47.attr,
+	&kvm_hc_attr_slot48.attr,
+	&kvm_hc_attr_slot49.attr,
+	&kvm_hc_attr_slot50.attr,
+	&kvm_hc_attr_slot51.attr,
+	&kvm_hc_attr_slot52.attr,
+	&kvm_hc_attr_slot53.attr,
+	&kvm_hc_attr_slot54.attr,
+	&kvm_hc_attr_slot55.attr,
+	&kvm_hc_attr_slot56.attr,
+	&kvm_hc_attr_slot57.attr,
+	&kvm_hc_attr_slot58.attr,
+	&kvm_hc_attr_slot59.attr,
+	&kvm_hc_attr_slot60.attr,
+	&kvm_hc_attr_slot61.attr,
+	&kvm_hc_attr_slot62.attr,
+	&kvm_hc_attr_slot63.attr,
+	NULL,
+};
+
+static ssize_t slot_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct kvm_hc_vm *vm = to_handle(kobj)->vm;
+	struct kvm_hc_nr_slot *slot;
+	struct kvm_hc_counters c;
+	unsigned int i;
+
+	for (i = 0; i < KVM_HC_NR_SLOTS; i++)
+		if (kvm_hc_slot_attrs[i] == &attr->attr)
+			break;
+	if (i == KVM_HC_NR_SLOTS)
+		return -EINVAL;
+	slot = &vm->slots[i];
+	if (atomic_read_acquire(&slot->state) != KVM_HC_SLOT_READY)
+		return 0;
+	kvm_hc_counters_read(&c, vm->counts, offsetof(struct kvm_hc_vm_counts, nr[i]));
+	return sysfs_emit(buf, "0x%llx %llu %llu %llu %llu\n", slot->nr, c.kvm, c.kernel,
+			  c.forward, c.deny);
+}
+
+static const struct attribute_group kvm_hc_slot_group = {
+	.name = "numbers",
+	.attrs = kvm_hc_slot_attrs,
+};
+
+static const struct attribute_group *kvm_hc_vm_groups[] = {
+	&kvm_hc_vm_group,
+	&kvm_hc_slot_group,
+	NULL,
+};
 
 static void kvm_hc_handle_release_kobj(struct kobject *kobj)
 {
@@ -1352,15 +1696,16 @@ static long kvm_hc_set_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
 {
 	struct kvm_hc_range *ranges = NULL;
 	struct kvm_hc_policy p;
+	u32 usize;
 	long ret;
 
-	if (copy_from_user(&p, argp, sizeof(p)))
-		return -EFAULT;
-	ret = kvm_hc_policy_check(&p);
+	ret = kvm_hc_copy_in(&p, sizeof(p), KVM_HC_POLICY_SIZE_VER0, argp, &usize);
+	if (!ret)
+		ret = kvm_hc_policy_check(&p);
 	if (ret)
 		return ret;
 	if (p.nranges) {
-		ranges = memdup_user(u64_to_user_ptr(p.ranges), p.nranges * sizeof(*ranges));
+		ranges = kvm_hc_ranges_in(p.ranges, p.nranges, p.range_size);
 		if (IS_ERR(ranges))
 			return PTR_ERR(ranges);
 	}
@@ -1369,30 +1714,207 @@ static long kvm_hc_set_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
 	return ret;
 }
 
+static long kvm_hc_get_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
+{
+	struct kvm_hc_range *ranges;
+	struct kvm_hc_policy p;
+	unsigned int n, i;
+	char __user *dst;
+	u32 usize;
+	long ret;
+
+	ret = kvm_hc_copy_in(&p, sizeof(p), KVM_HC_POLICY_SIZE_VER0, argp, &usize);
+	if (ret)
+		return ret;
+	if (p.flags || p.reserved || p.range_size < KVM_HC_RANGE_SIZE_VER0)
+		return -EINVAL;
+	if (p.range_size > PAGE_SIZE)
+		return -E2BIG;
+	ranges = kcalloc(KVM_HC_MAX_RANGES, sizeof(*ranges), GFP_KERNEL);
+	if (!ranges)
+		return -ENOMEM;
+	n = kvm_hc_vm_get_policy(h->vm, &p.services, ranges, KVM_HC_MAX_RANGES);
+	if (n > p.nranges) {
+		ret = -E2BIG;
+	} else {
+		/* each entry as the caller knows it: ours, then zeros */
+		dst = u64_to_user_ptr(p.ranges);
+		for (i = 0; i < n && !ret; i++, dst += p.range_size)
+			if (copy_to_user(dst, &ranges[i], sizeof(ranges[i])) ||
+			    clear_user(dst + sizeof(ranges[i]), p.range_size - sizeof(ranges[i])))
+				ret = -EFAULT;
+	}
+	p.nranges = n;
+	if (kvm_hc_copy_out(argp, &p, sizeof(p), usize))
+		ret = -EFAULT;
+	kfree(ranges);
+	return ret;
+}
+
 static long kvm_hc_get_stats_ioctl(struct kvm_hc_handle *h, void __user *argp)
 {
 	struct kvm_hc_nr_stats *nrs;
 	struct kvm_hc_stats s;
-	unsigned int n, max;
-	long ret = 0;
+	unsigned int n, i;
+	char __user *dst;
+	u32 usize;
+	long ret;
 
-	if (copy_from_user(&s, argp, sizeof(s)))
-		return -EFAULT;
-	ret = kvm_hc_uapi_check(s.version, s.flags, s.pad);
+	ret = kvm_hc_copy_in(&s, sizeof(s), KVM_HC_STATS_SIZE_VER0, argp, &usize);
 	if (ret)
 		return ret;
+	if (s.flags || (s.nrs && s.nr_size < KVM_HC_NR_STATS_SIZE_VER0))
+		return -EINVAL;
+	if (s.nr_size > PAGE_SIZE)
+		return -E2BIG;
 	nrs = kcalloc(KVM_HC_NR_SLOTS, sizeof(*nrs), GFP_KERNEL);
 	if (!nrs)
 		return -ENOMEM;
 	n = kvm_hc_vm_stats(h->vm, &s.total, nrs, KVM_HC_NR_SLOTS);
-	max = s.nrs ? min3(n, s.nnrs, (unsigned int)KVM_HC_NR_SLOTS) : 0;
-	if (max && copy_to_user(u64_to_user_ptr(s.nrs), nrs, max * sizeof(*nrs)))
-		ret = -EFAULT;
+	s.uncounted = kvm_hc_vm_uncounted(h->vm);
+	if (s.nrs && n > s.nnrs) {
+		ret = -E2BIG;
+	} else if (s.nrs) {
+		dst = u64_to_user_ptr(s.nrs);
+		for (i = 0; i < n && !ret; i++, dst += s.nr_size)
+			if (copy_to_user(dst, &nrs[i], sizeof(nrs[i])) ||
+			    clear_user(dst + sizeof(nrs[i]), s.nr_size - sizeof(nrs[i])))
+				ret = -EFAULT;
+	}
 	s.nnrs = n;
-	if (!ret && copy_to_user(argp, &s, sizeof(s)))
+	if (kvm_hc_copy_out(argp, &s, sizeof(s), usize))
 		ret = -EFAULT;
 	kfree(nrs);
 	return ret;
+}
+
+/*
+ * KVM_HC_GET_STATS_FD: a VM's counters laid out as KVM_GET_STATS_FD lays
+ * out KVM's (Documentation/virt/kvm/api.rst, "KVM_GET_STATS_FD"), so that
+ * a reader of KVM's stats fds (QEMU's query-stats, kvm_stat) reads it
+ * without a new parser: a header, the id "kvm_hc-<attachment id>", the
+ * descriptors, then the values, read afresh at each read().  The fd holds
+ * the VM's counters, not its attachment: after the handle is closed it
+ * reads the last values.
+ */
+struct kvm_hc_statdesc {
+	const char *name;
+	u32 flags;
+	u16 size;
+};
+
+#define KVM_HC_STAT_SUM		(KVM_STATS_TYPE_CUMULATIVE | KVM_STATS_UNIT_NONE | \
+				 KVM_STATS_BASE_POW10)
+#define KVM_HC_STAT_NOW		(KVM_STATS_TYPE_INSTANT | KVM_STATS_UNIT_NONE | \
+				 KVM_STATS_BASE_POW10)
+
+/* In the order of the values; each per-number array has a slot per entry. */
+static const struct kvm_hc_statdesc kvm_hc_statdescs[] = {
+	{ "kvm", KVM_HC_STAT_SUM, 1 },
+	{ "kernel", KVM_HC_STAT_SUM, 1 },
+	{ "forward", KVM_HC_STAT_SUM, 1 },
+	{ "deny", KVM_HC_STAT_SUM, 1 },
+	{ "uncounted", KVM_HC_STAT_SUM, 1 },
+	{ "numbers", KVM_HC_STAT_NOW, 1 },		/* slots in use */
+	{ "number", KVM_HC_STAT_NOW, KVM_HC_NR_SLOTS },	/* what each slot counts */
+	{ "number_kvm", KVM_HC_STAT_SUM, KVM_HC_NR_SLOTS },
+	{ "number_kernel", KVM_HC_STAT_SUM, KVM_HC_NR_SLOTS },
+	{ "number_forward", KVM_HC_STAT_SUM, KVM_HC_NR_SLOTS },
+	{ "number_deny", KVM_HC_STAT_SUM, KVM_HC_NR_SLOTS },
+};
+
+#define KVM_HC_STAT_VALUES	(6 + 5 * KVM_HC_NR_SLOTS)
+
+struct kvm_hc_stats_image {
+	struct kvm_stats_header header;
+	char id[KVM_STATS_NAME_SIZE];
+	struct kvm_stats_desc desc[ARRAY_SIZE(kvm_hc_statdescs)];
+	u64 data[KVM_HC_STAT_VALUES];
+};
+
+static void kvm_hc_stats_fill(struct kvm_hc_vm *vm, struct kvm_hc_stats_image *img)
+{
+	struct kvm_hc_counters c;
+	u64 *v = img->data, *number = v + 6, *nr = number + KVM_HC_NR_SLOTS;
+	unsigned int i, off = 0, used = 0;
+
+	BUILD_BUG_ON(sizeof(img->desc[0]) != sizeof(struct kvm_stats_desc));
+	img->header = (struct kvm_stats_header){
+		.name_size = KVM_STATS_NAME_SIZE,
+		.num_desc = ARRAY_SIZE(kvm_hc_statdescs),
+		.id_offset = offsetof(struct kvm_hc_stats_image, id),
+		.desc_offset = offsetof(struct kvm_hc_stats_image, desc),
+		.data_offset = offsetof(struct kvm_hc_stats_image, data),
+	};
+	snprintf(img->id, sizeof(img->id), "kvm_hc-%llu", vm->id);
+	for (i = 0; i < ARRAY_SIZE(kvm_hc_statdescs); i++) {
+		img->desc[i] = (struct kvm_stats_desc){
+			.flags = kvm_hc_statdescs[i].flags,
+			.size = kvm_hc_statdescs[i].size,
+			.offset = off * sizeof(u64),
+		};
+		strscpy(img->desc[i].name, kvm_hc_statdescs[i].name, KVM_STATS_NAME_SIZE);
+		off += kvm_hc_statdescs[i].size;
+	}
+
+	kvm_hc_vm_total(vm, &c);
+	v[0] = c.kvm;
+	v[1] = c.kernel;
+	v[2] = c.forward;
+	v[3] = c.deny;
+	v[4] = kvm_hc_vm_uncounted(vm);
+	for (i = 0; i < KVM_HC_NR_SLOTS; i++) {
+		if (atomic_read_acquire(&vm->slots[i].state) != KVM_HC_SLOT_READY)
+			continue;
+		used++;
+		number[i] = vm->slots[i].nr;
+		kvm_hc_counters_read(&c, vm->counts, offsetof(struct kvm_hc_vm_counts, nr[i]));
+		nr[i] = c.kvm;
+		nr[KVM_HC_NR_SLOTS + i] = c.kernel;
+		nr[2 * KVM_HC_NR_SLOTS + i] = c.forward;
+		nr[3 * KVM_HC_NR_SLOTS + i] = c.deny;
+	}
+	v[5] = used;
+}
+
+static ssize_t kvm_hc_stats_read(struct file *file, char __user *buf, size_t count,
+				 loff_t *ppos)
+{
+	struct kvm_hc_stats_image *img;
+	ssize_t ret;
+
+	img = kzalloc(sizeof(*img), GFP_KERNEL);
+	if (!img)
+		return -ENOMEM;
+	kvm_hc_stats_fill(file->private_data, img);
+	ret = simple_read_from_buffer(buf, count, ppos, img, sizeof(*img));
+	kfree(img);
+	return ret;
+}
+
+static int kvm_hc_stats_release(struct inode *inode, struct file *file)
+{
+	kvm_hc_vm_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations kvm_hc_stats_fops = {
+	.owner = THIS_MODULE,
+	.read = kvm_hc_stats_read,
+	.release = kvm_hc_stats_release,
+	.llseek = noop_llseek,
+};
+
+static long kvm_hc_get_stats_fd_ioctl(struct kvm_hc_handle *h)
+{
+	int fd;
+
+	refcount_inc(&h->vm->ref);
+	fd = anon_inode_getfd("kvm_hc-vm-stats", &kvm_hc_stats_fops, h->vm,
+			      O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		kvm_hc_vm_put(h->vm);
+	return fd;
 }
 
 static long kvm_hc_handle_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -1400,10 +1922,16 @@ static long kvm_hc_handle_ioctl(struct file *file, unsigned int cmd, unsigned lo
 	struct kvm_hc_handle *h = file->private_data;
 
 	switch (cmd) {
+	case KVM_HC_CHECK_EXTENSION:
+		return kvm_hc_check_extension(&kvm_hc_arch_info, arg);
 	case KVM_HC_SET_POLICY:
 		return kvm_hc_set_policy_ioctl(h, (void __user *)arg);
+	case KVM_HC_GET_POLICY:
+		return kvm_hc_get_policy_ioctl(h, (void __user *)arg);
 	case KVM_HC_GET_STATS:
 		return kvm_hc_get_stats_ioctl(h, (void __user *)arg);
+	case KVM_HC_GET_STATS_FD:
+		return kvm_hc_get_stats_fd_ioctl(h);
 	}
 	return -ENOTTY;
 }
@@ -1434,13 +1962,14 @@ static long kvm_hc_attach_ioctl(void __user *argp)
 	struct kvm_hc_handle *h;
 	struct file *vm_file;
 	struct kvm *kvm;
+	u32 usize;
 	int fd, ret;
 
-	if (copy_from_user(&a, argp, sizeof(a)))
-		return -EFAULT;
-	ret = kvm_hc_uapi_check(a.version, a.flags, a.pad);
+	ret = kvm_hc_copy_in(&a, sizeof(a), KVM_HC_ATTACH_SIZE_VER0, argp, &usize);
 	if (ret)
 		return ret;
+	if (a.flags || a.reserved)
+		return -EINVAL;
 	vm_file = fget(a.vm_fd);
 	if (!vm_file)
 		return -EBADF;
@@ -1461,12 +1990,12 @@ static long kvm_hc_attach_ioctl(void __user *argp)
 		ret = PTR_ERR(h->vm);
 		goto put;
 	}
-	/* Named like KVM's debugfs folders; a failure costs only the folder. */
-	h->in_sysfs = !kobject_add(&h->kobj, kvm_hc_sysfs, "%d-%d",
-				   task_pid_nr(current), a.vm_fd);
+	/* A failure (no memory) costs only the folder. */
+	h->in_sysfs = !kobject_add(&h->kobj, kvm_hc_sysfs, "%d-%d-%llu",
+				   task_pid_nr(current), a.vm_fd, h->vm->id);
 	if (!h->in_sysfs)
-		pr_warn_ratelimited("no sysfs folder for VM %d-%d\n",
-				    task_pid_nr(current), a.vm_fd);
+		pr_warn_ratelimited("no sysfs folder for VM %d-%d-%llu\n",
+				    task_pid_nr(current), a.vm_fd, h->vm->id);
 
 	fd = anon_inode_getfd("kvm_hc-vm", &kvm_hc_handle_fops, h, O_RDWR | O_CLOEXEC);
 	if (fd >= 0)
@@ -1483,8 +2012,12 @@ put:
 
 static long kvm_hc_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	if (cmd == KVM_HC_ATTACH)
+	switch (cmd) {
+	case KVM_HC_CHECK_EXTENSION:
+		return kvm_hc_check_extension(&kvm_hc_arch_info, arg);
+	case KVM_HC_ATTACH:
 		return kvm_hc_attach_ioctl((void __user *)arg);
+	}
 	return -ENOTTY;
 }
 
@@ -1516,7 +2049,7 @@ static ssize_t stats_show(kvm_hc_module_attribute *attr, struct module_kobject *
 	return sysfs_emit(buf,
 			  "kernel %llu\nuser %llu\ndenied %llu\nkvm %llu\ninflight %d\nvms %u\n"
 			  "wake_tokens %d\n",
-			  c.kernel, c.user, c.denied, c.kvm, atomic_read(&kvm_hc_inflight),
+			  c.kernel, c.forward, c.deny, c.kvm, atomic_read(&kvm_hc_inflight),
 			  READ_ONCE(kvm_hc_nr_vms), atomic_read(&kvm_hc_wake_tokens));
 }
 
@@ -1645,7 +2178,7 @@ static void __exit kvm_hc_exit(void)
 	kobject_put(kvm_hc_sysfs);
 	kvm_hc_counters_read(&c, &kvm_hc_global, 0);
 	pr_info("unhooked; calls handled %llu, forwarded %llu, denied %llu, passed to KVM %llu\n",
-		c.kernel, c.user, c.denied, c.kvm);
+		c.kernel, c.forward, c.deny, c.kvm);
 }
 
 module_init(kvm_hc_init);

@@ -21,13 +21,10 @@ struct kvm;
 struct kvm_vcpu;
 struct file;
 
-/* Calling convention a call record was decoded from. */
-enum kvm_hc_arch {
-	KVM_HC_ARCH_X86 = 1,
-	KVM_HC_ARCH_ARM64,
-	KVM_HC_ARCH_S390,
-	KVM_HC_ARCH_PPC,
-};
+/*
+ * The calling convention a call record was decoded from is the uAPI's
+ * KVM_HC_ARCH_* of the architecture (what KVM_HC_CAP_ARCH answers).
+ */
 
 /* The caller used the 64-bit form of the ABI (x86 long mode, SMC64, MSR.SF). */
 #define KVM_HC_CALL_64BIT	BIT(0)
@@ -35,7 +32,7 @@ enum kvm_hc_arch {
 #define KVM_HC_CALL_UNPRIV	BIT(1)
 /*
  * The hook has no way to send this call to the VMM (powerpc's ePAPR
- * hypercalls): a policy's KVM_HC_TO_USER leaves it to KVM, and it is
+ * hypercalls): a policy's KVM_HC_FORWARD leaves it to KVM, and it is
  * counted as such.
  */
 #define KVM_HC_CALL_NO_USER	BIT(2)
@@ -58,7 +55,7 @@ enum kvm_hc_arch {
 
 /**
  * struct kvm_hc_call - one guest hypercall, independent of the architecture
- * @arch:   enum kvm_hc_arch of the decoder
+ * @arch:   KVM_HC_ARCH_* of the decoder
  * @flags:  KVM_HC_CALL_* bits
  * @svc:    service number inside kvm_hc's block, or KVM_HC_NO_SVC
  * @nr:     hypercall number as the architecture numbers it
@@ -69,11 +66,13 @@ enum kvm_hc_arch {
  * @status: 0, or a negative Linux errno or -KVM_HC_ENOHC ("no such
  *          hypercall"), which the architecture translates into its own
  *          error value in place of @ret[0]
+ * @vcpu_id: the calling vCPU's id, for the tracepoint (the hook sets it)
  */
 struct kvm_hc_call {
 	u16 arch;
 	u16 flags;
 	int svc;
+	u32 vcpu_id;
 	u64 nr;
 	u64 args[KVM_HC_MAX_ARGS];
 	u32 nargs;
@@ -84,18 +83,18 @@ struct kvm_hc_call {
 
 /**
  * enum kvm_hc_action - what the dispatcher decided for one call
- * @KVM_HC_STOCK:   let KVM handle the call exactly as it would without kvm_hc
- * @KVM_HC_HANDLED: handled in the kernel; results are in the call record
- * @KVM_HC_TO_USER: exit to the VMM with the call record
+ * @KVM_HC_KVM:   let KVM handle the call exactly as it would without kvm_hc
+ * @KVM_HC_KERNEL: handled in the kernel; results are in the call record
+ * @KVM_HC_FORWARD: exit to the VMM with the call record
  * @KVM_HC_DENY:    refuse the call; @status holds the error to return
  *
  * The values are the uAPI's KVM_HC_ACTION_*, so a policy range's action is
  * the dispatcher's answer.
  */
 enum kvm_hc_action {
-	KVM_HC_STOCK = KVM_HC_ACTION_KVM,
-	KVM_HC_HANDLED = KVM_HC_ACTION_KERNEL,
-	KVM_HC_TO_USER = KVM_HC_ACTION_USER,
+	KVM_HC_KVM = KVM_HC_ACTION_KVM,
+	KVM_HC_KERNEL = KVM_HC_ACTION_KERNEL,
+	KVM_HC_FORWARD = KVM_HC_ACTION_FORWARD,
 	KVM_HC_DENY = KVM_HC_ACTION_DENY,
 };
 
@@ -145,11 +144,11 @@ enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 arch, u16 flags, u64 nr, int s
  * kvm_hc_take_action() - the action a call kvm_hc_take() left to KVM was counted as
  * @take: KVM_HC_COUNTED or KVM_HC_COUNTED_KERNEL
  *
- * Return: KVM_HC_HANDLED or KVM_HC_STOCK, for the tracepoint.
+ * Return: KVM_HC_KERNEL or KVM_HC_KVM, for the tracepoint.
  */
 static inline enum kvm_hc_action kvm_hc_take_action(enum kvm_hc_take take)
 {
-	return take == KVM_HC_COUNTED_KERNEL ? KVM_HC_HANDLED : KVM_HC_STOCK;
+	return take == KVM_HC_COUNTED_KERNEL ? KVM_HC_KERNEL : KVM_HC_KVM;
 }
 
 void kvm_hc_begin(struct kvm_hc_ctx *ctx, struct kvm *kvm);
@@ -164,7 +163,7 @@ int kvm_hc_register_kvm_handler(u16 arch, u64 nr);
 
 /**
  * kvm_hc_register_handler() - serve a hypercall number in the kernel
- * @arch: enum kvm_hc_arch of the calling convention
+ * @arch: KVM_HC_ARCH_* of the calling convention
  * @nr:   the hypercall number
  * @fn:   the handler, in the calling module
  *
@@ -178,8 +177,24 @@ struct kvm_hc_vm *kvm_hc_vm_attach(struct kvm *kvm, u32 services);
 void kvm_hc_vm_detach(struct kvm_hc_vm *vm);
 int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, u32 services,
 			 const struct kvm_hc_range *ranges, unsigned int count);
+unsigned int kvm_hc_vm_get_policy(struct kvm_hc_vm *vm, u32 *services,
+				  struct kvm_hc_range *ranges, unsigned int max);
+
+/**
+ * struct kvm_hc_arch_info - what an architecture tells VMMs about itself
+ * @arch:         KVM_HC_ARCH_* of its numbering
+ * @forward_args: arguments a forwarded exit carries (KVM_HC_CAP_FORWARD_ARGS)
+ * @exit_marker:  forwarded exits carry a marker that tells them from an
+ *                upstream mechanism's exits of the same kind
+ */
+struct kvm_hc_arch_info {
+	u32 arch;
+	u32 forward_args;
+	bool exit_marker;
+};
 
 /* Provided by each architecture's hook. */
+extern const struct kvm_hc_arch_info kvm_hc_arch_info;
 int kvm_hc_arch_init(void);
 void kvm_hc_arch_exit(void);
 int kvm_hc_arch_arm(void);
@@ -208,6 +223,7 @@ static inline bool kvm_hc_from_self(unsigned long parent_ip)
 }
 
 /* Hook bookkeeping shared by every architecture (kvm_hc_core.c). */
+void kvm_hc_trace_taken(struct kvm *kvm, const struct kvm_hc_call *call, enum kvm_hc_take take);
 bool kvm_hc_wants(struct kvm *kvm, bool own_block);
 u32 kvm_hc_services(struct kvm *kvm, u16 arch);
 void kvm_hc_enter(void);

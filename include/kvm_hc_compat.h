@@ -111,10 +111,14 @@
 #define KVM_HC_HYPERCALL_EXIT_16BIT	KVM_HYPERCALL_EXIT_16BIT
 #define kvm_hc_set_hypercall_exit_flags(run, f)	((run)->hypercall.flags = (f))
 #else
-/* 6.1 has no flags field, and no SMCCC over SMC to report. */
+/*
+ * 6.1 has no SMCCC over SMC to report, and no flags field: the same bits
+ * are "longmode" there, which arm64's KVM never sets.
+ */
 #define KVM_HC_HYPERCALL_EXIT_SMC	0
 #define KVM_HC_HYPERCALL_EXIT_16BIT	0
-#define kvm_hc_set_hypercall_exit_flags(run, f)	((void)(run), (void)(f))
+#define kvm_hc_set_hypercall_exit_flags(run, f) \
+	((run)->hypercall.longmode = (u32)(f), (run)->hypercall.pad = (u32)((u64)(f) >> 32))
 #endif
 #endif /* CONFIG_ARM64 */
 

@@ -87,11 +87,11 @@ static void core_invisible_by_default(struct kunit *test)
 	set_open_discovery(test, false);
 	for (i = 0; i < ARRAY_SIZE(nrs); i++) {
 		c = plain_call(nrs[i], KVM_HC_NO_SVC);
-		KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+		KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 		KUNIT_EXPECT_FALSE(test, kvm_hc_wants(kvm, false));
 	}
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 	KUNIT_EXPECT_FALSE(test, kvm_hc_wants(kvm, true));
 }
 
@@ -106,31 +106,31 @@ static void core_open_discovery(struct kunit *test)
 
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
 	c.args[0] = KVM_HC_DISCOVER_VERSION;
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, c.status, 0);
 	KUNIT_EXPECT_EQ(test, c.nret, 1);
 	KUNIT_EXPECT_EQ(test, c.ret[0], (u64)KVM_HC_ABI_VERSION);
 
 	c.args[0] = KVM_HC_DISCOVER_BITMAP(0);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, c.ret[0], (u64)BIT(KVM_HC_SVC_DISCOVER));
 
 	c.args[0] = KVM_HC_DISCOVER_BITMAP(KVM_HC_DISCOVER_BITMAP_WORDS - 1);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, c.ret[0], 0ULL);
 	KUNIT_EXPECT_EQ(test, c.status, 0);
 
 	c.args[0] = KVM_HC_DISCOVER_BITMAP(KVM_HC_DISCOVER_BITMAP_WORDS);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, c.status, -EINVAL);
 
 	c.args[0] = ~0ULL;
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, c.status, -EINVAL);
 
 	/* Services beyond the ones that exist are KVM's business. */
 	c = plain_call(KVM_HC_SVC_COUNT, KVM_HC_SVC_COUNT);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 }
 
 static void core_unprivileged_is_stock(struct kunit *test)
@@ -147,10 +147,10 @@ static void core_unprivileged_is_stock(struct kunit *test)
 
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
 	c.flags |= KVM_HC_CALL_UNPRIV;
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 	c = plain_call(42, KVM_HC_NO_SVC);
 	c.flags |= KVM_HC_CALL_UNPRIV;
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 	c.flags &= ~KVM_HC_CALL_UNPRIV;
 	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_DENY);
 }
@@ -174,14 +174,14 @@ static void core_attach_detach(struct kunit *test)
 
 	/* Only the attached VM sees discovery. */
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(a, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(a, NULL, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, c.ret[0], (u64)KVM_HC_ABI_VERSION);
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(b, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(b, NULL, &c), KVM_HC_KVM);
 
 	kvm_hc_vm_detach(va);
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(a, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(a, NULL, &c), KVM_HC_KVM);
 	KUNIT_EXPECT_FALSE(test, kvm_hc_wants(a, false));
 }
 
@@ -194,7 +194,7 @@ static void core_attached_without_services(struct kunit *test)
 	set_open_discovery(test, true);
 	attach(test, kvm, 0);
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 }
 
 static enum kvm_hc_action dispatch_nr(struct kvm *kvm, u64 nr, int *status)
@@ -212,10 +212,10 @@ static void policy_lookup_boundaries(struct kunit *test)
 	const struct kvm_hc_range r[] = {
 		{ .first = 100, .last = 199, .action = KVM_HC_DENY, .error = -EPERM },
 		{ .first = 0, .last = 0, .action = KVM_HC_DENY, .error = -E2BIG },
-		{ .first = 200, .last = 200, .action = KVM_HC_TO_USER },
+		{ .first = 200, .last = 200, .action = KVM_HC_FORWARD },
 		{ .first = 0xffff0000ULL, .last = ~0ULL, .action = KVM_HC_DENY,
 		  .error = -KVM_HC_ENOHC },
-		{ .first = 50, .last = 59, .action = KVM_HC_STOCK },
+		{ .first = 50, .last = 59, .action = KVM_HC_KVM },
 	};
 	struct kvm *kvm = fake_vm(test);
 	struct kvm_hc_vm *vm = attach(test, kvm, 0);
@@ -225,29 +225,29 @@ static void policy_lookup_boundaries(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 0, &st), KVM_HC_DENY);
 	KUNIT_EXPECT_EQ(test, st, -E2BIG);
-	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 1, &st), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 1, &st), KVM_HC_KVM);
 	KUNIT_EXPECT_EQ(test, st, 0);
-	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 49, &st), KVM_HC_STOCK);
-	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 50, &st), KVM_HC_STOCK);
-	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 59, &st), KVM_HC_STOCK);
-	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 99, &st), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 49, &st), KVM_HC_KVM);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 50, &st), KVM_HC_KVM);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 59, &st), KVM_HC_KVM);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 99, &st), KVM_HC_KVM);
 	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 100, &st), KVM_HC_DENY);
 	KUNIT_EXPECT_EQ(test, st, -EPERM);
 	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 150, &st), KVM_HC_DENY);
 	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 199, &st), KVM_HC_DENY);
-	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 200, &st), KVM_HC_TO_USER);
-	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 201, &st), KVM_HC_STOCK);
-	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 0xfffeffffULL, &st), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 200, &st), KVM_HC_FORWARD);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 201, &st), KVM_HC_KVM);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 0xfffeffffULL, &st), KVM_HC_KVM);
 	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 0xffff0000ULL, &st), KVM_HC_DENY);
 	KUNIT_EXPECT_EQ(test, st, -KVM_HC_ENOHC);
 	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, ~0ULL, &st), KVM_HC_DENY);
 
 	/* Another VM is not affected. */
-	KUNIT_EXPECT_EQ(test, dispatch_nr(fake_vm(test), 100, &st), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(fake_vm(test), 100, &st), KVM_HC_KVM);
 
 	/* Count 0 removes the policy. */
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, NULL, 0));
-	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 100, &st), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 100, &st), KVM_HC_KVM);
 }
 
 static void policy_rejects_bad_input(struct kunit *test)
@@ -263,17 +263,17 @@ static void policy_rejects_bad_input(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &good, 1));
 
 	/* Overlap, in either order and when touching one number. */
-	r[0] = (struct kvm_hc_range){ .first = 10, .last = 20, .action = KVM_HC_STOCK };
-	r[1] = (struct kvm_hc_range){ .first = 20, .last = 30, .action = KVM_HC_STOCK };
+	r[0] = (struct kvm_hc_range){ .first = 10, .last = 20, .action = KVM_HC_KVM };
+	r[1] = (struct kvm_hc_range){ .first = 20, .last = 30, .action = KVM_HC_KVM };
 	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 2), -EEXIST);
 	swap(r[0], r[1]);
 	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 2), -EEXIST);
-	r[0] = (struct kvm_hc_range){ .first = 0, .last = ~0ULL, .action = KVM_HC_STOCK };
-	r[1] = (struct kvm_hc_range){ .first = 5, .last = 5, .action = KVM_HC_STOCK };
+	r[0] = (struct kvm_hc_range){ .first = 0, .last = ~0ULL, .action = KVM_HC_KVM };
+	r[1] = (struct kvm_hc_range){ .first = 5, .last = 5, .action = KVM_HC_KVM };
 	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 2), -EEXIST);
 
 	/* Empty range. */
-	r[0] = (struct kvm_hc_range){ .first = 9, .last = 8, .action = KVM_HC_STOCK };
+	r[0] = (struct kvm_hc_range){ .first = 9, .last = 8, .action = KVM_HC_KVM };
 	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 1), -EINVAL);
 	/* Unknown action; error values that make no sense. */
 	r[0] = (struct kvm_hc_range){ .first = 1, .last = 1, .action = 99 };
@@ -284,7 +284,7 @@ static void policy_rejects_bad_input(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 1), -EINVAL);
 	r[0].error = -MAX_ERRNO - 1;
 	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 1), -EINVAL);
-	r[0] = (struct kvm_hc_range){ .first = 1, .last = 1, .action = KVM_HC_STOCK,
+	r[0] = (struct kvm_hc_range){ .first = 1, .last = 1, .action = KVM_HC_KVM,
 				      .error = -EPERM };
 	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, r, 1), -EINVAL);
 
@@ -293,16 +293,16 @@ static void policy_rejects_bad_input(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, many);
 	for (st = 0; st <= KVM_HC_MAX_RANGES; st++)
 		many[st] = (struct kvm_hc_range){ .first = 2 * st, .last = 2 * st,
-						  .action = KVM_HC_STOCK };
+						  .action = KVM_HC_KVM };
 	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, many, KVM_HC_MAX_RANGES + 1), -E2BIG);
 	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, 0, many, KVM_HC_MAX_RANGES), 0);
-	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 7, &st), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 7, &st), KVM_HC_KVM);
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &good, 1));
 
 	/* Every rejection above left the policy that was in force. */
 	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 7, &st), KVM_HC_DENY);
 	KUNIT_EXPECT_EQ(test, st, -EPERM);
-	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 8, &st), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, dispatch_nr(kvm, 8, &st), KVM_HC_KVM);
 }
 
 struct policy_race {
@@ -370,18 +370,18 @@ static void policy_services(struct kunit *test)
 
 	set_open_discovery(test, false);
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, BIT(KVM_HC_SVC_DISCOVER), NULL, 0));
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, c.ret[0], (u64)KVM_HC_ABI_VERSION);
 	/* Unknown services are refused and change nothing. */
 	KUNIT_EXPECT_EQ(test, kvm_hc_vm_set_policy(vm, BIT(KVM_HC_SVC_COUNT), NULL, 0), -EINVAL);
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, NULL, 0));
 	c = plain_call(0, KVM_HC_SVC_DISCOVER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 }
 
 #define TEST_NR		0x5a5a0000ULL
@@ -410,7 +410,7 @@ static void register_for_test(struct kunit *test, u64 nr, kvm_hc_handler_t fn,
 static void handlers_registry(struct kunit *test)
 {
 	const struct kvm_hc_range r = { .first = TEST_NR, .last = TEST_NR + 1,
-					.action = KVM_HC_HANDLED };
+					.action = KVM_HC_KERNEL };
 	struct kvm_vcpu *vcpu = (void *)fake_vm(test);
 	struct kvm *kvm = fake_vm(test);
 	struct kvm_hc_vm *vm = attach(test, kvm, 0);
@@ -425,24 +425,24 @@ static void handlers_registry(struct kunit *test)
 
 	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
 	c.args[0] = 41;
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, c.nret, 2);
 	KUNIT_EXPECT_EQ(test, c.ret[0], (u64)(unsigned long)vcpu);
 	KUNIT_EXPECT_EQ(test, c.ret[1], 42ULL);
 
 	/* In the range but without a handler, or another arch: stock. */
 	c = plain_call(TEST_NR + 1, KVM_HC_NO_SVC);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_KVM);
 	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
 	c.arch = KVM_HC_ARCH_ARM64;
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_KVM);
 	/* A VM whose policy does not ask for it: stock. */
 	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(fake_vm(test), vcpu, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(fake_vm(test), vcpu, &c), KVM_HC_KVM);
 
 	kvm_hc_unregister_handler(KVM_HC_ARCH_X86, TEST_NR);
 	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_KVM);
 	/* Twice, or never registered: nothing happens. */
 	kvm_hc_unregister_handler(KVM_HC_ARCH_X86, TEST_NR);
 	kvm_hc_unregister_handler(KVM_HC_ARCH_S390, 1);
@@ -458,7 +458,7 @@ static void handlers_registry(struct kunit *test)
 static void handlers_kvm_answers(struct kunit *test)
 {
 	const struct kvm_hc_range r[] = {
-		{ .first = KVM_NR, .last = KVM_NR, .action = KVM_HC_HANDLED },
+		{ .first = KVM_NR, .last = KVM_NR, .action = KVM_HC_KERNEL },
 		{ .first = KVM_NR + 1, .last = KVM_NR + 1, .action = KVM_HC_DENY,
 		  .error = -EPERM },
 	};
@@ -502,12 +502,12 @@ static void handlers_kvm_answers(struct kunit *test)
 					  KVM_HC_NO_SVC), KVM_HC_PASS);
 	/* Should the dispatcher meet it (a policy changed in between): KVM's. */
 	c = plain_call(KVM_NR, KVM_HC_NO_SVC);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_KVM);
 
 	kvm_hc_vm_stats(vm, &total, NULL, 0);
 	KUNIT_EXPECT_EQ(test, total.kernel, 2ULL);
 	KUNIT_EXPECT_EQ(test, total.kvm, 3ULL);
-	KUNIT_EXPECT_EQ(test, total.denied, 0ULL);
+	KUNIT_EXPECT_EQ(test, total.deny, 0ULL);
 
 	/* Unregistered: the number has no in-kernel handler any more. */
 	kvm_hc_unregister_handler(KVM_HC_ARCH_X86, KVM_NR);
@@ -539,7 +539,7 @@ static void test_handler_positive(struct kvm_vcpu *vcpu, struct kvm_hc_call *cal
 static void handlers_results_bounded(struct kunit *test)
 {
 	const struct kvm_hc_range r = { .first = TEST_NR, .last = TEST_NR + 1,
-					.action = KVM_HC_HANDLED };
+					.action = KVM_HC_KERNEL };
 	struct kvm_vcpu *vcpu = (void *)fake_vm(test);
 	struct kvm *kvm = fake_vm(test);
 	struct kvm_hc_vm *vm = attach(test, kvm, 0);
@@ -550,13 +550,13 @@ static void handlers_results_bounded(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &r, 1));
 
 	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, c.nret, KVM_HC_MAX_RETS);
 	KUNIT_EXPECT_EQ(test, c.status, 0);
 	KUNIT_EXPECT_EQ(test, c.ret[KVM_HC_MAX_RETS - 1], (u64)KVM_HC_MAX_RETS);
 
 	c = plain_call(TEST_NR + 1, KVM_HC_NO_SVC);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, c.status, -EIO);
 }
 
@@ -569,7 +569,7 @@ static void handlers_results_bounded(struct kunit *test)
 static void handlers_owner(struct kunit *test)
 {
 	const struct kvm_hc_range r = { .first = TEST_NR, .last = TEST_NR,
-					.action = KVM_HC_HANDLED };
+					.action = KVM_HC_KERNEL };
 	struct kvm_vcpu *vcpu = (void *)fake_vm(test);
 	struct kvm *kvm = fake_vm(test);
 	struct kvm_hc_vm *vm = attach(test, kvm, 0);
@@ -585,13 +585,13 @@ static void handlers_owner(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &r, 1));
 
 	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mod->refcnt), 1);
 
 	/* Unloading has begun: no call reaches it, nor does a registration. */
 	mod->state = MODULE_STATE_GOING;
 	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_KVM);
 	KUNIT_EXPECT_EQ(test, c.nret, 0U);
 	KUNIT_EXPECT_EQ(test, __kvm_hc_register_handler(KVM_HC_ARCH_X86, TEST_NR + 1,
 							test_handler, mod), -ENOENT);
@@ -604,14 +604,14 @@ static void handlers_owner(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_hc_unregister_owner(mod), 1U);
 	KUNIT_EXPECT_EQ(test, kvm_hc_unregister_owner(mod), 0U);
 	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_KVM);
 }
 
 static void counters_per_number(struct kunit *test)
 {
 	const struct kvm_hc_range r[] = {
 		{ .first = 10, .last = 10, .action = KVM_HC_DENY, .error = -EPERM },
-		{ .first = 11, .last = 11, .action = KVM_HC_TO_USER },
+		{ .first = 11, .last = 11, .action = KVM_HC_FORWARD },
 	};
 	struct kvm *kvm = fake_vm(test);
 	struct kvm_hc_vm *vm = attach(test, kvm, 0);
@@ -631,17 +631,17 @@ static void counters_per_number(struct kunit *test)
 
 	n = kvm_hc_vm_stats(vm, &total, nrs, KVM_HC_NR_SLOTS);
 	KUNIT_EXPECT_EQ(test, n, 3);
-	KUNIT_EXPECT_EQ(test, total.denied, 3ULL);
-	KUNIT_EXPECT_EQ(test, total.user, 2ULL);
+	KUNIT_EXPECT_EQ(test, total.deny, 3ULL);
+	KUNIT_EXPECT_EQ(test, total.forward, 2ULL);
 	KUNIT_EXPECT_EQ(test, total.kvm, 1ULL);
 	KUNIT_EXPECT_EQ(test, total.kernel, 0ULL);
 	for (i = 0; i < n; i++) {
 		if (nrs[i].nr == 10) {
-			KUNIT_EXPECT_EQ(test, nrs[i].counters.denied, 3ULL);
-			KUNIT_EXPECT_EQ(test, nrs[i].counters.user, 0ULL);
+			KUNIT_EXPECT_EQ(test, nrs[i].counters.deny, 3ULL);
+			KUNIT_EXPECT_EQ(test, nrs[i].counters.forward, 0ULL);
 			found++;
 		} else if (nrs[i].nr == 11) {
-			KUNIT_EXPECT_EQ(test, nrs[i].counters.user, 2ULL);
+			KUNIT_EXPECT_EQ(test, nrs[i].counters.forward, 2ULL);
 			found++;
 		} else if (nrs[i].nr == 12) {
 			KUNIT_EXPECT_EQ(test, nrs[i].counters.kvm, 1ULL);
@@ -659,22 +659,13 @@ static void counters_per_number(struct kunit *test)
 	/* Another VM's counters are its own. */
 	n = kvm_hc_vm_stats(attach(test, fake_vm(test), 0), &total, nrs, KVM_HC_NR_SLOTS);
 	KUNIT_EXPECT_EQ(test, n, 0);
-	KUNIT_EXPECT_EQ(test, total.kvm + total.user + total.denied + total.kernel, 0ULL);
+	KUNIT_EXPECT_EQ(test, total.kvm + total.forward + total.deny + total.kernel, 0ULL);
 }
 
 static void uapi_argument_validation(struct kunit *test)
 {
-	struct kvm_hc_policy p = { .version = KVM_HC_UAPI_VERSION,
+	struct kvm_hc_policy p = { .size = sizeof(p), .range_size = KVM_HC_RANGE_SIZE_VER0,
 				   .nranges = KVM_HC_MAX_RANGES };
-
-	KUNIT_EXPECT_EQ(test, kvm_hc_uapi_check(KVM_HC_UAPI_VERSION, 0, 0), 0);
-	KUNIT_EXPECT_EQ(test, kvm_hc_uapi_check(0, 0, 0), -EOPNOTSUPP);
-	KUNIT_EXPECT_EQ(test, kvm_hc_uapi_check(KVM_HC_UAPI_VERSION + 1, 0, 0), -EOPNOTSUPP);
-	/* An unknown version wins over other bad fields: it defines them. */
-	KUNIT_EXPECT_EQ(test, kvm_hc_uapi_check(2, 1, 1), -EOPNOTSUPP);
-	KUNIT_EXPECT_EQ(test, kvm_hc_uapi_check(KVM_HC_UAPI_VERSION, 1, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, kvm_hc_uapi_check(KVM_HC_UAPI_VERSION, BIT(31), 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, kvm_hc_uapi_check(KVM_HC_UAPI_VERSION, 0, 1), -EINVAL);
 
 	KUNIT_EXPECT_EQ(test, kvm_hc_policy_check(&p), 0);
 	p.nranges = KVM_HC_MAX_RANGES + 1;
@@ -685,8 +676,50 @@ static void uapi_argument_validation(struct kunit *test)
 	p.flags = 1;
 	KUNIT_EXPECT_EQ(test, kvm_hc_policy_check(&p), -EINVAL);
 	p.flags = 0;
-	p.version = 7;
-	KUNIT_EXPECT_EQ(test, kvm_hc_policy_check(&p), -EOPNOTSUPP);
+	p.reserved = 1;
+	KUNIT_EXPECT_EQ(test, kvm_hc_policy_check(&p), -EINVAL);
+	p.reserved = 0;
+	/* entries shorter than 1.0's are refused, longer ones accepted */
+	p.range_size = KVM_HC_RANGE_SIZE_VER0 - 8;
+	KUNIT_EXPECT_EQ(test, kvm_hc_policy_check(&p), -EINVAL);
+	p.range_size = KVM_HC_RANGE_SIZE_VER0 + 8;
+	KUNIT_EXPECT_EQ(test, kvm_hc_policy_check(&p), 0);
+	p.range_size = PAGE_SIZE + 1;
+	KUNIT_EXPECT_EQ(test, kvm_hc_policy_check(&p), -E2BIG);
+
+	/* The 1.0 sizes are the structures' and cannot change. */
+	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_attach), KVM_HC_ATTACH_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_range), KVM_HC_RANGE_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_policy), KVM_HC_POLICY_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_nr_stats), KVM_HC_NR_STATS_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_stats), KVM_HC_STATS_SIZE_VER0);
+}
+
+static void uapi_check_extension(struct kunit *test)
+{
+	static const struct kvm_hc_arch_info x86 = { KVM_HC_ARCH_X86, 4, false };
+	static const struct kvm_hc_arch_info arm64 = { KVM_HC_ARCH_ARM64, 6, true };
+
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_API_VERSION),
+			KVM_HC_API_VERSION);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_GUEST_ABI),
+			KVM_HC_ABI_VERSION);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&arm64, KVM_HC_CAP_ARCH), KVM_HC_ARCH_ARM64);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_ACTIONS), 0xfL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_MAX_RANGES),
+			KVM_HC_MAX_RANGES);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_NR_COUNTERS),
+			KVM_HC_NR_SLOTS);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_FORWARD_ARGS), 4);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_EXIT_MARKER), 0);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&arm64, KVM_HC_CAP_EXIT_MARKER), 1);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_GET_POLICY), 1);
+	/* discovery is served everywhere; other services where a handler is */
+	KUNIT_EXPECT_TRUE(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_SERVICES) &
+				BIT(KVM_HC_SVC_DISCOVER));
+	/* unknown capabilities answer 0, as KVM's do */
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, 1000), 0);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, ~0UL), 0);
 }
 
 /* Wake tokens: per vCPU of an attached VM, taken once, gone with the VM. */
@@ -745,6 +778,7 @@ static struct kunit_case kvm_hc_core_cases[] = {
 	KUNIT_CASE(counters_per_number),
 	KUNIT_CASE(core_wake_tokens),
 	KUNIT_CASE(uapi_argument_validation),
+	KUNIT_CASE(uapi_check_extension),
 	{}
 };
 
@@ -788,14 +822,14 @@ static void x86_decode_64bit(struct kunit *test)
 static void x86_decode_32bit_truncates(struct kunit *test)
 {
 	const unsigned long gpr[KVM_HC_X86_NR_GPRS] = {
-		0xdeadbeef00000000ULL | KVM_HC_KVMHC_BASE, 0xffffffff00000001ULL,
+		0xdeadbeef00000000ULL | KVM_HC_X86_BASE, 0xffffffff00000001ULL,
 		0x1234567800000002ULL, 3, 0xffffffffffffffffULL,
 	};
 	struct kvm_hc_call c;
 
 	kvm_hc_x86_decode(&c, gpr, false, 0);
 	KUNIT_EXPECT_EQ(test, c.flags, 0);
-	KUNIT_EXPECT_EQ(test, c.nr, (u64)KVM_HC_KVMHC_BASE);
+	KUNIT_EXPECT_EQ(test, c.nr, (u64)KVM_HC_X86_BASE);
 	KUNIT_EXPECT_EQ(test, c.svc, KVM_HC_SVC_DISCOVER);
 	KUNIT_EXPECT_EQ(test, c.args[0], 1ULL);
 	KUNIT_EXPECT_EQ(test, c.args[1], 2ULL);
@@ -809,7 +843,7 @@ static void x86_decode_32bit_truncates(struct kunit *test)
 
 static void x86_cpl(struct kunit *test)
 {
-	const unsigned long gpr[KVM_HC_X86_NR_GPRS] = { KVM_HC_KVMHC_BASE };
+	const unsigned long gpr[KVM_HC_X86_NR_GPRS] = { KVM_HC_X86_BASE };
 	struct kvm *kvm = fake_vm(test);
 	struct kvm_hc_call c;
 	int cpl;
@@ -819,21 +853,21 @@ static void x86_cpl(struct kunit *test)
 		kvm_hc_x86_decode(&c, gpr, true, cpl);
 		KUNIT_EXPECT_EQ(test, !!(c.flags & KVM_HC_CALL_UNPRIV), cpl != 0);
 		KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c),
-				cpl ? KVM_HC_STOCK : KVM_HC_HANDLED);
+				cpl ? KVM_HC_KVM : KVM_HC_KERNEL);
 	}
 }
 
 static void x86_service_block(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_KVMHC_BASE), 0);
-	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_KVMHC_BASE + KVM_HC_KVMHC_COUNT - 1),
-			KVM_HC_KVMHC_COUNT - 1);
-	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_KVMHC_BASE + KVM_HC_KVMHC_COUNT),
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_X86_BASE), 0);
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_X86_BASE + KVM_HC_X86_COUNT - 1),
+			KVM_HC_X86_COUNT - 1);
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_X86_BASE + KVM_HC_X86_COUNT),
 			KVM_HC_NO_SVC);
-	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_KVMHC_BASE - 1), KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_X86_BASE - 1), KVM_HC_NO_SVC);
 	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(0), KVM_HC_NO_SVC);
 	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_KICK_CPU), KVM_HC_NO_SVC);
-	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_KVMHC_BASE | (1UL << 32)), KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_x86_service(KVM_HC_X86_BASE | (1UL << 32)), KVM_HC_NO_SVC);
 }
 
 static void x86_result_encoding(struct kunit *test)
@@ -860,7 +894,7 @@ static void x86_result_encoding(struct kunit *test)
 static void x86_discovery_round_trip(struct kunit *test)
 {
 	unsigned long gpr[KVM_HC_X86_NR_GPRS] = {
-		0xffffffff00000000ULL | KVM_HC_KVMHC_BASE, 0xffffffff00000000ULL,
+		0xffffffff00000000ULL | KVM_HC_X86_BASE, 0xffffffff00000000ULL,
 	};
 	struct kvm *kvm = fake_vm(test);
 	struct kvm_hc_call c;
@@ -868,17 +902,17 @@ static void x86_discovery_round_trip(struct kunit *test)
 	set_open_discovery(test, true);
 	/* 32-bit caller: garbage above bit 31 is ignored on the way in. */
 	kvm_hc_x86_decode(&c, gpr, false, 0);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), (unsigned long)KVM_HC_ABI_VERSION);
 
 	gpr[KVM_HC_X86_RBX] = 9;
 	kvm_hc_x86_decode(&c, gpr, false, 0);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, kvm_hc_x86_result(&c), 0xffffffeaUL);
 
 	/* 64-bit caller with the same rax: not kvm_hc's, KVM answers. */
 	kvm_hc_x86_decode(&c, gpr, true, 0);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 }
 
 static struct kunit_case kvm_hc_x86_abi_cases[] = {
@@ -993,7 +1027,7 @@ static void arm64_discovery_round_trip(struct kunit *test)
 
 	set_open_discovery(test, true);
 	kvm_hc_arm64_decode(&c, x, 0);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	kvm_hc_arm64_results(&c, r);
 	KUNIT_EXPECT_EQ(test, (long)r[0], (long)SMCCC_RET_INVALID_PARAMETER);
 	/* The kick service is not offered without its handler. */
@@ -1015,7 +1049,7 @@ static void arm64_service_handlers(struct kunit *test)
 	struct kvm_hc_call c;
 
 	kvm_hc_arm64_decode(&c, x, 0);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_handler(KVM_HC_ARCH_ARM64,
 							 KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK),
 							 test_handler));
@@ -1024,12 +1058,12 @@ static void arm64_service_handlers(struct kunit *test)
 	/* x86 has no kick service: its VMs never see the bit. */
 	KUNIT_EXPECT_EQ(test, kvm_hc_services(kvm, KVM_HC_ARCH_X86), (u32)BIT(KVM_HC_SVC_DISCOVER));
 	kvm_hc_arm64_decode(&c, x, 0);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, c.ret[1], 42ULL);
 	/* A VM without the service in its policy: stock. */
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, BIT(KVM_HC_SVC_DISCOVER), NULL, 0));
 	kvm_hc_arm64_decode(&c, x, 0);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 }
 
 static struct kunit_case kvm_hc_arm64_abi_cases[] = {
@@ -1077,19 +1111,19 @@ static void s390_diag_code(struct kunit *test)
 
 static void s390_subcodes(struct kunit *test)
 {
-	u64 gprs[16] = { [1] = KVM_HC_KVMHC_BASE, [7] = 0x400 };
+	u64 gprs[16] = { [1] = KVM_HC_S390_BASE, [7] = 0x400 };
 	int sub;
 
-	KUNIT_EXPECT_EQ(test, kvm_hc_s390_service(KVM_HC_KVMHC_BASE), KVM_HC_SVC_DISCOVER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_s390_service(KVM_HC_KVMHC_BASE + KVM_HC_SVC_KICK),
+	KUNIT_EXPECT_EQ(test, kvm_hc_s390_service(KVM_HC_S390_BASE), KVM_HC_SVC_DISCOVER);
+	KUNIT_EXPECT_EQ(test, kvm_hc_s390_service(KVM_HC_S390_BASE + KVM_HC_SVC_KICK),
 			KVM_HC_SVC_KICK);
-	KUNIT_EXPECT_EQ(test, kvm_hc_s390_service(KVM_HC_KVMHC_BASE + KVM_HC_KVMHC_COUNT - 1),
-			KVM_HC_KVMHC_COUNT - 1);
-	KUNIT_EXPECT_EQ(test, kvm_hc_s390_service(KVM_HC_KVMHC_BASE - 1), KVM_HC_NO_SVC);
-	KUNIT_EXPECT_EQ(test, kvm_hc_s390_service(KVM_HC_KVMHC_BASE + KVM_HC_KVMHC_COUNT),
+	KUNIT_EXPECT_EQ(test, kvm_hc_s390_service(KVM_HC_S390_BASE + KVM_HC_S390_COUNT - 1),
+			KVM_HC_X86_COUNT - 1);
+	KUNIT_EXPECT_EQ(test, kvm_hc_s390_service(KVM_HC_S390_BASE - 1), KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_s390_service(KVM_HC_S390_BASE + KVM_HC_S390_COUNT),
 			KVM_HC_NO_SVC);
 	/* R1 is 64 bits wide: nothing is truncated into the block. */
-	KUNIT_EXPECT_EQ(test, kvm_hc_s390_service(BIT_ULL(32) | KVM_HC_KVMHC_BASE), KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_s390_service(BIT_ULL(32) | KVM_HC_S390_BASE), KVM_HC_NO_SVC);
 	for (sub = 0; sub < 4; sub++)
 		KUNIT_EXPECT_EQ(test, kvm_hc_s390_service(sub), KVM_HC_NO_SVC);
 
@@ -1102,7 +1136,7 @@ static void s390_subcodes(struct kunit *test)
 	gprs[1] = BIT_ULL(32);
 	KUNIT_EXPECT_TRUE(test, kvm_hc_s390_candidate(DIAG_IPA, DIAG_IPB(0, 0x500), gprs, false));
 	/* ... from the supervisor state only, ... */
-	gprs[1] = KVM_HC_KVMHC_BASE;
+	gprs[1] = KVM_HC_S390_BASE;
 	KUNIT_EXPECT_FALSE(test, kvm_hc_s390_candidate(DIAG_IPA, DIAG_IPB(0, 0x500), gprs, true));
 	/*
 	 * ... never the s390-virtio and virtio-ccw subcodes 0-3 nor the
@@ -1116,7 +1150,7 @@ static void s390_subcodes(struct kunit *test)
 							       false));
 	}
 	/* ... nor another function code: 0x501 (breakpoint), 0x44, 0x9c. */
-	gprs[1] = KVM_HC_KVMHC_BASE;
+	gprs[1] = KVM_HC_S390_BASE;
 	KUNIT_EXPECT_FALSE(test, kvm_hc_s390_candidate(DIAG_IPA, DIAG_IPB(0, 0x501), gprs, false));
 	KUNIT_EXPECT_FALSE(test, kvm_hc_s390_candidate(DIAG_IPA, DIAG_IPB(0, 0x44), gprs, false));
 	KUNIT_EXPECT_FALSE(test, kvm_hc_s390_candidate(DIAG_IPA, DIAG_IPB(0, 0x9c), gprs, false));
@@ -1127,7 +1161,7 @@ static void s390_subcodes(struct kunit *test)
 static void s390_decode(struct kunit *test)
 {
 	const u64 gprs[16] = {
-		0xdead, KVM_HC_KVMHC_BASE + KVM_HC_SVC_KICK, 0xabcdef0100000002ULL, 3, 4, 5, 6,
+		0xdead, KVM_HC_X86_BASE + KVM_HC_SVC_KICK, 0xabcdef0100000002ULL, 3, 4, 5, 6,
 		~0ULL, 0xbad,
 	};
 	struct kvm_hc_call c;
@@ -1136,7 +1170,7 @@ static void s390_decode(struct kunit *test)
 	kvm_hc_s390_decode(&c, gprs, false);
 	KUNIT_EXPECT_EQ(test, c.arch, KVM_HC_ARCH_S390);
 	KUNIT_EXPECT_EQ(test, c.flags, KVM_HC_CALL_64BIT);
-	KUNIT_EXPECT_EQ(test, c.nr, (u64)KVM_HC_KVMHC_BASE + KVM_HC_SVC_KICK);
+	KUNIT_EXPECT_EQ(test, c.nr, (u64)KVM_HC_X86_BASE + KVM_HC_SVC_KICK);
 	KUNIT_EXPECT_EQ(test, c.svc, KVM_HC_SVC_KICK);
 	KUNIT_EXPECT_EQ(test, c.nargs, KVM_HC_S390_NR_ARGS);
 	for (i = 0; i < KVM_HC_S390_NR_ARGS; i++)
@@ -1164,36 +1198,36 @@ static void s390_results(struct kunit *test)
 
 static void s390_discovery_round_trip(struct kunit *test)
 {
-	u64 gprs[16] = { 0, KVM_HC_KVMHC_BASE, KVM_HC_DISCOVER_VERSION, 0x77 };
+	u64 gprs[16] = { 0, KVM_HC_S390_BASE, KVM_HC_DISCOVER_VERSION, 0x77 };
 	struct kvm *kvm = fake_vm(test);
 	struct kvm_hc_call c;
 
 	/* Nobody may call kvm_hc: KVM's own answer. */
 	kvm_hc_s390_decode(&c, gprs, false);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 
 	set_open_discovery(test, true);
 	kvm_hc_s390_decode(&c, gprs, false);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, kvm_hc_s390_result(&c), (u64)KVM_HC_ABI_VERSION);
 	gprs[2] = KVM_HC_DISCOVER_BITMAP(0);
 	kvm_hc_s390_decode(&c, gprs, false);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, kvm_hc_s390_result(&c), (u64)BIT(KVM_HC_SVC_DISCOVER));
 	gprs[2] = 9;
 	kvm_hc_s390_decode(&c, gprs, false);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, kvm_hc_s390_result(&c), (u64)-EINVAL);
 	/* Problem state: KVM injects the privileged-operation exception. */
 	gprs[2] = KVM_HC_DISCOVER_VERSION;
 	kvm_hc_s390_decode(&c, gprs, true);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 }
 
 static void s390_policy_and_exit(struct kunit *test)
 {
 	const struct kvm_hc_range r[] = {
-		{ .first = 5, .last = 0xffff, .action = KVM_HC_TO_USER },
+		{ .first = 5, .last = 0xffff, .action = KVM_HC_FORWARD },
 		{ .first = 0x10000, .last = 0x10000, .action = KVM_HC_DENY,
 		  .error = -KVM_HC_ENOHC },
 	};
@@ -1209,7 +1243,7 @@ static void s390_policy_and_exit(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, BIT(KVM_HC_SVC_DISCOVER), r,
 						      ARRAY_SIZE(r)));
 	kvm_hc_s390_decode(&c, gprs, false);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_TO_USER);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_FORWARD);
 	/* Whatever an earlier exit left in kvm_run is overwritten. */
 	memset(run, 0xa5, sizeof(*run));
 	kvm_hc_s390_exit(run, &c);
@@ -1227,12 +1261,12 @@ static void s390_policy_and_exit(struct kunit *test)
 	/* Outside every range: stock KVM. */
 	gprs[1] = 0x10001;
 	kvm_hc_s390_decode(&c, gprs, false);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 	/* The VM's own service still answers. */
-	gprs[1] = KVM_HC_KVMHC_BASE;
+	gprs[1] = KVM_HC_S390_BASE;
 	gprs[2] = KVM_HC_DISCOVER_VERSION;
 	kvm_hc_s390_decode(&c, gprs, false);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	KUNIT_EXPECT_EQ(test, kvm_hc_s390_result(&c), (u64)KVM_HC_ABI_VERSION);
 }
 
@@ -1325,7 +1359,7 @@ static void ppc_decode_papr(struct kunit *test)
 
 	ppc_gprs(gpr, PPC_DISCOVER_PAPR, 0x1111222233334444UL);
 	kvm_hc_ppc_decode_papr(&c, gpr, true, false);
-	KUNIT_EXPECT_EQ(test, c.arch, KVM_HC_ARCH_PPC);
+	KUNIT_EXPECT_EQ(test, c.arch, KVM_HC_ARCH_POWERPC);
 	KUNIT_EXPECT_EQ(test, c.flags, KVM_HC_CALL_64BIT);
 	KUNIT_EXPECT_EQ(test, c.nr, (u64)PPC_DISCOVER_PAPR);
 	KUNIT_EXPECT_EQ(test, c.svc, KVM_HC_SVC_DISCOVER);
@@ -1470,39 +1504,39 @@ static void ppc_discovery_round_trip(struct kunit *test)
 	ppc_gprs(gpr, PPC_DISCOVER_PAPR, 0);
 	gpr[4] = KVM_HC_DISCOVER_VERSION;
 	kvm_hc_ppc_decode_papr(&c, gpr, true, false);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	kvm_hc_ppc_results(&c, out);
 	KUNIT_EXPECT_EQ(test, out[0], 0UL);
 	KUNIT_EXPECT_EQ(test, out[1], (unsigned long)KVM_HC_ABI_VERSION);
 	/* The kick has no ppc handler: not offered. */
 	gpr[4] = KVM_HC_DISCOVER_BITMAP(0);
 	kvm_hc_ppc_decode_papr(&c, gpr, true, false);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	kvm_hc_ppc_results(&c, out);
 	KUNIT_EXPECT_EQ(test, out[1], (unsigned long)BIT(KVM_HC_SVC_DISCOVER));
-	KUNIT_EXPECT_EQ(test, kvm_hc_services(kvm, KVM_HC_ARCH_PPC), (u32)BIT(KVM_HC_SVC_DISCOVER));
+	KUNIT_EXPECT_EQ(test, kvm_hc_services(kvm, KVM_HC_ARCH_POWERPC), (u32)BIT(KVM_HC_SVC_DISCOVER));
 	/* ePAPR: selector in r3, the same answers; a bad one is EV_EINVAL. */
 	ppc_gprs(gpr, 0xffffffff00000000UL | KVM_HC_DISCOVER_VERSION, PPC_DISCOVER_EPAPR);
 	kvm_hc_ppc_decode_epapr(&c, gpr, false, false);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	kvm_hc_ppc_results(&c, out);
 	KUNIT_EXPECT_EQ(test, out[0], 0UL);
 	KUNIT_EXPECT_EQ(test, out[1], (unsigned long)KVM_HC_ABI_VERSION);
 	gpr[3] = 99;
 	kvm_hc_ppc_decode_epapr(&c, gpr, true, false);
-	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	kvm_hc_ppc_results(&c, out);
 	KUNIT_EXPECT_EQ(test, out[0], 8UL);
 	/* The kick number of an attached VM goes to KVM. */
 	ppc_gprs(gpr, KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_KICK), 0);
 	kvm_hc_ppc_decode_papr(&c, gpr, true, false);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 }
 
 static void ppc_policy(struct kunit *test)
 {
 	const struct kvm_hc_range r[] = {
-		{ .first = 0x300, .last = 0x300, .action = KVM_HC_TO_USER },
+		{ .first = 0x300, .last = 0x300, .action = KVM_HC_FORWARD },
 		{ .first = 0x2a0000, .last = 0x2affff, .action = KVM_HC_DENY,
 		  .error = -KVM_HC_ENOHC },
 		{ .first = 0x4b480100, .last = 0x4b4801ff, .action = KVM_HC_DENY, .error = -57 },
@@ -1517,10 +1551,10 @@ static void ppc_policy(struct kunit *test)
 	/* H_RANDOM to the VMM; H_CEDE (0xe0) has no range: KVM. */
 	ppc_gprs(gpr, 0x300, 0);
 	kvm_hc_ppc_decode_papr(&c, gpr, true, false);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_TO_USER);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_FORWARD);
 	ppc_gprs(gpr, 0xe0, 0);
 	kvm_hc_ppc_decode_papr(&c, gpr, true, false);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 	/* An ePAPR token of KVM's vendor: denied as EV_UNIMPLEMENTED. */
 	ppc_gprs(gpr, 0, PPC_KVM_MAGIC_PAGE);
 	kvm_hc_ppc_decode_epapr(&c, gpr, true, false);
@@ -1536,7 +1570,7 @@ static void ppc_policy(struct kunit *test)
 	/* kvm_hc's own block is not subject to the ranges. */
 	ppc_gprs(gpr, 0, PPC_DISCOVER_EPAPR);
 	kvm_hc_ppc_decode_epapr(&c, gpr, true, false);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_HANDLED);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 }
 
 /*
@@ -1547,7 +1581,7 @@ static void ppc_policy(struct kunit *test)
 static void ppc_epapr_not_forwarded(struct kunit *test)
 {
 	const struct kvm_hc_range r = { .first = 0, .last = U64_MAX,
-					.action = KVM_HC_TO_USER };
+					.action = KVM_HC_FORWARD };
 	unsigned long gpr[KVM_HC_PPC_NR_GPRS];
 	struct kvm *kvm = fake_vm(test);
 	struct kvm_hc_vm *vm = attach(test, kvm, 0);
@@ -1558,15 +1592,15 @@ static void ppc_epapr_not_forwarded(struct kunit *test)
 	ppc_gprs(gpr, 0, PPC_KVM_MAGIC_PAGE);
 	kvm_hc_ppc_decode_epapr(&c, gpr, true, false);
 	KUNIT_EXPECT_TRUE(test, c.flags & KVM_HC_CALL_NO_USER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_STOCK);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 	ppc_gprs(gpr, 0x300, 0);
 	kvm_hc_ppc_decode_papr(&c, gpr, true, false);
 	KUNIT_EXPECT_FALSE(test, c.flags & KVM_HC_CALL_NO_USER);
-	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_TO_USER);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_FORWARD);
 
 	kvm_hc_vm_stats(vm, &total, NULL, 0);
 	KUNIT_EXPECT_EQ(test, total.kvm, 1ULL);
-	KUNIT_EXPECT_EQ(test, total.user, 1ULL);
+	KUNIT_EXPECT_EQ(test, total.forward, 1ULL);
 }
 
 static struct kunit_case kvm_hc_ppc_abi_cases[] = {

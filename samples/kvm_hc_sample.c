@@ -30,7 +30,7 @@
 #define KVM_HC_SAMPLE_ARCH	KVM_HC_ARCH_S390
 #define KVM_HC_SAMPLE_NR	KVM_HC_SAMPLE_NR_X86
 #else
-#define KVM_HC_SAMPLE_ARCH	KVM_HC_ARCH_PPC
+#define KVM_HC_SAMPLE_ARCH	KVM_HC_ARCH_POWERPC
 /* A PAPR hcall number past kvm_hc's block. */
 #define KVM_HC_SAMPLE_NR	(KVM_HC_SAMPLE_NR_X86 + 0x300)
 #endif

@@ -58,6 +58,13 @@ unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
 	return kprobe_addr;
 }
 
+/* What KVM_HC_CHECK_EXTENSION tells VMMs: KVM_EXIT_HYPERCALL: x1..x6, marked (KVM_HC_ARM64_EXIT_MARKER). */
+const struct kvm_hc_arch_info kvm_hc_arch_info = {
+	.arch = KVM_HC_ARCH_ARM64,
+	.forward_args = 6,
+	.exit_marker = true,
+};
+
 /**
  * kvm_hc_arch_hook_name() - the KVM function kvm_hc hooks on this kernel
  *
@@ -99,11 +106,14 @@ static void kvm_hc_arm64_set_results(struct kvm_vcpu *vcpu, const unsigned long 
 		vcpu_set_reg(vcpu, i, x[i]);
 }
 
-/* KVM_EXIT_HYPERCALL as KVM's SMCCC filter makes it, plus the arguments. */
+/*
+ * KVM_EXIT_HYPERCALL as KVM's SMCCC filter makes it, plus the arguments and
+ * the marker that tells it from the filter's exits.
+ */
 static void kvm_hc_arm64_prepare_exit(struct kvm_vcpu *vcpu, const struct kvm_hc_call *call)
 {
 	struct kvm_run *run = vcpu->run;
-	u64 flags = 0;
+	u64 flags = KVM_HC_ARM64_EXIT_MARKER;
 	int i;
 
 	if (call->flags & KVM_HC_ARM64_SMC)
@@ -153,6 +163,7 @@ static void kvm_hc_arm64_decode_vcpu(struct kvm_vcpu *vcpu, struct kvm_hc_call *
 	for (i = 0; i < KVM_HC_ARM64_NR_ARGS + 1; i++)
 		x[i] = vcpu_get_reg(vcpu, i);
 	kvm_hc_arm64_decode(call, x, kvm_hc_arm64_conduit(vcpu));
+	call->vcpu_id = vcpu->vcpu_id;
 }
 
 /*
@@ -171,13 +182,13 @@ static int kvm_hc_arm64_emulate(struct kvm_vcpu *vcpu)
 	kvm_hc_begin(&ctx, vcpu->kvm);
 	kvm_hc_arm64_decode_vcpu(vcpu, &call, x);
 	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
-	case KVM_HC_HANDLED:
+	case KVM_HC_KERNEL:
 	case KVM_HC_DENY:
 		kvm_hc_arm64_results(&call, x);
 		kvm_hc_arm64_set_results(vcpu, x);
 		ret = 1;
 		break;
-	case KVM_HC_TO_USER:
+	case KVM_HC_FORWARD:
 		/* The PC is past the HVC or SMC already; the VMM sets x0-x3. */
 		kvm_hc_arm64_prepare_exit(vcpu, &call);
 		ret = 0;
@@ -197,7 +208,7 @@ static noinline void kvm_hc_arm64_trace_stock(struct kvm_vcpu *vcpu, enum kvm_hc
 	struct kvm_hc_call call kvm_hc_noinit;
 
 	kvm_hc_arm64_decode_vcpu(vcpu, &call, x);
-	trace_kvm_hc_dispatch(&call, kvm_hc_take_action(take));
+	kvm_hc_trace_taken(vcpu->kvm, &call, take);
 }
 
 /*

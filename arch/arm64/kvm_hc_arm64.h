@@ -7,6 +7,7 @@
 #define _KVM_HC_ARM64_H
 
 #include "kvm_hc.h"
+#include "uapi/linux/kvm_hc_arm64.h"
 
 /* Arguments an SMCCC call passes in x1..x7 (SMC64 may use up to x17). */
 #define KVM_HC_ARM64_NR_ARGS	7

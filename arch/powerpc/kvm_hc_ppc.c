@@ -72,6 +72,13 @@ unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
 	return kprobe_addr - off;
 }
 
+/* What KVM_HC_CHECK_EXTENSION tells VMMs: KVM_EXIT_PAPR_HCALL: r4..r12. */
+const struct kvm_hc_arch_info kvm_hc_arch_info = {
+	.arch = KVM_HC_ARCH_POWERPC,
+	.forward_args = 9,
+	.exit_marker = false,
+};
+
 /**
  * kvm_hc_arch_hook_name() - the KVM functions kvm_hc hooks on this kernel
  *
@@ -137,6 +144,7 @@ static void kvm_hc_ppc_decode(struct kvm_vcpu *vcpu, struct kvm_hc_call *call, b
 		kvm_hc_ppc_decode_epapr(call, gpr, msr & MSR_SF, msr & MSR_PR);
 	else
 		kvm_hc_ppc_decode_papr(call, gpr, msr & MSR_SF, msr & MSR_PR);
+	call->vcpu_id = vcpu->vcpu_id;
 }
 
 /*
@@ -154,12 +162,12 @@ static bool kvm_hc_ppc_take(struct kvm_vcpu *vcpu, u64 nr, int svc, bool epapr)
 	struct kvm_hc_call call kvm_hc_noinit;
 	enum kvm_hc_take take;
 
-	take = kvm_hc_take(vcpu->kvm, KVM_HC_ARCH_PPC, flags, nr, svc);
+	take = kvm_hc_take(vcpu->kvm, KVM_HC_ARCH_POWERPC, flags, nr, svc);
 	if (take == KVM_HC_TAKE)
 		return true;
 	if (take != KVM_HC_PASS && unlikely(trace_kvm_hc_dispatch_enabled())) {
 		kvm_hc_ppc_decode(vcpu, &call, epapr);
-		trace_kvm_hc_dispatch(&call, kvm_hc_take_action(take));
+		kvm_hc_trace_taken(vcpu->kvm, &call, take);
 	}
 	return false;
 }
@@ -181,12 +189,12 @@ static int kvm_hc_ppc_papr_pre(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	kvm_hc_ppc_decode(vcpu, &call, false);
 	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
-	case KVM_HC_HANDLED:
+	case KVM_HC_KERNEL:
 	case KVM_HC_DENY:
 		kvm_hc_ppc_set_results(vcpu, &call, true);
 		vcpu->arch.hcall_needed = 0;
 		return kvm_hc_ppc_return(regs, RESUME_GUEST);
-	case KVM_HC_TO_USER:
+	case KVM_HC_FORWARD:
 		return kvm_hc_ppc_return(regs, RESUME_HOST);
 	default:
 		return 0;
@@ -202,7 +210,7 @@ static int kvm_hc_ppc_features_call(struct kvm_vcpu *vcpu)
 
 	if (ret != EV_SUCCESS)
 		return ret;
-	services = kvm_hc_services(vcpu->kvm, KVM_HC_ARCH_PPC);
+	services = kvm_hc_services(vcpu->kvm, KVM_HC_ARCH_POWERPC);
 	if (services)
 		kvmppc_set_gpr(vcpu, 4, kvm_hc_ppc_features(kvmppc_get_gpr(vcpu, 4), services));
 	return ret;
@@ -211,7 +219,7 @@ static int kvm_hc_ppc_features_call(struct kvm_vcpu *vcpu)
 /*
  * kvmppc_kvm_pv(vcpu): its callers put the return value into r3 and resume
  * the guest; KVM has no exit to the VMM for these calls, so the decoder
- * marks them KVM_HC_CALL_NO_USER and a policy's KVM_HC_ACTION_USER leaves
+ * marks them KVM_HC_CALL_NO_USER and a policy's KVM_HC_ACTION_FORWARD leaves
  * them to KVM (and counts them as KVM's).
  */
 static int kvm_hc_ppc_epapr_pre(struct kprobe *p, struct pt_regs *regs)
@@ -231,7 +239,7 @@ static int kvm_hc_ppc_epapr_pre(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	kvm_hc_ppc_decode(vcpu, &call, true);
 	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
-	case KVM_HC_HANDLED:
+	case KVM_HC_KERNEL:
 	case KVM_HC_DENY:
 		return kvm_hc_ppc_return(regs, kvm_hc_ppc_set_results(vcpu, &call, false));
 	default:

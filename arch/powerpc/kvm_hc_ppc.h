@@ -9,6 +9,7 @@
 #define _KVM_HC_PPC_H
 
 #include "kvm_hc.h"
+#include "uapi/linux/kvm_hc_powerpc.h"
 
 /* Registers the decoders read: r0 .. r12 (gpr[i] is ri). */
 #define KVM_HC_PPC_NR_GPRS	13

@@ -61,7 +61,7 @@ static void kvm_hc_ppc_decode(struct kvm_hc_call *call, const unsigned long *arg
 {
 	int i;
 
-	call->arch = KVM_HC_ARCH_PPC;
+	call->arch = KVM_HC_ARCH_POWERPC;
 	if (sf)
 		call->flags |= KVM_HC_CALL_64BIT;
 	if (pr)

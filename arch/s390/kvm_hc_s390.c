@@ -40,6 +40,13 @@ unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
 	return kprobe_addr;
 }
 
+/* What KVM_HC_CHECK_EXTENSION tells VMMs: KVM_EXIT_HYPERCALL: R2..R7. */
+const struct kvm_hc_arch_info kvm_hc_arch_info = {
+	.arch = KVM_HC_ARCH_S390,
+	.forward_args = 6,
+	.exit_marker = false,
+};
+
 /**
  * kvm_hc_arch_hook_name() - the KVM function kvm_hc hooks on this kernel
  *
@@ -88,15 +95,16 @@ static int kvm_hc_s390_emulate(struct kvm_vcpu *vcpu)
 
 	kvm_hc_begin(&ctx, vcpu->kvm);
 	kvm_hc_s390_decode(&call, gprs, kvm_hc_s390_problem_state(vcpu));
+	call.vcpu_id = vcpu->vcpu_id;
 	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
-	case KVM_HC_HANDLED:
+	case KVM_HC_KERNEL:
 	case KVM_HC_DENY:
 		/* The PSW is past the DIAGNOSE already. */
 		vcpu->stat.instruction_diagnose_500++;
 		gprs[2] = kvm_hc_s390_result(&call);
 		ret = 0;
 		break;
-	case KVM_HC_TO_USER:
+	case KVM_HC_FORWARD:
 		/*
 		 * kvm_arch_vcpu_ioctl_run() turns -EREMOTE into a normal exit
 		 * with this kvm_run.  The PSW is past the DIAGNOSE; the VMM
@@ -121,7 +129,8 @@ static noinline void kvm_hc_s390_trace_stock(struct kvm_vcpu *vcpu, enum kvm_hc_
 	struct kvm_hc_call call kvm_hc_noinit;
 
 	kvm_hc_s390_decode(&call, vcpu->run->s.regs.gprs, kvm_hc_s390_problem_state(vcpu));
-	trace_kvm_hc_dispatch(&call, kvm_hc_take_action(take));
+	call.vcpu_id = vcpu->vcpu_id;
+	kvm_hc_trace_taken(vcpu->kvm, &call, take);
 }
 
 static void notrace kvm_hc_s390_ftrace(unsigned long ip, unsigned long parent_ip,

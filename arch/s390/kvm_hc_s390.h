@@ -7,6 +7,7 @@
 #define _KVM_HC_S390_H
 
 #include "kvm_hc.h"
+#include "uapi/linux/kvm_hc_s390.h"
 
 struct kvm_run;
 

@@ -3,7 +3,7 @@
  * kvm_hc s390 ABI (Documentation/s390-abi.rst): DIAGNOSE 0x500 with the
  * subcode in R1, parameters in R2..R7 and the result in R2, as
  * Documentation/virt/kvm/s390/s390-diag.rst defines it.  kvm_hc's services
- * are the subcodes KVM_HC_KVMHC_BASE + s, the numbers of the x86 block.
+ * are the subcodes KVM_HC_S390_BASE + s, the numbers of the x86 block.
  * The guest runs in z/Architecture mode, so every register is 64 bits wide.
  */
 #include <linux/errno.h>
@@ -44,8 +44,8 @@ int kvm_hc_s390_diag_code(u16 ipa, u32 ipb, const u64 *gprs)
  */
 int kvm_hc_s390_service(u64 subcode)
 {
-	if (subcode - KVM_HC_KVMHC_BASE < KVM_HC_KVMHC_COUNT)
-		return subcode - KVM_HC_KVMHC_BASE;
+	if (subcode - KVM_HC_S390_BASE < KVM_HC_S390_COUNT)
+		return subcode - KVM_HC_S390_BASE;
 	return KVM_HC_NO_SVC;
 }
 

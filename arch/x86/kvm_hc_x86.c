@@ -98,6 +98,13 @@ unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
 	return kprobe_addr;
 }
 
+/* What KVM_HC_CHECK_EXTENSION tells VMMs: KVM_EXIT_HYPERCALL: rbx, rcx, rdx, rsi. */
+const struct kvm_hc_arch_info kvm_hc_arch_info = {
+	.arch = KVM_HC_ARCH_X86,
+	.forward_args = 4,
+	.exit_marker = false,
+};
+
 /**
  * kvm_hc_arch_hook_name() - the KVM function kvm_hc hooks on this kernel
  *
@@ -132,6 +139,7 @@ static void kvm_hc_x86_decode_vcpu(struct kvm_vcpu *vcpu, struct kvm_hc_call *ca
 	};
 
 	kvm_hc_x86_decode(call, gpr, kvm_hc_x86_op_64_bit(vcpu), cpl);
+	call->vcpu_id = vcpu->vcpu_id;
 }
 
 /*
@@ -171,14 +179,14 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, int cpl,
 	kvm_hc_begin(&ctx, vcpu->kvm);
 	kvm_hc_x86_decode_vcpu(vcpu, &call, cpl);
 	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
-	case KVM_HC_HANDLED:
+	case KVM_HC_KERNEL:
 	case KVM_HC_DENY:
 		++vcpu->stat.hypercalls;
 		/* KVM's complete_hypercall writes rax and skips the instruction. */
 		vcpu->run->hypercall.ret = kvm_hc_x86_result(&call);
 		ret = 1;
 		break;
-	case KVM_HC_TO_USER:
+	case KVM_HC_FORWARD:
 		++vcpu->stat.hypercalls;
 		kvm_hc_x86_prepare_exit(vcpu, &call);
 		vcpu->arch.complete_userspace_io = complete_hypercall;
@@ -221,7 +229,7 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu)
 	kvm_hc_begin(&ctx, vcpu->kvm);
 	kvm_hc_x86_decode_vcpu(vcpu, &call, kvm_hc_x86_get_cpl(vcpu));
 	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
-	case KVM_HC_HANDLED:
+	case KVM_HC_KERNEL:
 	case KVM_HC_DENY:
 		++vcpu->stat.hypercalls;
 		vcpu->arch.regs[VCPU_REGS_RAX] = kvm_hc_x86_result(&call);
@@ -230,7 +238,7 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu)
 		vcpu->arch.regs_dirty |= BIT(VCPU_REGS_RAX);
 		ret = kvm_skip_emulated_instruction(vcpu);
 		break;
-	case KVM_HC_TO_USER:
+	case KVM_HC_FORWARD:
 		/* complete_hypercall_exit() counts stat.hypercalls. */
 		kvm_hc_x86_prepare_exit(vcpu, &call);
 		vcpu->arch.complete_userspace_io = kvm_hc_x86_complete;
@@ -302,7 +310,7 @@ static noinline void kvm_hc_x86_trace_stock(struct kvm_vcpu *vcpu, const struct 
 #else
 	kvm_hc_x86_decode_vcpu(vcpu, &call, kvm_hc_x86_get_cpl(vcpu));
 #endif
-	trace_kvm_hc_dispatch(&call, kvm_hc_take_action(take));
+	kvm_hc_trace_taken(vcpu->kvm, &call, take);
 }
 
 /*

@@ -16,6 +16,7 @@
 #include <linux/string.h>
 
 #include "kvm_hc.h"
+#include "uapi/linux/kvm_hc_x86.h"
 
 /* Guest registers a hypercall reads, in this order in the gpr[] arrays below. */
 enum kvm_hc_x86_gpr {
@@ -35,11 +36,11 @@ enum kvm_hc_x86_gpr {
  */
 static inline int kvm_hc_x86_service(unsigned long nr)
 {
-	unsigned long off = nr - KVM_HC_KVMHC_BASE;
+	unsigned long off = nr - KVM_HC_X86_BASE;
 
-	BUILD_BUG_ON(KVM_HC_KVMHC_COUNT & (KVM_HC_KVMHC_COUNT - 1));
+	BUILD_BUG_ON(KVM_HC_X86_COUNT & (KVM_HC_X86_COUNT - 1));
 	/* The mask changes nothing in the block; it keeps the result an int. */
-	return off < KVM_HC_KVMHC_COUNT ? (int)(off & (KVM_HC_KVMHC_COUNT - 1)) : KVM_HC_NO_SVC;
+	return off < KVM_HC_X86_COUNT ? (int)(off & (KVM_HC_X86_COUNT - 1)) : KVM_HC_NO_SVC;
 }
 
 /**

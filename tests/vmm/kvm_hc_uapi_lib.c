@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
@@ -110,13 +111,39 @@ int hc_open(const char *tag)
 	return fd;
 }
 
-/* KVM_HC_ATTACH: the new handle, or -errno. */
-int hc_attach_raw(int dev, uint32_t version, uint32_t flags, int vm_fd, uint32_t pad)
+/* KVM_HC_CHECK_EXTENSION on /dev/kvm_hc or a handle: the answer, or -errno. */
+long hc_check_extension(int fd, unsigned long cap)
 {
-	struct kvm_hc_attach a = {
-		.version = version, .flags = flags, .vm_fd = vm_fd, .pad = pad,
-	};
-	int r = xioctl(dev, KVM_HC_ATTACH, &a);
+	long r = ioctl(fd, KVM_HC_CHECK_EXTENSION, cap);
+
+	return r < 0 ? -errno : r;
+}
+
+/*
+ * The uAPI structures start with their size; the _raw wrappers pass them
+ * in a buffer of @size bytes whose bytes past the structure are @tail (so
+ * that a caller can pass a 1.0 structure, a longer one with a zero or a
+ * non-zero tail, or a short one).
+ */
+#define HC_BUF_MAX	256
+
+static void *hc_buf(void *buf, const void *st, size_t len, uint32_t size, uint8_t tail)
+{
+	memset(buf, 0, HC_BUF_MAX);
+	memcpy(buf, st, len < size ? len : size);
+	if (size > len && size <= HC_BUF_MAX)
+		memset((char *)buf + len, tail, size - len);
+	memcpy(buf, &size, sizeof(size));
+	return buf;
+}
+
+/* KVM_HC_ATTACH: the new handle, or -errno. */
+int hc_attach_raw(int dev, uint32_t size, uint8_t tail, uint32_t flags, int vm_fd,
+		  uint32_t reserved)
+{
+	struct kvm_hc_attach a = { .flags = flags, .vm_fd = vm_fd, .reserved = reserved };
+	uint64_t buf[HC_BUF_MAX / 8];
+	int r = xioctl(dev, KVM_HC_ATTACH, hc_buf(buf, &a, sizeof(a), size, tail));
 
 	return r < 0 ? -errno : r;
 }
@@ -125,27 +152,36 @@ int hc_attach_raw(int dev, uint32_t version, uint32_t flags, int vm_fd, uint32_t
 int hc_attach(int dev, int vm_fd, const char *tag)
 {
 	char name[96];
-	int h = hc_attach_raw(dev, KVM_HC_UAPI_VERSION, 0, vm_fd, 0);
+	int h = hc_attach_raw(dev, sizeof(struct kvm_hc_attach), 0, 0, vm_fd, 0);
 
 	snprintf(name, sizeof(name), "%s.attach", tag);
 	report(h >= 0, name, "got=%s want=ok(fd)", resname(h));
 	return h;
 }
 
-int hc_set_policy_raw(int h, uint32_t version, uint32_t flags, uint32_t services,
-			     uint32_t nranges, uint64_t ranges)
+int hc_set_policy_raw(int h, uint32_t size, uint8_t tail, uint32_t flags, uint32_t services,
+		      uint32_t nranges, uint64_t ranges, uint32_t range_size)
 {
 	struct kvm_hc_policy p = {
-		.version = version, .flags = flags, .services = services,
-		.nranges = nranges, .ranges = ranges,
+		.flags = flags, .services = services, .nranges = nranges, .ranges = ranges,
+		.range_size = range_size,
 	};
+	uint64_t buf[HC_BUF_MAX / 8];
 
-	return xioctl(h, KVM_HC_SET_POLICY, &p) < 0 ? -errno : 0;
+	return xioctl(h, KVM_HC_SET_POLICY, hc_buf(buf, &p, sizeof(p), size, tail)) < 0 ?
+	       -errno : 0;
 }
 
 int hc_set_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned int n)
 {
-	return hc_set_policy_raw(h, KVM_HC_UAPI_VERSION, 0, services, n, (uintptr_t)r);
+	return hc_set_policy_raw(h, sizeof(struct kvm_hc_policy), 0, 0, services, n,
+				 (uintptr_t)r, sizeof(*r));
+}
+
+/* KVM_HC_GET_POLICY into @p (its size, ranges and room set by the caller). */
+int hc_get_policy(int h, struct kvm_hc_policy *p)
+{
+	return xioctl(h, KVM_HC_GET_POLICY, p) < 0 ? -errno : 0;
 }
 
 /* A policy the test needs in force; a FAIL line if it is refused. */
@@ -179,50 +215,146 @@ int hc_kernel_nr(int vm_fd, uint64_t nr, const char *tag)
 	return h;
 }
 
-int hc_get_stats_raw(int h, uint32_t version, uint32_t flags, uint32_t pad,
-			    struct hc_counts *c)
+int hc_get_stats_raw(int h, uint32_t size, uint8_t tail, uint32_t flags, struct hc_counts *c)
 {
 	struct kvm_hc_stats s = {
-		.version = version, .flags = flags, .pad = pad,
-		.nnrs = HC_NRS_MAX, .nrs = (uintptr_t)c->nr,
+		.flags = flags, .nnrs = HC_NRS_MAX, .nr_size = sizeof(c->nr[0]),
+		.nrs = (uintptr_t)c->nr,
 	};
+	uint64_t buf[HC_BUF_MAX / 8];
 
 	memset(c, 0, sizeof(*c));
-	if (xioctl(h, KVM_HC_GET_STATS, &s) < 0)
+	if (xioctl(h, KVM_HC_GET_STATS, hc_buf(buf, &s, sizeof(s), size, tail)) < 0)
 		return -errno;
+	memcpy(&s, buf, sizeof(s));
 	c->total = s.total;
+	c->uncounted = s.uncounted;
 	c->n = s.nnrs;
 	return 0;
 }
 
 int hc_get_stats(int h, struct hc_counts *c)
 {
-	return hc_get_stats_raw(h, KVM_HC_UAPI_VERSION, 0, 0, c);
+	return hc_get_stats_raw(h, sizeof(struct kvm_hc_stats), 0, 0, c);
 }
 
+/*
+ * The folder of this process's attachment of VM @vm_fd: <pid>-<fd>-<id>,
+ * the first one found ("" if there is none).
+ */
 void hc_sysfs_dir(int vm_fd, char *buf, size_t len)
 {
-	snprintf(buf, len, HC_SYSFS "/%d-%d", (int)getpid(), vm_fd);
+	char prefix[32];
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(prefix, sizeof(prefix), "%d-%d-", (int)getpid(), vm_fd);
+	buf[0] = 0;
+	dir = opendir(HC_SYSFS);
+	if (!dir)
+		return;
+	while ((d = readdir(dir)))
+		if (!strncmp(d->d_name, prefix, strlen(prefix))) {
+			snprintf(buf, len, HC_SYSFS "/%s", d->d_name);
+			break;
+		}
+	closedir(dir);
+}
+
+/* How many folders this process has for VM @vm_fd. */
+int hc_sysfs_count(int vm_fd)
+{
+	char prefix[32];
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(prefix, sizeof(prefix), "%d-%d-", (int)getpid(), vm_fd);
+	dir = opendir(HC_SYSFS);
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir)))
+		n += !strncmp(d->d_name, prefix, strlen(prefix));
+	closedir(dir);
+	return n;
 }
 
 int hc_sysfs_exists(int vm_fd)
 {
-	char dir[96];
-	struct stat st;
-
-	hc_sysfs_dir(vm_fd, dir, sizeof(dir));
-	return stat(dir, &st) == 0;
+	return hc_sysfs_count(vm_fd) > 0;
 }
 
-/* The VM's counters from sysfs: 0, or -errno if a file cannot be read. */
-static int hc_sysfs_read(int vm_fd, struct hc_counts *c)
+/*
+ * Read a stats fd laid out as KVM_GET_STATS_FD's: the header, the id, the
+ * descriptors and the values, each where the header says.  0, -errno, or
+ * -EINVAL for a layout this reader cannot follow.
+ */
+int stats_fd_read(int fd, struct stats_fd *s)
 {
-	char dir[96], path[128], line[160], key[32];
-	unsigned long long v, nr, k, u, d, m;
+	struct {
+		uint32_t flags, name_size, num_desc, id_offset, desc_offset, data_offset;
+	} h;
+	struct {
+		uint32_t flags;
+		int16_t exponent;
+		uint16_t size;
+		uint32_t offset;
+		uint32_t bucket_size;
+		char name[256];
+	} d;
+	size_t dsize, end = 0;
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	if (pread(fd, &h, sizeof(h), 0) != sizeof(h))
+		return errno ? -errno : -EINVAL;
+	if (!h.name_size || h.name_size > 256 || h.num_desc > STATS_FD_DESCS)
+		return -EINVAL;
+	if (pread(fd, s->id, h.name_size < sizeof(s->id) ? h.name_size : sizeof(s->id) - 1,
+		  h.id_offset) < 0)
+		return -errno;
+	dsize = 16 + h.name_size;
+	for (i = 0; i < h.num_desc; i++) {
+		if (pread(fd, &d, dsize, h.desc_offset + i * dsize) != (ssize_t)dsize)
+			return -EINVAL;
+		snprintf(s->desc[i].name, sizeof(s->desc[i].name), "%.*s", (int)h.name_size,
+			 d.name);
+		s->desc[i].flags = d.flags;
+		s->desc[i].size = d.size;
+		s->desc[i].offset = d.offset;
+		if (d.offset + d.size * 8 > end)
+			end = d.offset + d.size * 8;
+	}
+	s->n = h.num_desc;
+	if (end > sizeof(s->data) ||
+	    pread(fd, s->data, end, h.data_offset) != (ssize_t)end)
+		return -EINVAL;
+	return 0;
+}
+
+/* The values of statistic @name (and how many), or NULL. */
+const uint64_t *stats_fd_find(const struct stats_fd *s, const char *name, unsigned int *size)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->desc[i].name, name)) {
+			if (size)
+				*size = s->desc[i].size;
+			return s->data + s->desc[i].offset / 8;
+		}
+	return NULL;
+}
+
+/* The counters of the folder @dir: 0, or -errno if a file cannot be read. */
+int hc_sysfs_read_dir(const char *dir, struct hc_counts *c)
+{
+	char path[160], line[160], key[32];
+	unsigned long long v, nr, a, b, d, e;
+	unsigned int i;
 	FILE *f;
 
 	memset(c, 0, sizeof(*c));
-	hc_sysfs_dir(vm_fd, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/counters", dir);
 	f = fopen(path, "r");
 	if (!f)
@@ -230,39 +362,54 @@ static int hc_sysfs_read(int vm_fd, struct hc_counts *c)
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%31s %llu", key, &v) != 2)
 			continue;
-		if (!strcmp(key, "kernel"))
-			c->total.kernel = v;
-		else if (!strcmp(key, "user"))
-			c->total.user = v;
-		else if (!strcmp(key, "denied"))
-			c->total.denied = v;
-		else if (!strcmp(key, "kvm"))
+		if (!strcmp(key, "kvm"))
 			c->total.kvm = v;
+		else if (!strcmp(key, "kernel"))
+			c->total.kernel = v;
+		else if (!strcmp(key, "forward"))
+			c->total.forward = v;
+		else if (!strcmp(key, "deny"))
+			c->total.deny = v;
+		else if (!strcmp(key, "uncounted"))
+			c->uncounted = v;
 	}
 	fclose(f);
-	snprintf(path, sizeof(path), "%s/numbers", dir);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %llu %llu %llu %llu", &nr, &k, &u, &d, &m) != 5)
-			continue;
-		if (c->n < HC_NRS_MAX)
-			c->nr[c->n] = (struct kvm_hc_nr_stats){
-				.nr = nr, .counters = { k, u, d, m },
-			};
-		c->n++;
+	/* numbers/<slot>: one file per slot, empty while it is free */
+	for (i = 0; i < HC_NRS_COUNTED; i++) {
+		snprintf(path, sizeof(path), "%s/numbers/%u", dir, i);
+		f = fopen(path, "r");
+		if (!f)
+			return -errno;
+		if (fgets(line, sizeof(line), f) &&
+		    sscanf(line, "%llx %llu %llu %llu %llu", &nr, &a, &b, &d, &e) == 5) {
+			if (c->n < HC_NRS_MAX)
+				c->nr[c->n] = (struct kvm_hc_nr_stats){
+					.nr = nr,
+					.counters = { .kvm = a, .kernel = b, .forward = d, .deny = e },
+				};
+			c->n++;
+		}
+		fclose(f);
 	}
-	fclose(f);
 	return 0;
+}
+
+static int hc_sysfs_read(int vm_fd, struct hc_counts *c)
+{
+	char dir[128];
+
+	hc_sysfs_dir(vm_fd, dir, sizeof(dir));
+	if (!dir[0])
+		return -ENOENT;
+	return hc_sysfs_read_dir(dir, c);
 }
 
 static __u64 *counter(struct kvm_hc_counters *c, enum cat cat)
 {
 	switch (cat) {
 	case C_KERNEL: return &c->kernel;
-	case C_USER: return &c->user;
-	case C_DENIED: return &c->denied;
+	case C_FORWARD: return &c->forward;
+	case C_DENY: return &c->deny;
 	default: return &c->kvm;
 	}
 }
@@ -278,8 +425,10 @@ void counts_add(struct hc_counts *e, uint64_t nr, enum cat cat)
 	for (i = 0; i < e->n && e->nr[i].nr != nr; i++)
 		;
 	if (i == e->n) {
-		if (e->n == HC_NRS_COUNTED)
-			return;		/* later numbers count in the total only */
+		if (e->n == HC_NRS_COUNTED) {
+			e->uncounted++;	/* later numbers count in the total only */
+			return;
+		}
 		memset(&e->nr[i], 0, sizeof(e->nr[i]));
 		e->nr[i].nr = nr;
 		e->n++;
@@ -293,16 +442,16 @@ const char *fmt_counters(const struct kvm_hc_counters *c)
 	static int i;
 	char *b = buf[i++ % 4];
 
-	snprintf(b, sizeof(buf[0]), "kernel:%llu,user:%llu,denied:%llu,kvm:%llu",
-		 (unsigned long long)c->kernel, (unsigned long long)c->user,
-		 (unsigned long long)c->denied, (unsigned long long)c->kvm);
+	snprintf(b, sizeof(buf[0]), "kvm:%llu,kernel:%llu,forward:%llu,deny:%llu",
+		 (unsigned long long)c->kvm, (unsigned long long)c->kernel,
+		 (unsigned long long)c->forward, (unsigned long long)c->deny);
 	return b;
 }
 
 static int counters_eq(const struct kvm_hc_counters *a, const struct kvm_hc_counters *b)
 {
-	return a->kernel == b->kernel && a->user == b->user &&
-	       a->denied == b->denied && a->kvm == b->kvm;
+	return a->kernel == b->kernel && a->forward == b->forward &&
+	       a->deny == b->deny && a->kvm == b->kvm;
 }
 
 /*
@@ -321,6 +470,9 @@ static void counts_check(const char *tag, const char *src, const struct hc_count
 	       fmt_counters(&got->total), fmt_counters(&want->total));
 	snprintf(name, sizeof(name), "%s.counters.%s.numbers", tag, src);
 	report(got->n == want->n, name, "got=%u want=%u", got->n, want->n);
+	snprintf(name, sizeof(name), "%s.counters.%s.uncounted", tag, src);
+	report(got->uncounted == want->uncounted, name, "got=%llu want=%llu",
+	       (unsigned long long)got->uncounted, (unsigned long long)want->uncounted);
 	for (i = 0; i < want->n; i++) {
 		const struct kvm_hc_counters *g = &none;
 
@@ -361,7 +513,7 @@ void counts_check_both(const char *tag, int h, int vm_fd, const struct hc_counts
 	}
 	r = hc_sysfs_read(vm_fd, &got);
 	if (r) {
-		char dir[96];
+		char dir[128];
 
 		hc_sysfs_dir(vm_fd, dir, sizeof(dir));
 		snprintf(name, sizeof(name), "%s.counters.sysfs", tag);

@@ -31,11 +31,12 @@
 #define NRANGES(r)	(sizeof(r) / sizeof((r)[0]))
 
 /* What kvm_hc counts a call as (struct kvm_hc_counters); C_NONE: not counted. */
-enum cat { C_KERNEL, C_USER, C_DENIED, C_KVM, C_NONE };
+enum cat { C_KVM, C_KERNEL, C_FORWARD, C_DENY, C_NONE };
 
 /* Counters as KVM_HC_GET_STATS or sysfs report them, or as expected. */
 struct hc_counts {
 	struct kvm_hc_counters total;
+	uint64_t uncounted;		/* calls of numbers without counters of their own */
 	unsigned int n;			/* per-number entries reported */
 	struct kvm_hc_nr_stats nr[HC_NRS_MAX];
 };
@@ -53,24 +54,51 @@ const char *resname(int r);
  * the current version and print a FAIL line (named after @tag) if refused.
  */
 int hc_open(const char *tag);
-int hc_attach_raw(int dev, uint32_t version, uint32_t flags, int vm_fd, uint32_t pad);
+long hc_check_extension(int fd, unsigned long cap);
+int hc_attach_raw(int dev, uint32_t size, uint8_t tail, uint32_t flags, int vm_fd,
+		  uint32_t reserved);
 int hc_attach(int dev, int vm_fd, const char *tag);
-int hc_set_policy_raw(int h, uint32_t version, uint32_t flags, uint32_t services,
-		uint32_t nranges, uint64_t ranges);
+int hc_set_policy_raw(int h, uint32_t size, uint8_t tail, uint32_t flags, uint32_t services,
+		      uint32_t nranges, uint64_t ranges, uint32_t range_size);
 int hc_set_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned int n);
 int hc_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned int n,
 		const char *tag);
 int hc_kernel_nr(int vm_fd, uint64_t nr, const char *tag);
-int hc_get_stats_raw(int h, uint32_t version, uint32_t flags, uint32_t pad, struct hc_counts *c);
+int hc_get_policy(int h, struct kvm_hc_policy *p);
+int hc_get_stats_raw(int h, uint32_t size, uint8_t tail, uint32_t flags, struct hc_counts *c);
 int hc_get_stats(int h, struct hc_counts *c);
 
 /* The VM's folder in sysfs. */
 void hc_sysfs_dir(int vm_fd, char *buf, size_t len);
 int hc_sysfs_exists(int vm_fd);
+int hc_sysfs_count(int vm_fd);
+int hc_sysfs_read_dir(const char *dir, struct hc_counts *c);
 
 /* Expected counters: one call of @nr as @cat; and their checks. */
 void counts_add(struct hc_counts *e, uint64_t nr, enum cat cat);
 const char *fmt_counters(const struct kvm_hc_counters *c);
 void counts_check_both(const char *tag, int h, int vm_fd, const struct hc_counts *want);
+
+/*
+ * A binary stats fd as KVM_GET_STATS_FD lays it out (KVM's own, and
+ * kvm_hc's KVM_HC_GET_STATS_FD), read whole: one reader for both.
+ */
+#define STATS_FD_DESCS	64
+#define STATS_FD_VALUES	1024
+
+struct stats_fd {
+	char id[64];
+	unsigned int n;
+	struct {
+		char name[64];
+		uint32_t flags;
+		uint16_t size;
+		uint32_t offset;
+	} desc[STATS_FD_DESCS];
+	uint64_t data[STATS_FD_VALUES];
+};
+
+int stats_fd_read(int fd, struct stats_fd *s);
+const uint64_t *stats_fd_find(const struct stats_fd *s, const char *name, unsigned int *size);
 
 #endif /* KVM_HC_UAPI_LIB_H */

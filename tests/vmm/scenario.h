@@ -20,6 +20,10 @@
  *                     the guest; other errors reach it unchanged
  *   ARCH_HAS_KICK     defined where kvm_hc serves a kick (the kick scenario,
  *                     halter.c)
+ *   ARCH_HC_ARCH, ARCH_SERVICES, ARCH_FORWARD_ARGS, ARCH_EXIT_MARKER
+ *                     what KVM_HC_CHECK_EXTENSION answers for
+ *                     KVM_HC_CAP_ARCH, _SERVICES, _FORWARD_ARGS and
+ *                     _EXIT_MARKER on this architecture
  *   CALL_TIMEOUT_S    how long one call may take
  *
  *   int arch_vm_create(struct vm *vm, const char *tag)
@@ -234,6 +238,7 @@ int cmd_policy_live(void);
 int cmd_two_vms(void);
 int cmd_badinput(void);
 int cmd_forward_unload(void);
+int cmd_uapi(void);
 int cmd_load(int seconds, int expect_both);
 int cmd_sample(int expect, int seconds);
 

@@ -56,7 +56,7 @@ static long fu_unload(int h)
 
 int cmd_forward_unload(void)
 {
-	const struct kvm_hc_range r[] = { RANGE(FU_NR, FU_NR, USER, 0) };
+	const struct kvm_hc_range r[] = { RANGE(FU_NR, FU_NR, FORWARD, 0) };
 	struct answer after, stock = arch_stock();
 	int dev, h, got_exit, done;
 	struct vm vm;

@@ -125,18 +125,23 @@ void policy_many_numbers(int dev)
 	       calls, (unsigned long long)stock.val);
 	counts_check_both("policy.many", h, vm.fd, &want);
 
-	/* a buffer of 4: nnrs says 64, only 4 are written */
+	/* a buffer of 4: E2BIG, nnrs says 64, nothing is written */
 	memset(small, 0xee, sizeof(small));
-	s = (struct kvm_hc_stats){ .version = KVM_HC_UAPI_VERSION, .nnrs = 4,
+	s = (struct kvm_hc_stats){ .size = sizeof(s), .nnrs = 4, .nr_size = sizeof(small[0]),
 				   .nrs = (uintptr_t)small };
 	r = xioctl(h, KVM_HC_GET_STATS, &s) < 0 ? -errno : 0;
-	report(r == 0 && s.nnrs == HC_NRS_COUNTED, "policy.many.small_buffer.nnrs",
-	       "got=%s,nnrs=%u want=ok,nnrs=%u", resname(r), s.nnrs, HC_NRS_COUNTED);
-	report(small[4].nr == 0xeeeeeeeeeeeeeeeeULL, "policy.many.small_buffer.no_overrun",
-	       "got=0x%llx want=0xeeeeeeeeeeeeeeee (entry 5 untouched)",
-	       (unsigned long long)small[4].nr);
+	report(r == -E2BIG && s.nnrs == HC_NRS_COUNTED, "policy.many.small_buffer.nnrs",
+	       "got=%s,nnrs=%u want=E2BIG,nnrs=%u", resname(r), s.nnrs, HC_NRS_COUNTED);
+	report(small[0].nr == 0xeeeeeeeeeeeeeeeeULL && small[4].nr == 0xeeeeeeeeeeeeeeeeULL,
+	       "policy.many.small_buffer.untouched",
+	       "got=0x%llx,0x%llx want=0xeeeeeeeeeeeeeeee (nothing written)",
+	       (unsigned long long)small[0].nr, (unsigned long long)small[4].nr);
+	report(s.uncounted == want.uncounted && s.uncounted > 0, "policy.many.uncounted",
+	       "got=%llu want=%llu (calls of the numbers past the first %u)",
+	       (unsigned long long)s.uncounted, (unsigned long long)want.uncounted,
+	       HC_NRS_COUNTED);
 	/* no buffer at all: just the count */
-	s = (struct kvm_hc_stats){ .version = KVM_HC_UAPI_VERSION, .nnrs = 0, .nrs = 0 };
+	s = (struct kvm_hc_stats){ .size = sizeof(s), .nnrs = 0, .nrs = 0 };
 	r = xioctl(h, KVM_HC_GET_STATS, &s) < 0 ? -errno : 0;
 	report(r == 0 && s.nnrs == HC_NRS_COUNTED && s.total.kvm == want.total.kvm,
 	       "policy.many.no_buffer", "got=%s,nnrs=%u,kvm=%llu want=ok,nnrs=%u,kvm=%llu",

@@ -34,7 +34,7 @@ static void *live_switcher(void *arg)
 	struct kvm_hc_range ranges[] = {
 		RANGE(ARCH_NR(0x100), ARCH_NR(0x1ff), DENY, -EINVAL),
 		RANGE(LIVE_NR, LIVE_NR, DENY, LIVE_ERROR),
-		RANGE(ARCH_NR(0x400), ARCH_NR(0x4ff), USER, 0),
+		RANGE(ARCH_NR(0x400), ARCH_NR(0x4ff), FORWARD, 0),
 	};
 	uint64_t end = now_ns() + 8 * NSEC_PER_SEC;
 	unsigned int seed = 12345;
@@ -46,7 +46,7 @@ static void *live_switcher(void *arg)
 
 		switch (i % 3) {
 		case 0:
-			ranges[1].action = KVM_HC_ACTION_USER;
+			ranges[1].action = KVM_HC_ACTION_FORWARD;
 			ranges[1].error = 0;
 			break;
 		case 1:
@@ -147,7 +147,7 @@ int cmd_policy_live(void)
 	       l.timed_out ? ",timed_out" : "", l.error ? ",error" : "", LIVE_STALL_MS);
 
 	/* every call was counted under what its answer says it met */
-	loop_want(&want, &l, (struct kvm_hc_counters){ .user = lv.n_user, .denied = lv.n_deny,
+	loop_want(&want, &l, (struct kvm_hc_counters){ .forward = lv.n_user, .deny = lv.n_deny,
 						       .kvm = lv.n_kvm });
 	counts_check_both("policy-live", lv.h, vm.fd, &want);
 

@@ -63,7 +63,7 @@ static unsigned long two_stock_calls(struct vm *c, unsigned long *calls)
 
 int cmd_two_vms(void)
 {
-	const struct kvm_hc_range fwd[] = { RANGE(TWO_NR, TWO_NR, USER, 0) };
+	const struct kvm_hc_range fwd[] = { RANGE(TWO_NR, TWO_NR, FORWARD, 0) };
 	const struct kvm_hc_range deny[] = { RANGE(TWO_NR, TWO_NR, DENY, -EINVAL) };
 	const uint64_t denied = arch_denied(-EINVAL).val;
 	struct two_side sa = { .forwards = 1 }, sb = { .forwards = 0 };
@@ -117,8 +117,8 @@ int cmd_two_vms(void)
 	       "got=%lu-of-%lu-got-0x%016llx,exits:%d want=%d", c_good, c_calls,
 	       (unsigned long long)arch_stock().val, arch_stock().exits, TWO_C_CALLS);
 
-	loop_want(&wa, &sa.l, (struct kvm_hc_counters){ .user = sa.l.nresults });
-	loop_want(&wb, &sb.l, (struct kvm_hc_counters){ .denied = sb.l.nresults });
+	loop_want(&wa, &sa.l, (struct kvm_hc_counters){ .forward = sa.l.nresults });
+	loop_want(&wb, &sb.l, (struct kvm_hc_counters){ .deny = sb.l.nresults });
 	counts_check_both("two-vms.a", ha, a.fd, &wa);
 	counts_check_both("two-vms.b", hb, b.fd, &wb);
 	report(!hc_sysfs_exists(c.fd), "two-vms.c.no_sysfs_dir", "got=%s want=none",

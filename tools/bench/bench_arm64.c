@@ -19,6 +19,7 @@
 
 #include "kvm_hc_bench.h"
 #include "linux/kvm_hc.h"
+#include "linux/kvm_hc_arm64.h"
 #include "../../samples/kvm_hc_sample.h"
 
 /* Upstream's SMCCC filter (6.4), missing from older uAPI headers. */

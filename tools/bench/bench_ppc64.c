@@ -19,6 +19,7 @@
 
 #include "kvm_hc_bench.h"
 #include "linux/kvm_hc.h"
+#include "linux/kvm_hc_powerpc.h"
 #include "../../samples/kvm_hc_sample.h"
 
 #define MEM_SIZE	(2UL << 20)

@@ -17,6 +17,7 @@
 
 #include "kvm_hc_bench.h"
 #include "linux/kvm_hc.h"
+#include "linux/kvm_hc_x86.h"
 #include "../../samples/kvm_hc_sample.h"
 
 #define MEM_SIZE	0x10000
@@ -65,9 +66,9 @@ static const struct bench_fast x86_fast[] = {
 const struct bench_arch bench_arch = {
 	.name = "x86_64",
 	.unknown = { .nr = 0x7ff0, .want = ENOSYS32 },
-	.discover = { .nr = KVM_HC_KVMHC_BASE + KVM_HC_SVC_DISCOVER,
+	.discover = { .nr = KVM_HC_X86_BASE + KVM_HC_SVC_DISCOVER,
 		      .args = { KVM_HC_DISCOVER_VERSION }, .want = KVM_HC_ABI_VERSION },
-	.discover_stock = { .nr = KVM_HC_KVMHC_BASE + KVM_HC_SVC_DISCOVER,
+	.discover_stock = { .nr = KVM_HC_X86_BASE + KVM_HC_SVC_DISCOVER,
 			    .args = { KVM_HC_DISCOVER_VERSION }, .want = ENOSYS32 },
 	.sample = { .nr = KVM_HC_SAMPLE_NR_X86, .args = { 0x1234 },
 		    .want = (uint32_t)(0x1234 ^ KVM_HC_SAMPLE_MAGIC) },

@@ -64,7 +64,7 @@ enum phase { PH_STOCK, PH_LOADED, PH_FLOOR, PH_ATTACHED, PH_COUNT };
 static const char *const phase_name[] = { "stock", "loaded", "floor", "attached" };
 
 /* The counter a case's calls must land in. */
-enum counter { C_KERNEL, C_USER, C_DENIED, C_KVM, C_NONE };
+enum counter { C_KERNEL, C_FORWARD, C_DENY, C_KVM, C_NONE };
 static const char *const counter_name[] = { "kernel", "user", "denied", "kvm", "none" };
 
 /**
@@ -380,13 +380,13 @@ static int global_counters(uint64_t c[4])
 
 static int vm_counters(int handle, uint64_t c[4])
 {
-	struct kvm_hc_stats s = { .version = KVM_HC_UAPI_VERSION };
+	struct kvm_hc_stats s = { .size = sizeof(s) };
 
 	if (xioctl(handle, KVM_HC_GET_STATS, &s) < 0)
 		return -1;
 	c[C_KERNEL] = s.total.kernel;
-	c[C_USER] = s.total.user;
-	c[C_DENIED] = s.total.denied;
+	c[C_FORWARD] = s.total.forward;
+	c[C_DENY] = s.total.deny;
 	c[C_KVM] = s.total.kvm;
 	return 0;
 }
@@ -394,12 +394,13 @@ static int vm_counters(int handle, uint64_t c[4])
 static int attach(int vm_fd, const struct spec *s)
 {
 	struct kvm_hc_range ranges[KVM_HC_MAX_RANGES];
-	struct kvm_hc_attach a = { .version = KVM_HC_UAPI_VERSION, .vm_fd = vm_fd };
+	struct kvm_hc_attach a = { .size = sizeof(a), .vm_fd = vm_fd };
 	struct kvm_hc_policy p = {
-		.version = KVM_HC_UAPI_VERSION,
+		.size = sizeof(p),
 		.services = s->services,
 		.nranges = s->nranges,
 		.ranges = (uintptr_t)ranges,
+		.range_size = sizeof(ranges[0]),
 	};
 	int dev, h;
 	unsigned int i;
@@ -421,7 +422,7 @@ static int attach(int vm_fd, const struct spec *s)
 	 */
 	for (i = 0; i + 1 < s->nranges; i++)
 		ranges[i] = (struct kvm_hc_range){ .first = 0x100 + 2 * i, .last = 0x100 + 2 * i,
-						   .action = KVM_HC_ACTION_USER };
+						   .action = KVM_HC_ACTION_FORWARD };
 	if (s->nranges)
 		ranges[i] = (struct kvm_hc_range){ .first = s->range_nr, .last = s->range_nr,
 						   .action = s->action, .error = s->error };
@@ -644,7 +645,7 @@ static void build_rows(void)
 
 	r = add_row("attached.outside", "attached, number outside the policy", 1.02);
 	r->base = stock_spec(&a->unknown, 0);
-	r->test = attached_spec(&a->unknown, 0, KVM_HC_ACTION_USER, C_KVM);
+	r->test = attached_spec(&a->unknown, 0, KVM_HC_ACTION_FORWARD, C_KVM);
 	r->test.range_nr = a->forward.nr;
 
 	for (i = 0; i < a->nfast; i++) {
@@ -660,7 +661,7 @@ static void build_rows(void)
 
 	r = add_row("fast.discover", "discovery call (stock: KVM's unknown-number answer)", 1.02);
 	r->base = stock_spec(&a->discover_stock, 0);
-	r->test = attached_spec(&a->discover, 0, KVM_HC_ACTION_USER, C_KERNEL);
+	r->test = attached_spec(&a->discover, 0, KVM_HC_ACTION_FORWARD, C_KERNEL);
 	r->test.range_nr = a->forward.nr;
 	r->test.services = 1u << KVM_HC_SVC_DISCOVER;
 
@@ -672,19 +673,19 @@ static void build_rows(void)
 	r = add_row("deny", "deny range (stock: KVM's unknown-number answer)", 1.02);
 	r->base = stock_spec(&a->unknown, 0);
 	r->base.call.nr = a->deny.nr;
-	r->test = attached_spec(&a->deny, 0, KVM_HC_ACTION_DENY, C_DENIED);
+	r->test = attached_spec(&a->deny, 0, KVM_HC_ACTION_DENY, C_DENY);
 	r->test.error = a->deny_error;
 
 	r = add_row("forward", "forward to the VMM (stock: KVM_EXIT_HYPERCALL)", 1.02);
 	r->base = stock_spec(&a->stock_forward, BVM_STOCK_FWD);
 	r->base.fwd = 1;
-	r->test = attached_spec(&a->forward, 0, KVM_HC_ACTION_USER, C_USER);
+	r->test = attached_spec(&a->forward, 0, KVM_HC_ACTION_FORWARD, C_FORWARD);
 	r->test.fwd = 1;
 
 	/* A deny range: a number every architecture decides by the policy alone. */
 	snprintf(what, sizeof(what), "%u-range policy against 1 range (deny)", KVM_HC_MAX_RANGES);
 	r = add_row("policy.max", what, 1.02);
-	r->base = attached_spec(&a->deny, 0, KVM_HC_ACTION_DENY, C_DENIED);
+	r->base = attached_spec(&a->deny, 0, KVM_HC_ACTION_DENY, C_DENY);
 	r->base.error = a->deny_error;
 	r->test = r->base;
 	r->test.nranges = KVM_HC_MAX_RANGES;

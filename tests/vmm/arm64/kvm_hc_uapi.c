@@ -146,7 +146,7 @@ static void hdeny(struct hvm *hv, const char *name, const struct call *c, uint64
 	struct regs r;
 	char key[128];
 
-	if (hcall(hv, name, c, want, 0, hook_sees(c->via) ? C_DENIED : C_NONE, &r) < 0)
+	if (hcall(hv, name, c, want, 0, hook_sees(c->via) ? C_DENY : C_NONE, &r) < 0)
 		return;
 	snprintf(key, sizeof(key), "%s.x1_x3", name);
 	report(!r.x[1] && !r.x[2] && !r.x[3], key, "got=0x%llx,0x%llx,0x%llx want=0,0,0",
@@ -184,7 +184,7 @@ static void check_forward(struct hvm *hv, const char *name, const struct call *c
 	memcpy(hv->vm.hc_ret, ans, sizeof(hv->vm.hc_ret));
 	/* the previous exit's contents must not leak into this one */
 	memset(&hv->vm.run->hypercall, 0x5a, sizeof(hv->vm.run->hypercall));
-	if (hcall(hv, name, c, ans[0], 1, C_USER, &r) < 0)
+	if (hcall(hv, name, c, ans[0], 1, C_FORWARD, &r) < 0)
 		return;
 	if (hv->vm.n_hypercall_exits != 1)
 		return;
@@ -197,16 +197,14 @@ static void check_forward(struct hvm *hv, const char *name, const struct call *c
 	snprintf(key, sizeof(key), "%s.exit.ret", name);
 	check(key, e->hypercall.ret, 0);
 	flags = exit_flags(e);
+	/* kvm_hc's marker tells its exits from the SMCCC filter's, on every kernel */
 	snprintf(key, sizeof(key), "%s.exit.flags", name);
-	if (kver_at_least(6, 4))
-		check(key, flags, smc ? KVM_HYPERCALL_EXIT_SMC : 0);
-	else
-		printf("INFO %s: no hypercall.flags before 6.4 (bytes there: 0x%llx)\n", key,
-		       (unsigned long long)flags);
+	check(key, flags, (smc ? KVM_HYPERCALL_EXIT_SMC : 0) | KVM_HC_ARM64_EXIT_MARKER);
 	if (have_ref) {
 		snprintf(key, sizeof(key), "%s.exit.flags_as_stock", name);
-		report(flags == ref_flags[smc], key,
-		       "got=0x%llx want=0x%llx (upstream SMCCC filter's exit)",
+		report((flags & ~KVM_HC_ARM64_EXIT_MARKER) == ref_flags[smc] &&
+		       !(ref_flags[smc] & KVM_HC_ARM64_EXIT_MARKER), key,
+		       "got=0x%llx want=0x%llx|marker (upstream SMCCC filter's exit, unmarked)",
 		       (unsigned long long)flags, (unsigned long long)ref_flags[smc]);
 	}
 	for (i = 1; i < 4; i++) {
@@ -419,10 +417,10 @@ int cmd_policy(void)
 	/* given out of order: the kernel sorts */
 	const struct kvm_hc_range ranges[] = {
 		RANGE(P_DENY_EINVAL, P_DENY_EINVAL, DENY, -EINVAL),
-		RANGE(P_FWD32, P_FWD32, USER, 0),
-		RANGE(P_FWD64, P_FWD64, USER, 0),
+		RANGE(P_FWD32, P_FWD32, FORWARD, 0),
+		RANGE(P_FWD64, P_FWD64, FORWARD, 0),
 		RANGE(P_DENY_EPERM, P_DENY_EPERM, DENY, -EPERM),
-		RANGE(P_FWD_SIP, P_FWD_SIP, USER, 0),
+		RANGE(P_FWD_SIP, P_FWD_SIP, FORWARD, 0),
 		RANGE(P_KERNEL, P_KERNEL, KERNEL, 0),
 		RANGE(P_DENY_ENOHC, P_DENY_ENOHC, DENY, -KVM_HC_ENOHC),
 		RANGE(P_DENY_M2, P_DENY_M2, DENY, -2),
@@ -564,8 +562,8 @@ int cmd_policy(void)
 	/* every call so far, counted exactly, by the ioctl and in sysfs */
 	counts_check_both("policy", hv.h, hv.vm.fd, &hv.want);
 	say("kvm_hc counted this VM's calls exactly (KVM_HC_GET_STATS and %s): %llu handled in the kernel, %llu forwarded, %llu denied, %llu passed to KVM",
-	    dir, (unsigned long long)hv.want.total.kernel, (unsigned long long)hv.want.total.user,
-	    (unsigned long long)hv.want.total.denied, (unsigned long long)hv.want.total.kvm);
+	    dir, (unsigned long long)hv.want.total.kernel, (unsigned long long)hv.want.total.forward,
+	    (unsigned long long)hv.want.total.deny, (unsigned long long)hv.want.total.kvm);
 
 	/* services = discovery + kick: both show, in the bitmap and in FEATURES x3 */
 	if (hc_policy(hv.h, SVCS_DISC_KICK, ranges, NRANGES(ranges), "policy.services3") == 0) {
@@ -609,12 +607,12 @@ int cmd_policy(void)
 	}
 	if (hc_get_stats(hv.h, &after) < 0)
 		memset(&after, 0, sizeof(after));
-	report(after.total.kernel == before.total.kernel && after.total.user == before.total.user &&
-	       after.total.denied == before.total.denied + 1, "policy.services0.counters",
+	report(after.total.kernel == before.total.kernel && after.total.forward == before.total.forward &&
+	       after.total.deny == before.total.deny + 1, "policy.services0.counters",
 	       "got=%s want=kernel:%llu,user:%llu,denied:%llu,kvm:any",
 	       fmt_counters(&after.total), (unsigned long long)before.total.kernel,
-	       (unsigned long long)before.total.user,
-	       (unsigned long long)before.total.denied + 1);
+	       (unsigned long long)before.total.forward,
+	       (unsigned long long)before.total.deny + 1);
 
 	fd = trace_begin("policy.tracepoint");
 	if (fd >= 0) {
@@ -803,8 +801,8 @@ static void kick_vm_destroy(struct kick_vm *kv, const char *tag)
 		int r = hc_get_stats(kv->h, &c);
 
 		snprintf(name, sizeof(name), "%s.counters", tag);
-		report(r == 0 && c.total.kernel == kv->kick_kernel && !c.total.user &&
-		       !c.total.denied && c.total.kvm == kv->kicks - kv->kick_kernel, name,
+		report(r == 0 && c.total.kernel == kv->kick_kernel && !c.total.forward &&
+		       !c.total.deny && c.total.kvm == kv->kicks - kv->kick_kernel, name,
 		       "got=%s want=kernel:%u,user:0,denied:0,kvm:%u (kicks and AFFINITY_INFO)",
 		       r ? resname(r) : fmt_counters(&c.total), kv->kick_kernel,
 		       kv->kicks - kv->kick_kernel);

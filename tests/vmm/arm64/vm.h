@@ -14,16 +14,13 @@
 #include <linux/kvm.h>
 
 #include "kvm_hc_uapi_lib.h"
+/* The project's copy when built in the tree, else one found through -I. */
+#if __has_include("../../../include/uapi/linux/kvm_hc_arm64.h")
+#include "../../../include/uapi/linux/kvm_hc_arm64.h"
+#else
+#include <linux/kvm_hc_arm64.h>
+#endif
 
-#ifndef KVM_HC_ARM64_FUNC_BASE
-#define KVM_HC_ARM64_FUNC_BASE	96
-#endif
-#ifndef KVM_HC_ARM64_FUNC_COUNT
-#define KVM_HC_ARM64_FUNC_COUNT	16
-#endif
-#ifndef KVM_HC_SVC_KICK
-#define KVM_HC_SVC_KICK		1
-#endif
 
 /* Upstream's SMCCC filter and KVM_EXIT_HYPERCALL flags (6.4; not in 6.1 headers). */
 #ifndef KVM_ARM_VM_SMCCC_CTRL
@@ -198,5 +195,13 @@ int probe_smccc_over_smc(struct vm *vm);
 /* The function ID samples/kvm_hc_sample.c serves on arm64: SMC64 vendor-hyp 0x100. */
 #define ARCH_SAMPLE_NR		0xc6000100ULL
 #define ARCH_HAS_KICK
+
+/* What KVM_HC_CHECK_EXTENSION answers here, and the tracepoint shows (scenario_uapi.c). */
+#define ARCH_TRACE_NAME		"arm64"
+#define ARCH_TRACE_NARGS	7	/* arguments a dispatch event carries */
+#define ARCH_HC_ARCH		KVM_HC_ARCH_ARM64
+#define ARCH_SERVICES		((1u << KVM_HC_SVC_DISCOVER) | (1u << KVM_HC_SVC_KICK))
+#define ARCH_FORWARD_ARGS	6	/* x1..x6 */
+#define ARCH_EXIT_MARKER	1	/* KVM_HC_ARM64_EXIT_MARKER */
 
 #endif /* KVM_HC_ARM64_VM_H */

@@ -176,13 +176,13 @@ struct answer arch_discover(struct vm *vm, const char *what)
 int cmd_policy(void)
 {
 	static const struct kvm_hc_range ranges[] = {
-		RANGE(H_PROD, H_PROD, USER, 0),
+		RANGE(H_PROD, H_PROD, FORWARD, 0),
 		RANGE(H_REGISTER_VPA, H_REGISTER_VPA, DENY, -KVM_HC_ENOHC),
 		RANGE(H_SET_DABR, H_SET_DABR, DENY, -EINVAL),
 		RANGE(0x3fc, 0x3fc, DENY, -57),
 		RANGE(H_RANDOM, H_RANDOM, DENY, -EPERM),
 		RANGE(0x5000, 0x5000, KERNEL, 0),
-		RANGE(0x6000, 0x6ffc, USER, 0),
+		RANGE(0x6000, 0x6ffc, FORWARD, 0),
 		RANGE(0x7000, 0x7000, KVM, 0),
 		RANGE(H_SET_PARTITION_TABLE, H_SET_PARTITION_TABLE, KVM, 0),
 	};
@@ -225,24 +225,24 @@ int cmd_policy(void)
 
 	/* forwarding: an hcall KVM answers itself, and a private range */
 	pcall(&hv.vm, &hv.want, "policy.user.forward", H_PROD, 0x0123456789abcdefull,
-	      0xfedcba9876543210ull, P_USER, 0, C_USER);
-	pcall(&hv.vm, &hv.want, "policy.user.range_first", 0x6000, 1, 2, P_USER, 0, C_USER);
-	pcall(&hv.vm, &hv.want, "policy.user.range_last", 0x6ffc, 3, 4, P_USER, 0, C_USER);
+	      0xfedcba9876543210ull, P_USER, 0, C_FORWARD);
+	pcall(&hv.vm, &hv.want, "policy.user.range_first", 0x6000, 1, 2, P_USER, 0, C_FORWARD);
+	pcall(&hv.vm, &hv.want, "policy.user.range_last", 0x6ffc, 3, 4, P_USER, 0, C_FORWARD);
 
 	/* deny: the error as the PAPR status */
 	pcall(&hv.vm, &hv.want, "policy.deny.enohc", H_REGISTER_VPA, 0, 0, P_DENY, H_FUNCTION,
-	      C_DENIED);
+	      C_DENY);
 	pcall(&hv.vm, &hv.want, "policy.deny.einval", H_SET_DABR, 0, 0, P_DENY, H_PARAMETER,
-	      C_DENIED);
-	pcall(&hv.vm, &hv.want, "policy.deny.other", 0x3fc, 0, 0, P_DENY, (uint64_t)-57, C_DENIED);
+	      C_DENY);
+	pcall(&hv.vm, &hv.want, "policy.deny.other", 0x3fc, 0, 0, P_DENY, (uint64_t)-57, C_DENY);
 	pcall(&hv.vm, &hv.want, "policy.deny.disabled_h_random", H_RANDOM, 0, 0, P_DENY,
-	      (uint64_t)-EPERM, C_DENIED);
+	      (uint64_t)-EPERM, C_DENY);
 
 	/* the dispatch tracepoint sees a denied call */
 	fd = trace_begin("policy.tracepoint");
 	if (fd >= 0) {
 		pcall(&hv.vm, &hv.want, "policy.tracepoint.deny_h_set_dabr", H_SET_DABR, 0, 0,
-		      P_DENY, H_PARAMETER, C_DENIED);
+		      P_DENY, H_PARAMETER, C_DENY);
 		trace_end("policy.tracepoint", fd, H_SET_DABR);
 	}
 
@@ -254,7 +254,7 @@ int cmd_policy(void)
 	pcall(&hv.vm, &hv.want, "policy.outside.h_get_tce", H_GET_TCE, 0xdead, 0, P_USER, 0, C_KVM);
 	pcall(&hv.vm, &hv.want, "policy.outside.h_set_mode", H_SET_MODE, 0, 4, P_USER, 0, C_KVM);
 	pcall(&hv.vm, &hv.want, "policy.user.h_prod_any_target", H_PROD, 99, 0, P_USER, 0,
-	      C_USER);
+	      C_FORWARD);
 
 	/* KVM_CAP_PPC_ENABLE_HCALL still decides for calls kvm_hc leaves to KVM */
 	pcall(&hv.vm, &hv.want, "policy.enable.h_confer.on", H_CONFER, (uint64_t)-1, 0, P_KERNEL,
@@ -270,7 +270,7 @@ int cmd_policy(void)
 	r = enable_hcall(&hv.vm, H_RANDOM, 1);
 	check("policy.enable.h_random.enable", r, 0);
 	pcall(&hv.vm, &hv.want, "policy.enable.h_random.deny_wins", H_RANDOM, 0, 0, P_DENY,
-	      (uint64_t)-EPERM, C_DENIED);
+	      (uint64_t)-EPERM, C_DENY);
 	say("Forwarded, denied and stock calls went where the policy says; KVM_CAP_PPC_ENABLE_HCALL still works.");
 
 	/* services = 0: the VM's own setting wins over open_discovery=1 */

@@ -14,6 +14,12 @@
 #include <linux/kvm.h>
 
 #include "kvm_hc_uapi_lib.h"
+/* The project's copy when built in the tree, else one found through -I. */
+#if __has_include("../../../include/uapi/linux/kvm_hc_powerpc.h")
+#include "../../../include/uapi/linux/kvm_hc_powerpc.h"
+#else
+#include <linux/kvm_hc_powerpc.h>
+#endif
 
 /* PAPR hcall numbers and status codes (LoPAR; Linux's asm/hvcall.h). */
 #define H_SUCCESS		0
@@ -88,5 +94,13 @@ int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result *res,
 #define ARCH_REPORT_NR	CALL_DONE
 /* The PAPR hcall samples/kvm_hc_sample.c serves on powerpc. */
 #define ARCH_SAMPLE_NR		(KVM_HC_SAMPLE_NR_X86 + 0x300)
+
+/* What KVM_HC_CHECK_EXTENSION answers here, and the tracepoint shows (scenario_uapi.c). */
+#define ARCH_TRACE_NAME		"powerpc"
+#define ARCH_TRACE_NARGS	8	/* arguments a dispatch event carries */
+#define ARCH_HC_ARCH		KVM_HC_ARCH_POWERPC
+#define ARCH_SERVICES		(1u << KVM_HC_SVC_DISCOVER)
+#define ARCH_FORWARD_ARGS	9	/* r4..r12 */
+#define ARCH_EXIT_MARKER	0
 
 #endif /* KVM_HC_PPC64_VM_H */

@@ -161,7 +161,7 @@ static void check_forward(struct hvm *hv, const char *name, const struct call *c
 	/* args[4] and args[5] must come back as 0: put something else there */
 	hv->vm.run->hypercall.args[4] = 0x5a5a5a5a5a5a5a5aULL;
 	hv->vm.run->hypercall.args[5] = 0xa5a5a5a5a5a5a5a5ULL;
-	if (hcall(hv, name, c, ret & mask, 1, C_USER, &after) < 0)
+	if (hcall(hv, name, c, ret & mask, 1, C_FORWARD, &after) < 0)
 		return;
 	if (hv->vm.n_hypercall_exits != 1)
 		return;
@@ -206,7 +206,7 @@ static void check_outside(struct hvm *hv, struct vm *plain)
 						    .rcx = 1 } },
 		{ "policy.outside.sched_yield", { .rax = KVM_HC_SCHED_YIELD, .rbx = 0 } },
 		{ "policy.outside.send_ipi", { .rax = KVM_HC_SEND_IPI } },
-		{ "policy.outside.kvm_hc_block_0x80", { .rax = KVM_HC_KVMHC_BASE + 0x80 } },
+		{ "policy.outside.kvm_hc_block_0x80", { .rax = KVM_HC_X86_BASE + 0x80 } },
 		{ "policy.outside.compat.0xbeef", { .mode = MODE_32,
 						    .rax = 0xdeadbeef0000beefULL } },
 		{ "policy.outside.compat.map_gpa_range", { .mode = MODE_32,
@@ -354,7 +354,7 @@ int cmd_policy(void)
 	/* given out of order: the kernel sorts */
 	const struct kvm_hc_range ranges[] = {
 		RANGE(0x2003, 0x2003, DENY, -EINVAL),
-		RANGE(0x1234, 0x1234, USER, 0),
+		RANGE(0x1234, 0x1234, FORWARD, 0),
 		RANGE(KVM_HC_VAPIC_POLL_IRQ, KVM_HC_VAPIC_POLL_IRQ, KERNEL, 0),
 		RANGE(0x2001, 0x2001, DENY, -EPERM),
 		RANGE(KVM_HC_KICK_CPU, KVM_HC_KICK_CPU, KERNEL, 0),
@@ -433,23 +433,23 @@ int cmd_policy(void)
 
 	/* denied, with three errors, from both widths */
 	hcall(&hv, "policy.deny.64.eperm", &(struct call){ .rax = 0x2001, .rbx = 7 },
-	      EPERM64, 0, C_DENIED, NULL);
+	      EPERM64, 0, C_DENY, NULL);
 	v1 = hv.rax;
 	hcall(&hv, "policy.deny.64.enosys", &(struct call){ .rax = 0x2002 },
-	      ENOSYS64, 0, C_DENIED, NULL);
+	      ENOSYS64, 0, C_DENY, NULL);
 	v2 = hv.rax;
 	hcall(&hv, "policy.deny.64.einval", &(struct call){ .rax = 0x2003 },
-	      EINVAL64, 0, C_DENIED, NULL);
+	      EINVAL64, 0, C_DENY, NULL);
 	v3 = hv.rax;
 	say("hypercalls denied by the VM's policy: 0x2001 (-EPERM) got %s, 0x2002 (-KVM_HC_ENOHC) got %s, 0x2003 (-EINVAL) got %s",
 	    describe(v1), describe(v2), describe(v3));
 	hcall(&hv, "policy.deny.32.eperm", &(struct call){ .mode = MODE_32,
 							   .rax = 0xffff000000002001ULL },
-	      EPERM32, 0, C_DENIED, NULL);
+	      EPERM32, 0, C_DENY, NULL);
 	hcall(&hv, "policy.deny.32.enosys", &(struct call){ .mode = MODE_32, .rax = 0x2002 },
-	      ENOSYS32, 0, C_DENIED, NULL);
+	      ENOSYS32, 0, C_DENY, NULL);
 	hcall(&hv, "policy.deny.32.einval", &(struct call){ .mode = MODE_32, .rax = 0x2003 },
-	      EINVAL32, 0, C_DENIED, NULL);
+	      EINVAL32, 0, C_DENY, NULL);
 	say("the same from 32-bit code, in 32 bits: 0x2003 got %s", describe(hv.rax));
 
 	/* discovery, services = 1 */
@@ -471,8 +471,8 @@ int cmd_policy(void)
 	/* every call so far, counted exactly, by the ioctl and in sysfs */
 	counts_check_both("policy", hv.h, hv.vm.fd, &hv.want);
 	say("kvm_hc counted this VM's calls exactly (KVM_HC_GET_STATS and %s): %llu handled in the kernel, %llu forwarded, %llu denied, %llu passed to KVM",
-	    dir, (unsigned long long)hv.want.total.kernel, (unsigned long long)hv.want.total.user,
-	    (unsigned long long)hv.want.total.denied, (unsigned long long)hv.want.total.kvm);
+	    dir, (unsigned long long)hv.want.total.kernel, (unsigned long long)hv.want.total.forward,
+	    (unsigned long long)hv.want.total.deny, (unsigned long long)hv.want.total.kvm);
 
 	/* CPL3: KVM's -1, no exit, never counted as kernel, user or denied */
 	if (hc_get_stats(hv.h, &before) < 0)
@@ -488,12 +488,12 @@ int cmd_policy(void)
 		memset(&after, 0, sizeof(after));
 	printf("INFO policy.cpl3: counters before %s, after %s\n",
 	       fmt_counters(&before.total), fmt_counters(&after.total));
-	report(after.total.kernel == before.total.kernel && after.total.user == before.total.user &&
-	       after.total.denied == before.total.denied &&
+	report(after.total.kernel == before.total.kernel && after.total.forward == before.total.forward &&
+	       after.total.deny == before.total.deny &&
 	       after.total.kvm - before.total.kvm <= 3, "policy.cpl3.counters",
 	       "got=%s want=kernel:%llu,user:%llu,denied:%llu,kvm:%llu..%llu",
 	       fmt_counters(&after.total), (unsigned long long)before.total.kernel,
-	       (unsigned long long)before.total.user, (unsigned long long)before.total.denied,
+	       (unsigned long long)before.total.forward, (unsigned long long)before.total.deny,
 	       (unsigned long long)before.total.kvm, (unsigned long long)before.total.kvm + 3);
 	say("guest user space (CPL3) calling the forwarded, the denied and a fast-path number was refused as by stock KVM: %s, no exit to the VMM",
 	    describe(EPERM64));
@@ -524,7 +524,7 @@ int cmd_policy(void)
 	fd = trace_begin("policy.tracepoint");
 	if (fd >= 0) {
 		hcall(&hv, "policy.tracepoint.deny_0x2001", &(struct call){ .rax = 0x2001 },
-		      EPERM64, 0, C_DENIED, NULL);
+		      EPERM64, 0, C_DENY, NULL);
 		trace_end("policy.tracepoint", fd, 0x2001);
 	}
 
@@ -780,7 +780,7 @@ static void kick_vm_destroy(struct kick_vm *kv, const char *tag)
 		ok = k <= kv->cpl0_kicks && k + kv->other_kvm >= kv->cpl0_kicks &&
 		     m >= kv->cpl0_kicks - k && m <= kv->cpl0_kicks - k + kv->other_kicks;
 		snprintf(name, sizeof(name), "%s.counters", tag);
-		report(r == 0 && ok && !c.total.user && !c.total.denied, name,
+		report(r == 0 && ok && !c.total.forward && !c.total.deny, name,
 		       "got=%s want=kernel:%u%s,user:0,denied:0,kvm:0..%u", fmt_counters(&c.total),
 		       kv->cpl0_kicks, kv->other_kvm ? "(or kvm)" : "",
 		       kv->other_kicks + kv->other_kvm);

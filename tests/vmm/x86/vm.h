@@ -13,6 +13,12 @@
 #include <linux/kvm.h>
 
 #include "kvm_hc_uapi_lib.h"
+/* The project's copy when built in the tree, else one found through -I. */
+#if __has_include("../../../include/uapi/linux/kvm_hc_x86.h")
+#include "../../../include/uapi/linux/kvm_hc_x86.h"
+#else
+#include <linux/kvm_hc_x86.h>
+#endif
 
 /* From include/uapi/linux/kvm_para.h and asm/kvm_para.h. */
 #define KVM_ENOSYS		1000
@@ -41,7 +47,7 @@
 #define KVM_CAP_EXIT_HYPERCALL	201
 #endif
 
-#define KVM_HC_DISCOVER_NR	(KVM_HC_KVMHC_BASE + KVM_HC_SVC_DISCOVER)
+#define KVM_HC_DISCOVER_NR	(KVM_HC_X86_BASE + KVM_HC_SVC_DISCOVER)
 
 #define ENOSYS64	((uint64_t)-KVM_ENOSYS)
 #define EPERM64		((uint64_t)-KVM_EPERM)
@@ -150,5 +156,13 @@ int regs_preserved(const struct kvm_regs *a, const struct kvm_regs *b);
 #define ARCH_KVM_ANSWER		ENOSYS64
 #define ARCH_SAMPLE_NR		KVM_HC_SAMPLE_NR_X86
 #define ARCH_HAS_KICK
+
+/* What KVM_HC_CHECK_EXTENSION answers here, and the tracepoint shows (scenario_uapi.c). */
+#define ARCH_TRACE_NAME		"x86"
+#define ARCH_TRACE_NARGS	4	/* arguments a dispatch event carries */
+#define ARCH_HC_ARCH		KVM_HC_ARCH_X86
+#define ARCH_SERVICES		(1u << KVM_HC_SVC_DISCOVER)
+#define ARCH_FORWARD_ARGS	4	/* rbx, rcx, rdx, rsi */
+#define ARCH_EXIT_MARKER	0
 
 #endif /* KVM_HC_X86_VM_H */

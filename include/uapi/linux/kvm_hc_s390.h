@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * kvm_hc on s390 (Documentation/s390-abi.rst): kvm_hc's services are
+ * DIAGNOSE KVM_HC_S390_DIAG subcodes (the value of R1)
+ * KVM_HC_S390_SUBCODE(service), a block of KVM_HC_S390_COUNT from
+ * KVM_HC_S390_BASE; parameters in R2..R7, the result in R2.  Subcodes 0-3
+ * (s390-virtio, virtio-ccw) and DIAGNOSE 0x501 always stay with KVM and
+ * its VMM.  A forwarded call exits as KVM's DIAGNOSE 0x500 intercept; the
+ * VMM's answer is gprs[2].
+ */
+#ifndef _UAPI_LINUX_KVM_HC_S390_H
+#define _UAPI_LINUX_KVM_HC_S390_H
+
+#define KVM_HC_S390_DIAG	0x500
+#define KVM_HC_S390_BASE	0x4b480000UL
+#define KVM_HC_S390_COUNT	0x100
+#define KVM_HC_S390_SUBCODE(s)	(KVM_HC_S390_BASE + (s))
+
+#endif /* _UAPI_LINUX_KVM_HC_S390_H */
