@@ -443,13 +443,15 @@ static u32 kvm_hc_policy_services(struct kvm_hc_vm *vm, const struct kvm_hc_rule
  */
 u32 kvm_hc_services(struct kvm *kvm, u16 arch)
 {
+	const struct kvm_hc_ruleset *p;
 	struct kvm_hc_vm *vm;
 	u32 services;
 	int idx;
 
 	idx = srcu_read_lock(&kvm_hc_srcu);
 	vm = kvm_hc_vm_find(kvm);
-	services = kvm_hc_policy_services(vm, vm ? srcu_dereference(vm->policy, &kvm_hc_srcu) : NULL);
+	p = vm ? srcu_dereference(vm->policy, &kvm_hc_srcu) : NULL;
+	services = kvm_hc_policy_services(vm, p);
 	services = kvm_hc_arch_services(arch, services);
 	srcu_read_unlock(&kvm_hc_srcu, idx);
 	return services;
@@ -606,7 +608,8 @@ enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 arch, u16 flags, u64 nr, int s
 	if (vm)
 		p = rcu_dereference_sched(vm->policy);
 	if (svc != KVM_HC_NO_SVC) {
-		if (svc < 0 || svc >= KVM_HC_SVC_COUNT || !(kvm_hc_policy_services(vm, p) & BIT(svc)))
+		if (svc < 0 || svc >= KVM_HC_SVC_COUNT ||
+		    !(kvm_hc_policy_services(vm, p) & BIT(svc)))
 			goto stock;
 	} else {
 		if (!vm)
@@ -1907,13 +1910,22 @@ static const struct file_operations kvm_hc_stats_fops = {
 
 static long kvm_hc_get_stats_fd_ioctl(struct kvm_hc_handle *h)
 {
+	struct file *file;
 	int fd;
 
-	refcount_inc(&h->vm->ref);
-	fd = anon_inode_getfd("kvm_hc-vm-stats", &kvm_hc_stats_fops, h->vm,
-			      O_RDONLY | O_CLOEXEC);
+	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0)
+		return fd;
+	refcount_inc(&h->vm->ref);
+	file = anon_inode_getfile("kvm_hc-vm-stats", &kvm_hc_stats_fops, h->vm, O_RDONLY);
+	if (IS_ERR(file)) {
 		kvm_hc_vm_put(h->vm);
+		put_unused_fd(fd);
+		return PTR_ERR(file);
+	}
+	/* read with pread() at the header's offsets, as KVM's stats fds are */
+	file->f_mode |= FMODE_PREAD;
+	fd_install(fd, file);
 	return fd;
 }
 

@@ -117,8 +117,13 @@
  */
 #define KVM_HC_HYPERCALL_EXIT_SMC	0
 #define KVM_HC_HYPERCALL_EXIT_16BIT	0
-#define kvm_hc_set_hypercall_exit_flags(run, f) \
-	((run)->hypercall.longmode = (u32)(f), (run)->hypercall.pad = (u32)((u64)(f) >> 32))
+#define kvm_hc_set_hypercall_exit_flags(run, f) do {	\
+	struct kvm_run *__run = (run);				\
+	u64 __f = (f);						\
+								\
+	__run->hypercall.longmode = (u32)__f;			\
+	__run->hypercall.pad = (u32)(__f >> 32);		\
+} while (0)
 #endif
 #endif /* CONFIG_ARM64 */
 

@@ -1514,7 +1514,8 @@ static void ppc_discovery_round_trip(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
 	kvm_hc_ppc_results(&c, out);
 	KUNIT_EXPECT_EQ(test, out[1], (unsigned long)BIT(KVM_HC_SVC_DISCOVER));
-	KUNIT_EXPECT_EQ(test, kvm_hc_services(kvm, KVM_HC_ARCH_POWERPC), (u32)BIT(KVM_HC_SVC_DISCOVER));
+	KUNIT_EXPECT_EQ(test, kvm_hc_services(kvm, KVM_HC_ARCH_POWERPC),
+			(u32)BIT(KVM_HC_SVC_DISCOVER));
 	/* ePAPR: selector in r3, the same answers; a bad one is EV_EINVAL. */
 	ppc_gprs(gpr, 0xffffffff00000000UL | KVM_HC_DISCOVER_VERSION, PPC_DISCOVER_EPAPR);
 	kvm_hc_ppc_decode_epapr(&c, gpr, false, false);

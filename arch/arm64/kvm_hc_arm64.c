@@ -58,7 +58,10 @@ unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
 	return kprobe_addr;
 }
 
-/* What KVM_HC_CHECK_EXTENSION tells VMMs: KVM_EXIT_HYPERCALL: x1..x6, marked (KVM_HC_ARM64_EXIT_MARKER). */
+/*
+ * What KVM_HC_CHECK_EXTENSION tells VMMs: KVM_EXIT_HYPERCALL carries
+ * x1..x6, marked with KVM_HC_ARM64_EXIT_MARKER.
+ */
 const struct kvm_hc_arch_info kvm_hc_arch_info = {
 	.arch = KVM_HC_ARCH_ARM64,
 	.forward_args = 6,
@@ -439,6 +442,19 @@ void kvm_hc_arch_exit(void)
 	module_put(kvm_hc_arm64_owner);
 }
 
+/*
+ * A VM kvm_hc cannot serve, refused at attach: a pKVM protected VM, whose
+ * registers the host cannot read (kernels before 6.10 have none).
+ */
+static bool kvm_hc_vm_confidential(struct kvm *kvm)
+{
+#ifdef KVM_HC_HAVE_KVM_VM_IS_PROTECTED
+	return kvm_vm_is_protected(kvm);
+#else
+	return false;
+#endif
+}
+
 /**
  * kvm_hc_arch_get_vm() - the VM behind a file, with a reference
  * @file: a file the VMM passed as its VM file descriptor
@@ -447,7 +463,13 @@ void kvm_hc_arch_exit(void)
  */
 struct kvm *kvm_hc_arch_get_vm(struct file *file)
 {
-	return kvm_hc_kvm_from_file(file, kvm_hc_arm64_vm_ioctl);
+	struct kvm *kvm = kvm_hc_kvm_from_file(file, kvm_hc_arm64_vm_ioctl);
+
+	if (!IS_ERR(kvm) && kvm_hc_vm_confidential(kvm)) {
+		kvm_put_kvm(kvm);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return kvm;
 }
 
 /**

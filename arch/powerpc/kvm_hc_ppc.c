@@ -396,6 +396,16 @@ void kvm_hc_arch_exit(void)
 	module_put(kvm_hc_ppc_hv);
 }
 
+/*
+ * A VM kvm_hc cannot serve, refused at attach: a secure VM under the
+ * ultravisor (PEF), of which the host sees only what the ultravisor
+ * passes on.  One made secure after attach is not refused.
+ */
+static bool kvm_hc_vm_confidential(struct kvm *kvm)
+{
+	return kvm->arch.secure_guest != 0;
+}
+
 /**
  * kvm_hc_arch_get_vm() - the VM behind a file, with a reference
  * @file: a file the VMM passed as its VM file descriptor
@@ -404,7 +414,13 @@ void kvm_hc_arch_exit(void)
  */
 struct kvm *kvm_hc_arch_get_vm(struct file *file)
 {
-	return kvm_hc_kvm_from_file(file, kvm_hc_ppc_vm_ioctl);
+	struct kvm *kvm = kvm_hc_kvm_from_file(file, kvm_hc_ppc_vm_ioctl);
+
+	if (!IS_ERR(kvm) && kvm_hc_vm_confidential(kvm)) {
+		kvm_put_kvm(kvm);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return kvm;
 }
 
 /**

@@ -55,6 +55,32 @@ static unsigned long kvm_hc_x86_vm_ioctl;
 static kvm_hc_x86_emulate_t kvm_hc_x86_orig;
 
 /*
+ * KVM's own kvm:kvm_hypercall event, for the calls kvm_hc answers without
+ * KVM's function, which would have emitted it: scripts that count KVM's
+ * events keep counting.  The tracepoint is not exported; its iterator is
+ * found by name, and without it no event is emitted (kvm_hc_arch_init()
+ * says so in the log).
+ */
+typedef int (*kvm_hc_x86_tp_iter_t)(void *data, unsigned long nr, unsigned long a0,
+				    unsigned long a1, unsigned long a2, unsigned long a3);
+static struct tracepoint *kvm_hc_x86_tp;
+static kvm_hc_x86_tp_iter_t kvm_hc_x86_tp_iter;
+
+static noinline void kvm_hc_x86_trace_kvm(const struct kvm_hc_call *call)
+{
+	preempt_disable_notrace();
+	kvm_hc_x86_tp_iter(NULL, call->nr, call->args[0], call->args[1], call->args[2],
+			   call->args[3]);
+	preempt_enable_notrace();
+}
+
+static __always_inline void kvm_hc_x86_kvm_event(const struct kvm_hc_call *call)
+{
+	if (unlikely(kvm_hc_x86_tp && static_key_enabled(&kvm_hc_x86_tp->key)))
+		kvm_hc_x86_trace_kvm(call);
+}
+
+/*
  * KVM's own hypercalls that KVM answers in the kernel on every kernel
  * kvm_hc supports.  kvm_hc's fast path for them is KVM's code itself
  * (kvm_hc_register_kvm_handler()): a policy that serves one in the kernel
@@ -181,12 +207,14 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, int cpl,
 	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
 	case KVM_HC_KERNEL:
 	case KVM_HC_DENY:
+		kvm_hc_x86_kvm_event(&call);
 		++vcpu->stat.hypercalls;
 		/* KVM's complete_hypercall writes rax and skips the instruction. */
 		vcpu->run->hypercall.ret = kvm_hc_x86_result(&call);
 		ret = 1;
 		break;
 	case KVM_HC_FORWARD:
+		kvm_hc_x86_kvm_event(&call);
 		++vcpu->stat.hypercalls;
 		kvm_hc_x86_prepare_exit(vcpu, &call);
 		vcpu->arch.complete_userspace_io = complete_hypercall;
@@ -231,6 +259,7 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu)
 	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
 	case KVM_HC_KERNEL:
 	case KVM_HC_DENY:
+		kvm_hc_x86_kvm_event(&call);
 		++vcpu->stat.hypercalls;
 		vcpu->arch.regs[VCPU_REGS_RAX] = kvm_hc_x86_result(&call);
 		/* kvm_register_mark_dirty() of KVM's private kvm_cache_regs.h */
@@ -239,6 +268,7 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu)
 		ret = kvm_skip_emulated_instruction(vcpu);
 		break;
 	case KVM_HC_FORWARD:
+		kvm_hc_x86_kvm_event(&call);
 		/* complete_hypercall_exit() counts stat.hypercalls. */
 		kvm_hc_x86_prepare_exit(vcpu, &call);
 		vcpu->arch.complete_userspace_io = kvm_hc_x86_complete;
@@ -446,6 +476,13 @@ int kvm_hc_arch_init(void)
 	kvm_hc_x86_owner = kvm_hc_hold_owner(target);
 	if (IS_ERR(kvm_hc_x86_owner))
 		return PTR_ERR(kvm_hc_x86_owner);
+	/* In the module just held: both live as long as the hook. */
+	kvm_hc_x86_tp_iter = (kvm_hc_x86_tp_iter_t)kvm_hc_lookup_name("__traceiter_kvm_hypercall");
+	kvm_hc_x86_tp = (struct tracepoint *)kvm_hc_lookup_name("__tracepoint_kvm_hypercall");
+	if (!kvm_hc_x86_tp_iter || !kvm_hc_x86_tp) {
+		kvm_hc_x86_tp = NULL;
+		pr_info("kvm:kvm_hypercall not found: calls kvm_hc answers do not emit it\n");
+	}
 
 	ret = kvm_hc_x86_kvm_handlers_init();
 	if (ret)
@@ -504,17 +541,39 @@ void kvm_hc_arch_exit(void)
 	module_put(kvm_hc_x86_owner);
 }
 
+/*
+ * A VM kvm_hc cannot serve, refused at attach: SEV-ES, SEV-SNP and TDX
+ * guests, whose registers KVM cannot read.  Kernels before 6.11 cannot
+ * tell such a VM apart; a VM made confidential after attach is not
+ * refused either (Documentation/uapi.rst).
+ */
+static bool kvm_hc_vm_confidential(struct kvm *kvm)
+{
+#ifdef KVM_HC_HAVE_PROTECTED_STATE
+	return kvm->arch.has_protected_state;
+#else
+	return false;
+#endif
+}
+
 /**
  * kvm_hc_arch_get_vm() - the VM behind a file, with a reference
  * @file: a file the VMM passed as its VM file descriptor
  *
  * Return: the VM, ERR_PTR(-EINVAL) if @file is not a KVM VM, or
  * ERR_PTR(-EPERM) if the VM belongs to another process (KVM itself refuses
- * VM ioctls from other processes).
+ * VM ioctls from other processes), or ERR_PTR(-EOPNOTSUPP) for a
+ * confidential VM.
  */
 struct kvm *kvm_hc_arch_get_vm(struct file *file)
 {
-	return kvm_hc_kvm_from_file(file, kvm_hc_x86_vm_ioctl);
+	struct kvm *kvm = kvm_hc_kvm_from_file(file, kvm_hc_x86_vm_ioctl);
+
+	if (!IS_ERR(kvm) && kvm_hc_vm_confidential(kvm)) {
+		kvm_put_kvm(kvm);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return kvm;
 }
 
 /**

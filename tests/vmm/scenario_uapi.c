@@ -362,6 +362,9 @@ static void uapi_trace(int dev)
 		report(0, "uapi.trace", "got=cannot-enable(errno=%d) want=kvm_hc-events-on", errno);
 		return;
 	}
+#ifdef ARCH_KVM_HYPERCALL_EVENT
+	write_file(TRACEFS "/events/kvm/kvm_hypercall/enable", "1");
+#endif
 	if (arch_vm_create(&vm, "uapi.trace") < 0)
 		return;
 	h = hc_attach(dev, vm.fd, "uapi.trace");
@@ -372,6 +375,9 @@ static void uapi_trace(int dev)
 		close(h);
 	}
 	write_file(TRACEFS "/events/kvm_hc/enable", "0");
+#ifdef ARCH_KVM_HYPERCALL_EVENT
+	write_file(TRACEFS "/events/kvm/kvm_hypercall/enable", "0");
+#endif
 	f = fopen(TRACEFS "/trace", "r");
 	if (!f || h < 0 || !id) {
 		report(0, "uapi.trace", "got=no-trace-or-attach want=events");
@@ -382,11 +388,11 @@ static void uapi_trace(int dev)
 	}
 	snprintf(want, sizeof(want), "vm=%llu pid=%d", id, (int)getpid());
 	pos = trace_find(f, 0, "kvm_hc_attach:", want, line, sizeof(line));
-	report(pos >= 0, "uapi.trace.attach", "got=%s want=kvm_hc_attach: %s",
+	report(pos >= 0, "uapi.trace.attach_event", "got=%s want=kvm_hc_attach: %s",
 	       pos >= 0 ? "found" : "missing", want);
 	snprintf(want, sizeof(want), "vm=%llu services=0x1 nranges=1", id);
 	pos = trace_find(f, pos < 0 ? 0 : pos, "kvm_hc_policy:", want, line, sizeof(line));
-	report(pos >= 0, "uapi.trace.policy", "got=%s want=kvm_hc_policy: %s (after attach)",
+	report(pos >= 0, "uapi.trace.policy_event", "got=%s want=kvm_hc_policy: %s (after attach)",
 	       pos >= 0 ? "found" : "missing", want);
 	snprintf(want, sizeof(want), "vm=%llu vcpu=0 arch=%s nr=0x%llx args={", id,
 		 ARCH_TRACE_NAME, (unsigned long long)UAPI_NR);
@@ -405,9 +411,17 @@ static void uapi_trace(int dev)
 		       "uapi.trace.dispatch.result", "got=%s want=action=deny,status=-1 (-EPERM)",
 		       strstr(line, "action=") ? strstr(line, "action=") : "none");
 	}
+#ifdef ARCH_KVM_HYPERCALL_EVENT
+	/* KVM's own event, for a call kvm_hc answered without KVM's function */
+	snprintf(want, sizeof(want), "nr 0x%llx ", (unsigned long long)UAPI_NR);
+	report(trace_find(f, 0, "kvm_hypercall:", want, line, sizeof(line)) >= 0,
+	       "uapi.trace.kvm_hypercall", "got=%s want=kvm_hypercall: %s(KVM's event, as without kvm_hc)",
+	       trace_find(f, 0, "kvm_hypercall:", want, line, sizeof(line)) >= 0 ? "found" : "missing",
+	       want);
+#endif
 	snprintf(want, sizeof(want), "vm=%llu", id);
 	pos = trace_find(f, pos < 0 ? 0 : pos, "kvm_hc_detach:", want, line, sizeof(line));
-	report(pos >= 0, "uapi.trace.detach", "got=%s want=kvm_hc_detach: %s (after the call)",
+	report(pos >= 0, "uapi.trace.detach_event", "got=%s want=kvm_hc_detach: %s (after the call)",
 	       pos >= 0 ? "found" : "missing", want);
 	fclose(f);
 	write_file(TRACEFS "/trace", "");

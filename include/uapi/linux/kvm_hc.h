@@ -124,6 +124,7 @@ struct kvm_hc_attach {
 	__s32 vm_fd;
 	__u32 reserved;
 };
+
 #define KVM_HC_ATTACH_SIZE_VER0		16
 
 /**
@@ -146,6 +147,7 @@ struct kvm_hc_range {
 	__u32 flags;
 	__u32 reserved;
 };
+
 #define KVM_HC_RANGE_SIZE_VER0		32
 
 /* Most ranges one policy may have (also KVM_HC_CAP_MAX_RANGES). */
@@ -177,6 +179,7 @@ struct kvm_hc_policy {
 	__u32 range_size;
 	__u32 reserved;
 };
+
 #define KVM_HC_POLICY_SIZE_VER0		32
 
 /**
@@ -202,6 +205,7 @@ struct kvm_hc_nr_stats {
 	__u64 nr;
 	struct kvm_hc_counters counters;
 };
+
 #define KVM_HC_NR_STATS_SIZE_VER0	40
 
 /**
@@ -229,6 +233,7 @@ struct kvm_hc_stats {
 	__u64 uncounted;
 	struct kvm_hc_counters total;
 };
+
 #define KVM_HC_STATS_SIZE_VER0		64
 
 /*

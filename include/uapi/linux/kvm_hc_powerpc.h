@@ -11,7 +11,7 @@
  *
  * ePAPR/KVM hypercalls (KVM-PR and BookE): the token (vendor << 16 |
  * function) in r11, arguments in r3..r10, the status in r3 and outputs in
-  * r4..r11.  kvm_hc's services are KVM-vendor (42) functions
+ * r4..r11.  kvm_hc's services are KVM-vendor (42) functions
  * KVM_HC_PPC_EPAPR_FUNC_BASE + service: discovery is token 0x002a4b48.  KVM
  * itself uses functions 3 (KVM_HC_FEATURES) and 4 (MAP_MAGIC_PAGE).
  * KVM_HC_FEATURES keeps KVM's answer in r4 and, for a VM that may call

@@ -164,5 +164,7 @@ int regs_preserved(const struct kvm_regs *a, const struct kvm_regs *b);
 #define ARCH_SERVICES		(1u << KVM_HC_SVC_DISCOVER)
 #define ARCH_FORWARD_ARGS	4	/* rbx, rcx, rdx, rsi */
 #define ARCH_EXIT_MARKER	0
+/* Calls kvm_hc answers still emit KVM's kvm:kvm_hypercall. */
+#define ARCH_KVM_HYPERCALL_EVENT
 
 #endif /* KVM_HC_X86_VM_H */
