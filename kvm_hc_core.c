@@ -707,7 +707,9 @@ enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_v
 	}
 count:
 	kvm_hc_count(vm, call->nr, act);
-	trace_kvm_hc_dispatch(vm ? vm->id : 0, call, act);
+	/* the VM's id is looked at only while the event is on */
+	if (trace_kvm_hc_dispatch_enabled())
+		trace_kvm_hc_dispatch(vm ? vm->id : 0, call, act);
 	return act;
 }
 
@@ -1827,11 +1829,22 @@ static const struct kvm_hc_statdesc kvm_hc_statdescs[] = {
 };
 
 #define KVM_HC_STAT_VALUES	(6 + 5 * KVM_HC_NR_SLOTS)
+#define KVM_HC_STAT_NAME_SIZE	48	/* KVM's KVM_STATS_NAME_SIZE */
+
+/* KVM's struct kvm_stats_desc, with names of KVM_HC_STAT_NAME_SIZE bytes */
+struct kvm_hc_stats_desc {
+	u32 flags;
+	s16 exponent;
+	u16 size;
+	u32 offset;
+	u32 bucket_size;
+	char name[KVM_HC_STAT_NAME_SIZE];
+};
 
 struct kvm_hc_stats_image {
 	struct kvm_stats_header header;
-	char id[KVM_STATS_NAME_SIZE];
-	struct kvm_stats_desc desc[ARRAY_SIZE(kvm_hc_statdescs)];
+	char id[KVM_HC_STAT_NAME_SIZE];
+	struct kvm_hc_stats_desc desc[ARRAY_SIZE(kvm_hc_statdescs)];
 	u64 data[KVM_HC_STAT_VALUES];
 };
 
@@ -1841,9 +1854,10 @@ static void kvm_hc_stats_fill(struct kvm_hc_vm *vm, struct kvm_hc_stats_image *i
 	u64 *v = img->data, *number = v + 6, *nr = number + KVM_HC_NR_SLOTS;
 	unsigned int i, off = 0, used = 0;
 
-	BUILD_BUG_ON(sizeof(img->desc[0]) != sizeof(struct kvm_stats_desc));
+	BUILD_BUG_ON(offsetof(struct kvm_hc_stats_desc, name) !=
+		     offsetof(struct kvm_stats_desc, name));
 	img->header = (struct kvm_stats_header){
-		.name_size = KVM_STATS_NAME_SIZE,
+		.name_size = KVM_HC_STAT_NAME_SIZE,
 		.num_desc = ARRAY_SIZE(kvm_hc_statdescs),
 		.id_offset = offsetof(struct kvm_hc_stats_image, id),
 		.desc_offset = offsetof(struct kvm_hc_stats_image, desc),
@@ -1851,12 +1865,12 @@ static void kvm_hc_stats_fill(struct kvm_hc_vm *vm, struct kvm_hc_stats_image *i
 	};
 	snprintf(img->id, sizeof(img->id), "kvm_hc-%llu", vm->id);
 	for (i = 0; i < ARRAY_SIZE(kvm_hc_statdescs); i++) {
-		img->desc[i] = (struct kvm_stats_desc){
+		img->desc[i] = (struct kvm_hc_stats_desc){
 			.flags = kvm_hc_statdescs[i].flags,
 			.size = kvm_hc_statdescs[i].size,
 			.offset = off * sizeof(u64),
 		};
-		strscpy(img->desc[i].name, kvm_hc_statdescs[i].name, KVM_STATS_NAME_SIZE);
+		strscpy(img->desc[i].name, kvm_hc_statdescs[i].name, KVM_HC_STAT_NAME_SIZE);
 		off += kvm_hc_statdescs[i].size;
 	}
 
