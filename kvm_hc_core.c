@@ -998,7 +998,7 @@ struct kvm_hc_vm *kvm_hc_vm_attach(struct kvm *kvm, u32 services)
 	hash_add_rcu(kvm_hc_vms, &vm->node, (unsigned long)kvm);
 	WRITE_ONCE(kvm_hc_nr_vms, kvm_hc_nr_vms + 1);
 	mutex_unlock(&kvm_hc_lock);
-	trace_kvm_hc_attach(vm->id, task_pid_nr(current));
+	trace_kvm_hc_attach(vm->id, task_tgid_nr(current));
 	return vm;
 
 free:
@@ -1313,14 +1313,19 @@ static int kvm_hc_copy_out(void __user *dst, const void *src, size_t ksize, u32 
 	return copy_to_user(dst, src, min_t(size_t, ksize, usize)) ? -EFAULT : 0;
 }
 
-/* KVM_HC_SET_POLICY's argument, before its ranges are read. */
+/*
+ * KVM_HC_SET_POLICY's and KVM_HC_GET_POLICY's argument, before ranges are
+ * read or written: @range_size matters only with ranges to pass.
+ */
 static int kvm_hc_policy_check(const struct kvm_hc_policy *p)
 {
-	if (p->flags || p->reserved || p->range_size < KVM_HC_RANGE_SIZE_VER0)
+	if (p->flags || p->reserved)
 		return -EINVAL;
-	if (p->range_size > PAGE_SIZE)
+	if (p->nranges && p->range_size < KVM_HC_RANGE_SIZE_VER0)
+		return -EINVAL;
+	if (p->nranges && p->range_size > PAGE_SIZE)
 		return -E2BIG;
-	return p->nranges > KVM_HC_MAX_RANGES ? -E2BIG : 0;
+	return 0;
 }
 
 /*
@@ -1707,6 +1712,8 @@ static long kvm_hc_set_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
 	ret = kvm_hc_copy_in(&p, sizeof(p), KVM_HC_POLICY_SIZE_VER0, argp, &usize);
 	if (!ret)
 		ret = kvm_hc_policy_check(&p);
+	if (!ret && p.nranges > KVM_HC_MAX_RANGES)
+		ret = -E2BIG;
 	if (ret)
 		return ret;
 	if (p.nranges) {
@@ -1729,12 +1736,10 @@ static long kvm_hc_get_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
 	long ret;
 
 	ret = kvm_hc_copy_in(&p, sizeof(p), KVM_HC_POLICY_SIZE_VER0, argp, &usize);
+	if (!ret)
+		ret = kvm_hc_policy_check(&p);
 	if (ret)
 		return ret;
-	if (p.flags || p.reserved || p.range_size < KVM_HC_RANGE_SIZE_VER0)
-		return -EINVAL;
-	if (p.range_size > PAGE_SIZE)
-		return -E2BIG;
 	ranges = kcalloc(KVM_HC_MAX_RANGES, sizeof(*ranges), GFP_KERNEL);
 	if (!ranges)
 		return -ENOMEM;
@@ -1770,7 +1775,7 @@ static long kvm_hc_get_stats_ioctl(struct kvm_hc_handle *h, void __user *argp)
 		return ret;
 	if (s.flags || (s.nrs && s.nr_size < KVM_HC_NR_STATS_SIZE_VER0))
 		return -EINVAL;
-	if (s.nr_size > PAGE_SIZE)
+	if (s.nrs && s.nr_size > PAGE_SIZE)
 		return -E2BIG;
 	nrs = kcalloc(KVM_HC_NR_SLOTS, sizeof(*nrs), GFP_KERNEL);
 	if (!nrs)
@@ -2018,10 +2023,10 @@ static long kvm_hc_attach_ioctl(void __user *argp)
 	}
 	/* A failure (no memory) costs only the folder. */
 	h->in_sysfs = !kobject_add(&h->kobj, kvm_hc_sysfs, "%d-%d-%llu",
-				   task_pid_nr(current), a.vm_fd, h->vm->id);
+				   task_tgid_nr(current), a.vm_fd, h->vm->id);
 	if (!h->in_sysfs)
 		pr_warn_ratelimited("no sysfs folder for VM %d-%d-%llu\n",
-				    task_pid_nr(current), a.vm_fd, h->vm->id);
+				    task_tgid_nr(current), a.vm_fd, h->vm->id);
 
 	fd = anon_inode_getfd("kvm_hc-vm", &kvm_hc_handle_fops, h, O_RDWR | O_CLOEXEC);
 	if (fd >= 0)
@@ -2073,9 +2078,9 @@ static ssize_t stats_show(kvm_hc_module_attribute *attr, struct module_kobject *
 
 	kvm_hc_counters_read(&c, &kvm_hc_global, 0);
 	return sysfs_emit(buf,
-			  "kernel %llu\nuser %llu\ndenied %llu\nkvm %llu\ninflight %d\nvms %u\n"
+			  "kvm %llu\nkernel %llu\nforward %llu\ndeny %llu\ninflight %d\nvms %u\n"
 			  "wake_tokens %d\n",
-			  c.kernel, c.forward, c.deny, c.kvm, atomic_read(&kvm_hc_inflight),
+			  c.kvm, c.kernel, c.forward, c.deny, atomic_read(&kvm_hc_inflight),
 			  READ_ONCE(kvm_hc_nr_vms), atomic_read(&kvm_hc_wake_tokens));
 }
 
@@ -2203,8 +2208,8 @@ static void __exit kvm_hc_exit(void)
 	sysfs_remove_group(&THIS_MODULE->mkobj.kobj, &kvm_hc_attr_group);
 	kobject_put(kvm_hc_sysfs);
 	kvm_hc_counters_read(&c, &kvm_hc_global, 0);
-	pr_info("unhooked; calls handled %llu, forwarded %llu, denied %llu, passed to KVM %llu\n",
-		c.kernel, c.forward, c.deny, c.kvm);
+	pr_info("unhooked; calls: kvm %llu, kernel %llu, forward %llu, deny %llu\n",
+		c.kvm, c.kernel, c.forward, c.deny);
 }
 
 module_init(kvm_hc_init);

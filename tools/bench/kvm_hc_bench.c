@@ -65,7 +65,7 @@ static const char *const phase_name[] = { "stock", "loaded", "floor", "attached"
 
 /* The counter a case's calls must land in. */
 enum counter { C_KERNEL, C_FORWARD, C_DENY, C_KVM, C_NONE };
-static const char *const counter_name[] = { "kernel", "user", "denied", "kvm", "none" };
+static const char *const counter_name[] = { "kernel", "forward", "deny", "kvm", "none" };
 
 /**
  * struct spec - one measured configuration
