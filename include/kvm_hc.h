@@ -172,7 +172,7 @@ int kvm_hc_register_kvm_handler(u16 arch, u64 nr);
 #define kvm_hc_register_handler(arch, nr, fn) \
 	__kvm_hc_register_handler(arch, nr, fn, THIS_MODULE)
 
-/* Per-VM state (SRCU-protected; see kvm_hc_core.c). */
+/* Per-VM state (SRCU-protected; see kvm_hc_vm.c). */
 struct kvm_hc_vm *kvm_hc_vm_attach(struct kvm *kvm, u32 services);
 void kvm_hc_vm_detach(struct kvm_hc_vm *vm);
 int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, u32 services,
@@ -222,7 +222,7 @@ static inline bool kvm_hc_from_self(unsigned long parent_ip)
 	return parent_ip - kvm_hc_text < kvm_hc_text_size;
 }
 
-/* Hook bookkeeping shared by every architecture (kvm_hc_core.c). */
+/* Hook bookkeeping shared by every architecture (kvm_hc_dispatch.c, kvm_hc_hook.c). */
 void kvm_hc_trace_taken(struct kvm *kvm, const struct kvm_hc_call *call, enum kvm_hc_take take);
 bool kvm_hc_wants(struct kvm *kvm, bool own_block);
 u32 kvm_hc_services(struct kvm *kvm, u16 arch);

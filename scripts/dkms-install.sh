@@ -11,7 +11,7 @@ dst=/usr/src/kvm-hc-$ver
 command -v dkms >/dev/null || { apt-get update && apt-get install -y dkms; }
 rm -rf "$dst"
 mkdir -p "$dst"
-(cd "$top" && cp -r --parents Kbuild Makefile dkms.conf kvm_hc_core.c include arch "$dst/")
+(cd "$top" && cp -r --parents Kbuild Makefile dkms.conf kvm_hc_*.c kvm_hc_core.h include arch "$dst/")
 dkms add -m kvm-hc -v "$ver" 2>/dev/null || true
 for k in ${KERNELS:-$(uname -r)}; do
 	dkms install -m kvm-hc -v "$ver" -k "$k"

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/kvm_hc: attach a VM, and the per-VM handle's ioctls.
+ */
+#include "kvm_hc_core.h"
+
+static long kvm_hc_set_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
+{
+	struct kvm_hc_range *ranges = NULL;
+	struct kvm_hc_policy p;
+	u32 usize;
+	long ret;
+
+	ret = kvm_hc_copy_in(&p, sizeof(p), KVM_HC_POLICY_SIZE_VER0, argp, &usize);
+	if (!ret)
+		ret = kvm_hc_policy_check(&p);
+	if (!ret && p.nranges > KVM_HC_MAX_RANGES)
+		ret = -E2BIG;
+	if (ret)
+		return ret;
+	if (p.nranges) {
+		ranges = kvm_hc_ranges_in(p.ranges, p.nranges, p.range_size);
+		if (IS_ERR(ranges))
+			return PTR_ERR(ranges);
+	}
+	ret = kvm_hc_vm_set_policy(h->vm, p.services, ranges, p.nranges);
+	kfree(ranges);
+	return ret;
+}
+
+static long kvm_hc_get_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
+{
+	struct kvm_hc_range *ranges;
+	struct kvm_hc_policy p;
+	unsigned int n, i;
+	char __user *dst;
+	u32 usize;
+	long ret;
+
+	ret = kvm_hc_copy_in(&p, sizeof(p), KVM_HC_POLICY_SIZE_VER0, argp, &usize);
+	if (!ret)
+		ret = kvm_hc_policy_check(&p);
+	if (ret)
+		return ret;
+	ranges = kcalloc(KVM_HC_MAX_RANGES, sizeof(*ranges), GFP_KERNEL);
+	if (!ranges)
+		return -ENOMEM;
+	n = kvm_hc_vm_get_policy(h->vm, &p.services, ranges, KVM_HC_MAX_RANGES);
+	if (n > p.nranges) {
+		ret = -E2BIG;
+	} else {
+		/* each entry as the caller knows it: ours, then zeros */
+		dst = u64_to_user_ptr(p.ranges);
+		for (i = 0; i < n && !ret; i++, dst += p.range_size)
+			if (copy_to_user(dst, &ranges[i], sizeof(ranges[i])) ||
+			    clear_user(dst + sizeof(ranges[i]), p.range_size - sizeof(ranges[i])))
+				ret = -EFAULT;
+	}
+	p.nranges = n;
+	if (kvm_hc_copy_out(argp, &p, sizeof(p), usize))
+		ret = -EFAULT;
+	kfree(ranges);
+	return ret;
+}
+
+static long kvm_hc_get_stats_ioctl(struct kvm_hc_handle *h, void __user *argp)
+{
+	struct kvm_hc_nr_stats *nrs;
+	struct kvm_hc_stats s;
+	unsigned int n, i;
+	char __user *dst;
+	u32 usize;
+	long ret;
+
+	ret = kvm_hc_copy_in(&s, sizeof(s), KVM_HC_STATS_SIZE_VER0, argp, &usize);
+	if (ret)
+		return ret;
+	if (s.flags || (s.nrs && s.nr_size < KVM_HC_NR_STATS_SIZE_VER0))
+		return -EINVAL;
+	if (s.nrs && s.nr_size > PAGE_SIZE)
+		return -E2BIG;
+	nrs = kcalloc(KVM_HC_NR_SLOTS, sizeof(*nrs), GFP_KERNEL);
+	if (!nrs)
+		return -ENOMEM;
+	n = kvm_hc_vm_stats(h->vm, &s.total, nrs, KVM_HC_NR_SLOTS);
+	s.uncounted = kvm_hc_vm_uncounted(h->vm);
+	if (s.nrs && n > s.nnrs) {
+		ret = -E2BIG;
+	} else if (s.nrs) {
+		dst = u64_to_user_ptr(s.nrs);
+		for (i = 0; i < n && !ret; i++, dst += s.nr_size)
+			if (copy_to_user(dst, &nrs[i], sizeof(nrs[i])) ||
+			    clear_user(dst + sizeof(nrs[i]), s.nr_size - sizeof(nrs[i])))
+				ret = -EFAULT;
+	}
+	s.nnrs = n;
+	if (kvm_hc_copy_out(argp, &s, sizeof(s), usize))
+		ret = -EFAULT;
+	kfree(nrs);
+	return ret;
+}
+
+static long kvm_hc_handle_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct kvm_hc_handle *h = file->private_data;
+
+	switch (cmd) {
+	case KVM_HC_CHECK_EXTENSION:
+		return kvm_hc_check_extension(&kvm_hc_arch_info, arg);
+	case KVM_HC_SET_POLICY:
+		return kvm_hc_set_policy_ioctl(h, (void __user *)arg);
+	case KVM_HC_GET_POLICY:
+		return kvm_hc_get_policy_ioctl(h, (void __user *)arg);
+	case KVM_HC_GET_STATS:
+		return kvm_hc_get_stats_ioctl(h, (void __user *)arg);
+	case KVM_HC_GET_STATS_FD:
+		return kvm_hc_get_stats_fd_ioctl(h);
+	}
+	return -ENOTTY;
+}
+
+static int kvm_hc_handle_release(struct inode *inode, struct file *file)
+{
+	struct kvm_hc_handle *h = file->private_data;
+
+	if (h->in_sysfs)
+		kobject_del(&h->kobj);
+	kvm_hc_vm_detach(h->vm);
+	kvm_hc_arch_put_vm(h->kvm);
+	kobject_put(&h->kobj);
+	return 0;
+}
+
+static const struct file_operations kvm_hc_handle_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = kvm_hc_handle_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.release = kvm_hc_handle_release,
+	.llseek = noop_llseek,
+};
+
+static long kvm_hc_attach_ioctl(void __user *argp)
+{
+	struct kvm_hc_attach a;
+	struct kvm_hc_handle *h;
+	struct file *vm_file;
+	struct kvm *kvm;
+	u32 usize;
+	int fd, ret;
+
+	ret = kvm_hc_copy_in(&a, sizeof(a), KVM_HC_ATTACH_SIZE_VER0, argp, &usize);
+	if (ret)
+		return ret;
+	if (a.flags || a.reserved)
+		return -EINVAL;
+	vm_file = fget(a.vm_fd);
+	if (!vm_file)
+		return -EBADF;
+	kvm = kvm_hc_arch_get_vm(vm_file);
+	fput(vm_file);
+	if (IS_ERR(kvm))
+		return PTR_ERR(kvm);
+
+	h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
+	if (!h) {
+		kvm_hc_arch_put_vm(kvm);
+		return -ENOMEM;
+	}
+	kobject_init(&h->kobj, &kvm_hc_handle_ktype);
+	h->kvm = kvm;
+	h->vm = kvm_hc_vm_attach(kvm, 0);
+	if (IS_ERR(h->vm)) {
+		ret = PTR_ERR(h->vm);
+		goto put;
+	}
+	/* A failure (no memory) costs only the folder. */
+	h->in_sysfs = !kobject_add(&h->kobj, kvm_hc_sysfs, "%d-%d-%llu",
+				   task_tgid_nr(current), a.vm_fd, h->vm->id);
+	if (!h->in_sysfs)
+		pr_warn_ratelimited("no sysfs folder for VM %d-%d-%llu\n",
+				    task_tgid_nr(current), a.vm_fd, h->vm->id);
+
+	fd = anon_inode_getfd("kvm_hc-vm", &kvm_hc_handle_fops, h, O_RDWR | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	ret = fd;
+	if (h->in_sysfs)
+		kobject_del(&h->kobj);
+	kvm_hc_vm_detach(h->vm);
+put:
+	kvm_hc_arch_put_vm(kvm);
+	kobject_put(&h->kobj);
+	return ret;
+}
+
+static long kvm_hc_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	switch (cmd) {
+	case KVM_HC_CHECK_EXTENSION:
+		return kvm_hc_check_extension(&kvm_hc_arch_info, arg);
+	case KVM_HC_ATTACH:
+		return kvm_hc_attach_ioctl((void __user *)arg);
+	}
+	return -ENOTTY;
+}
+
+static const struct file_operations kvm_hc_dev_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = kvm_hc_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+struct miscdevice kvm_hc_dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "kvm_hc",
+	.fops = &kvm_hc_dev_fops,
+};
