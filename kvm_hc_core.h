@@ -169,11 +169,13 @@ int kvm_hc_copy_in(void *dst, size_t ksize, size_t ver0, const void __user *src,
 int kvm_hc_copy_out(void __user *dst, const void *src, size_t ksize, u32 usize);
 int kvm_hc_policy_check(const struct kvm_hc_policy *p);
 struct kvm_hc_range *kvm_hc_ranges_in(u64 uptr, unsigned int n, u32 size);
-long kvm_hc_check_extension(const struct kvm_hc_arch_info *info, unsigned long cap);
+long kvm_hc_check_extension(const struct kvm_hc_arch_ops *info, unsigned long cap);
 
 /* kvm_hc_hook.c (the KUnit module has stubs: it has no hook) */
 int kvm_hc_hook_arm(void);
 void kvm_hc_hook_disarm(void);
+struct kvm *kvm_hc_get_vm(struct file *file);
+void kvm_hc_put_vm(struct kvm *kvm);
 
 /* kvm_hc_sysfs.c */
 extern struct kobject *kvm_hc_sysfs;

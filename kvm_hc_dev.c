@@ -106,7 +106,7 @@ static long kvm_hc_handle_ioctl(struct file *file, unsigned int cmd, unsigned lo
 
 	switch (cmd) {
 	case KVM_HC_CHECK_EXTENSION:
-		return kvm_hc_check_extension(&kvm_hc_arch_info, arg);
+		return kvm_hc_check_extension(&kvm_hc_arch, arg);
 	case KVM_HC_SET_POLICY:
 		return kvm_hc_set_policy_ioctl(h, (void __user *)arg);
 	case KVM_HC_GET_POLICY:
@@ -126,7 +126,7 @@ static int kvm_hc_handle_release(struct inode *inode, struct file *file)
 	if (h->in_sysfs)
 		kobject_del(&h->kobj);
 	kvm_hc_vm_detach(h->vm);
-	kvm_hc_arch_put_vm(h->kvm);
+	kvm_hc_put_vm(h->kvm);
 	kobject_put(&h->kobj);
 	return 0;
 }
@@ -156,14 +156,14 @@ static long kvm_hc_attach_ioctl(void __user *argp)
 	vm_file = fget(a.vm_fd);
 	if (!vm_file)
 		return -EBADF;
-	kvm = kvm_hc_arch_get_vm(vm_file);
+	kvm = kvm_hc_get_vm(vm_file);
 	fput(vm_file);
 	if (IS_ERR(kvm))
 		return PTR_ERR(kvm);
 
 	h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
 	if (!h) {
-		kvm_hc_arch_put_vm(kvm);
+		kvm_hc_put_vm(kvm);
 		return -ENOMEM;
 	}
 	kobject_init(&h->kobj, &kvm_hc_handle_ktype);
@@ -188,7 +188,7 @@ static long kvm_hc_attach_ioctl(void __user *argp)
 		kobject_del(&h->kobj);
 	kvm_hc_vm_detach(h->vm);
 put:
-	kvm_hc_arch_put_vm(kvm);
+	kvm_hc_put_vm(kvm);
 	kobject_put(&h->kobj);
 	return ret;
 }
@@ -197,7 +197,7 @@ static long kvm_hc_dev_ioctl(struct file *file, unsigned int cmd, unsigned long 
 {
 	switch (cmd) {
 	case KVM_HC_CHECK_EXTENSION:
-		return kvm_hc_check_extension(&kvm_hc_arch_info, arg);
+		return kvm_hc_check_extension(&kvm_hc_arch, arg);
 	case KVM_HC_ATTACH:
 		return kvm_hc_attach_ioctl((void __user *)arg);
 	}

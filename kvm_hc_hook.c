@@ -3,16 +3,78 @@
  * Plumbing every architecture's hook shares: arming it, finding
  * KVM's symbols, pinning the module that holds them.
  */
-#include "kvm_hc_core.h"
+#include <linux/ftrace.h>
 
+#include "kvm_hc_core.h"
+#include "kvm_hc_compat_kvm.h"
+
+/*
+ * Place the architecture's hooks, all or none: its own way, or its ftrace
+ * hooks in order, the ones placed removed again if one cannot be.
+ */
 int kvm_hc_hook_arm(void)
 {
-	return kvm_hc_arch_arm();
+	unsigned int i;
+	int ret = 0;
+
+	if (kvm_hc_arch.arm)
+		return kvm_hc_arch.arm();
+	for (i = 0; i < kvm_hc_arch.nhooks && !ret; i++) {
+		ret = register_ftrace_function(kvm_hc_arch.hooks[i]);
+		if (ret)
+			pr_err("cannot hook %s: %d (a livepatch or another module redirects it)\n",
+			       kvm_hc_arch.hook_name(), ret);
+	}
+	if (ret)
+		while (--i > 0)
+			unregister_ftrace_function(kvm_hc_arch.hooks[i - 1]);
+	return ret;
 }
 
+/*
+ * Remove them, in the reverse order: on return no vCPU enters a callback
+ * any more; calls already redirected finish on their own (the core waits
+ * for them at unload).
+ */
 void kvm_hc_hook_disarm(void)
 {
-	kvm_hc_arch_disarm();
+	unsigned int i;
+
+	if (kvm_hc_arch.disarm) {
+		kvm_hc_arch.disarm();
+		return;
+	}
+	for (i = kvm_hc_arch.nhooks; i > 0; i--)
+		unregister_ftrace_function(kvm_hc_arch.hooks[i - 1]);
+}
+
+/**
+ * kvm_hc_get_vm() - the VM behind a file, with a reference
+ * @file: a file the VMM passed as its VM file descriptor
+ *
+ * Return: the VM, ERR_PTR(-EINVAL) if @file is not a KVM VM,
+ * ERR_PTR(-EPERM) if the VM belongs to another process (KVM itself refuses
+ * VM ioctls from other processes), or ERR_PTR(-EOPNOTSUPP) for a VM the
+ * architecture says kvm_hc cannot serve.
+ */
+struct kvm *kvm_hc_get_vm(struct file *file)
+{
+	struct kvm *kvm = kvm_hc_kvm_from_file(file, *kvm_hc_arch.vm_ioctl);
+
+	if (!IS_ERR(kvm) && kvm_hc_arch.vm_confidential && kvm_hc_arch.vm_confidential(kvm)) {
+		kvm_put_kvm(kvm);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return kvm;
+}
+
+/**
+ * kvm_hc_put_vm() - drop the reference kvm_hc_get_vm() took
+ * @kvm: the VM
+ */
+void kvm_hc_put_vm(struct kvm *kvm)
+{
+	kvm_put_kvm(kvm);
 }
 
 /**
@@ -32,7 +94,9 @@ unsigned long kvm_hc_lookup_name(const char *name)
 	if (!lookup) {
 		if (register_kprobe(&kp))
 			return 0;
-		lookup = (void *)kvm_hc_arch_func_entry((unsigned long)kp.addr);
+		lookup = (void *)(kvm_hc_arch.func_entry ?
+				  kvm_hc_arch.func_entry((unsigned long)kp.addr) :
+				  (unsigned long)kp.addr);
 		unregister_kprobe(&kp);
 	}
 	return lookup(name);

@@ -38,7 +38,7 @@ MODULE_PARM_DESC(open_discovery,
 
 static ssize_t hook_show(kvm_hc_module_attribute *attr, struct module_kobject *mk, char *buf)
 {
-	return sysfs_emit(buf, "%s\n", kvm_hc_arch_hook_name());
+	return sysfs_emit(buf, "%s\n", kvm_hc_arch.hook_name());
 }
 
 static ssize_t stats_show(kvm_hc_module_attribute *attr, struct module_kobject *mk, char *buf)
@@ -127,7 +127,7 @@ static int __init kvm_hc_init(void)
 	ret = register_module_notifier(&kvm_hc_module_nb);
 	if (ret)
 		goto remove_group;
-	ret = kvm_hc_arch_init();
+	ret = kvm_hc_arch.init();
 	if (ret)
 		goto quiesce;
 	mutex_lock(&kvm_hc_arm_lock);
@@ -143,14 +143,14 @@ static int __init kvm_hc_init(void)
 	ret = misc_register(&kvm_hc_dev);
 	if (ret)
 		goto disarm;
-	pr_info("hooked %s, guest ABI %u.%u\n", kvm_hc_arch_hook_name(),
+	pr_info("hooked %s, guest ABI %u.%u\n", kvm_hc_arch.hook_name(),
 		KVM_HC_ABI_MAJOR, KVM_HC_ABI_MINOR);
 	return 0;
 
 disarm:
 	kvm_hc_disarm_all();
 arch_exit:
-	kvm_hc_arch_exit();
+	kvm_hc_arch.exit();
 quiesce:
 	/* A hook that was in place, even for a moment, may have calls in flight. */
 	kvm_hc_quiesce();
@@ -170,7 +170,7 @@ static void __exit kvm_hc_exit(void)
 	misc_deregister(&kvm_hc_dev);
 	/* No new hypercall enters kvm_hc after this... */
 	kvm_hc_disarm_all();
-	kvm_hc_arch_exit();
+	kvm_hc_arch.exit();
 	/* ...and those that did are waited for. */
 	kvm_hc_quiesce();
 	unregister_module_notifier(&kvm_hc_module_nb);

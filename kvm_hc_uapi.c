@@ -82,7 +82,7 @@ struct kvm_hc_range *kvm_hc_ranges_in(u64 uptr, unsigned int n, u32 size)
  *
  * Return: the capability's value; 0 for one unknown or absent.
  */
-long kvm_hc_check_extension(const struct kvm_hc_arch_info *info, unsigned long cap)
+long kvm_hc_check_extension(const struct kvm_hc_arch_ops *info, unsigned long cap)
 {
 	switch (cap) {
 	case KVM_HC_CAP_API_VERSION:

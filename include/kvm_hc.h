@@ -180,29 +180,54 @@ int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, u32 services,
 unsigned int kvm_hc_vm_get_policy(struct kvm_hc_vm *vm, u32 *services,
 				  struct kvm_hc_range *ranges, unsigned int max);
 
+struct ftrace_ops;
+
 /**
- * struct kvm_hc_arch_info - what an architecture tells VMMs about itself
- * @arch:         KVM_HC_ARCH_* of its numbering
+ * struct kvm_hc_arch_ops - everything an architecture provides to the core
+ * @arch:         KVM_HC_ARCH_* of its numbering (KVM_HC_CAP_ARCH)
  * @forward_args: arguments a forwarded exit carries (KVM_HC_CAP_FORWARD_ARGS)
  * @exit_marker:  forwarded exits carry a marker that tells them from an
  *                upstream mechanism's exits of the same kind
+ * @handlers_may_sleep: in-kernel handlers run where they may sleep (false:
+ *                with preemption disabled, powerpc's kprobe hooks)
+ * @init:         find KVM's functions and prepare the hooks, not placed;
+ *                store KVM's kvm_vm_ioctl() at @vm_ioctl.  0 or a negative
+ *                errno, the reason in the kernel log; on error nothing stays
+ * @exit:         undo @init, the hooks removed
+ * @hook_name:    the KVM function(s) hooked on this kernel, for people
+ * @func_entry:   the address to call for a function a kprobe reports at
+ *                @kprobe_addr (NULL: that address)
+ * @vm_confidential: a VM kvm_hc cannot serve, refused at attach (NULL: none)
+ * @hooks:        the ftrace hooks the core places, in this order, and
+ *                removes in the reverse one, all or none
+ * @nhooks:       entries at @hooks
+ * @arm:          place hooks that are not ftrace's (NULL: the core places
+ *                @hooks); @disarm removes them
+ * @disarm:       see @arm
+ * @vm_ioctl:     where @init stores KVM's kvm_vm_ioctl(), by which the core
+ *                tells a VM file descriptor from others
+ *
+ * Documentation/design.rst, "Porting kvm_hc to a new architecture".
  */
-struct kvm_hc_arch_info {
+struct kvm_hc_arch_ops {
 	u32 arch;
 	u32 forward_args;
 	bool exit_marker;
+	bool handlers_may_sleep;
+	int (*init)(void);
+	void (*exit)(void);
+	const char *(*hook_name)(void);
+	unsigned long (*func_entry)(unsigned long kprobe_addr);
+	bool (*vm_confidential)(struct kvm *kvm);
+	struct ftrace_ops *const *hooks;
+	unsigned int nhooks;
+	int (*arm)(void);
+	void (*disarm)(void);
+	unsigned long *vm_ioctl;
 };
 
-/* Provided by each architecture's hook. */
-extern const struct kvm_hc_arch_info kvm_hc_arch_info;
-int kvm_hc_arch_init(void);
-void kvm_hc_arch_exit(void);
-int kvm_hc_arch_arm(void);
-void kvm_hc_arch_disarm(void);
-const char *kvm_hc_arch_hook_name(void);
-unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr);
-struct kvm *kvm_hc_arch_get_vm(struct file *file);
-void kvm_hc_arch_put_vm(struct kvm *kvm);
+/* The running architecture's, in its arch/<arch>/ hook. */
+extern const struct kvm_hc_arch_ops kvm_hc_arch;
 
 extern unsigned long kvm_hc_text, kvm_hc_text_size;
 

@@ -93,8 +93,12 @@ static void uapi_argument_validation(struct kunit *test)
 
 static void uapi_check_extension(struct kunit *test)
 {
-	static const struct kvm_hc_arch_info x86 = { KVM_HC_ARCH_X86, 4, false };
-	static const struct kvm_hc_arch_info arm64 = { KVM_HC_ARCH_ARM64, 6, true };
+	static const struct kvm_hc_arch_ops x86 = {
+		.arch = KVM_HC_ARCH_X86, .forward_args = 4,
+	};
+	static const struct kvm_hc_arch_ops arm64 = {
+		.arch = KVM_HC_ARCH_ARM64, .forward_args = 6, .exit_marker = true,
+	};
 
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_API_VERSION),
 			KVM_HC_API_VERSION);

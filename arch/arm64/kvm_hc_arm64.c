@@ -48,32 +48,22 @@ static struct module *kvm_hc_arm64_owner;
 static unsigned long kvm_hc_arm64_vm_ioctl;
 
 /**
- * kvm_hc_arch_func_entry() - function entry for an address a kprobe reports
+ * kvm_hc_arm64_func_entry() - function entry for an address a kprobe reports
  * @kprobe_addr: kprobe address of a function
  *
  * Return: @kprobe_addr; arm64 kprobes sit on the first instruction.
  */
-unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
+static unsigned long kvm_hc_arm64_func_entry(unsigned long kprobe_addr)
 {
 	return kprobe_addr;
 }
 
-/*
- * What KVM_HC_CHECK_EXTENSION tells VMMs: KVM_EXIT_HYPERCALL carries
- * x1..x6, marked with KVM_HC_ARM64_EXIT_MARKER.
- */
-const struct kvm_hc_arch_info kvm_hc_arch_info = {
-	.arch = KVM_HC_ARCH_ARM64,
-	.forward_args = 6,
-	.exit_marker = true,
-};
-
 /**
- * kvm_hc_arch_hook_name() - the KVM function kvm_hc hooks on this kernel
+ * kvm_hc_arm64_hook_name() - the KVM function kvm_hc hooks on this kernel
  *
  * Return: its name.
  */
-const char *kvm_hc_arch_hook_name(void)
+static const char *kvm_hc_arm64_hook_name(void)
 {
 	return KVM_HC_ARM64_TARGET;
 }
@@ -347,15 +337,15 @@ static int kvm_hc_arm64_filter(struct ftrace_ops *ops, unsigned long target, con
 }
 
 /**
- * kvm_hc_arch_init() - find KVM's SMCCC dispatcher and prepare its hook
+ * kvm_hc_arm64_init() - find KVM's SMCCC dispatcher and prepare its hook
  *
  * Also prepares the hook of kvm_arch_vcpu_runnable() for the kick service.
- * The hooks are placed by kvm_hc_arch_arm(), on first use.  Either all is
+ * The hooks are placed by kvm_hc_hook_arm(), on first use.  Either all is
  * ready on return, or nothing was changed.
  *
  * Return: 0 or a negative errno, with the reason in the kernel log.
  */
-int kvm_hc_arch_init(void)
+static int kvm_hc_arm64_init(void)
 {
 	unsigned long target = kvm_hc_lookup_name(KVM_HC_ARM64_TARGET);
 	unsigned long runnable = kvm_hc_lookup_name("kvm_arch_vcpu_runnable");
@@ -400,40 +390,9 @@ put_owner:
 }
 
 /**
- * kvm_hc_arch_arm() - place both hooks, or neither
- *
- * Return: 0, or -EBUSY if another ftrace user (a livepatch) redirects one
- * of KVM's functions already; the reason is in the kernel log.
+ * kvm_hc_arm64_exit() - undo kvm_hc_arm64_init(); the hooks are disarmed
  */
-int kvm_hc_arch_arm(void)
-{
-	int ret = register_ftrace_function(&kvm_hc_arm64_ops_runnable);
-
-	if (ret) {
-		pr_err("cannot hook kvm_arch_vcpu_runnable: %d\n", ret);
-		return ret;
-	}
-	ret = register_ftrace_function(&kvm_hc_arm64_ops_hook);
-	if (ret) {
-		pr_err("cannot hook %s: %d\n", KVM_HC_ARM64_TARGET, ret);
-		unregister_ftrace_function(&kvm_hc_arm64_ops_runnable);
-	}
-	return ret;
-}
-
-/**
- * kvm_hc_arch_disarm() - remove both hooks
- */
-void kvm_hc_arch_disarm(void)
-{
-	unregister_ftrace_function(&kvm_hc_arm64_ops_hook);
-	unregister_ftrace_function(&kvm_hc_arm64_ops_runnable);
-}
-
-/**
- * kvm_hc_arch_exit() - undo kvm_hc_arch_init(); the hooks are disarmed
- */
-void kvm_hc_arch_exit(void)
+static void kvm_hc_arm64_exit(void)
 {
 	ftrace_set_filter_ip(&kvm_hc_arm64_ops_hook, (unsigned long)kvm_hc_arm64_orig, 1, 0);
 	ftrace_set_filter_ip(&kvm_hc_arm64_ops_runnable,
@@ -446,7 +405,7 @@ void kvm_hc_arch_exit(void)
  * A VM kvm_hc cannot serve, refused at attach: a pKVM protected VM, whose
  * registers the host cannot read (kernels before 6.10 have none).
  */
-static bool kvm_hc_vm_confidential(struct kvm *kvm)
+static bool kvm_hc_arm64_vm_confidential(struct kvm *kvm)
 {
 #ifdef KVM_HC_HAVE_KVM_VM_IS_PROTECTED
 	return kvm_vm_is_protected(kvm);
@@ -455,28 +414,28 @@ static bool kvm_hc_vm_confidential(struct kvm *kvm)
 #endif
 }
 
-/**
- * kvm_hc_arch_get_vm() - the VM behind a file, with a reference
- * @file: a file the VMM passed as its VM file descriptor
- *
- * Return: the VM, ERR_PTR(-EINVAL) or ERR_PTR(-EPERM).
+/*
+ * What the core needs of arm64: KVM_EXIT_HYPERCALL carries x1..x6, marked
+ * with KVM_HC_ARM64_EXIT_MARKER (KVM_HC_CHECK_EXTENSION tells VMMs); in-
+ * kernel handlers may sleep.
  */
-struct kvm *kvm_hc_arch_get_vm(struct file *file)
-{
-	struct kvm *kvm = kvm_hc_kvm_from_file(file, kvm_hc_arm64_vm_ioctl);
+/* The wait hook first: the kick must never lose its waiter. */
+static struct ftrace_ops *const kvm_hc_arm64_hooks[] = {
+	&kvm_hc_arm64_ops_runnable,
+	&kvm_hc_arm64_ops_hook,
+};
 
-	if (!IS_ERR(kvm) && kvm_hc_vm_confidential(kvm)) {
-		kvm_put_kvm(kvm);
-		return ERR_PTR(-EOPNOTSUPP);
-	}
-	return kvm;
-}
-
-/**
- * kvm_hc_arch_put_vm() - drop the reference kvm_hc_arch_get_vm() took
- * @kvm: the VM
- */
-void kvm_hc_arch_put_vm(struct kvm *kvm)
-{
-	kvm_put_kvm(kvm);
-}
+const struct kvm_hc_arch_ops kvm_hc_arch = {
+	.arch = KVM_HC_ARCH_ARM64,
+	.forward_args = 6,
+	.exit_marker = true,
+	.handlers_may_sleep = true,
+	.init = kvm_hc_arm64_init,
+	.exit = kvm_hc_arm64_exit,
+	.hook_name = kvm_hc_arm64_hook_name,
+	.func_entry = kvm_hc_arm64_func_entry,
+	.vm_confidential = kvm_hc_arm64_vm_confidential,
+	.hooks = kvm_hc_arm64_hooks,
+	.nhooks = ARRAY_SIZE(kvm_hc_arm64_hooks),
+	.vm_ioctl = &kvm_hc_arm64_vm_ioctl,
+};

@@ -45,7 +45,7 @@ static struct module *kvm_hc_ppc_hv;
 static struct module *kvm_hc_ppc_kvm;
 
 /**
- * kvm_hc_arch_func_entry() - function entry for an address a kprobe reports
+ * kvm_hc_ppc_func_entry() - function entry for an address a kprobe reports
  * @kprobe_addr: kprobe address of a function
  *
  * An ELFv2 kprobe sits on the function's ftrace call or local entry point,
@@ -54,7 +54,7 @@ static struct module *kvm_hc_ppc_kvm;
  *
  * Return: the start of the symbol that contains @kprobe_addr.
  */
-unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
+static unsigned long kvm_hc_ppc_func_entry(unsigned long kprobe_addr)
 {
 	char sym[KSYM_SYMBOL_LEN];
 	unsigned long off;
@@ -72,19 +72,12 @@ unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
 	return kprobe_addr - off;
 }
 
-/* What KVM_HC_CHECK_EXTENSION tells VMMs: KVM_EXIT_PAPR_HCALL: r4..r12. */
-const struct kvm_hc_arch_info kvm_hc_arch_info = {
-	.arch = KVM_HC_ARCH_POWERPC,
-	.forward_args = 9,
-	.exit_marker = false,
-};
-
 /**
- * kvm_hc_arch_hook_name() - the KVM functions kvm_hc hooks on this kernel
+ * kvm_hc_ppc_hook_name() - the KVM functions kvm_hc hooks on this kernel
  *
  * Return: their names, the PAPR one first.
  */
-const char *kvm_hc_arch_hook_name(void)
+static const char *kvm_hc_ppc_hook_name(void)
 {
 	return kvm_hc_ppc_kvm_pv ? KVM_HC_PPC_PAPR_TARGET " " KVM_HC_PPC_EPAPR_TARGET :
 				   KVM_HC_PPC_PAPR_TARGET;
@@ -260,7 +253,7 @@ static struct kprobe kvm_hc_ppc_papr_probe = {
 	.symbol_name = KVM_HC_PPC_PAPR_TARGET,
 	.pre_handler = kvm_hc_ppc_papr_pre,
 	.post_handler = kvm_hc_ppc_post,
-	/* Armed by kvm_hc_arch_arm(), on first use. */
+	/* Armed by kvm_hc_ppc_arm(), on first use. */
 	.flags = KPROBE_FLAG_DISABLED,
 };
 
@@ -272,15 +265,15 @@ static struct kprobe kvm_hc_ppc_epapr_probe = {
 };
 
 /**
- * kvm_hc_arch_init() - hook KVM's PAPR hcall function and, where it
+ * kvm_hc_ppc_init() - hook KVM's PAPR hcall function and, where it
  * exists, its ePAPR hypercall function
  *
- * The kprobes are placed disarmed; kvm_hc_arch_arm() arms them on first
+ * The kprobes are placed disarmed; kvm_hc_ppc_arm() arms them on first
  * use.  Either all is ready on return, or nothing was changed.
  *
  * Return: 0 or a negative errno, with the reason in the kernel log.
  */
-int kvm_hc_arch_init(void)
+static int kvm_hc_ppc_init(void)
 {
 	unsigned long papr;
 	int ret;
@@ -347,11 +340,11 @@ put_owners:
 }
 
 /**
- * kvm_hc_arch_arm() - arm the kprobes, which kvm_hc_arch_init() placed disarmed
+ * kvm_hc_ppc_arm() - arm the kprobes, which kvm_hc_ppc_init() placed disarmed
  *
  * Return: 0 or a negative errno, with the reason in the kernel log.
  */
-int kvm_hc_arch_arm(void)
+static int kvm_hc_ppc_arm(void)
 {
 	int ret = enable_kprobe(&kvm_hc_ppc_papr_probe);
 
@@ -370,12 +363,12 @@ int kvm_hc_arch_arm(void)
 }
 
 /**
- * kvm_hc_arch_disarm() - disarm the kprobes
+ * kvm_hc_ppc_disarm() - disarm the kprobes
  *
  * A pre-handler still running finishes with preemption disabled, which
  * the RCU grace period before any VM state is freed waits for.
  */
-void kvm_hc_arch_disarm(void)
+static void kvm_hc_ppc_disarm(void)
 {
 	if (kvm_hc_ppc_kvm_pv)
 		disable_kprobe(&kvm_hc_ppc_epapr_probe);
@@ -383,11 +376,11 @@ void kvm_hc_arch_disarm(void)
 }
 
 /**
- * kvm_hc_arch_exit() - remove the hooks
+ * kvm_hc_ppc_exit() - remove the hooks
  *
  * unregister_kprobe() waits until no pre-handler runs any more.
  */
-void kvm_hc_arch_exit(void)
+static void kvm_hc_ppc_exit(void)
 {
 	if (kvm_hc_ppc_kvm_pv)
 		unregister_kprobe(&kvm_hc_ppc_epapr_probe);
@@ -401,33 +394,27 @@ void kvm_hc_arch_exit(void)
  * ultravisor (PEF), of which the host sees only what the ultravisor
  * passes on.  One made secure after attach is not refused.
  */
-static bool kvm_hc_vm_confidential(struct kvm *kvm)
+static bool kvm_hc_ppc_vm_confidential(struct kvm *kvm)
 {
 	return kvm->arch.secure_guest != 0;
 }
 
-/**
- * kvm_hc_arch_get_vm() - the VM behind a file, with a reference
- * @file: a file the VMM passed as its VM file descriptor
- *
- * Return: the VM, ERR_PTR(-EINVAL) or ERR_PTR(-EPERM).
+/*
+ * What the core needs of powerpc: KVM_EXIT_PAPR_HCALL carries r4..r12
+ * (KVM_HC_CHECK_EXTENSION tells VMMs); in-kernel handlers run with
+ * preemption disabled, in a kprobe pre-handler.
  */
-struct kvm *kvm_hc_arch_get_vm(struct file *file)
-{
-	struct kvm *kvm = kvm_hc_kvm_from_file(file, kvm_hc_ppc_vm_ioctl);
-
-	if (!IS_ERR(kvm) && kvm_hc_vm_confidential(kvm)) {
-		kvm_put_kvm(kvm);
-		return ERR_PTR(-EOPNOTSUPP);
-	}
-	return kvm;
-}
-
-/**
- * kvm_hc_arch_put_vm() - drop the reference kvm_hc_arch_get_vm() took
- * @kvm: the VM
- */
-void kvm_hc_arch_put_vm(struct kvm *kvm)
-{
-	kvm_put_kvm(kvm);
-}
+const struct kvm_hc_arch_ops kvm_hc_arch = {
+	.arch = KVM_HC_ARCH_POWERPC,
+	.forward_args = 9,
+	.exit_marker = false,
+	.handlers_may_sleep = false,
+	.init = kvm_hc_ppc_init,
+	.exit = kvm_hc_ppc_exit,
+	.hook_name = kvm_hc_ppc_hook_name,
+	.func_entry = kvm_hc_ppc_func_entry,
+	.vm_confidential = kvm_hc_ppc_vm_confidential,
+	.arm = kvm_hc_ppc_arm,
+	.disarm = kvm_hc_ppc_disarm,
+	.vm_ioctl = &kvm_hc_ppc_vm_ioctl,
+};

@@ -30,36 +30,29 @@ static int (*kvm_hc_s390_orig)(struct kvm_vcpu *vcpu);
 static unsigned long kvm_hc_s390_vm_ioctl;
 
 /**
- * kvm_hc_arch_func_entry() - function entry for an address a kprobe reports
+ * kvm_hc_s390_func_entry() - function entry for an address a kprobe reports
  * @kprobe_addr: kprobe address of a function
  *
  * Return: @kprobe_addr; s390 kprobes sit on the first instruction.
  */
-unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
+static unsigned long kvm_hc_s390_func_entry(unsigned long kprobe_addr)
 {
 	return kprobe_addr;
 }
 
-/* What KVM_HC_CHECK_EXTENSION tells VMMs: KVM_EXIT_HYPERCALL: R2..R7. */
-const struct kvm_hc_arch_info kvm_hc_arch_info = {
-	.arch = KVM_HC_ARCH_S390,
-	.forward_args = 6,
-	.exit_marker = false,
-};
-
 /**
- * kvm_hc_arch_hook_name() - the KVM function kvm_hc hooks on this kernel
+ * kvm_hc_s390_hook_name() - the KVM function kvm_hc hooks on this kernel
  *
  * Return: its name.
  */
-const char *kvm_hc_arch_hook_name(void)
+static const char *kvm_hc_s390_hook_name(void)
 {
 	return KVM_HC_S390_TARGET;
 }
 
 /*
  * The ops ask for full pt_regs, which every s390 kernel with
- * DYNAMIC_FTRACE_WITH_REGS saves (kvm_hc_arch_init() checks that it is
+ * DYNAMIC_FTRACE_WITH_REGS saves (kvm_hc_s390_init() checks that it is
  * there): the argument is in r2, and ftrace returns to the PSW address.
  * The ftrace_regs argument accessor is of no use on s390, since
  * regs_get_register() is not exported.
@@ -169,13 +162,13 @@ static struct ftrace_ops kvm_hc_s390_ops_hook = {
 };
 
 /**
- * kvm_hc_arch_init() - find KVM's DIAGNOSE handler and prepare its hook
+ * kvm_hc_s390_init() - find KVM's DIAGNOSE handler and prepare its hook
  *
  * Either all is ready on return, or nothing was changed.
  *
  * Return: 0 or a negative errno, with the reason in the kernel log.
  */
-int kvm_hc_arch_init(void)
+static int kvm_hc_s390_init(void)
 {
 	unsigned long target;
 	int ret;
@@ -199,7 +192,7 @@ int kvm_hc_arch_init(void)
 	if (IS_ERR(kvm_hc_s390_owner))
 		return PTR_ERR(kvm_hc_s390_owner);
 
-	/* The hook itself is placed by kvm_hc_arch_arm(), on first use. */
+	/* The hook itself is placed by kvm_hc_hook_arm(), on first use. */
 	ret = ftrace_set_filter_ip(&kvm_hc_s390_ops_hook, target, 0, 0);
 	if (ret) {
 		pr_err("cannot trace %s: %d\n", KVM_HC_S390_TARGET, ret);
@@ -209,32 +202,9 @@ int kvm_hc_arch_init(void)
 }
 
 /**
- * kvm_hc_arch_arm() - place the hook
- *
- * Return: 0, or -EBUSY if another ftrace user (a livepatch) redirects
- * KVM's function already; the reason is in the kernel log.
+ * kvm_hc_s390_unhook() - undo kvm_hc_s390_init(); the hook is disarmed
  */
-int kvm_hc_arch_arm(void)
-{
-	int ret = register_ftrace_function(&kvm_hc_s390_ops_hook);
-
-	if (ret)
-		pr_err("cannot hook %s: %d\n", KVM_HC_S390_TARGET, ret);
-	return ret;
-}
-
-/**
- * kvm_hc_arch_disarm() - remove the hook
- */
-void kvm_hc_arch_disarm(void)
-{
-	unregister_ftrace_function(&kvm_hc_s390_ops_hook);
-}
-
-/**
- * kvm_hc_arch_exit() - undo kvm_hc_arch_init(); the hook is disarmed
- */
-void kvm_hc_arch_exit(void)
+static void kvm_hc_s390_unhook(void)
 {
 	ftrace_set_filter_ip(&kvm_hc_s390_ops_hook, (unsigned long)kvm_hc_s390_orig, 1, 0);
 	module_put(kvm_hc_s390_owner);
@@ -245,33 +215,28 @@ void kvm_hc_arch_exit(void)
  * (secure execution) guest, of which the host sees only what the
  * ultravisor passes on.  One converted after attach is not refused.
  */
-static bool kvm_hc_vm_confidential(struct kvm *kvm)
+static bool kvm_hc_s390_vm_confidential(struct kvm *kvm)
 {
 	return kvm->arch.pv.handle != 0;
 }
 
-/**
- * kvm_hc_arch_get_vm() - the VM behind a file, with a reference
- * @file: a file the VMM passed as its VM file descriptor
- *
- * Return: the VM, ERR_PTR(-EINVAL) or ERR_PTR(-EPERM).
+/*
+ * What the core needs of s390: KVM_EXIT_HYPERCALL carries R2..R7
+ * (KVM_HC_CHECK_EXTENSION tells VMMs); in-kernel handlers may sleep.
  */
-struct kvm *kvm_hc_arch_get_vm(struct file *file)
-{
-	struct kvm *kvm = kvm_hc_kvm_from_file(file, kvm_hc_s390_vm_ioctl);
+static struct ftrace_ops *const kvm_hc_s390_hooks[] = { &kvm_hc_s390_ops_hook };
 
-	if (!IS_ERR(kvm) && kvm_hc_vm_confidential(kvm)) {
-		kvm_put_kvm(kvm);
-		return ERR_PTR(-EOPNOTSUPP);
-	}
-	return kvm;
-}
-
-/**
- * kvm_hc_arch_put_vm() - drop the reference kvm_hc_arch_get_vm() took
- * @kvm: the VM
- */
-void kvm_hc_arch_put_vm(struct kvm *kvm)
-{
-	kvm_put_kvm(kvm);
-}
+const struct kvm_hc_arch_ops kvm_hc_arch = {
+	.arch = KVM_HC_ARCH_S390,
+	.forward_args = 6,
+	.exit_marker = false,
+	.handlers_may_sleep = true,
+	.init = kvm_hc_s390_init,
+	.exit = kvm_hc_s390_unhook,
+	.hook_name = kvm_hc_s390_hook_name,
+	.func_entry = kvm_hc_s390_func_entry,
+	.vm_confidential = kvm_hc_s390_vm_confidential,
+	.hooks = kvm_hc_s390_hooks,
+	.nhooks = ARRAY_SIZE(kvm_hc_s390_hooks),
+	.vm_ioctl = &kvm_hc_s390_vm_ioctl,
+};

@@ -4,7 +4,7 @@
  * every vmcall/vmmcall exit of kvm-amd and kvm-intel passes.
  *
  * The hook is armed only while a VM is attached or open_discovery is set
- * (kvm_hc_arch_arm()); until then KVM runs its own code alone.  Armed, the
+ * (kvm_hc_hook_arm()); until then KVM runs its own code alone.  Armed, the
  * ftrace callback runs on every hypercall.  For calls kvm_hc serves
  * (kvm_hc_take()) it moves the instruction pointer to a
  * replacement, which asks the dispatcher and either answers the guest
@@ -58,7 +58,7 @@ static kvm_hc_x86_emulate_t kvm_hc_x86_orig;
  * KVM's own kvm:kvm_hypercall event, for the calls kvm_hc answers without
  * KVM's function, which would have emitted it: scripts that count KVM's
  * events keep counting.  The tracepoint is not exported; its iterator is
- * found by name, and without it no event is emitted (kvm_hc_arch_init()
+ * found by name, and without it no event is emitted (kvm_hc_x86_init()
  * says so in the log).
  */
 typedef int (*kvm_hc_x86_tp_iter_t)(void *data, unsigned long nr, unsigned long a0,
@@ -108,7 +108,7 @@ static bool kvm_hc_x86_starts_with_endbr(unsigned long addr)
 }
 
 /**
- * kvm_hc_arch_func_entry() - function entry for an address a kprobe reports
+ * kvm_hc_x86_func_entry() - function entry for an address a kprobe reports
  * @kprobe_addr: kprobe address of a function
  *
  * With IBT a kprobe sits after the function's ENDBR64; an indirect call must
@@ -116,7 +116,7 @@ static bool kvm_hc_x86_starts_with_endbr(unsigned long addr)
  *
  * Return: the address to call.
  */
-unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
+static unsigned long kvm_hc_x86_func_entry(unsigned long kprobe_addr)
 {
 	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) &&
 	    kvm_hc_x86_starts_with_endbr(kprobe_addr - KVM_HC_X86_ENDBR_SIZE))
@@ -124,19 +124,12 @@ unsigned long kvm_hc_arch_func_entry(unsigned long kprobe_addr)
 	return kprobe_addr;
 }
 
-/* What KVM_HC_CHECK_EXTENSION tells VMMs: KVM_EXIT_HYPERCALL: rbx, rcx, rdx, rsi. */
-const struct kvm_hc_arch_info kvm_hc_arch_info = {
-	.arch = KVM_HC_ARCH_X86,
-	.forward_args = 4,
-	.exit_marker = false,
-};
-
 /**
- * kvm_hc_arch_hook_name() - the KVM function kvm_hc hooks on this kernel
+ * kvm_hc_x86_hook_name() - the KVM function kvm_hc hooks on this kernel
  *
  * Return: its name.
  */
-const char *kvm_hc_arch_hook_name(void)
+static const char *kvm_hc_x86_hook_name(void)
 {
 	return KVM_HC_X86_TARGET;
 }
@@ -458,13 +451,13 @@ static int kvm_hc_x86_resolve(unsigned long *target)
 }
 
 /**
- * kvm_hc_arch_init() - find KVM's hypercall function and hook it
+ * kvm_hc_x86_init() - find KVM's hypercall function and hook it
  *
  * Either the hook is fully in place on return, or nothing was changed.
  *
  * Return: 0 or a negative errno, with the reason in the kernel log.
  */
-int kvm_hc_arch_init(void)
+static int kvm_hc_x86_init(void)
 {
 	unsigned long target;
 	int ret;
@@ -487,7 +480,7 @@ int kvm_hc_arch_init(void)
 	ret = kvm_hc_x86_kvm_handlers_init();
 	if (ret)
 		goto put_owner;
-	/* The hook itself is placed by kvm_hc_arch_arm(), on first use. */
+	/* The hook itself is placed by kvm_hc_hook_arm(), on first use. */
 	ret = ftrace_set_filter_ip(&kvm_hc_x86_ops_hook, target, 0, 0);
 	if (ret) {
 		pr_err("cannot trace %s: %d\n", KVM_HC_X86_TARGET, ret);
@@ -503,38 +496,9 @@ put_owner:
 }
 
 /**
- * kvm_hc_arch_arm() - place the hook
- *
- * Called when the first VM is attached or open_discovery is set.
- *
- * Return: 0, or -EBUSY if another ftrace user (a livepatch) redirects
- * KVM's function already; the reason is in the kernel log.
+ * kvm_hc_x86_exit() - undo kvm_hc_x86_init(); the hook is disarmed
  */
-int kvm_hc_arch_arm(void)
-{
-	int ret = register_ftrace_function(&kvm_hc_x86_ops_hook);
-
-	if (ret)
-		pr_err("cannot hook %s: %d (a livepatch or another module redirects it)\n",
-		       KVM_HC_X86_TARGET, ret);
-	return ret;
-}
-
-/**
- * kvm_hc_arch_disarm() - remove the hook
- *
- * On return no vCPU enters kvm_hc's callback any more; calls already
- * redirected finish on their own (the core waits for them at unload).
- */
-void kvm_hc_arch_disarm(void)
-{
-	unregister_ftrace_function(&kvm_hc_x86_ops_hook);
-}
-
-/**
- * kvm_hc_arch_exit() - undo kvm_hc_arch_init(); the hook is disarmed
- */
-void kvm_hc_arch_exit(void)
+static void kvm_hc_x86_exit(void)
 {
 	ftrace_set_filter_ip(&kvm_hc_x86_ops_hook, (unsigned long)kvm_hc_x86_orig, 1, 0);
 	kvm_hc_x86_kvm_handlers_exit();
@@ -547,7 +511,7 @@ void kvm_hc_arch_exit(void)
  * tell such a VM apart; a VM made confidential after attach is not
  * refused either (Documentation/uapi.rst).
  */
-static bool kvm_hc_vm_confidential(struct kvm *kvm)
+static bool kvm_hc_x86_vm_confidential(struct kvm *kvm)
 {
 #ifdef KVM_HC_HAVE_PROTECTED_STATE
 	return kvm->arch.has_protected_state;
@@ -556,31 +520,23 @@ static bool kvm_hc_vm_confidential(struct kvm *kvm)
 #endif
 }
 
-/**
- * kvm_hc_arch_get_vm() - the VM behind a file, with a reference
- * @file: a file the VMM passed as its VM file descriptor
- *
- * Return: the VM, ERR_PTR(-EINVAL) if @file is not a KVM VM, or
- * ERR_PTR(-EPERM) if the VM belongs to another process (KVM itself refuses
- * VM ioctls from other processes), or ERR_PTR(-EOPNOTSUPP) for a
- * confidential VM.
+/*
+ * What the core needs of x86: KVM_EXIT_HYPERCALL carries rbx, rcx, rdx, rsi
+ * (KVM_HC_CHECK_EXTENSION tells VMMs); in-kernel handlers may sleep.
  */
-struct kvm *kvm_hc_arch_get_vm(struct file *file)
-{
-	struct kvm *kvm = kvm_hc_kvm_from_file(file, kvm_hc_x86_vm_ioctl);
+static struct ftrace_ops *const kvm_hc_x86_hooks[] = { &kvm_hc_x86_ops_hook };
 
-	if (!IS_ERR(kvm) && kvm_hc_vm_confidential(kvm)) {
-		kvm_put_kvm(kvm);
-		return ERR_PTR(-EOPNOTSUPP);
-	}
-	return kvm;
-}
-
-/**
- * kvm_hc_arch_put_vm() - drop the reference kvm_hc_arch_get_vm() took
- * @kvm: the VM
- */
-void kvm_hc_arch_put_vm(struct kvm *kvm)
-{
-	kvm_put_kvm(kvm);
-}
+const struct kvm_hc_arch_ops kvm_hc_arch = {
+	.arch = KVM_HC_ARCH_X86,
+	.forward_args = 4,
+	.exit_marker = false,
+	.handlers_may_sleep = true,
+	.init = kvm_hc_x86_init,
+	.exit = kvm_hc_x86_exit,
+	.hook_name = kvm_hc_x86_hook_name,
+	.func_entry = kvm_hc_x86_func_entry,
+	.vm_confidential = kvm_hc_x86_vm_confidential,
+	.hooks = kvm_hc_x86_hooks,
+	.nhooks = ARRAY_SIZE(kvm_hc_x86_hooks),
+	.vm_ioctl = &kvm_hc_x86_vm_ioctl,
+};
