@@ -49,6 +49,19 @@ void kvm_hc_hook_disarm(void)
 }
 
 /**
+ * kvm_hc_handlers_may_sleep() - whether in-kernel handlers may sleep here
+ *
+ * For modules that register handlers (kvm_hc_register_handler()).
+ *
+ * Return: true where the architecture's hook runs them preemptible.
+ */
+bool kvm_hc_handlers_may_sleep(void)
+{
+	return kvm_hc_arch.handlers_may_sleep;
+}
+EXPORT_SYMBOL_GPL(kvm_hc_handlers_may_sleep);
+
+/**
  * kvm_hc_get_vm() - the VM behind a file, with a reference
  * @file: a file the VMM passed as its VM file descriptor
  *

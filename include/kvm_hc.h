@@ -103,9 +103,10 @@ enum kvm_hc_action {
  * @vcpu: the calling vCPU
  * @call: the decoded call; the handler sets @ret and @nret, or @status
  *
- * Runs in the vCPU thread, in the vCPU run loop, preemptible; may sleep.
- * On powerpc it runs in a kprobe handler, with preemption disabled, and
- * must not sleep.
+ * Runs in the vCPU thread, in the vCPU run loop.  It may sleep where the
+ * architecture's hook allows it, kvm_hc_handlers_may_sleep() says (its
+ * struct kvm_hc_arch_ops): preemptible on x86, arm64 and s390; with
+ * preemption disabled on powerpc, whose hooks are kprobe handlers.
  */
 typedef void (*kvm_hc_handler_t)(struct kvm_vcpu *vcpu, struct kvm_hc_call *call);
 
@@ -228,6 +229,8 @@ struct kvm_hc_arch_ops {
 
 /* The running architecture's, in its arch/<arch>/ hook. */
 extern const struct kvm_hc_arch_ops kvm_hc_arch;
+
+bool kvm_hc_handlers_may_sleep(void);
 
 extern unsigned long kvm_hc_text, kvm_hc_text_size;
 
