@@ -7,7 +7,7 @@
  *                       counting, the services; the state they read
  *   kvm_hc_handlers.c   the handler registry
  *   kvm_hc_vm.c         per-VM state: attach, detach, policy, counters,
- *                       wake tokens, arming the hook on first use
+ *                       the architecture's per-VM data, arming the hook
  *   kvm_hc_uapi.c       the uAPI's structure rules and capabilities
  *   kvm_hc_dev.c        /dev/kvm_hc and the per-VM handles
  *   kvm_hc_sysfs.c      /sys/kernel/kvm_hc/<pid>-<fd>-<id>
@@ -86,7 +86,8 @@ struct kvm_hc_vm {
 	struct kvm_hc_vm_counts __percpu *counts;
 	/* Which number each nr[] column counts; claimed once per number. */
 	struct kvm_hc_nr_slot slots[KVM_HC_NR_SLOTS];
-	unsigned long wake[BITS_TO_LONGS(KVM_HC_WAKE_VCPUS)];
+	/* the architecture's own state, kvm_hc_arch.vm_data_size bytes */
+	unsigned long arch_data[];
 };
 
 struct kvm_hc_handler {

@@ -53,8 +53,6 @@ unsigned long kvm_hc_text, kvm_hc_text_size;
 
 /* vCPU threads between kvm_hc_enter() and kvm_hc_leave() (arm64's rare paths). */
 atomic_t kvm_hc_inflight = ATOMIC_INIT(0);
-/* Wake tokens set in all VMs (see kvm_hc_wake_pending()). */
-atomic_t kvm_hc_wake_tokens = ATOMIC_INIT(0);
 
 /**
  * kvm_hc_wants() - whether kvm_hc may take a hypercall of this VM

@@ -47,10 +47,9 @@ static ssize_t stats_show(kvm_hc_module_attribute *attr, struct module_kobject *
 
 	kvm_hc_counters_read(&c, &kvm_hc_global, 0);
 	return sysfs_emit(buf,
-			  "kvm %llu\nkernel %llu\nforward %llu\ndeny %llu\ninflight %d\nvms %u\n"
-			  "wake_tokens %d\n",
+			  "kvm %llu\nkernel %llu\nforward %llu\ndeny %llu\ninflight %d\nvms %u\n",
 			  c.kvm, c.kernel, c.forward, c.deny, atomic_read(&kvm_hc_inflight),
-			  READ_ONCE(kvm_hc_nr_vms), atomic_read(&kvm_hc_wake_tokens));
+			  READ_ONCE(kvm_hc_nr_vms));
 }
 
 static struct module_attribute kvm_hc_attr_hook = __ATTR_RO(hook);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-VM state: attach and detach, the policy, the counters,
- * the wake tokens, and arming the hook for the first user.
+ * the architecture's per-VM data, and arming the hook for the first user.
  */
 #include "kvm_hc_core.h"
 #include "kvm_hc_trace.h"
@@ -50,7 +50,7 @@ struct kvm_hc_vm *kvm_hc_vm_attach(struct kvm *kvm, u32 services)
 
 	if (services & ~GENMASK(KVM_HC_SVC_COUNT - 1, 0))
 		return ERR_PTR(-EINVAL);
-	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	vm = kzalloc(sizeof(*vm) + kvm_hc_arch.vm_data_size, GFP_KERNEL_ACCOUNT);
 	if (services)
 		p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	vm->counts = alloc_percpu_gfp(struct kvm_hc_vm_counts, GFP_KERNEL_ACCOUNT);
@@ -105,8 +105,8 @@ static void kvm_hc_vm_free(struct rcu_head *head)
 {
 	struct kvm_hc_vm *vm = container_of(head, struct kvm_hc_vm, rcu);
 
-	atomic_sub(bitmap_weight(vm->wake, KVM_HC_WAKE_VCPUS), &kvm_hc_wake_tokens);
-	bitmap_zero(vm->wake, KVM_HC_WAKE_VCPUS);
+	if (kvm_hc_arch.vm_data_release)
+		kvm_hc_arch.vm_data_release(vm->arch_data);
 	kvm_hc_vm_put(vm);
 }
 
@@ -117,60 +117,46 @@ static void kvm_hc_vm_free_rcu(struct rcu_head *head)
 }
 
 /**
- * kvm_hc_wake_set() - give a vCPU of an attached VM a wake token
- * @kvm:      the VM
- * @vcpu_idx: the vCPU's index (vcpu->vcpu_idx)
- *
- * The caller then wakes the vCPU.  Setting a token that is set already
- * changes nothing: tokens do not add up.  Tokens go with the VM's kvm_hc
- * state when the VMM detaches it.
- *
- * Return: false if the VM is not attached or @vcpu_idx is out of range.
- */
-bool kvm_hc_wake_set(struct kvm *kvm, unsigned int vcpu_idx)
-{
-	struct kvm_hc_vm *vm;
-	int idx;
-
-	if (vcpu_idx >= KVM_HC_WAKE_VCPUS)
-		return false;
-	idx = srcu_read_lock(&kvm_hc_srcu);
-	vm = kvm_hc_vm_find(kvm);
-	if (vm && !test_and_set_bit(vcpu_idx, vm->wake))
-		atomic_inc(&kvm_hc_wake_tokens);
-	srcu_read_unlock(&kvm_hc_srcu, idx);
-	return !!vm;
-}
-
-/**
- * kvm_hc_wake_test() - whether a vCPU holds a wake token, optionally taking it
- * @kvm:      the VM
- * @vcpu_idx: the vCPU's index
- * @take:     clear the token (the vCPU's wait ends now)
+ * kvm_hc_data_lock() - begin a section in which kvm_hc_vm_data() may be used
  *
  * May be called with preemption disabled.
  *
- * Return: true if the token was set.
+ * Return: the cookie for kvm_hc_data_unlock().
  */
-bool kvm_hc_wake_test(struct kvm *kvm, unsigned int vcpu_idx, bool take)
+int kvm_hc_data_lock(void)
+	__acquires(&kvm_hc_srcu)
 {
-	struct kvm_hc_vm *vm;
-	bool set = false;
-	int idx;
-
-	if (vcpu_idx >= KVM_HC_WAKE_VCPUS || !kvm_hc_wake_pending())
-		return false;
-	idx = srcu_read_lock(&kvm_hc_srcu);
-	vm = kvm_hc_vm_find(kvm);
-	if (vm && take)
-		set = test_and_clear_bit(vcpu_idx, vm->wake);
-	else if (vm)
-		set = test_bit(vcpu_idx, vm->wake);
-	if (set && take)
-		atomic_dec(&kvm_hc_wake_tokens);
-	srcu_read_unlock(&kvm_hc_srcu, idx);
-	return set;
+	return srcu_read_lock(&kvm_hc_srcu);
 }
+EXPORT_SYMBOL_GPL(kvm_hc_data_lock);
+
+/**
+ * kvm_hc_data_unlock() - end the section kvm_hc_data_lock() began
+ * @idx: its cookie
+ */
+void kvm_hc_data_unlock(int idx)
+	__releases(&kvm_hc_srcu)
+{
+	srcu_read_unlock(&kvm_hc_srcu, idx);
+}
+EXPORT_SYMBOL_GPL(kvm_hc_data_unlock);
+
+/**
+ * kvm_hc_vm_data() - the architecture's own state of an attached VM
+ * @kvm: the VM
+ *
+ * Within kvm_hc_data_lock() and kvm_hc_data_unlock() (or kvm_hc_begin() and
+ * kvm_hc_end()); the state stays valid until then.
+ *
+ * Return: kvm_hc_arch.vm_data_size bytes, or NULL if @kvm is not attached.
+ */
+void *kvm_hc_vm_data(struct kvm *kvm)
+{
+	struct kvm_hc_vm *vm = kvm_hc_vm_find(kvm);
+
+	return vm ? vm->arch_data : NULL;
+}
+EXPORT_SYMBOL_GPL(kvm_hc_vm_data);
 
 /**
  * kvm_hc_vm_detach() - stop dispatching for a VM and free its state

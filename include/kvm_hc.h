@@ -207,6 +207,10 @@ struct ftrace_ops;
  * @disarm:       see @arm
  * @vm_ioctl:     where @init stores KVM's kvm_vm_ioctl(), by which the core
  *                tells a VM file descriptor from others
+ * @vm_data_size: bytes of the architecture's own per-VM state, zeroed at
+ *                attach (kvm_hc_vm_data())
+ * @vm_data_release: called with that state once no reader can see it any
+ *                more, before it is freed (NULL: nothing to do)
  *
  * Documentation/design.rst, "Porting kvm_hc to a new architecture".
  */
@@ -225,6 +229,8 @@ struct kvm_hc_arch_ops {
 	int (*arm)(void);
 	void (*disarm)(void);
 	unsigned long *vm_ioctl;
+	size_t vm_data_size;
+	void (*vm_data_release)(void *data);
 };
 
 /* The running architecture's, in its arch/<arch>/ hook. */
@@ -259,29 +265,8 @@ void kvm_hc_leave(void);
 unsigned long kvm_hc_lookup_name(const char *name);
 struct module *kvm_hc_hold_owner(unsigned long addr);
 
-/*
- * Wake tokens: one per vCPU of an attached VM, for architectures whose kick
- * service cannot use a KVM field of their own (x86 has pv_unhalted).  A kick
- * sets the target's token and wakes it; the architecture's wait hook ends
- * the vCPU's wait while the token is set and takes it when the wait ends.
- */
-#define KVM_HC_WAKE_VCPUS	4096
-
-extern atomic_t kvm_hc_wake_tokens;
-
-/**
- * kvm_hc_wake_pending() - whether any vCPU of any VM holds a wake token
- *
- * Lets a wait hook return at once in the common case.
- *
- * Return: false if no token is set anywhere.
- */
-static inline bool kvm_hc_wake_pending(void)
-{
-	return atomic_read(&kvm_hc_wake_tokens) != 0;
-}
-
-bool kvm_hc_wake_set(struct kvm *kvm, unsigned int vcpu_idx);
-bool kvm_hc_wake_test(struct kvm *kvm, unsigned int vcpu_idx, bool take);
+int kvm_hc_data_lock(void);
+void kvm_hc_data_unlock(int idx);
+void *kvm_hc_vm_data(struct kvm *kvm);
 
 #endif /* _KVM_HC_H */

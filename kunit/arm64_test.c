@@ -139,6 +139,45 @@ static void arm64_service_handlers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 }
 
+/* The kick's wake tokens live in the VM's arm64 data (the stubs' kvm_hc_arch). */
+static void arm64_wake_tokens(struct kunit *test)
+{
+	struct kvm *a = fake_vm(test), *b = fake_vm(test);
+	struct kvm_hc_vm *va;
+	int base = atomic_read(&kvm_hc_arm64_wake_tokens);
+
+	/* Not attached: no token can be set. */
+	KUNIT_EXPECT_FALSE(test, kvm_hc_arm64_wake_set(a, 0));
+	KUNIT_EXPECT_FALSE(test, kvm_hc_arm64_wake_test(a, 0, true));
+
+	va = kvm_hc_vm_attach(a, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(va));
+	KUNIT_EXPECT_FALSE(test, kvm_hc_arm64_wake_set(a, KVM_HC_ARM64_WAKE_VCPUS));
+	KUNIT_EXPECT_TRUE(test, kvm_hc_arm64_wake_set(a, 3));
+	KUNIT_EXPECT_TRUE(test, kvm_hc_arm64_wake_set(a, 3));	/* tokens do not add up */
+	KUNIT_EXPECT_TRUE(test, kvm_hc_arm64_wake_set(a, KVM_HC_ARM64_WAKE_VCPUS - 1));
+	KUNIT_EXPECT_EQ(test, atomic_read(&kvm_hc_arm64_wake_tokens), base + 2);
+	KUNIT_EXPECT_TRUE(test, kvm_hc_arm64_wake_pending());
+
+	/* Other vCPUs and other VMs hold none. */
+	KUNIT_EXPECT_FALSE(test, kvm_hc_arm64_wake_test(a, 2, true));
+	KUNIT_EXPECT_FALSE(test, kvm_hc_arm64_wake_test(b, 3, true));
+
+	/* Looking does not take it; taking does, once. */
+	KUNIT_EXPECT_TRUE(test, kvm_hc_arm64_wake_test(a, 3, false));
+	KUNIT_EXPECT_TRUE(test, kvm_hc_arm64_wake_test(a, 3, true));
+	KUNIT_EXPECT_FALSE(test, kvm_hc_arm64_wake_test(a, 3, true));
+	KUNIT_EXPECT_EQ(test, atomic_read(&kvm_hc_arm64_wake_tokens), base + 1);
+
+	/* Detaching drops the rest. */
+	kvm_hc_vm_detach(va);
+	/* Detach frees after an RCU and then an SRCU grace period. */
+	rcu_barrier();
+	srcu_barrier(&kvm_hc_srcu);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kvm_hc_arm64_wake_tokens), base);
+	KUNIT_EXPECT_FALSE(test, kvm_hc_arm64_wake_test(a, KVM_HC_ARM64_WAKE_VCPUS - 1, false));
+}
+
 static struct kunit_case kvm_hc_arm64_abi_cases[] = {
 	KUNIT_CASE(arm64_function_ids),
 	KUNIT_CASE(arm64_decode_smc32_truncates),
@@ -146,6 +185,7 @@ static struct kunit_case kvm_hc_arm64_abi_cases[] = {
 	KUNIT_CASE(arm64_results),
 	KUNIT_CASE(arm64_discovery_round_trip),
 	KUNIT_CASE(arm64_service_handlers),
+	KUNIT_CASE(arm64_wake_tokens),
 	{}
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite kvm_hc_core: the dispatcher, per-VM state, policies, wake tokens.
+ * KUnit suite kvm_hc_core: the dispatcher, per-VM state, policies, the
+ * architecture's per-VM data.
  */
 #include "kvm_hc_kunit.h"
 
@@ -304,44 +305,6 @@ static void policy_services(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
 }
 
-static void core_wake_tokens(struct kunit *test)
-{
-	struct kvm *a = fake_vm(test), *b = fake_vm(test);
-	struct kvm_hc_vm *va;
-	int base = atomic_read(&kvm_hc_wake_tokens);
-
-	/* Not attached: no token can be set. */
-	KUNIT_EXPECT_FALSE(test, kvm_hc_wake_set(a, 0));
-	KUNIT_EXPECT_FALSE(test, kvm_hc_wake_test(a, 0, true));
-
-	va = kvm_hc_vm_attach(a, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(va));
-	KUNIT_EXPECT_FALSE(test, kvm_hc_wake_set(a, KVM_HC_WAKE_VCPUS));
-	KUNIT_EXPECT_TRUE(test, kvm_hc_wake_set(a, 3));
-	KUNIT_EXPECT_TRUE(test, kvm_hc_wake_set(a, 3));	/* tokens do not add up */
-	KUNIT_EXPECT_TRUE(test, kvm_hc_wake_set(a, KVM_HC_WAKE_VCPUS - 1));
-	KUNIT_EXPECT_EQ(test, atomic_read(&kvm_hc_wake_tokens), base + 2);
-	KUNIT_EXPECT_TRUE(test, kvm_hc_wake_pending());
-
-	/* Other vCPUs and other VMs hold none. */
-	KUNIT_EXPECT_FALSE(test, kvm_hc_wake_test(a, 2, true));
-	KUNIT_EXPECT_FALSE(test, kvm_hc_wake_test(b, 3, true));
-
-	/* Looking does not take it; taking does, once. */
-	KUNIT_EXPECT_TRUE(test, kvm_hc_wake_test(a, 3, false));
-	KUNIT_EXPECT_TRUE(test, kvm_hc_wake_test(a, 3, true));
-	KUNIT_EXPECT_FALSE(test, kvm_hc_wake_test(a, 3, true));
-	KUNIT_EXPECT_EQ(test, atomic_read(&kvm_hc_wake_tokens), base + 1);
-
-	/* Detaching drops the rest. */
-	kvm_hc_vm_detach(va);
-	/* Detach frees after an RCU and then an SRCU grace period. */
-	rcu_barrier();
-	srcu_barrier(&kvm_hc_srcu);
-	KUNIT_EXPECT_EQ(test, atomic_read(&kvm_hc_wake_tokens), base);
-	KUNIT_EXPECT_FALSE(test, kvm_hc_wake_test(a, KVM_HC_WAKE_VCPUS - 1, false));
-}
-
 static struct kunit_case kvm_hc_core_cases[] = {
 	KUNIT_CASE(core_invisible_by_default),
 	KUNIT_CASE(core_open_discovery),
@@ -352,7 +315,6 @@ static struct kunit_case kvm_hc_core_cases[] = {
 	KUNIT_CASE(policy_rejects_bad_input),
 	KUNIT_CASE(policy_atomic_replacement),
 	KUNIT_CASE(policy_services),
-	KUNIT_CASE(core_wake_tokens),
 	{}
 };
 

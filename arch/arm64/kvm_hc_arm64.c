@@ -15,7 +15,7 @@
  *
  * The kick service wakes a vCPU waiting in WFI.  KVM ends such a wait when
  * kvm_arch_vcpu_runnable() says so; a second hook there adds kvm_hc's wake
- * token (kvm_hc_wake_set()) to KVM's answer, the way x86 KVM adds
+ * token (kvm_hc_arm64_wake_set()) to KVM's answer, the way x86 KVM adds
  * pv_unhalted.  The token is taken when the vCPU's own thread sees it, so
  * no state is left behind that KVM's run loop does not know about.
  */
@@ -279,7 +279,7 @@ static void kvm_hc_arm64_kick(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
 		 */
 		if (kvm_hc_vcpu_mpidr_aff(v) != mpidr || kvm_hc_arm64_stopped(v))
 			continue;
-		if (kvm_hc_wake_set(v->kvm, v->vcpu_idx))
+		if (kvm_hc_arm64_wake_set(v->kvm, v->vcpu_idx))
 			kvm_hc_vcpu_kick(v);
 	}
 	call->nret = 1;
@@ -299,8 +299,8 @@ static int kvm_hc_arm64_runnable(struct kvm_vcpu *vcpu)
 	bool own = kvm_hc_vcpu_is_current(vcpu);
 
 	if (kvm_hc_arm64_stopped(vcpu))
-		kvm_hc_wake_test(vcpu->kvm, vcpu->vcpu_idx, true);
-	else if (kvm_hc_wake_test(vcpu->kvm, vcpu->vcpu_idx, own))
+		kvm_hc_arm64_wake_test(vcpu->kvm, vcpu->vcpu_idx, true);
+	else if (kvm_hc_arm64_wake_test(vcpu->kvm, vcpu->vcpu_idx, own))
 		ret = 1;
 	kvm_hc_leave();
 	return ret;
@@ -312,10 +312,10 @@ static void notrace kvm_hc_arm64_runnable_ftrace(unsigned long ip, unsigned long
 {
 	struct kvm_vcpu *vcpu;
 
-	if (!kvm_hc_wake_pending() || kvm_hc_from_self(parent_ip))
+	if (!kvm_hc_arm64_wake_pending() || kvm_hc_from_self(parent_ip))
 		return;
 	vcpu = (struct kvm_vcpu *)kvm_hc_fregs_arg0(fregs);
-	if (!vcpu || !kvm_hc_wake_test(vcpu->kvm, vcpu->vcpu_idx, false))
+	if (!vcpu || !kvm_hc_arm64_wake_test(vcpu->kvm, vcpu->vcpu_idx, false))
 		return;
 	kvm_hc_enter();
 	kvm_hc_fregs_set_ip(fregs, (unsigned long)kvm_hc_arm64_runnable);
@@ -438,4 +438,19 @@ const struct kvm_hc_arch_ops kvm_hc_arch = {
 	.hooks = kvm_hc_arm64_hooks,
 	.nhooks = ARRAY_SIZE(kvm_hc_arm64_hooks),
 	.vm_ioctl = &kvm_hc_arm64_vm_ioctl,
+	.vm_data_size = sizeof(struct kvm_hc_arm64_vm),
+	.vm_data_release = kvm_hc_arm64_vm_release,
 };
+
+/* The wake tokens held now, for tests and people (read-only). */
+static int kvm_hc_arm64_wake_tokens_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&kvm_hc_arm64_wake_tokens));
+}
+
+static const struct kernel_param_ops kvm_hc_arm64_wake_tokens_ops = {
+	.get = kvm_hc_arm64_wake_tokens_get,
+};
+
+module_param_cb(wake_tokens, &kvm_hc_arm64_wake_tokens_ops, NULL, 0444);
+MODULE_PARM_DESC(wake_tokens, "arm64: vCPUs holding a wake token of the kick service");

@@ -1018,19 +1018,16 @@ static void kick_not_allowed(int dev)
 	kick_vm_destroy(&kv, tag);
 }
 
-/* Wake tokens held on the host (/sys/module/kvm_hc/stats), or -1. */
+/* Wake tokens held on the host (the module's wake_tokens parameter), or -1. */
 static int wake_tokens(void)
 {
-	FILE *f = fopen("/sys/module/kvm_hc/stats", "r");
-	char key[32];
-	long v;
+	FILE *f = fopen("/sys/module/kvm_hc/parameters/wake_tokens", "r");
 	int n = -1;
 
 	if (!f)
 		return -1;
-	while (fscanf(f, "%31s %ld", key, &v) == 2)
-		if (!strcmp(key, "wake_tokens"))
-			n = v;
+	if (fscanf(f, "%d", &n) != 1)
+		n = -1;
 	fclose(f);
 	return n;
 }
