@@ -153,6 +153,20 @@ u32 kvm_hc_arch_services(u16 arch, u32 services);
 extern u64 kvm_hc_kvm_nrs[8];
 
 /* kvm_hc_handlers.c */
+/*
+ * The handlers of kvm_hc's own services that an architecture's hook
+ * serves (discovery is the core's), by architecture and service: kept
+ * apart from the number table, which holds hypercall numbers only.
+ */
+extern kvm_hc_handler_t kvm_hc_service_fns[KVM_HC_ARCH_MAX + 1][KVM_HC_SVC_COUNT];
+
+static inline kvm_hc_handler_t kvm_hc_service_fn(u16 arch, int svc)
+{
+	if (arch > KVM_HC_ARCH_MAX || svc < 0 || svc >= KVM_HC_SVC_COUNT)
+		return NULL;
+	return READ_ONCE(kvm_hc_service_fns[arch][svc]);
+}
+
 unsigned int kvm_hc_unregister_owner(struct module *owner);
 
 /* kvm_hc_vm.c */

@@ -183,7 +183,7 @@ u32 kvm_hc_arch_services(u16 arch, u32 services)
 	int s;
 
 	for (s = 0; s < KVM_HC_SVC_COUNT; s++)
-		if ((services & BIT(s)) && kvm_hc_handler_find(arch, KVM_HC_SVC_HANDLER_NR(s)))
+		if ((services & BIT(s)) && kvm_hc_service_fn(arch, s))
 			offered |= BIT(s);
 	return services & offered;
 }
@@ -219,14 +219,14 @@ static __always_inline bool kvm_hc_call_handler(const struct kvm_hc_handler *h,
 static enum kvm_hc_action kvm_hc_run_service(struct kvm_vcpu *vcpu, struct kvm_hc_call *call,
 					     u32 services)
 {
-	const struct kvm_hc_handler *h;
+	struct kvm_hc_handler h = { .owner = THIS_MODULE };
 
 	if (call->svc == KVM_HC_SVC_DISCOVER) {
 		kvm_hc_svc_discover(call, services);
 		return KVM_HC_KERNEL;
 	}
-	h = kvm_hc_handler_find(call->arch, KVM_HC_SVC_HANDLER_NR(call->svc));
-	if (!h || !kvm_hc_call_handler(h, vcpu, call))
+	h.fn = kvm_hc_service_fn(call->arch, call->svc);
+	if (!h.fn || !kvm_hc_call_handler(&h, vcpu, call))
 		return KVM_HC_KVM;
 	return KVM_HC_KERNEL;
 }

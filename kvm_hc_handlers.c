@@ -205,3 +205,49 @@ unsigned int kvm_hc_unregister_owner(struct module *owner)
 {
 	return kvm_hc_handlers_remove(kvm_hc_handler_owned_by, owner);
 }
+
+/* kvm_hc's own services an architecture's hook serves (kvm_hc_core.h) */
+kvm_hc_handler_t kvm_hc_service_fns[KVM_HC_ARCH_MAX + 1][KVM_HC_SVC_COUNT];
+
+/**
+ * kvm_hc_register_service() - serve one of kvm_hc's services in the kernel
+ * @arch: KVM_HC_ARCH_* of the calling convention
+ * @svc:  the service (KVM_HC_SVC_*, not discovery)
+ * @fn:   its handler, in kvm_hc's own module (an architecture's hook)
+ *
+ * A VM whose policy has the service in its services gets it from then on;
+ * discovery offers it.
+ *
+ * Return: 0, -EINVAL for a bad @arch or @svc, -EEXIST if one is set.
+ */
+int kvm_hc_register_service(u16 arch, int svc, kvm_hc_handler_t fn)
+{
+	int ret = 0;
+
+	if (arch > KVM_HC_ARCH_MAX || svc <= KVM_HC_SVC_DISCOVER || svc >= KVM_HC_SVC_COUNT)
+		return -EINVAL;
+	mutex_lock(&kvm_hc_lock);
+	if (kvm_hc_service_fns[arch][svc])
+		ret = -EEXIST;
+	else
+		WRITE_ONCE(kvm_hc_service_fns[arch][svc], fn);
+	mutex_unlock(&kvm_hc_lock);
+	return ret;
+}
+
+/**
+ * kvm_hc_unregister_service() - stop serving a service in the kernel
+ * @arch: as registered
+ * @svc:  as registered
+ *
+ * On return no vCPU runs the handler any more.
+ */
+void kvm_hc_unregister_service(u16 arch, int svc)
+{
+	if (!kvm_hc_service_fn(arch, svc))
+		return;
+	mutex_lock(&kvm_hc_lock);
+	WRITE_ONCE(kvm_hc_service_fns[arch][svc], NULL);
+	mutex_unlock(&kvm_hc_lock);
+	synchronize_srcu(&kvm_hc_srcu);
+}

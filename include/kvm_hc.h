@@ -42,13 +42,8 @@ struct file;
 #define KVM_HC_MAX_ARGS		8
 #define KVM_HC_MAX_RETS		4
 
-/*
- * Handler-table key of kvm_hc service @s: an architecture that implements
- * a service registers its handler under this number, which lies outside
- * every architecture's hypercall numbers that a policy could send to the
- * fast path (x86 registers no service handlers).
- */
-#define KVM_HC_SVC_HANDLER_NR(s)	(BIT_ULL(63) | (s))
+/* The highest KVM_HC_ARCH_* value. */
+#define KVM_HC_ARCH_MAX		KVM_HC_ARCH_POWERPC
 
 /* No kvm_hc service: the number lies outside kvm_hc's own block. */
 #define KVM_HC_NO_SVC		(-1)
@@ -161,6 +156,8 @@ enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
 int __kvm_hc_register_handler(u16 arch, u64 nr, kvm_hc_handler_t fn, struct module *owner);
 void kvm_hc_unregister_handler(u16 arch, u64 nr);
 int kvm_hc_register_kvm_handler(u16 arch, u64 nr);
+int kvm_hc_register_service(u16 arch, int svc, kvm_hc_handler_t fn);
+void kvm_hc_unregister_service(u16 arch, int svc);
 
 /**
  * kvm_hc_register_handler() - serve a hypercall number in the kernel

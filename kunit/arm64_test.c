@@ -110,7 +110,7 @@ static void arm64_discovery_round_trip(struct kunit *test)
 
 static void unregister_kick(void *unused)
 {
-	kvm_hc_unregister_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK));
+	kvm_hc_unregister_service(KVM_HC_ARCH_ARM64, KVM_HC_SVC_KICK);
 }
 
 static void arm64_service_handlers(struct kunit *test)
@@ -123,9 +123,13 @@ static void arm64_service_handlers(struct kunit *test)
 
 	kvm_hc_arm64_decode(&c, x, 0);
 	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
-	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_handler(KVM_HC_ARCH_ARM64,
-							 KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK),
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_service(KVM_HC_ARCH_ARM64, KVM_HC_SVC_KICK,
 							 test_handler));
+	/* one handler per service; discovery is the core's */
+	KUNIT_EXPECT_EQ(test, kvm_hc_register_service(KVM_HC_ARCH_ARM64, KVM_HC_SVC_KICK,
+						      test_handler), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kvm_hc_register_service(KVM_HC_ARCH_ARM64, KVM_HC_SVC_DISCOVER,
+						      test_handler), -EINVAL);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_kick, NULL));
 	KUNIT_EXPECT_EQ(test, kvm_hc_services(kvm, KVM_HC_ARCH_ARM64), both);
 	/* x86 has no kick service: its VMs never see the bit. */

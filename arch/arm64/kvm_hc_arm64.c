@@ -368,8 +368,7 @@ static int kvm_hc_arm64_init(void)
 	if (IS_ERR(kvm_hc_arm64_owner))
 		return PTR_ERR(kvm_hc_arm64_owner);
 
-	ret = kvm_hc_register_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK),
-				      kvm_hc_arm64_kick);
+	ret = kvm_hc_register_service(KVM_HC_ARCH_ARM64, KVM_HC_SVC_KICK, kvm_hc_arm64_kick);
 	if (ret)
 		goto put_owner;
 	ret = kvm_hc_arm64_filter(&kvm_hc_arm64_ops_runnable, runnable, "kvm_arch_vcpu_runnable");
@@ -383,7 +382,7 @@ static int kvm_hc_arm64_init(void)
 unfilter:
 	ftrace_set_filter_ip(&kvm_hc_arm64_ops_runnable, runnable, 1, 0);
 unregister:
-	kvm_hc_unregister_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK));
+	kvm_hc_unregister_service(KVM_HC_ARCH_ARM64, KVM_HC_SVC_KICK);
 put_owner:
 	module_put(kvm_hc_arm64_owner);
 	return ret;
@@ -397,7 +396,7 @@ static void kvm_hc_arm64_exit(void)
 	ftrace_set_filter_ip(&kvm_hc_arm64_ops_hook, (unsigned long)kvm_hc_arm64_orig, 1, 0);
 	ftrace_set_filter_ip(&kvm_hc_arm64_ops_runnable,
 			     (unsigned long)kvm_hc_arm64_runnable_orig, 1, 0);
-	kvm_hc_unregister_handler(KVM_HC_ARCH_ARM64, KVM_HC_SVC_HANDLER_NR(KVM_HC_SVC_KICK));
+	kvm_hc_unregister_service(KVM_HC_ARCH_ARM64, KVM_HC_SVC_KICK);
 	module_put(kvm_hc_arm64_owner);
 }
 
