@@ -48,17 +48,6 @@ static struct module *kvm_hc_arm64_owner;
 static unsigned long kvm_hc_arm64_vm_ioctl;
 
 /**
- * kvm_hc_arm64_func_entry() - function entry for an address a kprobe reports
- * @kprobe_addr: kprobe address of a function
- *
- * Return: @kprobe_addr; arm64 kprobes sit on the first instruction.
- */
-static unsigned long kvm_hc_arm64_func_entry(unsigned long kprobe_addr)
-{
-	return kprobe_addr;
-}
-
-/**
  * kvm_hc_arm64_hook_name() - the KVM function kvm_hc hooks on this kernel
  *
  * Return: its name.
@@ -432,7 +421,6 @@ const struct kvm_hc_arch_ops kvm_hc_arch = {
 	.init = kvm_hc_arm64_init,
 	.exit = kvm_hc_arm64_exit,
 	.hook_name = kvm_hc_arm64_hook_name,
-	.func_entry = kvm_hc_arm64_func_entry,
 	.vm_confidential = kvm_hc_arm64_vm_confidential,
 	.hooks = kvm_hc_arm64_hooks,
 	.nhooks = ARRAY_SIZE(kvm_hc_arm64_hooks),

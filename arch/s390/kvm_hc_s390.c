@@ -30,17 +30,6 @@ static int (*kvm_hc_s390_orig)(struct kvm_vcpu *vcpu);
 static unsigned long kvm_hc_s390_vm_ioctl;
 
 /**
- * kvm_hc_s390_func_entry() - function entry for an address a kprobe reports
- * @kprobe_addr: kprobe address of a function
- *
- * Return: @kprobe_addr; s390 kprobes sit on the first instruction.
- */
-static unsigned long kvm_hc_s390_func_entry(unsigned long kprobe_addr)
-{
-	return kprobe_addr;
-}
-
-/**
  * kvm_hc_s390_hook_name() - the KVM function kvm_hc hooks on this kernel
  *
  * Return: its name.
@@ -234,7 +223,6 @@ const struct kvm_hc_arch_ops kvm_hc_arch = {
 	.init = kvm_hc_s390_init,
 	.exit = kvm_hc_s390_unhook,
 	.hook_name = kvm_hc_s390_hook_name,
-	.func_entry = kvm_hc_s390_func_entry,
 	.vm_confidential = kvm_hc_s390_vm_confidential,
 	.hooks = kvm_hc_s390_hooks,
 	.nhooks = ARRAY_SIZE(kvm_hc_s390_hooks),
