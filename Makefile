@@ -11,6 +11,8 @@
 #   make kunit                the KUnit suites under kunit.py
 #   make lint                 checkpatch --strict, sparse (C=2), W=1
 #   make bench                kvm-hc-bench against stock KVM, under QEMU's icount
+#   make tools                libkvmhc and the kvm-hc tool, in build/tools
+#   make install-tools        install them (DESTDIR, PREFIX=/usr/local)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 SERIES ?= 6.1 6.12 7
@@ -52,4 +54,16 @@ check:
 dkms-install:
 	scripts/dkms-install.sh
 
-.PHONY: all modules clean install deps kunit e2e lint bench demo check dkms-install
+TOOLS_OUT ?= $(CURDIR)/build/tools
+PREFIX ?= /usr/local
+
+tools:
+	$(MAKE) -C tools/libkvmhc O=$(TOOLS_OUT)/libkvmhc PREFIX=$(PREFIX)
+	$(MAKE) -C tools/kvm-hc O=$(TOOLS_OUT)/kvm-hc PREFIX=$(PREFIX)
+
+install-tools: tools
+	$(MAKE) -C tools/libkvmhc O=$(TOOLS_OUT)/libkvmhc PREFIX=$(PREFIX) install
+	$(MAKE) -C tools/kvm-hc O=$(TOOLS_OUT)/kvm-hc PREFIX=$(PREFIX) install
+
+.PHONY: all modules clean install deps kunit e2e lint bench demo check dkms-install tools \
+	install-tools

@@ -33,8 +33,40 @@ static ssize_t counters_show(struct kobject *kobj, struct kobj_attribute *attr, 
 
 static struct kobj_attribute kvm_hc_attr_counters = __ATTR(counters, 0400, counters_show, NULL);
 
+static const char *const kvm_hc_action_names[] = {
+	[KVM_HC_KVM] = "kvm", [KVM_HC_KERNEL] = "kernel",
+	[KVM_HC_FORWARD] = "forward", [KVM_HC_DENY] = "deny",
+};
+
+/*
+ * policy: "services 0x<bitmap>", then a line per range, "0x<first>-0x<last>
+ * <action> <error>": at most 64 lines of 52 bytes, so never cut at a page.
+ */
+static ssize_t policy_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct kvm_hc_range *r;
+	unsigned int n, i;
+	u32 services;
+	int len;
+
+	r = kcalloc(KVM_HC_MAX_RANGES, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	n = kvm_hc_vm_get_policy(to_handle(kobj)->vm, &services, r, KVM_HC_MAX_RANGES);
+	len = sysfs_emit(buf, "services 0x%x\n", services);
+	for (i = 0; i < n && i < KVM_HC_MAX_RANGES; i++)
+		len += sysfs_emit_at(buf, len, "0x%llx-0x%llx %s %d\n", r[i].first, r[i].last,
+				     r[i].action < ARRAY_SIZE(kvm_hc_action_names) ?
+				     kvm_hc_action_names[r[i].action] : "?", r[i].error);
+	kfree(r);
+	return len;
+}
+
+static struct kobj_attribute kvm_hc_attr_policy = __ATTR(policy, 0400, policy_show, NULL);
+
 static struct attribute *kvm_hc_vm_attrs[] = {
 	&kvm_hc_attr_counters.attr,
+	&kvm_hc_attr_policy.attr,
 	NULL,
 };
 

@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-hc: kvm_hc for operators and VMM developers (kvm-hc.8).
+ *
+ *   kvm-hc status [--json]          the module, its hook, what it can do
+ *   kvm-hc list [--json]            attached VMs: VMM, counters, policy
+ *   kvm-hc stats [VM] [--json]      a VM's counters per number (all VMs)
+ *   kvm-hc top [--delay S]          the counters, refreshed, like kvm_stat
+ *   kvm-hc trace [--count N]        dispatch events as they happen
+ *
+ * Reads /dev/kvm_hc (capabilities), /sys/module/kvm_hc and
+ * /sys/kernel/kvm_hc (root only: per-VM counters are the guest's
+ * business), and the kvm_hc tracepoints.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kvmhc.h"
+
+#define SYS_MODULE	"/sys/module/kvm_hc"
+#define SYS_VMS		"/sys/kernel/kvm_hc"
+#define TRACEFS		"/sys/kernel/tracing"
+
+/* Exit codes: 0 done, 1 failed (the reason printed), 2 bad usage. */
+#define EXIT_USAGE	2
+
+static int json;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: kvm-hc status [--json]\n"
+		"       kvm-hc list [--json]\n"
+		"       kvm-hc stats [VM] [--json]\n"
+		"       kvm-hc top [--delay SECONDS]\n"
+		"       kvm-hc trace [--count N]\n"
+		"       kvm-hc version\n"
+		"A VM is named by its sysfs folder, <pid>-<vm fd>-<id>, or its id.\n");
+}
+
+static int bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kvm-hc: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* The first line of a file, without its newline; "" if it cannot be read. */
+static const char *read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = 0;
+	if (f) {
+		if (fgets(buf, (int)len, f))
+			buf[strcspn(buf, "\n")] = 0;
+		fclose(f);
+	}
+	return buf;
+}
+
+/* "key value" lines of @path: the value of @key, or -1. */
+static long long read_key(const char *path, const char *key)
+{
+	char k[64];
+	long long v, found = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", k, &v) == 2)
+		if (!strcmp(k, key))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+static const char *arch_name(long arch)
+{
+	switch (arch) {
+	case KVM_HC_ARCH_X86: return "x86";
+	case KVM_HC_ARCH_ARM64: return "arm64";
+	case KVM_HC_ARCH_S390: return "s390";
+	case KVM_HC_ARCH_POWERPC: return "powerpc";
+	}
+	return "unknown";
+}
+
+/* Where kvm_hc's own block lies in the architecture's numbering. */
+static const char *arch_block(long arch)
+{
+	switch (arch) {
+	case KVM_HC_ARCH_X86: return "0x4b480000-0x4b4800ff (vmcall/vmmcall, nr in rax)";
+	case KVM_HC_ARCH_ARM64: return "SMCCC vendor-hyp functions 96-111 (0x86000060, 0xc6000060)";
+	case KVM_HC_ARCH_S390: return "DIAGNOSE 0x500 subcodes 0x4b480000-0x4b4800ff";
+	case KVM_HC_ARCH_POWERPC: return "PAPR hcalls 0x4b480000 + 4 * service";
+	}
+	return "";
+}
+
+static int cmd_status(void)
+{
+	static const struct {
+		const char *name;
+		unsigned long cap;
+	} caps[] = {
+		{ "api_version", KVM_HC_CAP_API_VERSION },
+		{ "guest_abi", KVM_HC_CAP_GUEST_ABI },
+		{ "arch", KVM_HC_CAP_ARCH },
+		{ "actions", KVM_HC_CAP_ACTIONS },
+		{ "services", KVM_HC_CAP_SERVICES },
+		{ "max_ranges", KVM_HC_CAP_MAX_RANGES },
+		{ "nr_counters", KVM_HC_CAP_NR_COUNTERS },
+		{ "forward_args", KVM_HC_CAP_FORWARD_ARGS },
+		{ "exit_marker", KVM_HC_CAP_EXIT_MARKER },
+		{ "get_policy", KVM_HC_CAP_GET_POLICY },
+		{ "stats_fd", KVM_HC_CAP_STATS_FD },
+	};
+	long v[sizeof(caps) / sizeof(caps[0])];
+	char hook[256], ver[64], path[128];
+	struct kvmhc *dev = NULL;
+	struct utsname u;
+	unsigned int i;
+	int r;
+
+	uname(&u);
+	if (access(SYS_MODULE, F_OK)) {
+		if (json)
+			printf("{\"loaded\": false, \"kernel\": \"%s\"}\n", u.release);
+		else
+			printf("kvm_hc: not loaded (kernel %s)\n", u.release);
+		return 1;
+	}
+	read_line(SYS_MODULE "/hook", hook, sizeof(hook));
+	read_line(SYS_MODULE "/version", ver, sizeof(ver));
+	r = kvmhc_open(&dev);
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		v[i] = r ? -1 : kvmhc_check(dev, caps[i].cap);
+	kvmhc_close(dev);
+	snprintf(path, sizeof(path), SYS_MODULE "/stats");
+	if (json) {
+		printf("{\"loaded\": true, \"kernel\": \"%s\", \"version\": \"%s\", \"hook\": \"%s\", "
+		       "\"arch\": \"%s\", \"vms\": %lld, \"counters\": {\"kvm\": %lld, "
+		       "\"kernel\": %lld, \"forward\": %lld, \"deny\": %lld}, \"capabilities\": {",
+		       u.release, ver, hook, arch_name(v[2]), read_key(path, "vms"),
+		       read_key(path, "kvm"), read_key(path, "kernel"), read_key(path, "forward"),
+		       read_key(path, "deny"));
+		for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+			printf("%s\"%s\": %ld", i ? ", " : "", caps[i].name, v[i]);
+		printf("}%s}\n", r ? ", \"device\": \"cannot open /dev/kvm_hc\"" : "");
+		return 0;
+	}
+	printf("kvm_hc %s on kernel %s\n", ver[0] ? ver : "(no version)", u.release);
+	printf("  hook         %s\n", hook);
+	if (r) {
+		printf("  device       /dev/kvm_hc: %s\n", kvmhc_strerror(r));
+	} else {
+		printf("  interface    %ld.%ld, guest ABI %ld.%ld\n", v[0] >> 16, v[0] & 0xffff,
+		       v[1] >> 16, v[1] & 0xffff);
+		printf("  architecture %s, kvm_hc's block: %s\n", arch_name(v[2]), arch_block(v[2]));
+		printf("  actions      ");
+		for (i = 0; i < 4; i++)
+			if (v[3] & (1L << i))
+				printf("%s ", kvmhc_action_name(i));
+		printf("\n  services     0x%lx (discovery%s)\n", v[4],
+		       (v[4] & (1L << KVM_HC_SVC_KICK)) ? ", kick" : "");
+		printf("  limits       %ld ranges a policy, %ld numbers counted a VM, %ld arguments a forwarded exit%s\n",
+		       v[5], v[6], v[7], v[8] ? ", exits marked" : "");
+	}
+	printf("  attached VMs %lld\n", read_key(path, "vms"));
+	printf("  calls        kvm %lld, kernel %lld, forward %lld, deny %lld\n",
+	       read_key(path, "kvm"), read_key(path, "kernel"), read_key(path, "forward"),
+	       read_key(path, "deny"));
+	return 0;
+}
+
+/* One attached VM, from its sysfs folder. */
+struct vm_info {
+	char name[64];
+	int pid, fd;
+	unsigned long long id;
+	char comm[64];
+	long long kvm, kernel, forward, deny, uncounted;
+	unsigned int services, nranges;
+	char ranges[64][80];
+};
+
+static int vm_read(const char *name, struct vm_info *vi)
+{
+	char path[192], line[160];
+	FILE *f;
+
+	memset(vi, 0, sizeof(*vi));
+	if (sscanf(name, "%d-%d-%llu", &vi->pid, &vi->fd, &vi->id) != 3)
+		return -1;
+	snprintf(vi->name, sizeof(vi->name), "%.63s", name);
+	snprintf(path, sizeof(path), "/proc/%d/comm", vi->pid);
+	read_line(path, vi->comm, sizeof(vi->comm));
+	snprintf(path, sizeof(path), SYS_VMS "/%.63s/counters", name);
+	vi->kvm = read_key(path, "kvm");
+	vi->kernel = read_key(path, "kernel");
+	vi->forward = read_key(path, "forward");
+	vi->deny = read_key(path, "deny");
+	vi->uncounted = read_key(path, "uncounted");
+	snprintf(path, sizeof(path), SYS_VMS "/%.63s/policy", name);
+	f = fopen(path, "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = 0;
+			if (sscanf(line, "services 0x%x", &vi->services) == 1)
+				continue;
+			if (line[0] && vi->nranges < 64)
+				snprintf(vi->ranges[vi->nranges++], sizeof(vi->ranges[0]), "%.79s", line);
+		}
+		fclose(f);
+	}
+	return vi->kvm < 0 ? -1 : 0;
+}
+
+/* The attached VMs' folder names, sorted by id; how many. */
+static int vm_names(char names[][64], int max)
+{
+	struct dirent *d;
+	DIR *dir = opendir(SYS_VMS);
+	int n = 0, i, j;
+
+	if (!dir)
+		return -errno;
+	while ((d = readdir(dir)) && n < max)
+		if (d->d_name[0] != '.')
+			snprintf(names[n++], 64, "%.63s", d->d_name);
+	closedir(dir);
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && strtoull(strrchr(names[j], '-') + 1, NULL, 10) <
+				     strtoull(strrchr(names[j - 1], '-') + 1, NULL, 10); j--) {
+			char t[64];
+
+			memcpy(t, names[j], 64);
+			memcpy(names[j], names[j - 1], 64);
+			memcpy(names[j - 1], t, 64);
+		}
+	return n;
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s >= 0x20)
+			putchar(*s);
+	putchar('"');
+}
+
+static int cmd_list(void)
+{
+	static char names[256][64];
+	struct vm_info vi;
+	int n = vm_names(names, 256), i, j, shown = 0;
+
+	if (n < 0) {
+		fprintf(stderr, "kvm-hc: %s: %s\n", SYS_VMS,
+			n == -ENOENT ? "kvm_hc is not loaded" : strerror(-n));
+		return 1;
+	}
+	if (json)
+		printf("[");
+	else
+		printf("%-16s %7s %-15s %10s %10s %10s %10s  %s\n", "VM", "PID", "VMM", "KVM",
+		       "KERNEL", "FORWARD", "DENY", "POLICY");
+	for (i = 0; i < n; i++) {
+		if (vm_read(names[i], &vi))
+			continue;
+		if (json) {
+			printf("%s{\"vm\": ", shown ? ", " : "");
+			json_str(vi.name);
+			printf(", \"id\": %llu, \"pid\": %d, \"vm_fd\": %d, \"vmm\": ", vi.id, vi.pid,
+			       vi.fd);
+			json_str(vi.comm);
+			printf(", \"counters\": {\"kvm\": %lld, \"kernel\": %lld, \"forward\": %lld, "
+			       "\"deny\": %lld, \"uncounted\": %lld}, \"services\": %u, \"ranges\": [",
+			       vi.kvm, vi.kernel, vi.forward, vi.deny, vi.uncounted, vi.services);
+			for (j = 0; j < (int)vi.nranges; j++) {
+				printf(j ? ", " : "");
+				json_str(vi.ranges[j]);
+			}
+			printf("]}");
+		} else {
+			printf("%-16s %7d %-15s %10lld %10lld %10lld %10lld  services 0x%x, %u range%s\n",
+			       vi.name, vi.pid, vi.comm, vi.kvm, vi.kernel, vi.forward, vi.deny,
+			       vi.services, vi.nranges, vi.nranges == 1 ? "" : "s");
+			for (j = 0; j < (int)vi.nranges; j++)
+				printf("%16s   %s\n", "", vi.ranges[j]);
+		}
+		shown++;
+	}
+	if (json)
+		printf("]\n");
+	else if (!shown)
+		printf("(no VM attached)\n");
+	return 0;
+}
+
+/* The per-number counters of VM @name, one line each. */
+static int show_numbers(const char *name, int first)
+{
+	char path[192], line[160];
+	unsigned long long nr, a, b, c, d;
+	int i, shown = 0;
+	FILE *f;
+
+	for (i = 0; i < 64; i++) {
+		snprintf(path, sizeof(path), SYS_VMS "/%.63s/numbers/%d", name, i);
+		f = fopen(path, "r");
+		if (!f)
+			return -errno;
+		if (fgets(line, sizeof(line), f) &&
+		    sscanf(line, "%llx %llu %llu %llu %llu", &nr, &a, &b, &c, &d) == 5) {
+			if (json)
+				printf("%s{\"vm\": \"%s\", \"nr\": %llu, \"kvm\": %llu, \"kernel\": %llu, "
+				       "\"forward\": %llu, \"deny\": %llu}",
+				       first && !shown ? "" : ", ", name, nr, a, b, c, d);
+			else
+				printf("%-16s 0x%-14llx %12llu %12llu %12llu %12llu\n", name, nr, a, b,
+				       c, d);
+			shown++;
+		}
+		fclose(f);
+	}
+	return shown;
+}
+
+/* Match a VM by its folder name or its id. */
+static int vm_match(const char *name, const char *want)
+{
+	const char *dash = strrchr(name, '-');
+
+	return !want || !strcmp(name, want) || (dash && !strcmp(dash + 1, want));
+}
+
+static int cmd_stats(const char *want)
+{
+	static char names[256][64];
+	int n = vm_names(names, 256), i, r, found = 0, shown = 0;
+
+	if (n < 0) {
+		fprintf(stderr, "kvm-hc: %s: %s\n", SYS_VMS,
+			n == -ENOENT ? "kvm_hc is not loaded" : strerror(-n));
+		return 1;
+	}
+	if (json)
+		printf("[");
+	else
+		printf("%-16s %-16s %12s %12s %12s %12s\n", "VM", "NUMBER", "KVM", "KERNEL",
+		       "FORWARD", "DENY");
+	for (i = 0; i < n; i++) {
+		if (!vm_match(names[i], want))
+			continue;
+		found++;
+		r = show_numbers(names[i], !shown);
+		if (r < 0) {
+			fprintf(stderr, "kvm-hc: %s: %s\n", names[i], strerror(-r));
+			return 1;
+		}
+		shown += r;
+	}
+	if (json)
+		printf("]\n");
+	if (want && !found) {
+		fprintf(stderr, "kvm-hc: no attached VM %s\n", want);
+		return 1;
+	}
+	return 0;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int cmd_top(unsigned int delay)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	while (!stop) {
+		time_t t = time(NULL);
+
+		printf("\033[H\033[2Jkvm-hc top, every %u s, %s", delay, ctime(&t));
+		if (cmd_list())
+			return 1;
+		fflush(stdout);
+		sleep(delay);
+	}
+	return 0;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (!f)
+		return -errno;
+	ok = fputs(s, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -EIO;
+}
+
+static int cmd_trace(long count)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	char line[1024];
+	long n = 0;
+	FILE *f;
+	int r;
+
+	r = write_file(TRACEFS "/events/kvm_hc/enable", "1");
+	if (r) {
+		fprintf(stderr, "kvm-hc: cannot enable %s/events/kvm_hc: %s\n", TRACEFS, strerror(-r));
+		return 1;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	f = fopen(TRACEFS "/trace_pipe", "r");
+	if (!f) {
+		fprintf(stderr, "kvm-hc: %s/trace_pipe: %s\n", TRACEFS, strerror(errno));
+		write_file(TRACEFS "/events/kvm_hc/enable", "0");
+		return 1;
+	}
+	while (!stop && (count <= 0 || n < count) && fgets(line, sizeof(line), f)) {
+		if (!strstr(line, "kvm_hc_"))
+			continue;
+		fputs(line, stdout);
+		fflush(stdout);
+		n++;
+	}
+	fclose(f);
+	write_file(TRACEFS "/events/kvm_hc/enable", "0");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = NULL, *vm = NULL;
+	long count = 0, delay = 2;
+	char *end;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = 1;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--count") || !strcmp(argv[i], "--delay")) {
+			if (i + 1 >= argc)
+				return bad_usage("%s needs a number", argv[i]);
+			errno = 0;
+			*(!strcmp(argv[i], "--count") ? &count : &delay) = strtol(argv[i + 1], &end, 10);
+			if (errno || *end || end == argv[i + 1] || (!strcmp(argv[i], "--delay") && delay < 1))
+				return bad_usage("%s: not a valid number: %s", argv[i], argv[i + 1]);
+			i++;
+		} else if (argv[i][0] == '-') {
+			return bad_usage("unknown option %s", argv[i]);
+		} else if (!cmd) {
+			cmd = argv[i];
+		} else if (!vm && !strcmp(cmd, "stats")) {
+			vm = argv[i];
+		} else {
+			return bad_usage("unexpected argument %s", argv[i]);
+		}
+	}
+	if (!cmd)
+		return bad_usage("no command");
+	if (json && (!strcmp(cmd, "top") || !strcmp(cmd, "trace")))
+		return bad_usage("--json is for status, list and stats");
+	if (!strcmp(cmd, "status"))
+		return cmd_status();
+	if (!strcmp(cmd, "list"))
+		return cmd_list();
+	if (!strcmp(cmd, "stats"))
+		return cmd_stats(vm);
+	if (!strcmp(cmd, "top"))
+		return cmd_top((unsigned int)delay);
+	if (!strcmp(cmd, "trace"))
+		return cmd_trace(count);
+	if (!strcmp(cmd, "version")) {
+		printf("kvm-hc, interface %d.%d\n", KVM_HC_API_VERSION >> 16,
+		       KVM_HC_API_VERSION & 0xffff);
+		return 0;
+	}
+	return bad_usage("unknown command %s", cmd);
+}

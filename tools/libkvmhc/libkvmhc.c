@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libkvmhc: kvm_hc's VMM interface for C programs (kvmhc.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "kvmhc.h"
+#if defined(__aarch64__)
+#include <linux/kvm_hc_arm64.h>
+#endif
+
+#define KVMHC_DEV	"/dev/kvm_hc"
+
+struct kvmhc {
+	int fd;
+};
+
+struct kvmhc_vm {
+	int handle;
+};
+
+struct kvmhc_policy {
+	uint32_t services;
+	unsigned int n;
+	struct kvm_hc_range r[KVM_HC_MAX_RANGES];
+};
+
+/* ioctl(), retried when a signal interrupts it: 0 / the result, or -errno. */
+static long kvmhc_ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	long r;
+
+	do
+		r = ioctl(fd, req, arg);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
+/**
+ * kvmhc_open() - open /dev/kvm_hc
+ * @dev: out: the device
+ *
+ * Return: 0, -ENOENT if kvm_hc is not loaded, -EACCES without the right
+ * to open it (root, or the group a udev rule gives it), or another -errno.
+ */
+int kvmhc_open(struct kvmhc **dev)
+{
+	struct kvmhc *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return -ENOMEM;
+	d->fd = open(KVMHC_DEV, O_RDWR | O_CLOEXEC);
+	if (d->fd < 0) {
+		int err = -errno;
+
+		free(d);
+		return err;
+	}
+	*dev = d;
+	return 0;
+}
+
+/**
+ * kvmhc_close() - close the device; attached VMs stay attached
+ * @dev: from kvmhc_open(), or NULL
+ */
+void kvmhc_close(struct kvmhc *dev)
+{
+	if (!dev)
+		return;
+	close(dev->fd);
+	free(dev);
+}
+
+/**
+ * kvmhc_check() - KVM_HC_CHECK_EXTENSION
+ * @dev: the device
+ * @cap: a KVM_HC_CAP_*
+ *
+ * Return: the capability's value, 0 where the module lacks it, or -errno.
+ */
+long kvmhc_check(const struct kvmhc *dev, unsigned long cap)
+{
+	return kvmhc_ioctl(dev->fd, KVM_HC_CHECK_EXTENSION, cap);
+}
+
+/**
+ * kvmhc_compatible() - whether the module speaks the interface this
+ * library was built for (the same major version)
+ * @dev: the device
+ *
+ * Return: 0, or -EPROTO with another major version.
+ */
+int kvmhc_compatible(const struct kvmhc *dev)
+{
+	long v = kvmhc_check(dev, KVM_HC_CAP_API_VERSION);
+
+	if (v < 0)
+		return (int)v;
+	return (v >> 16) == (KVM_HC_API_VERSION >> 16) ? 0 : -EPROTO;
+}
+
+/**
+ * kvmhc_attach() - opt a VM of this process in to kvm_hc
+ * @dev:   the device
+ * @vm_fd: the VM's file descriptor (KVM_CREATE_VM)
+ * @vm:    out: the attached VM
+ *
+ * Until a policy is set the VM still sees stock KVM.
+ *
+ * Return: 0 or -errno (-EEXIST: attached already; -EPERM: another
+ * process's VM; -EOPNOTSUPP: a confidential VM).
+ */
+int kvmhc_attach(struct kvmhc *dev, int vm_fd, struct kvmhc_vm **vm)
+{
+	struct kvm_hc_attach a = { .size = sizeof(a), .vm_fd = vm_fd };
+	struct kvmhc_vm *v = calloc(1, sizeof(*v));
+	long h;
+
+	if (!v)
+		return -ENOMEM;
+	h = kvmhc_ioctl(dev->fd, KVM_HC_ATTACH, (unsigned long)&a);
+	if (h < 0) {
+		free(v);
+		return (int)h;
+	}
+	v->handle = (int)h;
+	*vm = v;
+	return 0;
+}
+
+/**
+ * kvmhc_detach() - close the handle: the VM sees stock KVM again
+ * @vm: from kvmhc_attach(), or NULL
+ */
+void kvmhc_detach(struct kvmhc_vm *vm)
+{
+	if (!vm)
+		return;
+	close(vm->handle);
+	free(vm);
+}
+
+/**
+ * kvmhc_vm_handle() - the handle's file descriptor, for poll() or fork()
+ * @vm: the attached VM
+ *
+ * Return: the descriptor, owned by @vm.
+ */
+int kvmhc_vm_handle(const struct kvmhc_vm *vm)
+{
+	return vm->handle;
+}
+
+/**
+ * kvmhc_policy_new() - an empty policy: no services, no ranges
+ *
+ * Return: the policy, or NULL without memory.
+ */
+struct kvmhc_policy *kvmhc_policy_new(void)
+{
+	return calloc(1, sizeof(struct kvmhc_policy));
+}
+
+/**
+ * kvmhc_policy_free() - free a policy
+ * @p: the policy, or NULL
+ */
+void kvmhc_policy_free(struct kvmhc_policy *p)
+{
+	free(p);
+}
+
+/**
+ * kvmhc_policy_set_services() - the kvm_hc services the guest may call
+ * @p:        the policy
+ * @services: bitmap of KVM_HC_SVC_* (1u << KVM_HC_SVC_DISCOVER, ...)
+ */
+void kvmhc_policy_set_services(struct kvmhc_policy *p, uint32_t services)
+{
+	p->services = services;
+}
+
+/**
+ * kvmhc_policy_add() - one range of numbers and what happens to them
+ * @p:      the policy
+ * @first:  its first number
+ * @last:   its last number
+ * @action: KVM_HC_ACTION_*
+ * @error:  for KVM_HC_ACTION_DENY the negative error the guest gets
+ *          (-4095 .. -1, or -KVM_HC_ENOHC), else 0
+ *
+ * The module checks the rest (overlaps) when the policy is set.
+ *
+ * Return: 0, -E2BIG past KVM_HC_MAX_RANGES, -EINVAL for @first > @last.
+ */
+int kvmhc_policy_add(struct kvmhc_policy *p, uint64_t first, uint64_t last, uint32_t action,
+		     int32_t error)
+{
+	if (p->n == KVM_HC_MAX_RANGES)
+		return -E2BIG;
+	if (first > last)
+		return -EINVAL;
+	p->r[p->n++] = (struct kvm_hc_range){
+		.first = first, .last = last, .action = action, .error = error,
+	};
+	return 0;
+}
+
+/**
+ * kvmhc_policy_services() - the policy's services
+ * @p: the policy
+ *
+ * Return: the bitmap.
+ */
+uint32_t kvmhc_policy_services(const struct kvmhc_policy *p)
+{
+	return p->services;
+}
+
+/**
+ * kvmhc_policy_nranges() - how many ranges the policy has
+ * @p: the policy
+ *
+ * Return: the count.
+ */
+unsigned int kvmhc_policy_nranges(const struct kvmhc_policy *p)
+{
+	return p->n;
+}
+
+/**
+ * kvmhc_policy_range() - one of the policy's ranges
+ * @p: the policy
+ * @i: its index, below kvmhc_policy_nranges()
+ *
+ * Return: the range (read back: sorted by first number), or NULL.
+ */
+const struct kvm_hc_range *kvmhc_policy_range(const struct kvmhc_policy *p, unsigned int i)
+{
+	return i < p->n ? &p->r[i] : NULL;
+}
+
+/**
+ * kvmhc_set_policy() - put a policy in force, replacing the whole old one
+ * @vm: the attached VM
+ * @p:  the policy
+ *
+ * Return: 0 or -errno (-EINVAL a malformed range or unknown service,
+ * -EEXIST overlapping ranges); on error the old policy stays.
+ */
+int kvmhc_set_policy(struct kvmhc_vm *vm, const struct kvmhc_policy *p)
+{
+	struct kvm_hc_policy kp = {
+		.size = sizeof(kp), .services = p->services, .nranges = p->n,
+		.ranges = (uintptr_t)p->r, .range_size = sizeof(p->r[0]),
+	};
+	long r = kvmhc_ioctl(vm->handle, KVM_HC_SET_POLICY, (unsigned long)&kp);
+
+	return r < 0 ? (int)r : 0;
+}
+
+/**
+ * kvmhc_get_policy() - the policy in force
+ * @vm: the attached VM
+ * @p:  out: a new policy, for kvmhc_policy_free()
+ *
+ * Return: 0 or -errno.
+ */
+int kvmhc_get_policy(struct kvmhc_vm *vm, struct kvmhc_policy **p)
+{
+	struct kvmhc_policy *np = kvmhc_policy_new();
+	struct kvm_hc_policy kp = {
+		.size = sizeof(kp), .nranges = KVM_HC_MAX_RANGES,
+		.range_size = sizeof(np->r[0]),
+	};
+	long r;
+
+	if (!np)
+		return -ENOMEM;
+	kp.ranges = (uintptr_t)np->r;
+	r = kvmhc_ioctl(vm->handle, KVM_HC_GET_POLICY, (unsigned long)&kp);
+	if (r < 0) {
+		kvmhc_policy_free(np);
+		return (int)r;
+	}
+	np->services = kp.services;
+	np->n = kp.nranges;
+	*p = np;
+	return 0;
+}
+
+/**
+ * kvmhc_get_stats() - the VM's counters
+ * @vm: the attached VM
+ * @s:  out: the counters
+ *
+ * Return: 0 or -errno.
+ */
+int kvmhc_get_stats(struct kvmhc_vm *vm, struct kvmhc_stats *s)
+{
+	struct kvm_hc_stats ks = {
+		.size = sizeof(ks), .nnrs = 64, .nr_size = sizeof(s->nrs[0]),
+	};
+	long r;
+
+	memset(s, 0, sizeof(*s));
+	ks.nrs = (uintptr_t)s->nrs;
+	r = kvmhc_ioctl(vm->handle, KVM_HC_GET_STATS, (unsigned long)&ks);
+	if (r < 0)
+		return (int)r;
+	s->total = ks.total;
+	s->uncounted = ks.uncounted;
+	s->nnrs = ks.nnrs;
+	return 0;
+}
+
+/**
+ * kvmhc_stats_fd() - the VM's counters as a binary stats fd, laid out as
+ * KVM_GET_STATS_FD's
+ * @vm: the attached VM
+ *
+ * Return: the file descriptor (the caller's to close), or -errno.
+ */
+int kvmhc_stats_fd(struct kvmhc_vm *vm)
+{
+	return (int)kvmhc_ioctl(vm->handle, KVM_HC_GET_STATS_FD, 0);
+}
+
+/**
+ * kvmhc_exit_decode() - a forwarded hypercall, from the exit KVM_RUN
+ * returned with
+ * @run:  the vCPU's kvm_run
+ * @call: out: the call
+ *
+ * The exit is the architecture's: KVM_EXIT_HYPERCALL on x86, arm64 and
+ * s390, KVM_EXIT_PAPR_HCALL on powerpc.  On arm64 @call->marked tells a
+ * call kvm_hc forwarded from one of KVM's SMCCC filter.
+ *
+ * Return: 1 if the exit is such a call, 0 if it is another exit.
+ */
+int kvmhc_exit_decode(const struct kvm_run *run, struct kvmhc_call *call)
+{
+	unsigned int i;
+
+	memset(call, 0, sizeof(*call));
+#if defined(__powerpc64__)
+	if (run->exit_reason != KVM_EXIT_PAPR_HCALL)
+		return 0;
+	call->nr = run->papr_hcall.nr;
+	call->nargs = 9;
+	for (i = 0; i < 9; i++)
+		call->args[i] = run->papr_hcall.args[i];
+#else
+	uint64_t flags;
+
+	if (run->exit_reason != KVM_EXIT_HYPERCALL)
+		return 0;
+	call->nr = run->hypercall.nr;
+#if defined(__x86_64__) || defined(__i386__)
+	call->nargs = 4;
+#else
+	call->nargs = 6;
+#endif
+	for (i = 0; i < call->nargs; i++)
+		call->args[i] = run->hypercall.args[i];
+	/* 6.1's headers call the 8 bytes after ret "longmode" and "pad" */
+	memcpy(&flags, (const char *)&run->hypercall.ret + sizeof(run->hypercall.ret),
+	       sizeof(flags));
+#if defined(__aarch64__)
+	call->marked = !!(flags & KVM_HC_ARM64_EXIT_MARKER);
+#else
+	(void)flags;
+#endif
+#endif
+	return 1;
+}
+
+/**
+ * kvmhc_exit_answer() - the VMM's answer to a forwarded call, where the
+ * guest finds it once KVM_RUN continues
+ * @vcpu_fd: the vCPU
+ * @run:     its kvm_run
+ * @ret:     the results: x86 and s390 take one (rax, R2), arm64 up to four
+ *           (x0..x3), powerpc up to ten (r3, then r4..r12)
+ * @nret:    entries at @ret
+ *
+ * Return: 0 or -errno.
+ */
+int kvmhc_exit_answer(int vcpu_fd, struct kvm_run *run, const uint64_t *ret, unsigned int nret)
+{
+	unsigned int i;
+
+	if (!nret)
+		return -EINVAL;
+#if defined(__x86_64__) || defined(__i386__)
+	(void)vcpu_fd;
+	(void)i;
+	run->hypercall.ret = ret[0];
+	return 0;
+#elif defined(__aarch64__)
+	(void)run;
+	for (i = 0; i < nret && i < 4; i++) {
+		uint64_t v = ret[i];
+		struct kvm_one_reg reg = {
+			.id = KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |
+			      (offsetof(struct kvm_regs, regs.regs[0]) / sizeof(__u32) + 2 * i),
+			.addr = (uintptr_t)&v,
+		};
+		long r = kvmhc_ioctl(vcpu_fd, KVM_SET_ONE_REG, (unsigned long)&reg);
+
+		if (r < 0)
+			return (int)r;
+	}
+	return 0;
+#elif defined(__s390x__)
+	(void)vcpu_fd;
+	(void)i;
+	run->s.regs.gprs[2] = ret[0];
+	run->kvm_dirty_regs |= KVM_SYNC_GPRS;
+	return 0;
+#elif defined(__powerpc64__)
+	(void)vcpu_fd;
+	run->papr_hcall.ret = ret[0];
+	for (i = 1; i < nret && i < 10; i++)
+		run->papr_hcall.args[i - 1] = ret[i];
+	return 0;
+#else
+	(void)vcpu_fd;
+	(void)run;
+	(void)ret;
+	(void)i;
+	return -EOPNOTSUPP;
+#endif
+}
+
+/**
+ * kvmhc_strerror() - what an error of this library means, for people
+ * @err: a negative errno one of its functions returned
+ *
+ * Return: a static string.
+ */
+const char *kvmhc_strerror(int err)
+{
+	switch (-err) {
+	case ENOENT: return "kvm_hc is not loaded (no /dev/kvm_hc)";
+	case EACCES: return "no permission to open /dev/kvm_hc";
+	case EPROTO: return "kvm_hc speaks another major version of its interface";
+	case EEXIST: return "the VM is attached already, or two ranges overlap";
+	case EPERM: return "the VM belongs to another process";
+	case EOPNOTSUPP: return "kvm_hc cannot serve this VM (a confidential VM)";
+	case EBUSY: return "kvm_hc could not hook KVM (another module or a livepatch has)";
+	case E2BIG: return "too many ranges, or too little room";
+	case EINVAL: return "invalid argument (a malformed range, an unknown service or flag)";
+	case EBADF: return "not an open file descriptor";
+	case ENOTTY: return "not a kvm_hc file descriptor, or an ioctl this module lacks";
+	}
+	return strerror(-err);
+}
+
+static const char *const kvmhc_actions[] = {
+	[KVM_HC_ACTION_KVM] = "kvm",
+	[KVM_HC_ACTION_KERNEL] = "kernel",
+	[KVM_HC_ACTION_FORWARD] = "forward",
+	[KVM_HC_ACTION_DENY] = "deny",
+};
+
+/**
+ * kvmhc_action_name() - an action's name: kvm, kernel, forward, deny
+ * @action: KVM_HC_ACTION_*
+ *
+ * Return: the name, or "?" for an unknown action.
+ */
+const char *kvmhc_action_name(uint32_t action)
+{
+	return action < sizeof(kvmhc_actions) / sizeof(kvmhc_actions[0]) ? kvmhc_actions[action] :
+									    "?";
+}
+
+/**
+ * kvmhc_action_parse() - an action from its name
+ * @name:   kvm, kernel, forward or deny
+ * @action: out: KVM_HC_ACTION_*
+ *
+ * Return: 0, or -EINVAL for another name.
+ */
+int kvmhc_action_parse(const char *name, uint32_t *action)
+{
+	uint32_t i;
+
+	for (i = 0; i < sizeof(kvmhc_actions) / sizeof(kvmhc_actions[0]); i++)
+		if (!strcmp(name, kvmhc_actions[i])) {
+			*action = i;
+			return 0;
+		}
+	return -EINVAL;
+}
