@@ -317,6 +317,10 @@ else
 		CFLAGS="-O2 -Wall" EXTRA_CFLAGS="${guest_flags[*]:3}" &&
 		cp "$OUT_ARCH/vmm/kvm_hc_test" "$OUT_ARCH/kvm_hc_test" ||
 		die "cannot build the test VMM (tests/vmm, $GUEST_DIR)"
+	# the operators' tool, which the test VMM runs too (scenario lib)
+	rm -rf "$OUT_ARCH/kvm-hc"
+	make -s -C "$ROOT/tools/kvm-hc" CC="$GUEST_CC" O="$OUT_ARCH/kvm-hc" LDFLAGS=-static \
+		CFLAGS="-O2 -Wall" || die "cannot build the kvm-hc tool ($GUEST_CC)"
 fi
 log "guest program built ($(since "$t") s)"
 
@@ -480,6 +484,7 @@ for series in $series_list; do
 	cp "$init" "$rd/init"
 	chmod 755 "$rd/init"
 	cp "$OUT_ARCH/kvm_hc_test" "$rd/bin/kvm_hc_test"
+	[ ! -x "$OUT_ARCH/kvm-hc/kvm-hc" ] || cp "$OUT_ARCH/kvm-hc/kvm-hc" "$rd/bin/kvm-hc"
 	if ! "${KERNELS[@]}" kvm-modules "$KVER" "$rd/lib/kvm-hc" 2>"$d/modules.log"; then
 		report_failure "[$tag] cannot collect the KVM modules" "$d/modules.log"
 		fail_kernel "$d/modules.log"

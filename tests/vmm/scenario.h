@@ -116,6 +116,7 @@
 #include "kvm_hc_util.h"
 #include "kvm_hc_report.h"
 #include "kvm_hc_uapi_lib.h"
+#include "kvmhc.h"
 #include "vm.h"
 
 /* What a call showed: the guest's answer and the exits it caused. */
@@ -239,6 +240,7 @@ int cmd_two_vms(void);
 int cmd_badinput(void);
 int cmd_forward_unload(void);
 int cmd_uapi(void);
+int cmd_lib(void);
 int cmd_load(int seconds, int expect_both);
 int cmd_sample(int expect, int seconds);
 

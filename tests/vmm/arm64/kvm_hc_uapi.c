@@ -345,7 +345,7 @@ int arch_fwd_end(struct vm *vm, const char *name)
 	int done, i;
 
 	/* the VMM's answer reaches the guest: upstream's convention needs no module */
-	if (answer_hypercall(vm->vcpu, fu_answer) < 0)
+	if (kvmhc_exit_answer(vm->vcpu, vm->run, fu_answer, 4) < 0)
 		printf("INFO forward-unload: KVM_SET_ONE_REG errno=%d\n", errno);
 	done = vm_run_to_exit(vm, name) == 0 && vm->run->exit_reason == KVM_EXIT_MMIO &&
 	       vm->run->mmio.phys_addr == MMIO_DONE;

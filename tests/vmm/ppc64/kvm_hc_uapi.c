@@ -338,9 +338,12 @@ int arch_fwd_end(struct vm *vm, const char *name)
 	char key[96];
 	int i;
 
-	/* KVM_RUN's completion writes the VMM's r3..r12 */
-	hcall_answer(vm);
-	if (hcall_next_exit(vm, deadline, name) < 0 || vm->run->papr_hcall.nr != CALL_DONE ||
+	const uint64_t ans[10] = { VMM_RET, VMM_ARG(0), VMM_ARG(1), VMM_ARG(2), VMM_ARG(3),
+				   VMM_ARG(4), VMM_ARG(5), VMM_ARG(6), VMM_ARG(7), VMM_ARG(8) };
+
+	/* KVM_RUN's completion writes the VMM's r3..r12; libkvmhc places them */
+	if (kvmhc_exit_answer(vm->vcpu, vm->run, ans, 10) < 0 ||
+	    hcall_next_exit(vm, deadline, name) < 0 || vm->run->papr_hcall.nr != CALL_DONE ||
 	    hcall_result(vm, &res, name) < 0)
 		return 0;
 	snprintf(key, sizeof(key), "%s.r3", name);

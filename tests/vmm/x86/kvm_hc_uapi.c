@@ -286,9 +286,9 @@ int arch_fwd_end(struct vm *vm, const char *name)
 	char key[96];
 	int done;
 
-	/* KVM's completion writes the VMM's answer to rax */
-	vm->run->hypercall.ret = FU_ANSWER;
-	done = vm_run_to_exit(vm, name) == 0 && vm->run->exit_reason == KVM_EXIT_IO &&
+	/* KVM's completion writes the VMM's answer to rax; libkvmhc places it */
+	done = kvmhc_exit_answer(vm->vcpu, vm->run, (const uint64_t[]){ FU_ANSWER }, 1) == 0 &&
+	       vm_run_to_exit(vm, name) == 0 && vm->run->exit_reason == KVM_EXIT_IO &&
 	       vm->run->io.port == PORT_DONE;
 	if (!done) {
 		print_unexpected_exit(vm, name);

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The lib scenario, written once for every architecture (scenario.h says
+ * what the architecture provides).
+ *
+ *   lib
+ *	libkvmhc, the library VMMs link (tools/libkvmhc), from the VMM's side
+ *	and the guest's: it finds the module and checks that it speaks 1.0,
+ *	attaches a VM (and says why a second attach fails), sets a policy
+ *	that forwards one number and denies another and reads it back,
+ *	decodes the forwarded exit (number, arguments, the marker where the
+ *	architecture has one) and places the answer where the guest finds it
+ *	(arch_fwd_end() answers through it, here and in forward-unload), and
+ *	reads the counters the guest's calls made.  Then the kvm-hc tool,
+ *	run as an operator would, lists the VM with its VMM, counters and
+ *	policy (--json).
+ */
+#include "scenario.h"
+
+#define LIB_FWD		ARCH_NR(0x700)
+#define LIB_DENY	ARCH_NR(0x701)
+#define KVM_HC_TOOL	"/bin/kvm-hc"
+
+/* The tool's JSON list holds this VM's name, its policy and @deny denied calls. */
+static void lib_tool(int vm_fd, unsigned long long deny)
+{
+	char dir[128], cmd[64], out[8192], want[96], *name;
+	size_t n = 0;
+	FILE *p;
+	int st;
+
+	if (access(KVM_HC_TOOL, X_OK)) {
+		report(0, "lib.tool", "got=no-%s want=the-tool", KVM_HC_TOOL);
+		return;
+	}
+	hc_sysfs_dir(vm_fd, dir, sizeof(dir));
+	name = strrchr(dir, '/');
+	snprintf(cmd, sizeof(cmd), "%s list --json", KVM_HC_TOOL);
+	fflush(stdout);
+	p = popen(cmd, "r");
+	if (p) {
+		n = fread(out, 1, sizeof(out) - 1, p);
+		st = pclose(p);
+	} else {
+		st = -1;
+	}
+	out[n] = 0;
+	printf("INFO lib.tool: %s\n", out);
+	report(st == 0 && out[0] == '[', "lib.tool.list_json", "got=exit:%d,%.20s want=exit:0,[...]",
+	       st, out);
+	snprintf(want, sizeof(want), "\"vm\": \"%s\"", name ? name + 1 : "?");
+	report(name && strstr(out, want), "lib.tool.list_vm", "got=%s want=%s",
+	       name && strstr(out, want) ? "listed" : "missing", want);
+	snprintf(want, sizeof(want), "\"deny\": %llu", deny);
+	report(strstr(out, want) != NULL, "lib.tool.list_counters", "got=%s want=%s",
+	       strstr(out, want) ? "found" : "missing", want);
+	snprintf(want, sizeof(want), "0x%llx-0x%llx deny %d", (unsigned long long)LIB_DENY,
+		 (unsigned long long)LIB_DENY, -EPERM);
+	report(strstr(out, want) != NULL, "lib.tool.list_policy", "got=%s want=%s",
+	       strstr(out, want) ? "found" : "missing", want);
+	snprintf(cmd, sizeof(cmd), "%s list --bogus >/dev/null 2>&1", KVM_HC_TOOL);
+	st = system(cmd);
+	report(WIFEXITED(st) && WEXITSTATUS(st) == 2, "lib.tool.bad_option",
+	       "got=exit:%d want=exit:2 (usage)", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
+/* The forwarded call, as libkvmhc decodes it from the exit. */
+static void lib_decode(struct vm *vm)
+{
+	struct kvmhc_call c;
+	int r;
+
+	if (!arch_fwd_begin(vm, LIB_FWD, "lib.forward")) {
+		report(0, "lib.forward", "got=no-exit want=the-forwarded-call");
+		return;
+	}
+	r = kvmhc_exit_decode(vm->run, &c);
+	report(r == 1 && c.nr == LIB_FWD && c.nargs == ARCH_FORWARD_ARGS && c.args[0] == 0x1111 &&
+	       c.marked == ARCH_EXIT_MARKER, "lib.decode",
+	       "got=%d,nr:0x%llx,nargs:%u,a0:0x%llx,marked:%d want=1,0x%llx,%d,0x1111,%d", r,
+	       (unsigned long long)c.nr, c.nargs, (unsigned long long)c.args[0], c.marked,
+	       (unsigned long long)LIB_FWD, ARCH_FORWARD_ARGS, ARCH_EXIT_MARKER);
+	/* the answer through kvmhc_exit_answer(), checked by the guest */
+	arch_fwd_end(vm, "lib.forward");
+}
+
+int cmd_lib(void)
+{
+	struct kvmhc_policy *p, *got = NULL;
+	struct kvmhc_vm *hv = NULL, *again = NULL;
+	struct answer a, want = arch_denied(-EPERM);
+	struct kvmhc_stats st;
+	struct kvmhc *dev;
+	unsigned int i, same = 0;
+	struct vm vm;
+	int r;
+
+	watchdog_start("lib", 60);
+	r = kvmhc_open(&dev);
+	report(r == 0, "lib.open", "got=%s want=ok", r ? kvmhc_strerror(r) : "ok");
+	if (r)
+		return 1;
+	r = kvmhc_compatible(dev);
+	report(r == 0, "lib.compatible", "got=%s want=ok (interface 1.x)",
+	       r ? kvmhc_strerror(r) : "ok");
+	report(kvmhc_check(dev, KVM_HC_CAP_ARCH) == ARCH_HC_ARCH, "lib.check.arch",
+	       "got=%ld want=%d", kvmhc_check(dev, KVM_HC_CAP_ARCH), ARCH_HC_ARCH);
+	if (arch_vm_create(&vm, "lib") < 0)
+		return 1;
+	r = kvmhc_attach(dev, vm.fd, &hv);
+	report(r == 0, "lib.attach", "got=%s want=ok", r ? kvmhc_strerror(r) : "ok");
+	if (r)
+		return 1;
+	r = kvmhc_attach(dev, vm.fd, &again);
+	report(r == -EEXIST && strstr(kvmhc_strerror(r), "attached already"), "lib.attach_twice",
+	       "got=%s (%s) want=EEXIST", errname(-r), kvmhc_strerror(r));
+	if (!r)
+		kvmhc_detach(again);
+
+	p = kvmhc_policy_new();
+	kvmhc_policy_set_services(p, 1u << KVM_HC_SVC_DISCOVER);
+	r = kvmhc_policy_add(p, LIB_FWD, LIB_FWD, KVM_HC_ACTION_FORWARD, 0) ||
+	    kvmhc_policy_add(p, LIB_DENY, LIB_DENY, KVM_HC_ACTION_DENY, -EPERM);
+	r = r ? r : kvmhc_set_policy(hv, p);
+	report(r == 0, "lib.set_policy", "got=%s want=ok", r ? kvmhc_strerror(r) : "ok");
+	r = kvmhc_get_policy(hv, &got);
+	for (i = 0; !r && i < kvmhc_policy_nranges(got) && i < kvmhc_policy_nranges(p); i++) {
+		const struct kvm_hc_range *x = kvmhc_policy_range(got, i), *y = kvmhc_policy_range(p, i);
+
+		same += x->first == y->first && x->last == y->last && x->action == y->action &&
+			x->error == y->error;
+	}
+	report(!r && kvmhc_policy_services(got) == kvmhc_policy_services(p) &&
+	       kvmhc_policy_nranges(got) == 2 && same == 2, "lib.get_policy",
+	       "got=%s,services:0x%x,%u-of-2-ranges want=ok,0x1,2", r ? kvmhc_strerror(r) : "ok",
+	       got ? kvmhc_policy_services(got) : 0, same);
+	kvmhc_policy_free(got);
+	kvmhc_policy_free(p);
+	/* a policy the module refuses: libkvmhc says why, the old one stays */
+	p = kvmhc_policy_new();
+	kvmhc_policy_add(p, LIB_FWD, LIB_FWD + 1, KVM_HC_ACTION_DENY, -EPERM);
+	kvmhc_policy_add(p, LIB_FWD + 1, LIB_FWD + 2, KVM_HC_ACTION_DENY, -EPERM);
+	r = kvmhc_set_policy(hv, p);
+	report(r == -EEXIST, "lib.set_policy_overlap", "got=%s (%s) want=EEXIST", errname(-r),
+	       kvmhc_strerror(r));
+	kvmhc_policy_free(p);
+
+	a = arch_call(&vm, LIB_DENY, "lib.deny");
+	report(answer_eq(a, want), "lib.deny", "got=0x%llx,exits:%d want=0x%llx,exits:0",
+	       (unsigned long long)a.val, a.exits, (unsigned long long)want.val);
+	lib_decode(&vm);
+
+	r = kvmhc_get_stats(hv, &st);
+	report(r == 0 && st.total.deny == 1 && st.total.forward == 1, "lib.stats",
+	       "got=%s,deny:%llu,forward:%llu want=ok,1,1", r ? kvmhc_strerror(r) : "ok",
+	       (unsigned long long)st.total.deny, (unsigned long long)st.total.forward);
+	lib_tool(vm.fd, 1);
+	say("libkvmhc attached a VM, set and read back its policy, decoded and answered a forwarded call, and the kvm-hc tool listed it (%d checks)",
+	    npass + nfail);
+	kvmhc_detach(hv);
+	kvmhc_close(dev);
+	vm_destroy(&vm);
+	return nfail ? 1 : 0;
+}
