@@ -58,6 +58,12 @@ static void lib_tool(int vm_fd, unsigned long long deny)
 		 (unsigned long long)LIB_DENY, -EPERM);
 	report(strstr(out, want) != NULL, "lib.tool.list_policy", "got=%s want=%s",
 	       strstr(out, want) ? "found" : "missing", want);
+	/* what an operator sees, for the log */
+	snprintf(cmd, sizeof(cmd), "%s status; %s list", KVM_HC_TOOL, KVM_HC_TOOL);
+	fflush(stdout);
+	st = system(cmd);
+	report(WIFEXITED(st) && WEXITSTATUS(st) == 0, "lib.tool.status", "got=exit:%d want=exit:0",
+	       WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	snprintf(cmd, sizeof(cmd), "%s list --bogus >/dev/null 2>&1", KVM_HC_TOOL);
 	st = system(cmd);
 	report(WIFEXITED(st) && WEXITSTATUS(st) == 2, "lib.tool.bad_option",
