@@ -5,7 +5,8 @@
 # lint.sh - static checks over kvm_hc's sources. Any finding fails its check.
 #
 #   checkpatch  scripts/checkpatch.pl --strict of Linux 6.12 on every kernel
-#               .c/.h file (not the user-space code under tests/vmm/)
+#               .c/.h file (not the user-space code under tests/vmm/ and
+#               tools/, which gcc -Wall -Wextra checks as it builds)
 #   spdx        an SPDX-License-Identifier in the first two lines of every
 #               source, script, build and documentation file
 #   sparse      make C=2: sparse on every kernel .c file
@@ -81,10 +82,11 @@ source_files()
 }
 
 # Kernel C sources and headers: everything but the user-space programs
-# that run VMs (the test VMMs and the benchmark, with guest code in asm).
+# (the test VMMs and the benchmark, with guest code in asm; libkvmhc and
+# the kvm-hc tool).
 kernel_c_files()
 {
-	source_files | grep -E '\.[ch]$' | grep -v -e '^tests/vmm/' -e '^tools/bench/' || true
+	source_files | grep -E '\.[ch]$' | grep -v -e '^tests/vmm/' -e '^tools/' || true
 }
 
 check_checkpatch()
