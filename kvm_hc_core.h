@@ -113,6 +113,7 @@ struct kvm_hc_handle {
 	struct kvm_hc_vm *vm;
 	struct kvm *kvm;
 	bool in_sysfs;
+	bool operator;			/* KVM_HC_ATTACH_OPERATOR: never forward */
 };
 
 /* State (kvm_hc_dispatch.c); see there. */
@@ -189,7 +190,7 @@ long kvm_hc_check_extension(const struct kvm_hc_arch_ops *info, unsigned long ca
 /* kvm_hc_hook.c (the KUnit module has stubs: it has no hook) */
 int kvm_hc_hook_arm(void);
 void kvm_hc_hook_disarm(void);
-struct kvm *kvm_hc_get_vm(struct file *file);
+struct kvm *kvm_hc_get_vm(struct file *file, bool any_process);
 void kvm_hc_put_vm(struct kvm *kvm);
 
 /* kvm_hc_sysfs.c */

@@ -2,12 +2,15 @@
 /*
  * /dev/kvm_hc: attach a VM, and the per-VM handle's ioctls.
  */
+#include <linux/capability.h>
+
 #include "kvm_hc_core.h"
 
 static long kvm_hc_set_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
 {
 	struct kvm_hc_range *ranges = NULL;
 	struct kvm_hc_policy p;
+	unsigned int i;
 	u32 usize;
 	long ret;
 
@@ -23,6 +26,12 @@ static long kvm_hc_set_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
 		if (IS_ERR(ranges))
 			return PTR_ERR(ranges);
 	}
+	/* A VMM that never asked for kvm_hc gets no exits it cannot handle. */
+	for (i = 0; h->operator && i < p.nranges; i++)
+		if (ranges[i].action == KVM_HC_ACTION_FORWARD) {
+			kfree(ranges);
+			return -EPERM;
+		}
 	ret = kvm_hc_vm_set_policy(h->vm, p.services, ranges, p.nranges);
 	kfree(ranges);
 	return ret;
@@ -151,12 +160,19 @@ static long kvm_hc_attach_ioctl(void __user *argp)
 	ret = kvm_hc_copy_in(&a, sizeof(a), KVM_HC_ATTACH_SIZE_VER0, argp, &usize);
 	if (ret)
 		return ret;
-	if (a.flags || a.reserved)
+	if ((a.flags & ~KVM_HC_ATTACH_OPERATOR) || a.reserved)
 		return -EINVAL;
+	/*
+	 * An operator changes what another process's guest gets: root's
+	 * business.  pidfd_getfd(), which gave it the VM's descriptor,
+	 * needed ptrace rights over the VMM as well.
+	 */
+	if ((a.flags & KVM_HC_ATTACH_OPERATOR) && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	vm_file = fget(a.vm_fd);
 	if (!vm_file)
 		return -EBADF;
-	kvm = kvm_hc_get_vm(vm_file);
+	kvm = kvm_hc_get_vm(vm_file, a.flags & KVM_HC_ATTACH_OPERATOR);
 	fput(vm_file);
 	if (IS_ERR(kvm))
 		return PTR_ERR(kvm);
@@ -168,6 +184,7 @@ static long kvm_hc_attach_ioctl(void __user *argp)
 	}
 	kobject_init(&h->kobj, &kvm_hc_handle_ktype);
 	h->kvm = kvm;
+	h->operator = a.flags & KVM_HC_ATTACH_OPERATOR;
 	h->vm = kvm_hc_vm_attach(kvm, 0);
 	if (IS_ERR(h->vm)) {
 		ret = PTR_ERR(h->vm);

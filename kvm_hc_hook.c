@@ -63,16 +63,17 @@ EXPORT_SYMBOL_GPL(kvm_hc_handlers_may_sleep);
 
 /**
  * kvm_hc_get_vm() - the VM behind a file, with a reference
- * @file: a file the VMM passed as its VM file descriptor
+ * @file:        a file the VMM passed as its VM file descriptor
+ * @any_process: the VM may be another process's (an operator's attach)
  *
  * Return: the VM, ERR_PTR(-EINVAL) if @file is not a KVM VM,
  * ERR_PTR(-EPERM) if the VM belongs to another process (KVM itself refuses
  * VM ioctls from other processes), or ERR_PTR(-EOPNOTSUPP) for a VM the
  * architecture says kvm_hc cannot serve.
  */
-struct kvm *kvm_hc_get_vm(struct file *file)
+struct kvm *kvm_hc_get_vm(struct file *file, bool any_process)
 {
-	struct kvm *kvm = kvm_hc_kvm_from_file(file, *kvm_hc_arch.vm_ioctl);
+	struct kvm *kvm = kvm_hc_kvm_from_file(file, *kvm_hc_arch.vm_ioctl, any_process);
 
 	if (!IS_ERR(kvm) && kvm_hc_arch.vm_confidential && kvm_hc_arch.vm_confidential(kvm)) {
 		kvm_put_kvm(kvm);

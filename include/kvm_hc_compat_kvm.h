@@ -13,16 +13,18 @@
  * The VM behind a file the VMM passed, with a reference: ERR_PTR(-EINVAL)
  * if it is not a KVM VM (@vm_ioctl is KVM's kvm_vm_ioctl()), ERR_PTR(-EPERM)
  * if it belongs to another process (KVM refuses that process's VM ioctls
- * too).  kvm_get_kvm() is exported on every kernel, 7.x included.
+ * too) unless @any_process.  kvm_get_kvm() is exported on every kernel,
+ * 7.x included.
  */
-static inline struct kvm *kvm_hc_kvm_from_file(struct file *file, unsigned long vm_ioctl)
+static inline struct kvm *kvm_hc_kvm_from_file(struct file *file, unsigned long vm_ioctl,
+					       bool any_process)
 {
 	struct kvm *kvm;
 
 	if (!vm_ioctl || (unsigned long)file->f_op->unlocked_ioctl != vm_ioctl)
 		return ERR_PTR(-EINVAL);
 	kvm = file->private_data;
-	if (kvm->mm != current->mm)
+	if (!any_process && kvm->mm != current->mm)
 		return ERR_PTR(-EPERM);
 	kvm_get_kvm(kvm);
 	return kvm;

@@ -11,7 +11,7 @@
 
 /* The VMM-interface scenarios, in the order /init runs them. */
 static const char *const scenarios[] = {
-	"uapi", "lib", "policy", "policy-live", "two-vms", "badinput",
+	"uapi", "lib", "operator", "policy", "policy-live", "two-vms", "badinput",
 #ifdef ARCH_HAS_KICK
 	"kick",
 #endif
@@ -19,7 +19,7 @@ static const char *const scenarios[] = {
 };
 
 static int (*const scenario_fn[])(void) = {
-	cmd_uapi, cmd_lib, cmd_policy, cmd_policy_live, cmd_two_vms, cmd_badinput,
+	cmd_uapi, cmd_lib, cmd_operator, cmd_policy, cmd_policy_live, cmd_two_vms, cmd_badinput,
 #ifdef ARCH_HAS_KICK
 	cmd_kick,
 #endif

@@ -241,6 +241,7 @@ int cmd_badinput(void);
 int cmd_forward_unload(void);
 int cmd_uapi(void);
 int cmd_lib(void);
+int cmd_operator(void);
 int cmd_load(int seconds, int expect_both);
 int cmd_sample(int expect, int seconds);
 

@@ -7,6 +7,9 @@
  *   kvm-hc stats [VM] [--json]      a VM's counters per number (all VMs)
  *   kvm-hc top [--delay S]          the counters, refreshed, like kvm_stat
  *   kvm-hc trace [--count N]        dispatch events as they happen
+ *   kvm-hc attach --pid P --fd F [--kernel R]... [--deny R[:ERR]]...
+ *                                   attach a running VMM's VM as the
+ *                                   operator, until interrupted
  *
  * Reads /dev/kvm_hc (capabilities), /sys/module/kvm_hc and
  * /sys/kernel/kvm_hc (root only: per-VM counters are the guest's
@@ -42,6 +45,8 @@ static void usage(FILE *f)
 		"       kvm-hc stats [VM] [--json]\n"
 		"       kvm-hc top [--delay SECONDS]\n"
 		"       kvm-hc trace [--count N]\n"
+		"       kvm-hc attach --pid PID --fd VM_FD [--kernel N[-M]]... [--deny N[-M][:ERRNO]]...\n"
+		"                     [--discovery]\n"
 		"       kvm-hc version\n"
 		"A VM is named by its sysfs folder, <pid>-<vm fd>-<id>, or its id.\n");
 }
@@ -458,12 +463,81 @@ static int cmd_trace(long count)
 	return 0;
 }
 
+/* "N" or "N-M" (numbers as strtoull reads them, 0x... too), then ":ERR" if @err. */
+static int parse_range(const char *s, uint64_t *first, uint64_t *last, int32_t *err)
+{
+	char *end;
+
+	errno = 0;
+	*first = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	*last = *first;
+	if (*end == '-') {
+		s = end + 1;
+		*last = strtoull(s, &end, 0);
+		if (errno || end == s || *last < *first)
+			return -1;
+	}
+	if (err && *end == ':') {
+		s = end + 1;
+		*err = (int32_t)strtol(s, &end, 0);
+		if (end == s || *err >= 0 || *err < -4095)
+			return -1;
+	} else if (err) {
+		*err = -KVM_HC_ENOHC;
+	}
+	return *end ? -1 : 0;
+}
+
+static int cmd_attach(long pid, long fd, struct kvmhc_policy *p)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct kvmhc_vm *vm;
+	struct kvmhc *dev;
+	int r;
+
+	r = kvmhc_open(&dev);
+	if (!r)
+		r = kvmhc_attach_operator(dev, (int)pid, (int)fd, &vm);
+	if (r) {
+		fprintf(stderr, "kvm-hc: cannot attach VM fd %ld of process %ld: %s\n", fd, pid,
+			kvmhc_strerror(r));
+		kvmhc_close(dev);
+		return 1;
+	}
+	r = kvmhc_set_policy(vm, p);
+	if (r) {
+		fprintf(stderr, "kvm-hc: policy refused: %s\n", kvmhc_strerror(r));
+		kvmhc_detach(vm);
+		kvmhc_close(dev);
+		return 1;
+	}
+	printf("kvm-hc: attached VM fd %ld of process %ld with %u range%s; interrupt to detach\n",
+	       fd, pid, kvmhc_policy_nranges(p), kvmhc_policy_nranges(p) == 1 ? "" : "s");
+	fflush(stdout);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	while (!stop)
+		pause();
+	kvmhc_detach(vm);
+	kvmhc_close(dev);
+	printf("kvm-hc: detached\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = NULL, *vm = NULL;
-	long count = 0, delay = 2;
+	long count = 0, delay = 2, pid = -1, fd = -1;
+	struct kvmhc_policy *policy = kvmhc_policy_new();
+	uint64_t first, last;
+	int32_t err;
 	char *end;
 	int i;
+
+	if (!policy)
+		return 1;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
@@ -479,6 +553,26 @@ int main(int argc, char **argv)
 			if (errno || *end || end == argv[i + 1] || (!strcmp(argv[i], "--delay") && delay < 1))
 				return bad_usage("%s: not a valid number: %s", argv[i], argv[i + 1]);
 			i++;
+		} else if (!strcmp(argv[i], "--pid") || !strcmp(argv[i], "--fd")) {
+			if (i + 1 >= argc)
+				return bad_usage("%s needs a number", argv[i]);
+			errno = 0;
+			*(!strcmp(argv[i], "--pid") ? &pid : &fd) = strtol(argv[i + 1], &end, 10);
+			if (errno || *end || end == argv[i + 1] || strtol(argv[i + 1], NULL, 10) < 0)
+				return bad_usage("%s: not a valid number: %s", argv[i], argv[i + 1]);
+			i++;
+		} else if (!strcmp(argv[i], "--kernel") || !strcmp(argv[i], "--deny")) {
+			int deny = !strcmp(argv[i], "--deny");
+
+			if (i + 1 >= argc || parse_range(argv[i + 1], &first, &last, deny ? &err : NULL))
+				return bad_usage("%s needs N, N-M%s", argv[i], deny ? " or N[-M]:ERRNO (-4095..-1)" : "");
+			if (kvmhc_policy_add(policy, first, last,
+					     deny ? KVM_HC_ACTION_DENY : KVM_HC_ACTION_KERNEL,
+					     deny ? err : 0))
+				return bad_usage("too many ranges");
+			i++;
+		} else if (!strcmp(argv[i], "--discovery")) {
+			kvmhc_policy_set_services(policy, 1u << KVM_HC_SVC_DISCOVER);
 		} else if (argv[i][0] == '-') {
 			return bad_usage("unknown option %s", argv[i]);
 		} else if (!cmd) {
@@ -503,6 +597,11 @@ int main(int argc, char **argv)
 		return cmd_top((unsigned int)delay);
 	if (!strcmp(cmd, "trace"))
 		return cmd_trace(count);
+	if (!strcmp(cmd, "attach")) {
+		if (pid < 0 || fd < 0)
+			return bad_usage("attach needs --pid and --fd");
+		return cmd_attach(pid, fd, policy);
+	}
 	if (!strcmp(cmd, "version")) {
 		printf("kvm-hc, interface %d.%d\n", KVM_HC_API_VERSION >> 16,
 		       KVM_HC_API_VERSION & 0xffff);

@@ -37,6 +37,7 @@ int kvmhc_compatible(const struct kvmhc *dev);
 
 /* Attach a VM of this process (its KVM VM file descriptor); detach it. */
 int kvmhc_attach(struct kvmhc *dev, int vm_fd, struct kvmhc_vm **vm);
+int kvmhc_attach_operator(struct kvmhc *dev, int pid, int vm_fd, struct kvmhc_vm **vm);
 void kvmhc_detach(struct kvmhc_vm *vm);
 int kvmhc_vm_handle(const struct kvmhc_vm *vm);
 

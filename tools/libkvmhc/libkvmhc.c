@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "kvmhc.h"
@@ -125,6 +126,48 @@ int kvmhc_attach(struct kvmhc *dev, int vm_fd, struct kvmhc_vm **vm)
 	if (!v)
 		return -ENOMEM;
 	h = kvmhc_ioctl(dev->fd, KVM_HC_ATTACH, (unsigned long)&a);
+	if (h < 0) {
+		free(v);
+		return (int)h;
+	}
+	v->handle = (int)h;
+	*vm = v;
+	return 0;
+}
+
+/**
+ * kvmhc_attach_operator() - attach a running VMM's VM, as the host's operator
+ * @dev:   the device
+ * @pid:   the VMM's process
+ * @vm_fd: the VM's file descriptor in that process
+ * @vm:    out: the attached VM
+ *
+ * Needs CAP_SYS_ADMIN and ptrace rights over the VMM (pidfd_getfd()).  The
+ * VMM never asked for kvm_hc: its policy may handle calls in the kernel
+ * and deny them, never forward them.
+ *
+ * Return: 0 or -errno (-EPERM: not allowed; -EEXIST: attached already,
+ * by the VMM or another operator; -ESRCH: no such process).
+ */
+int kvmhc_attach_operator(struct kvmhc *dev, int pid, int vm_fd, struct kvmhc_vm **vm)
+{
+	struct kvm_hc_attach a = { .size = sizeof(a), .flags = KVM_HC_ATTACH_OPERATOR };
+	struct kvmhc_vm *v;
+	int pidfd, fd;
+	long h;
+
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return -errno;
+	fd = (int)syscall(SYS_pidfd_getfd, pidfd, vm_fd, 0);
+	h = fd < 0 ? -errno : 0;
+	close(pidfd);
+	if (h)
+		return (int)h;
+	v = calloc(1, sizeof(*v));
+	a.vm_fd = fd;
+	h = v ? kvmhc_ioctl(dev->fd, KVM_HC_ATTACH, (unsigned long)&a) : -ENOMEM;
+	close(fd);	/* the handle holds the VM */
 	if (h < 0) {
 		free(v);
 		return (int)h;
@@ -452,7 +495,8 @@ const char *kvmhc_strerror(int err)
 	case EACCES: return "no permission to open /dev/kvm_hc";
 	case EPROTO: return "kvm_hc speaks another major version of its interface";
 	case EEXIST: return "the VM is attached already, or two ranges overlap";
-	case EPERM: return "the VM belongs to another process";
+	case EPERM: return "not allowed: another process's VM (operators: root, and no forwarding)";
+	case ESRCH: return "no such process";
 	case EOPNOTSUPP: return "kvm_hc cannot serve this VM (a confidential VM)";
 	case EBUSY: return "kvm_hc could not hook KVM (another module or a livepatch has)";
 	case E2BIG: return "too many ranges, or too little room";

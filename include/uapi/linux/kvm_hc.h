@@ -77,6 +77,7 @@
 #define KVM_HC_CAP_EXIT_MARKER		8	/* forwarded exits carry the marker */
 #define KVM_HC_CAP_GET_POLICY		9	/* KVM_HC_GET_POLICY works */
 #define KVM_HC_CAP_STATS_FD		10	/* KVM_HC_GET_STATS_FD works */
+#define KVM_HC_CAP_OPERATOR_ATTACH	11	/* KVM_HC_ATTACH_OPERATOR works */
 
 /* What KVM_HC_CAP_ARCH answers: which architecture header numbers the calls. */
 #define KVM_HC_ARCH_X86		1
@@ -111,11 +112,20 @@
  * caller does not know are taken as 0.  Unknown flags are EINVAL.
  */
 
+/*
+ * KVM_HC_ATTACH_OPERATOR: attach a VM of another process, as the host's
+ * operator (CAP_SYS_ADMIN), its file descriptor got with pidfd_getfd():
+ * the VMM never asked for kvm_hc, so the policy may handle calls in the
+ * kernel and deny them, never forward them (EPERM).
+ */
+#define KVM_HC_ATTACH_OPERATOR	(1U << 0)
+
 /**
  * struct kvm_hc_attach - argument of KVM_HC_ATTACH
  * @size:     sizeof(struct kvm_hc_attach)
- * @flags:    0
- * @vm_fd:    a KVM VM file descriptor of the calling process
+ * @flags:    0, or KVM_HC_ATTACH_OPERATOR
+ * @vm_fd:    a KVM VM file descriptor of the calling process (with
+ *            KVM_HC_ATTACH_OPERATOR, of any process)
  * @reserved: 0
  */
 struct kvm_hc_attach {
