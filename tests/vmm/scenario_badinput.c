@@ -117,7 +117,8 @@ static void bad_attach_all(int dev, int hx, struct vm *x, struct vm *y)
 	bad_attach(dev, "attach.size_short", ASZ - 4, 0, 0, y->fd, 0, EINVAL);
 	bad_attach(dev, "attach.size_longer_tail_1", ASZ + 8, 1, 0, y->fd, 0, E2BIG);
 	bad_attach(dev, "attach.size_page_plus_1", 4096 * 16 + 1, 0, 0, y->fd, 0, E2BIG);
-	bad_attach(dev, "attach.flags_1", ASZ, 0, 1, y->fd, 0, EINVAL);
+	/* bit 0 is KVM_HC_ATTACH_OPERATOR (scenario operator) */
+	bad_attach(dev, "attach.flags_2", ASZ, 0, 2, y->fd, 0, EINVAL);
 	bad_attach(dev, "attach.flags_bit31", ASZ, 0, 0x80000000u, y->fd, 0, EINVAL);
 	bad_attach(dev, "attach.reserved_1", ASZ, 0, 0, y->fd, 1, EINVAL);
 	closed_fd = dup(y->fd);
