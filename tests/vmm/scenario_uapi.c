@@ -200,17 +200,18 @@ static void uapi_sysfs_collision(int dev)
 		return;
 	fd = b.fd;
 	close(b.fd);		/* the handle (and the vCPU) keep the VM */
+	b.fd = -1;
 	if (arch_vm_create(&c, "uapi.collision.c") < 0)
-		return;
+		goto close_b;
 	if (c.fd != fd) {	/* give c the number b had */
 		if (dup2(c.fd, fd) < 0)
-			return;
+			goto destroy_c;
 		close(c.fd);
 		c.fd = fd;
 	}
 	hcv = hc_attach(dev, c.fd, "uapi.collision.c");
 	if (hcv < 0)
-		return;
+		goto destroy_c;
 	n = hc_sysfs_count(fd);
 	report(n == 2, "uapi.collision.two_folders", "got=%d want=2 (one per attachment)", n);
 	/* each folder holds its own VM's counters: c's calls are not b's */
@@ -229,8 +230,12 @@ static void uapi_sysfs_collision(int dev)
 	close(hcv);
 	report(!hc_sysfs_exists(fd), "uapi.collision.c_closed", "got=%s want=none",
 	       hc_sysfs_exists(fd) ? "present" : "none");
+	hb = -1;
+destroy_c:
 	vm_destroy(&c);
-	b.fd = -1;
+close_b:
+	if (hb >= 0)
+		close(hb);
 	vm_destroy(&b);
 }
 

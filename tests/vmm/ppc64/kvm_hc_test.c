@@ -164,7 +164,7 @@ int vm_create(struct vm *vm, const char *tag)
 	if (kvm_open() < 0)
 		return -1;
 	step = "KVM_CREATE_VM(KVM_VM_PPC_HV)";
-	vm->fd = ioctl(kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
+	vm->fd = xioctl(kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
 	if (vm->fd < 0)
 		goto fail;
 	step = "KVM_PPC_CONFIGURE_V3_MMU(radix)";
@@ -180,7 +180,7 @@ int vm_create(struct vm *vm, const char *tag)
 	if (xioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
 		goto fail;
 	step = "KVM_CREATE_VCPU";
-	vm->vcpu = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
+	vm->vcpu = xioctl(vm->fd, KVM_CREATE_VCPU, 0);
 	if (vm->vcpu < 0)
 		goto fail;
 	step = "mmap(kvm_run)";
