@@ -321,6 +321,12 @@ else
 	rm -rf "$OUT_ARCH/kvm-hc"
 	make -s -C "$ROOT/tools/kvm-hc" CC="$GUEST_CC" O="$OUT_ARCH/kvm-hc" LDFLAGS=-static \
 		CFLAGS="-O2 -Wall" || die "cannot build the kvm-hc tool ($GUEST_CC)"
+	# the example VMM to copy (x86_64 only)
+	rm -rf "$OUT_ARCH/examples"
+	if [ "$GUEST_DIR" = x86 ]; then
+		make -s -C "$ROOT/tools/examples" CC="$GUEST_CC" O="$OUT_ARCH/examples" \
+			LDFLAGS=-static CFLAGS="-O2 -Wall" || die "cannot build tools/examples"
+	fi
 fi
 log "guest program built ($(since "$t") s)"
 
@@ -485,6 +491,8 @@ for series in $series_list; do
 	chmod 755 "$rd/init"
 	cp "$OUT_ARCH/kvm_hc_test" "$rd/bin/kvm_hc_test"
 	[ ! -x "$OUT_ARCH/kvm-hc/kvm-hc" ] || cp "$OUT_ARCH/kvm-hc/kvm-hc" "$rd/bin/kvm-hc"
+	[ ! -x "$OUT_ARCH/examples/forward-vmm" ] ||
+		cp "$OUT_ARCH/examples/forward-vmm" "$rd/bin/forward-vmm"
 	if ! "${KERNELS[@]}" kvm-modules "$KVER" "$rd/lib/kvm-hc" 2>"$d/modules.log"; then
 		report_failure "[$tag] cannot collect the KVM modules" "$d/modules.log"
 		fail_kernel "$d/modules.log"

@@ -77,6 +77,27 @@ static void lib_tool(int vm_fd, unsigned long long deny)
 	       "got=exit:%d want=exit:2 (usage)", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }
 
+#ifdef __x86_64__
+/* tools/examples/forward-vmm, the example VMM to copy, runs as documented. */
+static void lib_example(void)
+{
+	char out[256] = "";
+	FILE *p;
+	int st;
+
+	fflush(stdout);
+	p = popen("/bin/forward-vmm 2>&1", "r");
+	if (p && !fgets(out, sizeof(out), p))
+		out[0] = 0;
+	st = p ? pclose(p) : -1;
+	out[strcspn(out, "\n")] = 0;
+	report(WIFEXITED(st) && !WEXITSTATUS(st) && strstr(out, "guest got 42 (answered by this VMM"),
+	       "lib.example_vmm", "got=exit:%d,\"%s\" want=exit:0,\"guest got 42 (answered by this VMM ...\"",
+	       WIFEXITED(st) ? WEXITSTATUS(st) : -1, out);
+	say("the example VMM (tools/examples/forward-vmm.c) says: %s", out);
+}
+#endif
+
 /* The forwarded call, as libkvmhc decodes it from the exit. */
 static void lib_decode(struct vm *vm)
 {
@@ -168,6 +189,9 @@ int cmd_lib(void)
 	       "got=%s,deny:%llu,forward:%llu want=ok,1,1", r ? kvmhc_strerror(r) : "ok",
 	       (unsigned long long)st.total.deny, (unsigned long long)st.total.forward);
 	lib_tool(vm.fd, 1);
+#ifdef __x86_64__
+	lib_example();
+#endif
 	say("libkvmhc attached a VM, set and read back its policy, decoded and answered a forwarded call, and the kvm-hc tool listed it (%d checks)",
 	    npass + nfail);
 	kvmhc_detach(hv);
