@@ -169,6 +169,8 @@ static inline kvm_hc_handler_t kvm_hc_service_fn(u16 arch, int svc)
 }
 
 unsigned int kvm_hc_unregister_owner(struct module *owner);
+int kvm_hc_handler_register(u16 arch, u64 nr, kvm_hc_handler_t fn, struct module *owner);
+void kvm_hc_handler_unregister(u16 arch, u64 nr);
 
 /* kvm_hc_vm.c */
 int kvm_hc_arm_get(void);

@@ -69,10 +69,30 @@ static int kvm_hc_handler_add(const struct kvm_hc_handler *key)
 }
 
 /**
- * __kvm_hc_register_handler() - serve a hypercall number in the kernel
- * @arch:  KVM_HC_ARCH_* of the calling convention
+ * kvm_hc_handler_register() - serve a number of one numbering in the kernel
+ * @arch:  KVM_HC_ARCH_* of the numbering (the KUnit suites use several)
  * @nr:    the hypercall number
- * @fn:    the handler; runs in the vCPU thread, may sleep
+ * @fn:    the handler
+ * @owner: the module @fn lives in
+ *
+ * Return: as __kvm_hc_register_handler().
+ */
+int kvm_hc_handler_register(u16 arch, u64 nr, kvm_hc_handler_t fn, struct module *owner)
+{
+	const struct kvm_hc_handler key = { .arch = arch, .nr = nr, .fn = fn, .owner = owner };
+
+	if (!fn)
+		return -EINVAL;
+	return kvm_hc_handler_add(&key);
+}
+
+/**
+ * __kvm_hc_register_handler() - serve a hypercall number in the kernel
+ * @nr:    the hypercall number, as the host's architecture numbers it
+ *         (x86: rax; arm64: the SMCCC function ID; s390: the DIAGNOSE
+ *         0x500 subcode; powerpc: the PAPR hcall number or ePAPR token)
+ * @fn:    the handler; runs in the vCPU thread, and may sleep where
+ *         kvm_hc_handlers_may_sleep() says so
  * @owner: the module @fn lives in (kvm_hc_register_handler() passes
  *         THIS_MODULE)
  *
@@ -86,13 +106,9 @@ static int kvm_hc_handler_add(const struct kvm_hc_handler *key)
  * Return: 0, -EINVAL without @fn, -EEXIST if @nr has a handler already,
  * -ENOENT if @owner is going away, -ENOMEM.
  */
-int __kvm_hc_register_handler(u16 arch, u64 nr, kvm_hc_handler_t fn, struct module *owner)
+int __kvm_hc_register_handler(u64 nr, kvm_hc_handler_t fn, struct module *owner)
 {
-	const struct kvm_hc_handler key = { .arch = arch, .nr = nr, .fn = fn, .owner = owner };
-
-	if (!fn)
-		return -EINVAL;
-	return kvm_hc_handler_add(&key);
+	return kvm_hc_handler_register(kvm_hc_arch.arch, nr, fn, owner);
 }
 EXPORT_SYMBOL_GPL(__kvm_hc_register_handler);
 
@@ -108,7 +124,7 @@ EXPORT_SYMBOL_GPL(__kvm_hc_register_handler);
  * untouched: the guest sees exactly what stock KVM gives it, at the cost
  * of a number outside the policy.
  *
- * Return: as __kvm_hc_register_handler(); -EINVAL for a number of 64 or
+ * Return: as kvm_hc_handler_register(); -EINVAL for a number of 64 or
  * more, or an unknown architecture.
  */
 int kvm_hc_register_kvm_handler(u16 arch, u64 nr)
@@ -181,20 +197,42 @@ static bool kvm_hc_handler_owned_by(const struct kvm_hc_handler *h, const void *
 }
 
 /**
- * kvm_hc_unregister_handler() - stop serving a hypercall number
- * @arch: as given to kvm_hc_register_handler()
- * @nr:   as given to kvm_hc_register_handler()
+ * kvm_hc_handler_unregister() - stop serving a number of one numbering
+ * @arch: as given to kvm_hc_handler_register()
+ * @nr:   as given to kvm_hc_handler_register()
  *
  * On return the handler is not running and will not run again; calls for
  * @nr go to stock KVM.
  */
-void kvm_hc_unregister_handler(u16 arch, u64 nr)
+void kvm_hc_handler_unregister(u16 arch, u64 nr)
 {
 	const struct kvm_hc_handler key = { .arch = arch, .nr = nr };
 
 	kvm_hc_handlers_remove(kvm_hc_handler_is, &key);
 }
+
+/**
+ * kvm_hc_unregister_handler() - stop serving a hypercall number
+ * @nr: as given to kvm_hc_register_handler()
+ *
+ * On return the handler is not running and will not run again; calls for
+ * @nr go to stock KVM.
+ */
+void kvm_hc_unregister_handler(u64 nr)
+{
+	kvm_hc_handler_unregister(kvm_hc_arch.arch, nr);
+}
 EXPORT_SYMBOL_GPL(kvm_hc_unregister_handler);
+
+/**
+ * kvm_hc_unregister_kvm_handler() - undo kvm_hc_register_kvm_handler()
+ * @arch: as registered
+ * @nr:   as registered
+ */
+void kvm_hc_unregister_kvm_handler(u16 arch, u64 nr)
+{
+	kvm_hc_handler_unregister(arch, nr);
+}
 
 /*
  * Remove every handler of a module that is going away; kvm_hc's module

@@ -153,22 +153,22 @@ enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_v
 				      struct kvm_hc_call *call);
 enum kvm_hc_action kvm_hc_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu,
 				   struct kvm_hc_call *call);
-int __kvm_hc_register_handler(u16 arch, u64 nr, kvm_hc_handler_t fn, struct module *owner);
-void kvm_hc_unregister_handler(u16 arch, u64 nr);
+int __kvm_hc_register_handler(u64 nr, kvm_hc_handler_t fn, struct module *owner);
+void kvm_hc_unregister_handler(u64 nr);
 int kvm_hc_register_kvm_handler(u16 arch, u64 nr);
+void kvm_hc_unregister_kvm_handler(u16 arch, u64 nr);
 int kvm_hc_register_service(u16 arch, int svc, kvm_hc_handler_t fn);
 void kvm_hc_unregister_service(u16 arch, int svc);
 
 /**
  * kvm_hc_register_handler() - serve a hypercall number in the kernel
- * @arch: KVM_HC_ARCH_* of the calling convention
- * @nr:   the hypercall number
+ * @nr:   the hypercall number, as the host's architecture numbers it
  * @fn:   the handler, in the calling module
  *
  * __kvm_hc_register_handler() with the calling module as the owner.
  */
-#define kvm_hc_register_handler(arch, nr, fn) \
-	__kvm_hc_register_handler(arch, nr, fn, THIS_MODULE)
+#define kvm_hc_register_handler(nr, fn) \
+	__kvm_hc_register_handler(nr, fn, THIS_MODULE)
 
 /* Per-VM state (SRCU-protected; see kvm_hc_vm.c). */
 struct kvm_hc_vm *kvm_hc_vm_attach(struct kvm *kvm, u32 services);

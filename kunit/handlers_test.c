@@ -14,9 +14,9 @@ static void handlers_registry(struct kunit *test)
 	void *nr = (void *)(uintptr_t)TEST_NR;
 	struct kvm_hc_call c;
 
-	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_handler(KVM_HC_ARCH_X86, TEST_NR, test_handler));
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_handler_register(KVM_HC_ARCH_X86, TEST_NR, test_handler, THIS_MODULE));
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler, nr));
-	KUNIT_EXPECT_EQ(test, kvm_hc_register_handler(KVM_HC_ARCH_X86, TEST_NR, test_handler),
+	KUNIT_EXPECT_EQ(test, kvm_hc_handler_register(KVM_HC_ARCH_X86, TEST_NR, test_handler, THIS_MODULE),
 			-EEXIST);
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &r, 1));
 
@@ -37,12 +37,12 @@ static void handlers_registry(struct kunit *test)
 	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
 	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(fake_vm(test), vcpu, &c), KVM_HC_KVM);
 
-	kvm_hc_unregister_handler(KVM_HC_ARCH_X86, TEST_NR);
+	kvm_hc_handler_unregister(KVM_HC_ARCH_X86, TEST_NR);
 	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
 	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_KVM);
 	/* Twice, or never registered: nothing happens. */
-	kvm_hc_unregister_handler(KVM_HC_ARCH_X86, TEST_NR);
-	kvm_hc_unregister_handler(KVM_HC_ARCH_S390, 1);
+	kvm_hc_handler_unregister(KVM_HC_ARCH_X86, TEST_NR);
+	kvm_hc_handler_unregister(KVM_HC_ARCH_S390, 1);
 }
 
 /* Numbers no architecture's hook registers in the KUnit module. */
@@ -66,7 +66,7 @@ static void handlers_kvm_answers(struct kunit *test)
 	struct kvm_hc_call c;
 
 	/* Other modules register functions; KVM's own numbers are small. */
-	KUNIT_EXPECT_EQ(test, kvm_hc_register_handler(KVM_HC_ARCH_X86, KVM_NR, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_handler_register(KVM_HC_ARCH_X86, KVM_NR, NULL, THIS_MODULE), -EINVAL);
 	KUNIT_EXPECT_EQ(test, kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, 64), -EINVAL);
 	KUNIT_EXPECT_EQ(test, kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, TEST_NR), -EINVAL);
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, KVM_NR));
@@ -75,7 +75,7 @@ static void handlers_kvm_answers(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler,
 							   (void *)(uintptr_t)(KVM_NR + 1)));
 	KUNIT_EXPECT_EQ(test, kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, KVM_NR), -EEXIST);
-	KUNIT_EXPECT_EQ(test, kvm_hc_register_handler(KVM_HC_ARCH_X86, KVM_NR, test_handler),
+	KUNIT_EXPECT_EQ(test, kvm_hc_handler_register(KVM_HC_ARCH_X86, KVM_NR, test_handler, THIS_MODULE),
 			-EEXIST);
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, KVM_NR + 1));
 
@@ -107,7 +107,7 @@ static void handlers_kvm_answers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, total.deny, 0ULL);
 
 	/* Unregistered: the number has no in-kernel handler any more. */
-	kvm_hc_unregister_handler(KVM_HC_ARCH_X86, KVM_NR);
+	kvm_hc_handler_unregister(KVM_HC_ARCH_X86, KVM_NR);
 	KUNIT_EXPECT_EQ(test, kvm_hc_take(kvm, KVM_HC_ARCH_X86, 0, KVM_NR, KVM_HC_NO_SVC),
 			KVM_HC_TAKE);
 }
@@ -190,7 +190,7 @@ static void handlers_owner(struct kunit *test)
 	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
 	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_KVM);
 	KUNIT_EXPECT_EQ(test, c.nret, 0U);
-	KUNIT_EXPECT_EQ(test, __kvm_hc_register_handler(KVM_HC_ARCH_X86, TEST_NR + 1,
+	KUNIT_EXPECT_EQ(test, kvm_hc_handler_register(KVM_HC_ARCH_X86, TEST_NR + 1,
 							test_handler, mod), -ENOENT);
 	kvm_hc_vm_stats(vm, &total, NULL, 0);
 	KUNIT_EXPECT_EQ(test, total.kernel, 1ULL);

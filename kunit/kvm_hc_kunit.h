@@ -93,14 +93,14 @@ static inline void test_handler(struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
 
 static inline void unregister_test_handler(void *nr)
 {
-	kvm_hc_unregister_handler(KVM_HC_ARCH_X86, (uintptr_t)nr);
+	kvm_hc_handler_unregister(KVM_HC_ARCH_X86, (uintptr_t)nr);
 }
 
 /* Register @fn of @owner for x86 number @nr until the test ends. */
 static inline void register_for_test(struct kunit *test, u64 nr, kvm_hc_handler_t fn,
 				     struct module *owner)
 {
-	KUNIT_ASSERT_EQ(test, 0, __kvm_hc_register_handler(KVM_HC_ARCH_X86, nr, fn, owner));
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_handler_register(KVM_HC_ARCH_X86, nr, fn, owner));
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler,
 							   (void *)(uintptr_t)nr));
 }

@@ -8,6 +8,7 @@
 #include "../arch/arm64/kvm_hc_arm64.h"
 
 const struct kvm_hc_arch_ops kvm_hc_arch = {
+	.arch = KVM_HC_ARCH_X86,	/* the numbering of the exported handler API */
 	.vm_data_size = sizeof(struct kvm_hc_arm64_vm),
 	.vm_data_release = kvm_hc_arm64_vm_release,
 };

@@ -20,17 +20,13 @@
 #include "kvm_hc_sample.h"
 
 #if defined(CONFIG_X86)
-#define KVM_HC_SAMPLE_ARCH	KVM_HC_ARCH_X86
 #define KVM_HC_SAMPLE_NR	KVM_HC_SAMPLE_NR_X86
 #elif defined(CONFIG_ARM64)
-#define KVM_HC_SAMPLE_ARCH	KVM_HC_ARCH_ARM64
 /* SMC64/HVC64 fast call, vendor-specific hypervisor service 0x100. */
 #define KVM_HC_SAMPLE_NR	0xc6000100ULL
 #elif defined(CONFIG_S390)
-#define KVM_HC_SAMPLE_ARCH	KVM_HC_ARCH_S390
 #define KVM_HC_SAMPLE_NR	KVM_HC_SAMPLE_NR_X86
 #else
-#define KVM_HC_SAMPLE_ARCH	KVM_HC_ARCH_POWERPC
 /* A PAPR hcall number past kvm_hc's block. */
 #define KVM_HC_SAMPLE_NR	(KVM_HC_SAMPLE_NR_X86 + 0x300)
 #endif
@@ -49,7 +45,7 @@ static int __init kvm_hc_sample_init(void)
 {
 	int ret;
 
-	ret = kvm_hc_register_handler(KVM_HC_SAMPLE_ARCH, nr, kvm_hc_sample_call);
+	ret = kvm_hc_register_handler(nr, kvm_hc_sample_call);
 	if (ret)
 		pr_err("cannot serve hypercall 0x%lx: %d\n", nr, ret);
 	else
@@ -59,7 +55,7 @@ static int __init kvm_hc_sample_init(void)
 
 static void __exit kvm_hc_sample_exit(void)
 {
-	kvm_hc_unregister_handler(KVM_HC_SAMPLE_ARCH, nr);
+	kvm_hc_unregister_handler(nr);
 }
 
 module_init(kvm_hc_sample_init);

@@ -388,7 +388,7 @@ static void kvm_hc_x86_kvm_handlers_exit(void)
 
 	for (nr = 0; nr < 64; nr++)
 		if (kvm_hc_x86_kvm_nr(nr))
-			kvm_hc_unregister_handler(KVM_HC_ARCH_X86, nr);
+			kvm_hc_unregister_kvm_handler(KVM_HC_ARCH_X86, nr);
 }
 
 static int kvm_hc_x86_kvm_handlers_init(void)
