@@ -14,10 +14,9 @@ static void handlers_registry(struct kunit *test)
 	void *nr = (void *)(uintptr_t)TEST_NR;
 	struct kvm_hc_call c;
 
-	KUNIT_ASSERT_EQ(test, 0, kvm_hc_handler_register(KVM_HC_ARCH_X86, TEST_NR, test_handler, THIS_MODULE));
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_handler(TEST_NR, test_handler));
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler, nr));
-	KUNIT_EXPECT_EQ(test, kvm_hc_handler_register(KVM_HC_ARCH_X86, TEST_NR, test_handler, THIS_MODULE),
-			-EEXIST);
+	KUNIT_EXPECT_EQ(test, kvm_hc_register_handler(TEST_NR, test_handler), -EEXIST);
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &r, 1));
 
 	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
@@ -66,7 +65,7 @@ static void handlers_kvm_answers(struct kunit *test)
 	struct kvm_hc_call c;
 
 	/* Other modules register functions; KVM's own numbers are small. */
-	KUNIT_EXPECT_EQ(test, kvm_hc_handler_register(KVM_HC_ARCH_X86, KVM_NR, NULL, THIS_MODULE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_register_handler(KVM_NR, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, 64), -EINVAL);
 	KUNIT_EXPECT_EQ(test, kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, TEST_NR), -EINVAL);
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, KVM_NR));
@@ -75,8 +74,7 @@ static void handlers_kvm_answers(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unregister_test_handler,
 							   (void *)(uintptr_t)(KVM_NR + 1)));
 	KUNIT_EXPECT_EQ(test, kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, KVM_NR), -EEXIST);
-	KUNIT_EXPECT_EQ(test, kvm_hc_handler_register(KVM_HC_ARCH_X86, KVM_NR, test_handler, THIS_MODULE),
-			-EEXIST);
+	KUNIT_EXPECT_EQ(test, kvm_hc_register_handler(KVM_NR, test_handler), -EEXIST);
 	KUNIT_ASSERT_EQ(test, 0, kvm_hc_register_kvm_handler(KVM_HC_ARCH_X86, KVM_NR + 1));
 
 	/* Not in the policy: KVM's, counted as KVM's. */
@@ -190,8 +188,7 @@ static void handlers_owner(struct kunit *test)
 	c = plain_call(TEST_NR, KVM_HC_NO_SVC);
 	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, vcpu, &c), KVM_HC_KVM);
 	KUNIT_EXPECT_EQ(test, c.nret, 0U);
-	KUNIT_EXPECT_EQ(test, kvm_hc_handler_register(KVM_HC_ARCH_X86, TEST_NR + 1,
-							test_handler, mod), -ENOENT);
+	KUNIT_EXPECT_EQ(test, __kvm_hc_register_handler(TEST_NR + 1, test_handler, mod), -ENOENT);
 	kvm_hc_vm_stats(vm, &total, NULL, 0);
 	KUNIT_EXPECT_EQ(test, total.kernel, 1ULL);
 	KUNIT_EXPECT_EQ(test, total.kvm, 1ULL);
