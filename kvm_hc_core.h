@@ -185,6 +185,7 @@ unsigned int kvm_hc_vm_stats(struct kvm_hc_vm *vm, struct kvm_hc_counters *total
 /* kvm_hc_uapi.c */
 int kvm_hc_copy_in(void *dst, size_t ksize, size_t ver0, const void __user *src, u32 *usize);
 int kvm_hc_copy_out(void __user *dst, const void *src, size_t ksize, u32 usize);
+int kvm_hc_entries_out(u64 uptr, const void *src, unsigned int n, size_t ksize, u32 usize);
 int kvm_hc_policy_check(const struct kvm_hc_policy *p);
 struct kvm_hc_range *kvm_hc_ranges_in(u64 uptr, unsigned int n, u32 size);
 long kvm_hc_check_extension(const struct kvm_hc_arch_ops *info, unsigned long cap);
@@ -197,6 +198,7 @@ void kvm_hc_put_vm(struct kvm *kvm);
 
 /* kvm_hc_sysfs.c */
 extern struct kobject *kvm_hc_sysfs;
+int kvm_hc_sysfs_init(void);
 extern const struct kobj_type kvm_hc_handle_ktype;
 
 /* kvm_hc_statsfd.c */

@@ -117,9 +117,9 @@ static int __init kvm_hc_init(void)
 
 	kvm_hc_text = kvm_hc_module_text_base(THIS_MODULE);
 	kvm_hc_text_size = kvm_hc_module_text_size(THIS_MODULE);
-	kvm_hc_sysfs = kobject_create_and_add("kvm_hc", kernel_kobj);
-	if (!kvm_hc_sysfs)
-		return -ENOMEM;
+	ret = kvm_hc_sysfs_init();
+	if (ret)
+		return ret;
 	ret = sysfs_create_group(&THIS_MODULE->mkobj.kobj, &kvm_hc_attr_group);
 	if (ret)
 		goto put_sysfs;
