@@ -41,8 +41,7 @@ static long kvm_hc_get_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
 {
 	struct kvm_hc_range *ranges;
 	struct kvm_hc_policy p;
-	unsigned int n, i;
-	char __user *dst;
+	unsigned int n;
 	u32 usize;
 	long ret;
 
@@ -55,16 +54,10 @@ static long kvm_hc_get_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
 	if (!ranges)
 		return -ENOMEM;
 	n = kvm_hc_vm_get_policy(h->vm, &p.services, ranges, KVM_HC_MAX_RANGES);
-	if (n > p.nranges) {
+	if (n > p.nranges)
 		ret = -E2BIG;
-	} else {
-		/* each entry as the caller knows it: ours, then zeros */
-		dst = u64_to_user_ptr(p.ranges);
-		for (i = 0; i < n && !ret; i++, dst += p.range_size)
-			if (copy_to_user(dst, &ranges[i], sizeof(ranges[i])) ||
-			    clear_user(dst + sizeof(ranges[i]), p.range_size - sizeof(ranges[i])))
-				ret = -EFAULT;
-	}
+	else
+		ret = kvm_hc_entries_out(p.ranges, ranges, n, sizeof(*ranges), p.range_size);
 	p.nranges = n;
 	if (kvm_hc_copy_out(argp, &p, sizeof(p), usize))
 		ret = -EFAULT;
@@ -76,8 +69,7 @@ static long kvm_hc_get_stats_ioctl(struct kvm_hc_handle *h, void __user *argp)
 {
 	struct kvm_hc_nr_stats *nrs;
 	struct kvm_hc_stats s;
-	unsigned int n, i;
-	char __user *dst;
+	unsigned int n;
 	u32 usize;
 	long ret;
 
@@ -93,15 +85,10 @@ static long kvm_hc_get_stats_ioctl(struct kvm_hc_handle *h, void __user *argp)
 		return -ENOMEM;
 	n = kvm_hc_vm_stats(h->vm, &s.total, nrs, KVM_HC_NR_SLOTS);
 	s.uncounted = kvm_hc_vm_uncounted(h->vm);
-	if (s.nrs && n > s.nnrs) {
+	if (s.nrs && n > s.nnrs)
 		ret = -E2BIG;
-	} else if (s.nrs) {
-		dst = u64_to_user_ptr(s.nrs);
-		for (i = 0; i < n && !ret; i++, dst += s.nr_size)
-			if (copy_to_user(dst, &nrs[i], sizeof(nrs[i])) ||
-			    clear_user(dst + sizeof(nrs[i]), s.nr_size - sizeof(nrs[i])))
-				ret = -EFAULT;
-	}
+	else if (s.nrs)
+		ret = kvm_hc_entries_out(s.nrs, nrs, n, sizeof(*nrs), s.nr_size);
 	s.nnrs = n;
 	if (kvm_hc_copy_out(argp, &s, sizeof(s), usize))
 		ret = -EFAULT;

@@ -37,6 +37,23 @@ int kvm_hc_copy_out(void __user *dst, const void *src, size_t ksize, u32 usize)
 }
 
 /*
+ * Copy out @n entries of @ksize bytes each to an array whose entries the
+ * caller knows as @usize bytes (@usize >= @ksize): ours, then zeros.  The
+ * inverse of kvm_hc_ranges_in().
+ */
+int kvm_hc_entries_out(u64 uptr, const void *src, unsigned int n, size_t ksize, u32 usize)
+{
+	char __user *dst = u64_to_user_ptr(uptr);
+	const char *from = src;
+	unsigned int i;
+
+	for (i = 0; i < n; i++, dst += usize, from += ksize)
+		if (copy_to_user(dst, from, ksize) || clear_user(dst + ksize, usize - ksize))
+			return -EFAULT;
+	return 0;
+}
+
+/*
  * KVM_HC_SET_POLICY's and KVM_HC_GET_POLICY's argument, before ranges are
  * read or written: @range_size matters only with ranges to pass.
  */
