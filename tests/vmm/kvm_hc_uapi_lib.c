@@ -239,30 +239,10 @@ int hc_get_stats(int h, struct hc_counts *c)
 }
 
 /*
- * The folder of this process's attachment of VM @vm_fd: <pid>-<fd>-<id>,
- * the first one found ("" if there is none).
+ * The folders of this process's attachments of VM @vm_fd, <pid>-<fd>-<id>:
+ * how many, and the first one found in @buf ("" if none; @buf may be NULL).
  */
-void hc_sysfs_dir(int vm_fd, char *buf, size_t len)
-{
-	char prefix[32];
-	struct dirent *d;
-	DIR *dir;
-
-	snprintf(prefix, sizeof(prefix), "%d-%d-", (int)getpid(), vm_fd);
-	buf[0] = 0;
-	dir = opendir(HC_SYSFS);
-	if (!dir)
-		return;
-	while ((d = readdir(dir)))
-		if (!strncmp(d->d_name, prefix, strlen(prefix))) {
-			snprintf(buf, len, HC_SYSFS "/%s", d->d_name);
-			break;
-		}
-	closedir(dir);
-}
-
-/* How many folders this process has for VM @vm_fd. */
-int hc_sysfs_count(int vm_fd)
+static int hc_sysfs_find(int vm_fd, char *buf, size_t len)
 {
 	char prefix[32];
 	struct dirent *d;
@@ -270,13 +250,27 @@ int hc_sysfs_count(int vm_fd)
 	int n = 0;
 
 	snprintf(prefix, sizeof(prefix), "%d-%d-", (int)getpid(), vm_fd);
+	if (buf)
+		buf[0] = 0;
 	dir = opendir(HC_SYSFS);
 	if (!dir)
 		return 0;
 	while ((d = readdir(dir)))
-		n += !strncmp(d->d_name, prefix, strlen(prefix));
+		if (!strncmp(d->d_name, prefix, strlen(prefix)) && !n++ && buf)
+			snprintf(buf, len, HC_SYSFS "/%s", d->d_name);
 	closedir(dir);
 	return n;
+}
+
+void hc_sysfs_dir(int vm_fd, char *buf, size_t len)
+{
+	hc_sysfs_find(vm_fd, buf, len);
+}
+
+/* How many folders this process has for VM @vm_fd. */
+int hc_sysfs_count(int vm_fd)
+{
+	return hc_sysfs_find(vm_fd, NULL, 0);
 }
 
 int hc_sysfs_exists(int vm_fd)
