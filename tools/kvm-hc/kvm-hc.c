@@ -78,20 +78,30 @@ static const char *read_line(const char *path, char *buf, size_t len)
 	return buf;
 }
 
-/* "key value" lines of @path: the value of @key, or -1. */
-static long long read_key(const char *path, const char *key)
-{
-	char k[64];
-	long long v, found = -1;
-	FILE *f = fopen(path, "r");
+/* Counters as the "key value" files of kvm_hc print them; -1 where absent. */
+struct counters {
+	long long kvm, kernel, forward, deny, uncounted, vms;
+};
 
+static void read_counters(const char *path, struct counters *c)
+{
+	static const char *const keys[] = { "kvm", "kernel", "forward", "deny", "uncounted",
+					    "vms" };
+	long long *v[] = { &c->kvm, &c->kernel, &c->forward, &c->deny, &c->uncounted, &c->vms };
+	FILE *f = fopen(path, "r");
+	unsigned int i;
+	long long val;
+	char k[64];
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		*v[i] = -1;
 	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld", k, &v) == 2)
-		if (!strcmp(k, key))
-			found = v;
+		return;
+	while (fscanf(f, "%63s %lld", k, &val) == 2)
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (!strcmp(k, keys[i]))
+				*v[i] = val;
 	fclose(f);
-	return found;
 }
 
 static const char *arch_name(long arch)
@@ -136,8 +146,9 @@ static int cmd_status(void)
 		{ "stats_fd", KVM_HC_CAP_STATS_FD },
 	};
 	long v[sizeof(caps) / sizeof(caps[0])];
-	char hook[256], ver[64], path[128];
+	char hook[256], ver[64];
 	struct kvmhc *dev = NULL;
+	struct counters c;
 	struct utsname u;
 	unsigned int i;
 	int r;
@@ -156,14 +167,13 @@ static int cmd_status(void)
 	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
 		v[i] = r ? -1 : kvmhc_check(dev, caps[i].cap);
 	kvmhc_close(dev);
-	snprintf(path, sizeof(path), SYS_MODULE "/stats");
+	read_counters(SYS_MODULE "/stats", &c);
 	if (json) {
 		printf("{\"loaded\": true, \"kernel\": \"%s\", \"version\": \"%s\", \"hook\": \"%s\", "
 		       "\"arch\": \"%s\", \"vms\": %lld, \"counters\": {\"kvm\": %lld, "
 		       "\"kernel\": %lld, \"forward\": %lld, \"deny\": %lld}, \"capabilities\": {",
-		       u.release, ver, hook, arch_name(v[2]), read_key(path, "vms"),
-		       read_key(path, "kvm"), read_key(path, "kernel"), read_key(path, "forward"),
-		       read_key(path, "deny"));
+		       u.release, ver, hook, arch_name(v[2]), c.vms, c.kvm, c.kernel, c.forward,
+		       c.deny);
 		for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
 			printf("%s\"%s\": %ld", i ? ", " : "", caps[i].name, v[i]);
 		printf("}%s}\n", r ? ", \"device\": \"cannot open /dev/kvm_hc\"" : "");
@@ -186,10 +196,9 @@ static int cmd_status(void)
 		printf("  limits       %ld ranges a policy, %ld numbers counted a VM, %ld arguments a forwarded exit%s\n",
 		       v[5], v[6], v[7], v[8] ? ", exits marked" : "");
 	}
-	printf("  attached VMs %lld\n", read_key(path, "vms"));
+	printf("  attached VMs %lld\n", c.vms);
 	printf("  calls        kvm %lld, kernel %lld, forward %lld, deny %lld\n",
-	       read_key(path, "kvm"), read_key(path, "kernel"), read_key(path, "forward"),
-	       read_key(path, "deny"));
+	       c.kvm, c.kernel, c.forward, c.deny);
 	return 0;
 }
 
@@ -199,7 +208,7 @@ struct vm_info {
 	int pid, fd;
 	unsigned long long id;
 	char comm[64];
-	long long kvm, kernel, forward, deny, uncounted;
+	struct counters c;
 	unsigned int services, nranges;
 	char ranges[64][80];
 };
@@ -216,11 +225,7 @@ static int vm_read(const char *name, struct vm_info *vi)
 	snprintf(path, sizeof(path), "/proc/%d/comm", vi->pid);
 	read_line(path, vi->comm, sizeof(vi->comm));
 	snprintf(path, sizeof(path), SYS_VMS "/%.63s/counters", name);
-	vi->kvm = read_key(path, "kvm");
-	vi->kernel = read_key(path, "kernel");
-	vi->forward = read_key(path, "forward");
-	vi->deny = read_key(path, "deny");
-	vi->uncounted = read_key(path, "uncounted");
+	read_counters(path, &vi->c);
 	snprintf(path, sizeof(path), SYS_VMS "/%.63s/policy", name);
 	f = fopen(path, "r");
 	if (f) {
@@ -233,18 +238,21 @@ static int vm_read(const char *name, struct vm_info *vi)
 		}
 		fclose(f);
 	}
-	return vi->kvm < 0 ? -1 : 0;
+	return vi->c.kvm < 0 ? -1 : 0;
 }
 
-/* The attached VMs' folder names, sorted by id; how many. */
+/* The attached VMs' folder names, sorted by id; how many, or -1 (said why). */
 static int vm_names(char names[][64], int max)
 {
 	struct dirent *d;
 	DIR *dir = opendir(SYS_VMS);
 	int n = 0, i, j;
 
-	if (!dir)
-		return -errno;
+	if (!dir) {
+		fprintf(stderr, "kvm-hc: %s: %s\n", SYS_VMS,
+			errno == ENOENT ? "kvm_hc is not loaded" : strerror(errno));
+		return -1;
+	}
 	while ((d = readdir(dir)) && n < max)
 		if (d->d_name[0] != '.')
 			snprintf(names[n++], 64, "%.63s", d->d_name);
@@ -278,11 +286,8 @@ static int cmd_list(void)
 	struct vm_info vi;
 	int n = vm_names(names, 256), i, j, shown = 0;
 
-	if (n < 0) {
-		fprintf(stderr, "kvm-hc: %s: %s\n", SYS_VMS,
-			n == -ENOENT ? "kvm_hc is not loaded" : strerror(-n));
+	if (n < 0)
 		return 1;
-	}
 	if (json)
 		printf("[");
 	else
@@ -299,7 +304,8 @@ static int cmd_list(void)
 			json_str(vi.comm);
 			printf(", \"counters\": {\"kvm\": %lld, \"kernel\": %lld, \"forward\": %lld, "
 			       "\"deny\": %lld, \"uncounted\": %lld}, \"services\": %u, \"ranges\": [",
-			       vi.kvm, vi.kernel, vi.forward, vi.deny, vi.uncounted, vi.services);
+			       vi.c.kvm, vi.c.kernel, vi.c.forward, vi.c.deny, vi.c.uncounted,
+			       vi.services);
 			for (j = 0; j < (int)vi.nranges; j++) {
 				printf(j ? ", " : "");
 				json_str(vi.ranges[j]);
@@ -307,7 +313,7 @@ static int cmd_list(void)
 			printf("]}");
 		} else {
 			printf("%-16s %7d %-15s %10lld %10lld %10lld %10lld  services 0x%x, %u range%s\n",
-			       vi.name, vi.pid, vi.comm, vi.kvm, vi.kernel, vi.forward, vi.deny,
+			       vi.name, vi.pid, vi.comm, vi.c.kvm, vi.c.kernel, vi.c.forward, vi.c.deny,
 			       vi.services, vi.nranges, vi.nranges == 1 ? "" : "s");
 			for (j = 0; j < (int)vi.nranges; j++)
 				printf("%16s   %s\n", "", vi.ranges[j]);
@@ -363,11 +369,8 @@ static int cmd_stats(const char *want)
 	static char names[256][64];
 	int n = vm_names(names, 256), i, r, found = 0, shown = 0;
 
-	if (n < 0) {
-		fprintf(stderr, "kvm-hc: %s: %s\n", SYS_VMS,
-			n == -ENOENT ? "kvm_hc is not loaded" : strerror(-n));
+	if (n < 0)
 		return 1;
-	}
 	if (json)
 		printf("[");
 	else
