@@ -42,6 +42,9 @@ e2e:
 lint:
 	tests/lint.sh
 
+real-vmm:
+	tests/real-vmm.sh
+
 bench:
 	tests/bench.sh --arch amd64 --series "$(BENCH_SERIES)"
 
@@ -65,5 +68,5 @@ install-tools: tools
 	$(MAKE) -C tools/libkvmhc O=$(TOOLS_OUT)/libkvmhc PREFIX=$(PREFIX) install
 	$(MAKE) -C tools/kvm-hc O=$(TOOLS_OUT)/kvm-hc PREFIX=$(PREFIX) install
 
-.PHONY: all modules clean install deps kunit e2e lint bench demo check dkms-install tools \
+.PHONY: all modules clean install deps kunit e2e lint real-vmm bench demo check dkms-install tools \
 	install-tools

@@ -4,7 +4,9 @@
 # make check: every test of kvm_hc, from a fresh Debian 12 machine.
 #   KUnit suites (tests/kunit.sh), end to end on Debian's 6.1, 6.12 and 7.x
 #   kernels, amd64, arm64 (VHE and nVHE) and ppc64el (KVM-HV under nested
-#   HV) (tests/e2e.sh), checkpatch/sparse/W=1 for amd64, arm64 and ppc64el,
+#   HV) (tests/e2e.sh), Debian's unmodified qemu-system-x86 booting a Debian
+#   guest with kvm_hc attached by the kvm-hc tool (tests/real-vmm.sh),
+#   checkpatch/sparse/W=1 for amd64, arm64 and ppc64el,
 #   and sparse/W=1 of s390x cross builds (tests/lint.sh), and the archive
 #   client's fallback against a misbehaving archive (tests/archive.sh), and
 #   kvm-hc-bench's ratios against the ones recorded (tests/bench.sh --ratchet).
@@ -86,12 +88,13 @@ done
 # The archive client first: it decides in seconds whether kernels can be
 # chosen at all.
 stage archive tests/archive.sh
-# Two lanes: KUnit, then arm64 end to end (its six boots are the longest
-# stage) in the background; amd64 and ppc64el end to end and the cross
+# Two lanes: KUnit, Debian's QEMU with a real guest (amd64), then arm64
+# end to end (its six boots are the longest stage) in the background; amd64 and ppc64el end to end and the cross
 # builds here.  amd64's lint checks the test module against the KUnit
 # kernel, so it runs once both lanes are done.
 series=${SERIES:-6.1 6.12 7}
 lane_bg kunit "tests/kunit.sh" \
+	real-vmm "tests/real-vmm.sh" \
 	e2e-arm64 "tests/e2e.sh --arch arm64 --series '$series'"
 stage e2e tests/e2e.sh --series "$series"
 stage e2e-ppc64 tests/e2e.sh --arch ppc64el --series "$series"

@@ -50,6 +50,12 @@
 #                     with the architecture's folder)
 #   KVM_HC_GUEST_LIBS  libraries the guest program links with (e.g. -lm)
 #   KVM_HC_QEMU_ARGS  more QEMU arguments (e.g. -icount shift=0,sleep=off)
+#   KVM_HC_SMP        the guest's CPUs (default: amd64 and arm64 2, ppc64el 1)
+#   KVM_HC_E2E_HIGHLIGHTS  what a boot's summary shows instead of the
+#                     architecture's HIGHLIGHTS (below): entries one a line
+#   KVM_HC_E2E_PACK   a script that adds to each initramfs: called as
+#                     SCRIPT INITRAMFS_DIR WORK_DIR with ARCH, KVER, VMLINUZ
+#                     and BUSYBOX in its environment (tests/real-vmm.sh)
 #   KVM_HC_INIT       default for --init
 #   KVM_HC_SERIES     default for --series
 #   KVM_HC_KVM_MODES  default for --kvm-modes
@@ -129,7 +135,7 @@ amd64)
 	GUEST_CC=gcc
 	GUEST_DIR=x86
 	BUSYBOX=host
-	QEMU=(qemu-system-x86_64 -accel tcg,thread=single -cpu EPYC -smp 2)
+	QEMU=(qemu-system-x86_64 -accel tcg,thread=single -cpu EPYC -smp "${KVM_HC_SMP:-2}")
 	CONSOLE=ttyS0
 	HIGHLIGHTS=('^PASS hook |no hook line'
 		'^PASS discover\.version got=0x0*10000,|discovery never answered by kvm_hc'
@@ -147,7 +153,7 @@ arm64)
 	GUEST_DIR=arm64
 	BUSYBOX=archive
 	QEMU=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
-		-cpu max,pauth-impdef=on -smp 2)
+		-cpu max,pauth-impdef=on -smp "${KVM_HC_SMP:-2}")
 	CONSOLE=ttyAMA0
 	HIGHLIGHTS=(:mode
 		'^[A-Z]* hook |'
@@ -167,7 +173,7 @@ ppc64el)
 	BUSYBOX=archive
 	# One vCPU: TCG runs it fastest, and the guest's own VMs need no
 	# second one.
-	QEMU=(qemu-system-ppc64 -M pseries,cap-nested-hv=on -cpu POWER9 -smp 1 -vga none)
+	QEMU=(qemu-system-ppc64 -M pseries,cap-nested-hv=on -cpu POWER9 -smp "${KVM_HC_SMP:-1}" -vga none)
 	CONSOLE=hvc0
 	HIGHLIGHTS=('^[A-Z]* hook |'
 		:matrix
@@ -181,6 +187,7 @@ ppc64el)
 	exit 2
 	;;
 esac
+[ -z "${KVM_HC_E2E_HIGHLIGHTS:-}" ] || mapfile -t HIGHLIGHTS <<<"$KVM_HC_E2E_HIGHLIGHTS"
 if [ "$KVM_MODES" = - ]; then
 	# KVM_HC_KVM_MODES is arm64's: ignored here.
 	[ -z "$kvm_modes" ] || { echo "e2e: --kvm-modes is for arm64 only" >&2; exit 2; }
@@ -499,6 +506,13 @@ for series in $series_list; do
 		continue
 	fi
 	cp "$d/src/kvm_hc.ko" "$rd/lib/kvm-hc/"
+	if [ -n "${KVM_HC_E2E_PACK:-}" ] &&
+		! ARCH=$arch KVER=$KVER VMLINUZ=$VMLINUZ BUSYBOX=$busybox "$KVM_HC_E2E_PACK" "$rd" "$d" >"$d/pack.log" 2>&1; then
+		report_failure "[$tag] $KVM_HC_E2E_PACK failed" "$d/pack.log"
+		fail_kernel "$d/pack.log"
+		continue
+	fi
+	[ -z "${KVM_HC_E2E_PACK:-}" ] || grep -a '^pack:' "$d/pack.log" | sed "s/^/  [$tag] /" >&2 || true
 	# The sample handler module, the test modules and the steps that use them.
 	[ ! -f "$d/src/samples/kvm_hc_sample.ko" ] || cp "$d/src/samples/kvm_hc_sample.ko" "$rd/lib/kvm-hc/"
 	cp "$ROOT/tests/vmm/steps.sh" "$rd/lib/kvm-hc/"
