@@ -209,10 +209,16 @@ static __always_inline bool kvm_hc_call_handler(const struct kvm_hc_handler *h,
 	if (!h->fn || (h->owner && h->owner != THIS_MODULE && !module_is_live(h->owner)))
 		return false;
 	h->fn(vcpu, call);
-	if (WARN_ON_ONCE(call->nret > KVM_HC_MAX_RETS))
+	if (unlikely(call->nret > KVM_HC_MAX_RETS)) {
+		pr_warn_once("handler %ps for 0x%llx returned %u results; the first %u kept\n",
+			     h->fn, call->nr, call->nret, KVM_HC_MAX_RETS);
 		call->nret = KVM_HC_MAX_RETS;
-	if (WARN_ON_ONCE(call->status > 0))
+	}
+	if (unlikely(call->status > 0)) {
+		pr_warn_once("handler %ps for 0x%llx returned status %d; the guest gets -EIO\n",
+			     h->fn, call->nr, call->status);
 		call->status = -EIO;
+	}
 	return true;
 }
 

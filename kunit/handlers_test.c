@@ -128,8 +128,8 @@ static void test_handler_positive(struct kvm_vcpu *vcpu, struct kvm_hc_call *cal
 
 /*
  * What a handler leaves in the record is held to the interface before any
- * architecture encodes it: at most KVM_HC_MAX_RETS results (the kernel
- * warns once), and a negative status.
+ * architecture encodes it: at most KVM_HC_MAX_RETS results, and a negative
+ * status (the kernel log names the handler, once).
  */
 static void handlers_results_bounded(struct kunit *test)
 {

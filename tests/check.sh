@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: every test of kvm_hc, from a fresh Debian 12 machine.
-#   KUnit suites (tests/kunit.sh), end to end on Debian's 6.1, 6.12 and 7.x
+#   KUnit suites on the test kernel and its debug build (tests/kunit.sh), end to end on Debian's 6.1, 6.12 and 7.x
 #   kernels, amd64, arm64 (VHE and nVHE) and ppc64el (KVM-HV under nested
 #   HV) (tests/e2e.sh), Debian's unmodified qemu-system-x86 booting a Debian
 #   guest with kvm_hc attached by the kvm-hc tool (tests/real-vmm.sh),
@@ -88,12 +88,14 @@ done
 # The archive client first: it decides in seconds whether kernels can be
 # chosen at all.
 stage archive tests/archive.sh
-# Two lanes: KUnit, Debian's QEMU with a real guest (amd64), then arm64
-# end to end (its six boots are the longest stage) in the background; amd64 and ppc64el end to end and the cross
+# Two lanes: KUnit (on the test kernel, then on its debug build), Debian's
+# QEMU with a real guest, then arm64 end to end (its six boots are the
+# longest stage) in the background; amd64 and ppc64el end to end and the cross
 # builds here.  amd64's lint checks the test module against the KUnit
 # kernel, so it runs once both lanes are done.
 series=${SERIES:-6.1 6.12 7}
 lane_bg kunit "tests/kunit.sh" \
+	kunit-debug "tests/kunit.sh --debug" \
 	real-vmm "tests/real-vmm.sh" \
 	e2e-arm64 "tests/e2e.sh --arch arm64 --series '$series'"
 stage e2e tests/e2e.sh --series "$series"

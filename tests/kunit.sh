@@ -14,7 +14,12 @@
 # The exit status is kunit.py's: a failed case, a crash or missing test
 # output all fail the run.
 #
-# usage: tests/kunit.sh [kunit.py exec arguments]
+# usage: tests/kunit.sh [--debug] [kunit.py exec arguments]
+#   --debug   the debug kernel (kunit/debug.kunitconfig on top: KASAN,
+#             lockdep with PROVE_RCU, DEBUG_OBJECTS_RCU_HEAD, kmemleak,
+#             DEBUG_KOBJECT_RELEASE, DEBUG_ATOMIC_SLEEP), built in its own
+#             folder; any report of theirs fails the run, shown with its
+#             trace
 #   tests/kunit.sh                      every suite
 #   tests/kunit.sh kvm_hc_core          one suite
 #   tests/kunit.sh 'kvm_hc_core.policy_*'   cases matching a glob
@@ -29,13 +34,23 @@
 
 set -euo pipefail
 
+if [ "${1:-}" = --debug ]; then
+	export KVM_HC_KUNIT_DEBUG=1
+	shift
+fi
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
 TEST_MODULE=kvm_hc_kunit
-SRC=$KVM_HC_BUILD/kunit-src
-ROOTFS=$KVM_HC_BUILD/kunit-initramfs
-CPIO=$KVM_HC_BUILD/kunit-initramfs.cpio
+VARIANT=kunit
+[ "${KVM_HC_KUNIT_DEBUG:-0}" != 1 ] || VARIANT=kunit-debug
+SRC=$KVM_HC_BUILD/$VARIANT-src
+ROOTFS=$KVM_HC_BUILD/$VARIANT-initramfs
+CPIO=$KVM_HC_BUILD/$VARIANT-initramfs.cpio
+LOG=$KVM_HC_BUILD/$VARIANT.log
+# What the debug kernel's checkers print: any of it fails the run.
+REPORTS='BUG: |WARNING: |KASAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|unreferenced object|ODEBUG|INFO: task .* blocked|lock held when returning|sleeping function called from invalid context'
+
 KMAKE=(ARCH=x86_64 "CC=$KERNEL_CC")
 MODVARS=("${KMAKE[@]}" KVM_HC_KUNIT=1)
 
@@ -74,7 +89,7 @@ ldd "$BUSYBOX" >/dev/null 2>&1 && die "$BUSYBOX is not static (apt-get install b
 rm -rf "$ROOTFS"
 mkdir -p "$ROOTFS"/{bin,dev,proc,sys}
 cp "$BUSYBOX" "$ROOTFS/bin/busybox"
-for applet in sh cat echo mount modprobe reboot; do
+for applet in sh cat echo mount modprobe rmmod reboot; do
 	ln -s busybox "$ROOTFS/bin/$applet"
 done
 make -s -C "$KUNIT_KDIR" "${KMAKE[@]}" INSTALL_MOD_PATH="$ROOTFS" \
@@ -87,12 +102,21 @@ log "initramfs packed ($(elapsed) s)"
 
 # 4. Boot and parse.
 rc=0
-kunit_py "$KSRC" exec --qemu_args="-initrd $(printf %q "$CPIO")" \
+kunit_py "$KSRC" exec --qemu_args="-smp 2 -initrd $(printf %q "$CPIO")" \
 	--kernel_args=panic=-1 "$@" || rc=$?
-cp -f "$KUNIT_KDIR/test.log" "$KVM_HC_BUILD/kunit.log" 2>/dev/null || true
-if [ $rc != 0 ] && ! grep -q 'KTAP version' "$KVM_HC_BUILD/kunit.log" 2>/dev/null; then
+cp -f "$KUNIT_KDIR/test.log" "$LOG" 2>/dev/null || true
+if [ $rc != 0 ] && ! grep -q 'KTAP version' "$LOG" 2>/dev/null; then
 	log "no test output; the console said:"
-	tail -n 25 "$KVM_HC_BUILD/kunit.log" >&2 || true
+	tail -n 25 "$LOG" >&2 || true
 fi
-log "done in $(elapsed) s, kunit.py exit status $rc (console log: $KVM_HC_BUILD/kunit.log)"
+if grep -Eq "$REPORTS" "$LOG" 2>/dev/null; then
+	log "the kernel reported problems; each with the 25 lines after it:"
+	grep -E -A 25 "$REPORTS" "$LOG" | head -n 200 >&2
+	[ $rc != 0 ] || rc=1
+fi
+if [ "${KVM_HC_KUNIT_DEBUG:-0}" = 1 ] && ! grep -q 'kunit/init: kmemleak scan done' "$LOG"; then
+	log "the debug kernel's kmemleak scan did not run"
+	[ $rc != 0 ] || rc=1
+fi
+log "done in $(elapsed) s, status $rc (console log: $LOG)"
 exit $rc

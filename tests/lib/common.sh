@@ -22,8 +22,16 @@ KVM_HC_CACHE=$(realpath -m "${KVM_HC_CACHE:-/var/cache/kvm-hc}")
 KVM_HC_BUILD=$(realpath -m "${KVM_HC_BUILD:-$KVM_HC_ROOT/build}")
 KVM_HC_JOBS=${KVM_HC_JOBS:-2}
 
-KUNIT_KDIR=$KVM_HC_CACHE/kunit-build
 KUNIT_CONFIG_DIR=$KVM_HC_ROOT/kunit
+# KVM_HC_KUNIT_DEBUG=1: the debug variant (kunit/debug.kunitconfig on top),
+# in a folder of its own.
+if [ "${KVM_HC_KUNIT_DEBUG:-0}" = 1 ]; then
+	KUNIT_KDIR=$KVM_HC_CACHE/kunit-debug-build
+	KUNIT_EXTRA_CONFIG=(--kunitconfig="$KUNIT_CONFIG_DIR/debug.kunitconfig")
+else
+	KUNIT_KDIR=$KVM_HC_CACHE/kunit-build
+	KUNIT_EXTRA_CONFIG=()
+fi
 KERNEL_CC="ccache gcc"
 
 export CCACHE_DIR=$KVM_HC_CACHE/ccache
@@ -94,7 +102,8 @@ kunit_py()
 
 	shift 2
 	python3 "$ksrc/tools/testing/kunit/kunit.py" "$cmd" --arch=x86_64 \
-		--build_dir="$KUNIT_KDIR" --kunitconfig="$KUNIT_CONFIG_DIR" "$@"
+		--build_dir="$KUNIT_KDIR" --kunitconfig="$KUNIT_CONFIG_DIR" \
+		"${KUNIT_EXTRA_CONFIG[@]}" "$@"
 }
 
 # Configure and build the KUnit test kernel in $KUNIT_KDIR from the tree $1
@@ -109,7 +118,7 @@ kunit_kernel_build()
 		flock 9
 		kunit_py "$ksrc" build --jobs="$KVM_HC_JOBS" \
 			--make_options "CC=$KERNEL_CC"
-	) 9>"$KVM_HC_CACHE/kunit-build.lock"
+	) 9>"$KUNIT_KDIR.lock"
 }
 
 # Copy the module sources $KVM_HC_SRC to $1, leaving out VCS data, the build
