@@ -43,7 +43,9 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case $arch in
-amd64) ;;
+# The 32-bit VMM of the compat check: i686 cross gcc, which, unlike
+# gcc-multilib, leaves the other cross compilers installed.
+amd64) PACKAGES+=(gcc-i686-linux-gnu libc6-dev-i386-cross) ;;
 # Modules of 6.1 and 6.12 are built with gcc-12 for aarch64 on this host
 # (7.x in its chroot); the guest program with the default cross gcc.
 arm64) PACKAGES+=(qemu-system-arm gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu libc6-dev-arm64-cross) ;;

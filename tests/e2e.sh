@@ -328,11 +328,15 @@ else
 	rm -rf "$OUT_ARCH/kvm-hc"
 	make -s -C "$ROOT/tools/kvm-hc" CC="$GUEST_CC" O="$OUT_ARCH/kvm-hc" LDFLAGS=-static \
 		CFLAGS="-O2 -Wall" || die "cannot build the kvm-hc tool ($GUEST_CC)"
-	# the example VMM to copy (x86_64 only)
-	rm -rf "$OUT_ARCH/examples"
+	# the example VMM to copy, and the 32-bit VMM of the compat check
+	# (x86_64 only)
+	rm -rf "$OUT_ARCH/examples" "$OUT_ARCH/kvm_hc_compat32"
 	if [ "$GUEST_DIR" = x86 ]; then
 		make -s -C "$ROOT/tools/examples" CC="$GUEST_CC" O="$OUT_ARCH/examples" \
 			LDFLAGS=-static CFLAGS="-O2 -Wall" || die "cannot build tools/examples"
+		i686-linux-gnu-gcc -static -O2 -Wall -o "$OUT_ARCH/kvm_hc_compat32" \
+			"$ROOT/tests/vmm/x86/compat32.c" ||
+			die "cannot build the 32-bit VMM tests/vmm/x86/compat32.c (gcc-i686-linux-gnu)"
 	fi
 fi
 log "guest program built ($(since "$t") s)"
@@ -500,6 +504,7 @@ for series in $series_list; do
 	[ ! -x "$OUT_ARCH/kvm-hc/kvm-hc" ] || cp "$OUT_ARCH/kvm-hc/kvm-hc" "$rd/bin/kvm-hc"
 	[ ! -x "$OUT_ARCH/examples/forward-vmm" ] ||
 		cp "$OUT_ARCH/examples/forward-vmm" "$rd/bin/forward-vmm"
+	[ ! -x "$OUT_ARCH/kvm_hc_compat32" ] || cp "$OUT_ARCH/kvm_hc_compat32" "$rd/bin/"
 	if ! "${KERNELS[@]}" kvm-modules "$KVER" "$rd/lib/kvm-hc" 2>"$d/modules.log"; then
 		report_failure "[$tag] cannot collect the KVM modules" "$d/modules.log"
 		fail_kernel "$d/modules.log"
