@@ -15,7 +15,7 @@ static const char *const scenarios[] = {
 #ifdef ARCH_HAS_KICK
 	"kick",
 #endif
-	"forward-unload", "fuzz",
+	"lifetime", "forward-unload", "fuzz",
 };
 
 static int (*const scenario_fn[])(void) = {
@@ -23,7 +23,7 @@ static int (*const scenario_fn[])(void) = {
 #ifdef ARCH_HAS_KICK
 	cmd_kick,
 #endif
-	cmd_forward_unload, cmd_fuzz,
+	cmd_lifetime, cmd_forward_unload, cmd_fuzz,
 };
 
 /*

@@ -240,6 +240,7 @@ int cmd_two_vms(void);
 int cmd_badinput(void);
 int cmd_forward_unload(void);
 int cmd_fuzz(void);
+int cmd_lifetime(void);
 int cmd_uapi(void);
 int cmd_lib(void);
 int cmd_operator(void);
