@@ -197,6 +197,26 @@ int hc_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned i
 }
 
 /*
+ * Attach VM @vm_fd through /dev/kvm_hc, opened for this, and give it the
+ * policy @r[0..@n) (no services) unless @n is 0; FAIL lines if either is
+ * refused.  The handle, or -1 (nothing left attached).
+ */
+int hc_attach_vm(int vm_fd, const struct kvm_hc_range *r, unsigned int n, const char *tag)
+{
+	int dev = hc_open(tag), h;
+
+	if (dev < 0)
+		return -1;
+	h = hc_attach(dev, vm_fd, tag);
+	close(dev);
+	if (h >= 0 && n && hc_policy(h, 0, r, n, tag) < 0) {
+		close(h);
+		h = -1;
+	}
+	return h;
+}
+
+/*
  * Attach VM @vm_fd with a policy that sends @nr to the kernel (a handler another
  * module registered, such as samples/kvm_hc_sample.c); FAIL lines if that
  * is refused.  The handle, or -1.
@@ -204,15 +224,8 @@ int hc_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned i
 int hc_kernel_nr(int vm_fd, uint64_t nr, const char *tag)
 {
 	const struct kvm_hc_range r[] = { RANGE(nr, nr, KERNEL, 0) };
-	int dev = hc_open(tag), h;
 
-	if (dev < 0)
-		return -1;
-	h = hc_attach(dev, vm_fd, tag);
-	close(dev);
-	if (h < 0 || hc_policy(h, 0, r, 1, tag) < 0)
-		return -1;
-	return h;
+	return hc_attach_vm(vm_fd, r, 1, tag);
 }
 
 int hc_get_stats_raw(int h, uint32_t size, uint8_t tail, uint32_t flags, struct hc_counts *c)

@@ -63,6 +63,7 @@ int hc_set_policy_raw(int h, uint32_t size, uint8_t tail, uint32_t flags, uint32
 int hc_set_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned int n);
 int hc_policy(int h, uint32_t services, const struct kvm_hc_range *r, unsigned int n,
 		const char *tag);
+int hc_attach_vm(int vm_fd, const struct kvm_hc_range *r, unsigned int n, const char *tag);
 int hc_kernel_nr(int vm_fd, uint64_t nr, const char *tag);
 int hc_get_policy(int h, struct kvm_hc_policy *p);
 int hc_get_stats_raw(int h, uint32_t size, uint8_t tail, uint32_t flags, struct hc_counts *c);

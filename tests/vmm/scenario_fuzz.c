@@ -338,7 +338,7 @@ int cmd_fuzz(void)
 	unsigned int seconds = secs ? (unsigned int)strtoul(secs, NULL, 0) : 4;
 	struct answer a, b;
 	struct vm vm;
-	int dev, h;
+	int h;
 
 	fuzz_state = s ? strtoull(s, NULL, 0) : (uint64_t)now_ns() ^ (uint64_t)getpid() << 32;
 	if (!fuzz_state)
@@ -350,10 +350,7 @@ int cmd_fuzz(void)
 		return 1;
 	fuzz_uapi(&vm, seconds);
 
-	dev = hc_open("fuzz.policy");
-	h = dev < 0 ? -1 : hc_attach(dev, vm.fd, "fuzz.policy.attach");
-	if (dev >= 0)
-		close(dev);
+	h = hc_attach_vm(vm.fd, NULL, 0, "fuzz.policy");
 	if (h >= 0) {
 		fuzz_policies(&vm, h, seconds);
 		/* and after all that, a fixed policy is what the guest gets */

@@ -47,21 +47,6 @@ static int lt_wait_attached(int want)
 	return n;
 }
 
-static int lt_handle(struct vm *vm, const char *tag, const struct kvm_hc_range *r)
-{
-	int dev = hc_open(tag), h;
-
-	if (dev < 0)
-		return -1;
-	h = hc_attach(dev, vm->fd, tag);
-	close(dev);
-	if (h >= 0 && hc_policy(h, 0, r, 1, tag) < 0) {
-		close(h);
-		h = -1;
-	}
-	return h;
-}
-
 static void lt_fds_closed(int base)
 {
 	const struct kvm_hc_range deny[] = { RANGE(LT_NR, LT_NR, DENY, -EINVAL) };
@@ -72,7 +57,7 @@ static void lt_fds_closed(int base)
 
 	if (arch_vm_create(&vm, "lifetime.fds") < 0)
 		return;
-	h = lt_handle(&vm, "lifetime.fds", deny);
+	h = hc_attach_vm(vm.fd, deny, 1, "lifetime.fds");
 	if (h < 0) {
 		vm_destroy(&vm);
 		return;
@@ -114,7 +99,7 @@ static void lt_killed(int base)
 		/* the VMM to kill: parked in a forwarded exit, handle open */
 		close(p[0]);
 		if (arch_vm_create(&vm, "lifetime.killed.child") < 0 ||
-		    lt_handle(&vm, "lifetime.killed.child", fwd) < 0 ||
+		    hc_attach_vm(vm.fd, fwd, 1, "lifetime.killed.child") < 0 ||
 		    !arch_fwd_begin(&vm, LT_NR, "lifetime.killed.child"))
 			_exit(1);
 		c = 1;
@@ -146,7 +131,7 @@ static void lt_killed(int base)
 	/* kvm_hc goes on: a new VM attaches and gets what its policy says */
 	if (arch_vm_create(&vm, "lifetime.after") < 0)
 		return;
-	h = lt_handle(&vm, "lifetime.after", deny);
+	h = hc_attach_vm(vm.fd, deny, 1, "lifetime.after");
 	if (h >= 0) {
 		a = arch_call(&vm, LT_NR, "lifetime.after");
 		report(answer_eq(a, arch_denied(-EINVAL)), "lifetime.after.denied", "got=0x%llx",

@@ -64,6 +64,17 @@ static int op_ask(int to, int from, char step, int64_t msg[2])
 	return 0;
 }
 
+/* The child's guest makes its call: check "@name", its answer is @want. */
+static void op_call_is(int to, int from, const char *name, struct answer want, const char *why)
+{
+	int64_t msg[2] = { -1, -1 };
+	int r = op_ask(to, from, OP_CALL, msg);
+
+	report(!r && (uint64_t)msg[0] == want.val && msg[1] == want.exits, name,
+	       "got=0x%llx,exits:%lld want=0x%llx,exits:%d (%s)", (unsigned long long)msg[0],
+	       (long long)msg[1], (unsigned long long)want.val, want.exits, why);
+}
+
 int cmd_operator(void)
 {
 	struct kvmhc_policy *p;
@@ -132,20 +143,13 @@ int cmd_operator(void)
 	r = kvmhc_set_policy(hv, p);
 	report(r == 0, "operator.deny_policy", "got=%s want=ok", resname(r));
 	kvmhc_policy_free(p);
-	r = op_ask(tochild[1], fromchild[0], OP_CALL, msg);
-	report(!r && (uint64_t)msg[0] == want.val && msg[1] == want.exits, "operator.guest_denied",
-	       "got=0x%llx,exits:%lld want=0x%llx,exits:%d (the VMM's guest, unmodified VMM)",
-	       (unsigned long long)msg[0], (long long)msg[1], (unsigned long long)want.val,
-	       want.exits);
+	op_call_is(tochild[1], fromchild[0], "operator.guest_denied", want,
+		   "the VMM's guest, unmodified VMM");
 	r = op_ask(tochild[1], fromchild[0], OP_ATTACH, msg);
 	report(!r && msg[0] == -EEXIST, "operator.vmm_attach_meanwhile",
 	       "got=%s want=EEXIST (one attachment at a time)", resname((int)msg[0]));
 	kvmhc_detach(hv);
-	r = op_ask(tochild[1], fromchild[0], OP_CALL, msg);
-	report(!r && (uint64_t)msg[0] == stock.val && msg[1] == stock.exits, "operator.detached",
-	       "got=0x%llx,exits:%lld want=0x%llx,exits:%d (stock KVM again)",
-	       (unsigned long long)msg[0], (long long)msg[1], (unsigned long long)stock.val,
-	       stock.exits);
+	op_call_is(tochild[1], fromchild[0], "operator.detached", stock, "stock KVM again");
 	say("an operator attached a running VMM's VM, denied a number its guest then saw denied, could not make it forward, and let go (%d checks)",
 	    npass + nfail);
 out:
