@@ -20,18 +20,21 @@ cd "$top" || exit 1
 passed=0
 failed=0
 results=()
+failed_names=()
 stage() {
 	local name=$1 t0=$SECONDS rc
 	shift
 	echo "=== $name: $*"
-	"$@"
-	rc=$?
+	mkdir -p "$top/build/check"
+	"$@" 2>&1 | tee "$top/build/check/$name.log"
+	rc=${PIPESTATUS[0]}
 	if [ "$rc" = 0 ]; then
 		passed=$((passed + 1))
 		results+=("CHECK $name PASS ($((SECONDS - t0)) s)")
 	else
 		failed=$((failed + 1))
 		results+=("CHECK $name FAIL rc=$rc ($((SECONDS - t0)) s)")
+		failed_names+=("$name")
 	fi
 }
 
@@ -74,6 +77,7 @@ stage_join() {
 		else
 			failed=$((failed + 1))
 			results+=("CHECK $name FAIL rc=$rc ($secs s, in parallel)")
+			failed_names+=("$name")
 		fi
 	done
 	bg_names=()
@@ -115,6 +119,20 @@ stage_join
 stage lint tests/lint.sh
 stage lint-arm64 env KVM_HC_ARCH=arm64 LINT_KUNIT=0 tests/lint.sh sparse w1
 
+# What failed, at the end where a truncated log still shows it: each failed
+# stage's failing lines (checks, boots, lint steps, kernel reports, seeds
+# that replay a fuzz run), at most 25 a stage; the whole log is
+# build/check/NAME.log.
+digest() {
+	grep -a -E '(^|\] |: )(FAIL|not ok)|result=FAIL| FAIL|INFO fuzz: seed|no KVM_HC_E2E|BUG:|WARNING:|Oops|Kernel panic|[Tt]imeout after|[Tt]imed out' \
+		"$top/build/check/$1.log" | head -n 25
+	echo "--- last lines:"
+	tail -n 5 "$top/build/check/$1.log"
+}
+for name in "${failed_names[@]}"; do
+	echo "=== failed: $name (build/check/$name.log)"
+	digest "$name"
+done
 echo "=== summary"
 printf '%s\n' "${results[@]}"
 echo "$passed passed, $failed failed"

@@ -399,6 +399,8 @@ highlights()
 			esac
 		done
 		grep -a '^FAIL' <<<"$con" | head -n 20 || true
+		# a failed fuzz check with the seed that replays it
+		! grep -aq '^FAIL fuzz' <<<"$con" || grep -a -m1 '^INFO fuzz: seed' <<<"$con" || true
 	} | sed "s/^/  [$tag] /"
 }
 
