@@ -7,6 +7,8 @@
 #   make KDIR=<build dir>     ... or for another kernel
 #   make demo                 boot the newest Debian kernel in QEMU and show kvm_hc at work
 #   make check                every test: KUnit, end to end on 6.1, 6.12 and 7.x, lint
+#   make check-long           races, faults and lifetimes for longer (debug kernel too)
+#   make e2e-debug            end to end on the debug kernel (KASAN, lockdep, kmemleak)
 #   make e2e SERIES=6.12      end-to-end tests on one kernel series
 #   make kunit                the KUnit suites under kunit.py
 #   make lint                 checkpatch --strict, sparse (C=2), W=1
@@ -39,6 +41,13 @@ kunit:
 e2e:
 	tests/e2e.sh --series "$(SERIES)"
 
+KVM_HC_CACHE ?= /var/cache/kvm-hc
+
+e2e-debug:
+	tests/kunit.sh --debug
+	tests/e2e.sh --kernel-tree $(KVM_HC_CACHE)/kunit-debug-build --series debug --timeout 1800 \
+		--append kvm_hc_require=faults,kmemleak
+
 lint:
 	tests/lint.sh
 
@@ -54,6 +63,9 @@ demo:
 check:
 	tests/check.sh
 
+check-long:
+	tests/check.sh --long
+
 dkms-install:
 	scripts/dkms-install.sh
 
@@ -68,5 +80,5 @@ install-tools: tools
 	$(MAKE) -C tools/libkvmhc O=$(TOOLS_OUT)/libkvmhc PREFIX=$(PREFIX) install
 	$(MAKE) -C tools/kvm-hc O=$(TOOLS_OUT)/kvm-hc PREFIX=$(PREFIX) install
 
-.PHONY: all modules clean install deps kunit e2e lint real-vmm bench demo check dkms-install tools \
-	install-tools
+.PHONY: all modules clean install deps kunit e2e e2e-debug lint real-vmm bench demo check \
+	check-long dkms-install tools install-tools

@@ -21,7 +21,11 @@
 #define T_VMS		3
 #define T_NRS		200		/* numbers 0..199, beyond the 64 counted */
 #define T_HANDLER_NR	0x5a5a1000ULL	/* served in the kernel, by a sleeper */
-#define T_RUN_MS	2000
+
+/* How long the threads run: kvm_hc_kunit.torture_ms=N longer (check-long). */
+static unsigned int torture_ms = 2000;
+module_param(torture_ms, uint, 0444);
+MODULE_PARM_DESC(torture_ms, "how long the torture suite's threads run, in ms");
 
 /* The two policies: every boundary differs, and so do the services. */
 static const struct kvm_hc_range t_pol_a[] = {
@@ -277,7 +281,7 @@ static void torture_dispatch_under_writers(struct kunit *test)
 		get_task_struct(k);
 		t[nt++] = k;
 	}
-	msleep(T_RUN_MS);
+	msleep(torture_ms);
 	t_stop_all(t, nt);
 
 	kunit_info(test, "%u dispatchers, %llu calls; %d policy replacements, %d attach cycles, %d handler cycles, %d wakes",

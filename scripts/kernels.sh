@@ -38,7 +38,9 @@
 #                                   the KVM modules (amd64: irqbypass, kvm,
 #                                   ccp, kvm-amd) and their dependencies as
 #                                   .ko + OUTDIR/load-order (empty when KVM
-#                                   is built in)
+#                                   is built in); with KVM_HC_KMODULES=DIR,
+#                                   those of a kernel built here, installed
+#                                   in DIR (its lib/modules/<release>)
 #        scripts/kernels.sh package PACKAGE     fetches a Debian package of
 #                                   ARCH (the version of the host's release
 #                                   when the archive has it), prints the
@@ -492,7 +494,14 @@ kh_kvm_modules()
 	local order=()
 
 	[ $# -eq 2 ] || die "usage: kvm-modules SERIES OUTDIR"
-	kh_fetch "$series"
+	# A kernel built here (tests/e2e.sh --kernel-tree): its modules
+	# installed in KVM_HC_KMODULES, named by its release.
+	if [ -n "${KVM_HC_KMODULES:-}" ]; then
+		KMODULES=$KVM_HC_KMODULES
+		KVER=$series
+	else
+		kh_fetch "$series"
+	fi
 	mkdir -p "$out"
 	while IFS= read -r f; do
 		n=${f##*/}

@@ -83,12 +83,59 @@ stage_join() {
 	bg_names=()
 }
 
+# What failed, at the end where a truncated log still shows it: each failed
+# stage's failing lines (checks, boots, lint steps, kernel reports, seeds
+# that replay a fuzz run), at most 25 a stage; the whole log is
+# build/check/NAME.log.
+digest() {
+	grep -a -E '(^|\] |: )(FAIL|not ok)|result=FAIL| FAIL|INFO fuzz: seed|no KVM_HC_E2E|BUG:|WARNING:|Oops|Kernel panic|[Tt]imeout after|[Tt]imed out' \
+		"$top/build/check/$1.log" | head -n 25
+	echo "--- last lines:"
+	tail -n 5 "$top/build/check/$1.log"
+}
+summary() {
+	local name
+
+	for name in "${failed_names[@]}"; do
+		echo "=== failed: $name (build/check/$name.log)"
+		digest "$name"
+	done
+	echo "=== summary"
+	printf '%s\n' "${results[@]}"
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+}
+# make check-long (tests/check.sh --long): the races, faults and lifetimes
+# for longer, on the debug kernel and Debian's; not part of make check.
+#   kunit-torture  the torture suite for 60 s on the debug kernel
+#   e2e-debug-long, e2e-long, e2e-arm64-long
+#                  the end-to-end run on the debug kernel, Debian's 6.12 and
+#                  7.x (amd64) and 6.12 (arm64, VHE) with 100 insert/remove
+#                  cycles of kvm_hc under 2 VMs calling, and 60 s of fuzzing
+#                  a part
+long=0
+[ "${1:-}" != --long ] || long=1
+LONG_APPEND="kvm_hc_cycles=100 kvm_hc_load_vms=2 KVM_HC_FUZZ_SECONDS=60"
+DEBUG_KDIR=$(realpath -m "${KVM_HC_CACHE:-/var/cache/kvm-hc}")/kunit-debug-build
+DEBUG_APPEND="kvm_hc_require=faults,kmemleak"
+
 # Host packages of every architecture first: the stages then never run
 # apt-get at the same time.
 for a in amd64 arm64 ppc64el s390x; do
 	scripts/deps.sh --arch $a ||
 		{ echo "check: installing host packages for $a failed" >&2; exit 1; }
 done
+if [ $long = 1 ]; then
+	lane_bg kunit-torture "tests/kunit.sh --debug --kernel_args=kvm_hc_kunit.torture_ms=60000 'kvm_hc_torture.*'" \
+		e2e-debug-long "tests/e2e.sh --kernel-tree '$DEBUG_KDIR' --series debug --timeout 5400 --append '$DEBUG_APPEND $LONG_APPEND'"
+	stage e2e-long tests/e2e.sh --series "6.12 7" --timeout 2400 --append "$LONG_APPEND"
+	stage e2e-arm64-long tests/e2e.sh --arch arm64 --series 6.12 --kvm-modes vhe --timeout 2400 \
+		--append "$LONG_APPEND"
+	stage_join
+	summary
+fi
+
 # The archive client first: it decides in seconds whether kernels can be
 # chosen at all.
 stage archive tests/archive.sh
@@ -118,22 +165,4 @@ stage bench-arm64 tests/bench.sh --arch arm64 --series 6.12 --ratchet
 stage_join
 stage lint tests/lint.sh
 stage lint-arm64 env KVM_HC_ARCH=arm64 LINT_KUNIT=0 tests/lint.sh sparse w1
-
-# What failed, at the end where a truncated log still shows it: each failed
-# stage's failing lines (checks, boots, lint steps, kernel reports, seeds
-# that replay a fuzz run), at most 25 a stage; the whole log is
-# build/check/NAME.log.
-digest() {
-	grep -a -E '(^|\] |: )(FAIL|not ok)|result=FAIL| FAIL|INFO fuzz: seed|no KVM_HC_E2E|BUG:|WARNING:|Oops|Kernel panic|[Tt]imeout after|[Tt]imed out' \
-		"$top/build/check/$1.log" | head -n 25
-	echo "--- last lines:"
-	tail -n 5 "$top/build/check/$1.log"
-}
-for name in "${failed_names[@]}"; do
-	echo "=== failed: $name (build/check/$name.log)"
-	digest "$name"
-done
-echo "=== summary"
-printf '%s\n' "${results[@]}"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary

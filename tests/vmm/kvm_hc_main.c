@@ -15,7 +15,7 @@ static const char *const scenarios[] = {
 #ifdef ARCH_HAS_KICK
 	"kick",
 #endif
-	"lifetime", "forward-unload", "fuzz",
+	"lifetime", "forward-unload", "fuzz", "faults",
 };
 
 static int (*const scenario_fn[])(void) = {
@@ -23,7 +23,7 @@ static int (*const scenario_fn[])(void) = {
 #ifdef ARCH_HAS_KICK
 	cmd_kick,
 #endif
-	cmd_lifetime, cmd_forward_unload, cmd_fuzz,
+	cmd_lifetime, cmd_forward_unload, cmd_fuzz, cmd_faults,
 };
 
 /*
@@ -51,6 +51,7 @@ static void usage(void)
 		"       kvm_hc_test [--explain] discover --expect open|closed\n"
 		"       kvm_hc_test [--explain] load --seconds S [--expect-both]\n"
 		"       kvm_hc_test [--explain] sample --seconds S --expect present|absent|both\n"
+		"       kvm_hc_test faults-insmod KO [PARAMS]\n"
 		"       kvm_hc_test [--explain] SCENARIO (kvm_hc_test scenarios lists them)\n");
 	exit(2);
 }
@@ -86,6 +87,14 @@ int main(int argc, char **argv)
 	}
 	if (!cmd)
 		usage();
+	/* the module and its parameters: arguments of their own */
+	if (!strcmp(cmd, "faults-insmod")) {
+		for (i = 1; i < (unsigned int)argc && strcmp(argv[i], cmd); i++)
+			;
+		if (i + 1 >= (unsigned int)argc || i + 3 < (unsigned int)argc)
+			usage();
+		return cmd_faults_insmod(argv[i + 1], i + 2 < (unsigned int)argc ? argv[i + 2] : "");
+	}
 	if (!strcmp(cmd, "scenarios")) {
 		for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
 			puts(scenarios[i]);

@@ -240,6 +240,8 @@ int cmd_two_vms(void);
 int cmd_badinput(void);
 int cmd_forward_unload(void);
 int cmd_fuzz(void);
+int cmd_faults(void);
+int cmd_faults_insmod(const char *ko, const char *params);
 int cmd_lifetime(void);
 int cmd_uapi(void);
 int cmd_lib(void);
