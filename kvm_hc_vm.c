@@ -51,10 +51,12 @@ struct kvm_hc_vm *kvm_hc_vm_attach(struct kvm *kvm, u32 services)
 	if (services & ~GENMASK(KVM_HC_SVC_COUNT - 1, 0))
 		return ERR_PTR(-EINVAL);
 	vm = kzalloc(sizeof(*vm) + kvm_hc_arch.vm_data_size, GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return ERR_PTR(-ENOMEM);
 	if (services)
 		p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	vm->counts = alloc_percpu_gfp(struct kvm_hc_vm_counts, GFP_KERNEL_ACCOUNT);
-	if (!vm || !vm->counts || (services && !p)) {
+	if (!vm->counts || (services && !p)) {
 		ret = -ENOMEM;
 		goto free;
 	}
@@ -85,8 +87,7 @@ struct kvm_hc_vm *kvm_hc_vm_attach(struct kvm *kvm, u32 services)
 
 free:
 	kfree(p);
-	if (vm)
-		free_percpu(vm->counts);
+	free_percpu(vm->counts);
 	kfree(vm);
 	return ERR_PTR(ret);
 }

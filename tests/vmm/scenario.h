@@ -90,6 +90,15 @@
  *                     the next answer: kvm_hc's (@want), stock KVM's, or
  *                     invalid; the call in between; or nothing yet
  *
+ * For the fuzz scenario (scenario_fuzz.c):
+ *   struct answer arch_fuzz_call(struct vm *vm, uint64_t nr, uint64_t rnd,
+ *                                struct answer want, struct answer *expect,
+ *                                const char **mode)
+ *                     the guest calls @nr from a mode (privilege level,
+ *                     instruction set, conduit) and with arguments that
+ *                     @rnd picks; @want is what arch_call() would get under
+ *                     the policy in force, *expect what this call must get,
+ *                     *mode names the mode
  * For the kick (halter.c), where there is one:
  *   enum halter_exit arch_halter_exit(const struct halter *hl)
  *                     what the exit of the waiting vCPU's KVM_RUN was
@@ -241,6 +250,8 @@ int cmd_badinput(void);
 int cmd_forward_unload(void);
 int cmd_fuzz(void);
 int cmd_faults(void);
+struct answer arch_fuzz_call(struct vm *vm, uint64_t nr, uint64_t rnd, struct answer want,
+			     struct answer *expect, const char **mode);
 int cmd_faults_insmod(const char *ko, const char *params);
 int cmd_lifetime(void);
 int cmd_uapi(void);

@@ -15,8 +15,11 @@
  *	- policies and calls: random policies over numbers around the edges
  *	  of a block (kvm, kernel and deny ranges, random deny errors, the
  *	  discovery service on or off) are set while the guest calls random
- *	  numbers of that set; every answer must be the one the policy in
- *	  force gives.
+ *	  numbers of that set, with random arguments, from every mode and
+ *	  through every conduit the architecture has (arch_fuzz_call(): x86
+ *	  64-bit and 32-bit kernel code, user code, either vendor's
+ *	  instruction; arm64 HVC and SMC, immediates 0 and 1); every answer
+ *	  must be the one the policy in force gives there.
  *	Afterwards the VM still gets exactly what a fixed policy says.
  */
 #include <pthread.h>
@@ -282,6 +285,26 @@ static struct answer fuzz_expect(const struct fuzz_policy *p, uint64_t nr)
 	return arch_stock();
 }
 
+/* The modes and conduits the guest's calls came from (arch_fuzz_call()). */
+static struct {
+	const char *mode;
+	unsigned long calls;
+} fuzz_modes[8];
+
+static void fuzz_mode_seen(const char *mode)
+{
+	unsigned int i;
+
+	for (i = 0; i < NRANGES(fuzz_modes); i++) {
+		if (!fuzz_modes[i].mode)
+			fuzz_modes[i].mode = mode;
+		if (fuzz_modes[i].mode == mode) {
+			fuzz_modes[i].calls++;
+			return;
+		}
+	}
+}
+
 static void fuzz_policies(struct vm *vm, int h, unsigned int seconds)
 {
 	uint64_t end = now_ns() + seconds * 1000000000ULL;
@@ -312,13 +335,15 @@ static void fuzz_policies(struct vm *vm, int h, unsigned int seconds)
 						 (unsigned long long)a.val, p.services);
 			} else {
 				uint64_t nr = fuzz_nrs[fuzz_below(16)];
+				const char *mode = "";
 
-				a = arch_call(vm, nr, "fuzz.policy");
-				want = fuzz_expect(&p, nr);
+				a = arch_fuzz_call(vm, nr, fuzz_rand(), fuzz_expect(&p, nr), &want,
+						   &mode);
+				fuzz_mode_seen(mode);
 				if (!answer_eq(a, want) && !wrong++) {
 					snprintf(first, sizeof(first),
-						 "nr 0x%llx got 0x%llx,exits:%d want 0x%llx,exits:%d",
-						 (unsigned long long)nr, (unsigned long long)a.val,
+						 "nr 0x%llx (%s) got 0x%llx,exits:%d want 0x%llx,exits:%d",
+						 (unsigned long long)nr, mode, (unsigned long long)a.val,
 						 a.exits, (unsigned long long)want.val, want.exits);
 					fuzz_policy_print(&p);
 				}
@@ -329,6 +354,8 @@ static void fuzz_policies(struct vm *vm, int h, unsigned int seconds)
 	report(wrong == 0 && policies > 10, "fuzz.policy.answers",
 	       "%lu random policies, %lu calls, %lu wrong%s%s", policies, calls, wrong,
 	       wrong ? ": first " : "", first);
+	for (unsigned int m = 0; m < NRANGES(fuzz_modes) && fuzz_modes[m].mode; m++)
+		printf("INFO fuzz: %lu calls from %s\n", fuzz_modes[m].calls, fuzz_modes[m].mode);
 }
 
 int cmd_fuzz(void)

@@ -1104,3 +1104,26 @@ int cmd_kick(void)
 		    nfail, npass + nfail);
 	return nfail ? 1 : 0;
 }
+
+/*
+ * The fuzz scenario's calls: @nr through HVC #0, SMC #0, HVC #1 or SMC #1,
+ * with random x1..x3.  KVM's SMCCC handler, and so kvm_hc, sees only what
+ * hook_sees() says; KVM answers the rest as it answers any unknown function
+ * (SMCCC_RET_NOT_SUPPORTED).  @want is HVC #0's answer under the policy.
+ */
+struct answer arch_fuzz_call(struct vm *vm, uint64_t nr, uint64_t rnd, struct answer want,
+			     struct answer *expect, const char **mode)
+{
+	static const char *const modes[] = { "HVC #0", "SMC #0", "HVC #1", "SMC #1" };
+	static const enum conduit via[] = { HVC0, SMC0, HVC1, SMC1 };
+	unsigned int m = (unsigned int)(rnd >> 59) % 4;
+	struct call c = { .via = via[m], .x0 = nr, .x1 = rnd * 3, .x2 = rnd * 5, .x3 = rnd * 7 };
+	uint64_t v;
+
+	if (via[m] == SMC0 && smccc_over_smc < 0)
+		probe_smccc_over_smc(vm);
+	*expect = hook_sees(via[m]) ? want : ARCH_STOCK;
+	*mode = modes[m];
+	v = plain_call(vm, &c, "fuzz.policy");
+	return (struct answer){ v, vm->n_hypercall_exits };
+}

@@ -430,3 +430,24 @@ enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, uint64_
 	return LK_INVALID;
 }
 
+
+/*
+ * The fuzz scenario's calls: @nr with random arguments in r4..r12 (PAPR
+ * hcalls come from the guest's kernel only: sc 1 from problem state is a
+ * program interrupt in the guest, never an hcall).
+ */
+struct answer arch_fuzz_call(struct vm *vm, uint64_t nr, uint64_t rnd, struct answer want,
+			     struct answer *expect, const char **mode)
+{
+	uint64_t args[9];
+	struct result res;
+	unsigned int i;
+
+	for (i = 0; i < 9; i++)
+		args[i] = rnd * (2 * i + 3);
+	*expect = want;
+	*mode = "sc 1, supervisor";
+	if (hcall(vm, nr, args, &res, "fuzz.policy") < 0)
+		return (struct answer){ ~0ull, -1 };
+	return (struct answer){ res.r[0], res.nexits };
+}

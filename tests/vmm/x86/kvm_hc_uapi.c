@@ -1079,3 +1079,40 @@ int cmd_kick(void)
 		close(dev);
 	return nfail ? 1 : 0;
 }
+
+/*
+ * The fuzz scenario's calls: @nr from 64-bit kernel code with either
+ * vendor's instruction (KVM emulates the other one), from 32-bit kernel code
+ * with random high bits in rax (KVM reads eax and answers in 32 bits), or
+ * from 64-bit user code (KVM's -KVM_EPERM, whatever the policy), with random
+ * arguments.  @want is the 64-bit kernel's answer under the policy.
+ */
+struct answer arch_fuzz_call(struct vm *vm, uint64_t nr, uint64_t rnd, struct answer want,
+			     struct answer *expect, const char **mode)
+{
+	static const char *const modes[] = { "64-bit CPL0", "64-bit CPL0, the other instruction",
+					     "32-bit CPL0", "64-bit CPL3" };
+	struct call c = { .rax = nr, .rbx = rnd * 3, .rcx = rnd * 5, .rdx = rnd * 7,
+			  .rsi = rnd * 11 };
+	unsigned int m = (unsigned int)(rnd >> 59) % 4;
+	uint64_t v;
+
+	*expect = want;
+	switch (m) {
+	case 1:
+		c.other_insn = 1;
+		break;
+	case 2:
+		c.mode = MODE_32;
+		c.rax |= rnd & 0xffffffff00000000ULL;
+		expect->val = (uint32_t)want.val;
+		break;
+	case 3:
+		c.mode = MODE_USER64;
+		*expect = (struct answer){ EPERM64, 0 };
+		break;
+	}
+	*mode = modes[m];
+	v = plain_call(vm, &c, "fuzz.policy");
+	return (struct answer){ v, vm->n_hypercall_exits };
+}
