@@ -199,6 +199,7 @@ void kvm_hc_put_vm(struct kvm *kvm);
 /* kvm_hc_sysfs.c */
 extern struct kobject *kvm_hc_sysfs;
 int kvm_hc_sysfs_init(void);
+void kvm_hc_sysfs_exit(void);
 extern const struct kobj_type kvm_hc_handle_ktype;
 
 /* kvm_hc_statsfd.c */

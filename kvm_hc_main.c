@@ -157,7 +157,7 @@ quiesce:
 remove_group:
 	sysfs_remove_group(&THIS_MODULE->mkobj.kobj, &kvm_hc_attr_group);
 put_sysfs:
-	kobject_put(kvm_hc_sysfs);
+	kvm_hc_sysfs_exit();
 	return ret;
 }
 
@@ -174,7 +174,7 @@ static void __exit kvm_hc_exit(void)
 	kvm_hc_quiesce();
 	unregister_module_notifier(&kvm_hc_module_nb);
 	sysfs_remove_group(&THIS_MODULE->mkobj.kobj, &kvm_hc_attr_group);
-	kobject_put(kvm_hc_sysfs);
+	kvm_hc_sysfs_exit();
 	kvm_hc_counters_read(&c, &kvm_hc_global, 0);
 	pr_info("unhooked; calls: kvm %llu, kernel %llu, forward %llu, deny %llu\n",
 		c.kvm, c.kernel, c.forward, c.deny);

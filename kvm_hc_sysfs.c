@@ -138,3 +138,16 @@ int kvm_hc_sysfs_init(void)
 	kvm_hc_sysfs = kobject_create_and_add("kvm_hc", kernel_kobj);
 	return kvm_hc_sysfs ? 0 : -ENOMEM;
 }
+
+/**
+ * kvm_hc_sysfs_exit() - remove /sys/kernel/kvm_hc
+ *
+ * At once: the folder must be gone when the module is, even where the
+ * kobject's release comes later (CONFIG_DEBUG_KOBJECT_RELEASE delays it by
+ * seconds, and a kvm_hc inserted again meanwhile would find its name taken).
+ */
+void kvm_hc_sysfs_exit(void)
+{
+	kobject_del(kvm_hc_sysfs);
+	kobject_put(kvm_hc_sysfs);
+}

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: every test of kvm_hc, from a fresh Debian 12 machine.
-#   KUnit suites on the test kernel and its debug build (tests/kunit.sh), end to end on Debian's 6.1, 6.12 and 7.x
+#   KUnit suites on the test kernel and its debug build (tests/kunit.sh),
+#   end to end on that debug build (amd64) and on Debian's 6.1, 6.12 and 7.x
 #   kernels, amd64, arm64 (VHE and nVHE) and ppc64el (KVM-HV under nested
 #   HV) (tests/e2e.sh), Debian's unmodified qemu-system-x86 booting a Debian
 #   guest with kvm_hc attached by the kvm-hc tool (tests/real-vmm.sh),
@@ -139,18 +140,21 @@ fi
 # The archive client first: it decides in seconds whether kernels can be
 # chosen at all.
 stage archive tests/archive.sh
-# Two lanes: KUnit (on the test kernel, then on its debug build), Debian's
-# QEMU with a real guest, then arm64 end to end (its six boots are the
-# longest stage) in the background; amd64 and ppc64el end to end and the cross
-# builds here.  amd64's lint checks the test module against the KUnit
+# Two lanes: KUnit (on the test kernel, then on its debug build), the amd64
+# end-to-end run on that debug build, then arm64 end to end (its six boots
+# are the longest stage) in the background; amd64 and ppc64el end to end,
+# Debian's QEMU with a real guest and the cross builds here.  amd64's lint checks the test module against the KUnit
 # kernel, so it runs once both lanes are done.
 series=${SERIES:-6.1 6.12 7}
+# e2e-debug: the amd64 run on the debug kernel kunit-debug built, with two
+# insert/remove cycles a piece instead of five (check-long runs 100).
 lane_bg kunit "tests/kunit.sh" \
 	kunit-debug "tests/kunit.sh --debug" \
-	real-vmm "tests/real-vmm.sh" \
+	e2e-debug "tests/e2e.sh --kernel-tree '$DEBUG_KDIR' --series debug --timeout 1800 --append '$DEBUG_APPEND kvm_hc_cycles=2'" \
 	e2e-arm64 "tests/e2e.sh --arch arm64 --series '$series'"
 stage e2e tests/e2e.sh --series "$series"
 stage e2e-ppc64 tests/e2e.sh --arch ppc64el --series "$series"
+stage real-vmm tests/real-vmm.sh
 stage lint-ppc64 env KVM_HC_ARCH=ppc64el LINT_KUNIT=0 tests/lint.sh sparse w1
 # s390x is checked by cross builds and KUnit only (QEMU has no SIE).  The
 # test module is arch-neutral: the lint stage checks it, the cross builds

@@ -272,11 +272,13 @@ pack_initramfs()
 
 # Boot kernel $2 with initramfs $3 in KVM mode $5; console to $4.  Returns
 # qemu's status (124 on timeout).  Once /init has printed its result line,
-# a guest that does not power off is stopped after a grace period.
+# a guest that does not power off is stopped after a grace period.  The
+# kernel log is large enough for a whole run (/init judges it by lines
+# counted from its start, and a debug kernel says a lot).
 boot()
 {
 	local series=$1 kernel=$2 initrd=$3 console=$4 mode=$5 pid rc=0 waited=0
-	local cmdline="panic=-1 quiet loglevel=4"
+	local cmdline="panic=-1 quiet loglevel=4 log_buf_len=8M"
 
 	: >"$console"
 	# VHE is what an arm64 kernel picks on a CPU with VHE (-cpu max).
@@ -577,8 +579,8 @@ for series in $series_list; do
 		fi
 		# Stock KVM may fail on its own under emulation before kvm_hc
 		# is ever loaded (seen: Debian's arm64 7.3 warning in
-		# kvm_vcpu_load_debug() once in about ten boots, its VMMs
-		# crashing after): /init then stops at once, and the kernel
+		# kvm_vcpu_load_debug() now and then, its VMMs crashing
+		# after): /init then stops at once, and the kernel
 		# boots once more.  That boot decides; the first one's console
 		# is kept as CONSOLE.stock-broken.
 		for attempt in 1 2; do

@@ -50,13 +50,15 @@ static int __init kvm_hc_rival_init(void)
 		return ret;
 	ret = register_ftrace_function(&kvm_hc_rival_ops);
 	if (ret)
-		ftrace_set_filter(&kvm_hc_rival_ops, NULL, 0, 1);
+		ftrace_free_filter(&kvm_hc_rival_ops);
 	return ret;
 }
 
 static void __exit kvm_hc_rival_exit(void)
 {
 	unregister_ftrace_function(&kvm_hc_rival_ops);
+	/* the filter's hash goes with the ops (kmemleak) */
+	ftrace_free_filter(&kvm_hc_rival_ops);
 }
 
 module_init(kvm_hc_rival_init);

@@ -65,6 +65,12 @@ int main(int argc, char **argv)
 	uint64_t t0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* the module and its parameters: arguments of their own */
+	if (argc >= 2 && !strcmp(argv[1], "faults-insmod")) {
+		if (argc < 3 || argc > 4)
+			usage();
+		return cmd_faults_insmod(argv[2], argc == 4 ? argv[3] : "");
+	}
 	for (i = 1; i < (unsigned int)argc; i++) {
 		if (!strcmp(argv[i], "--explain"))
 			explain = 1;
@@ -87,14 +93,6 @@ int main(int argc, char **argv)
 	}
 	if (!cmd)
 		usage();
-	/* the module and its parameters: arguments of their own */
-	if (!strcmp(cmd, "faults-insmod")) {
-		for (i = 1; i < (unsigned int)argc && strcmp(argv[i], cmd); i++)
-			;
-		if (i + 1 >= (unsigned int)argc || i + 3 < (unsigned int)argc)
-			usage();
-		return cmd_faults_insmod(argv[i + 1], i + 2 < (unsigned int)argc ? argv[i + 2] : "");
-	}
 	if (!strcmp(cmd, "scenarios")) {
 		for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
 			puts(scenarios[i]);

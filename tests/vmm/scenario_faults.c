@@ -114,7 +114,7 @@ static void fi_report(const char *name, const struct fi_tally *t, int done)
 	       "undocumented errnos %u (first %s at site %u), state changed by a failed call %u%s",
 	       t->sites, t->failed, t->tolerated, t->bad_errno,
 	       t->bad_errno ? errname(t->first_bad_errno) : "-", t->first_bad_site, t->bad_state,
-	       done ? "" : "; the call never passed all its sites");
+	       done ? "" : "; the call failed without a fault, or never passed all its sites");
 }
 
 static void fi_failed(struct fi_tally *t, unsigned int n, int rc)
@@ -140,6 +140,8 @@ static void fi_attach(struct vm *vm, int dev)
 		if (!fi_reached()) {
 			t.sites = n - 1;
 			done = h >= 0;
+			if (!done)
+				break;
 		} else if (h >= 0) {
 			t.tolerated++;
 		} else {
@@ -181,6 +183,8 @@ static void fi_set_policy(struct vm *vm, int h)
 		if (!fi_reached()) {
 			t.sites = n - 1;
 			done = rc == 0;
+			if (!done)
+				break;
 			continue;
 		}
 		if (rc == 0) {
@@ -227,6 +231,7 @@ static void fi_reads(int h)
 				break;
 			case 1:
 				memset(&p, 0, sizeof(p));
+				p.size = sizeof(p);
 				p.nranges = NRANGES(rr);
 				p.ranges = (uintptr_t)rr;
 				p.range_size = sizeof(rr[0]);
@@ -239,6 +244,8 @@ static void fi_reads(int h)
 			if (!fi_reached()) {
 				t.sites = n - 1;
 				done = rc >= 0;
+				if (!done)
+					break;
 			} else if (rc >= 0) {
 				t.tolerated++;
 			} else {
@@ -254,18 +261,29 @@ static void fi_reads(int h)
 
 int cmd_faults(void)
 {
-	struct vm vm;
-	int dev, h;
+	struct vm vm, other;
+	int dev, h, ho;
 
 	if (fi_open("faults") < 0)
 		return 0;
 	if (arch_vm_create(&vm, "faults") < 0)
 		return 1;
-	dev = hc_open("faults");
-	if (dev < 0) {
+	if (arch_vm_create(&other, "faults.other") < 0) {
 		vm_destroy(&vm);
 		return 1;
 	}
+	dev = hc_open("faults");
+	if (dev < 0) {
+		vm_destroy(&other);
+		vm_destroy(&vm);
+		return 1;
+	}
+	/*
+	 * Another VM attached keeps the hook armed: each ATTACH's own sites,
+	 * not ftrace's again and again (faults-insmod fails those, arming
+	 * in kvm_hc's init).
+	 */
+	ho = hc_attach(dev, other.fd, "faults.other");
 	fi_attach(&vm, dev);
 	h = hc_attach(dev, vm.fd, "faults");
 	if (h >= 0) {
@@ -273,7 +291,10 @@ int cmd_faults(void)
 		fi_reads(h);
 		close(h);
 	}
+	if (ho >= 0)
+		close(ho);
 	close(dev);
+	vm_destroy(&other);
 	vm_destroy(&vm);
 	return 0;
 }
@@ -298,6 +319,7 @@ int cmd_faults_insmod(const char *ko, const char *params)
 	struct fi_tally t = { 0 };
 	unsigned int n, left = 0;
 	int fd, rc, done = 0;
+	uint64_t t0 = now_ns();
 
 	if (fi_open("faults-insmod") < 0)
 		return 0;
@@ -307,13 +329,18 @@ int cmd_faults_insmod(const char *ko, const char *params)
 		return 1;
 	}
 	for (n = 1; n <= FI_MAX && !done; n++) {
+		if (!(n % 100))
+			printf("INFO faults-insmod: site %u after %llu ms\n", n,
+			       (unsigned long long)ms(now_ns() - t0));
 		fi_arm(n);
 		rc = syscall(SYS_finit_module, fd, params, 0) < 0 ? -errno : 0;
 		if (!fi_reached()) {
 			t.sites = n - 1;
 			done = rc == 0;
-			if (!done)
+			if (!done) {
 				report(0, "faults.insmod.clean", "load without a fault: %s", errname(-rc));
+				break;
+			}
 		} else if (rc == 0) {
 			t.tolerated++;
 		} else {
