@@ -6,6 +6,31 @@
 
 static DEFINE_MUTEX(kvm_hc_discovery_lock);
 
+#ifdef CONFIG_FAULT_INJECTION
+/*
+ * Kernels built for fault injection (the test suite's debug kernel, never
+ * a distribution's) get one more parameter: the init step to fail, so that
+ * each error path of kvm_hc_init() runs (tests/vmm/init's loadfaults).
+ */
+static char *fail_step;
+module_param(fail_step, charp, 0400);
+MODULE_PARM_DESC(fail_step,
+		 "fault injection: fail this init step (sysfs, group, notifier, arch, arm, misc)");
+
+static int kvm_hc_fail(const char *step)
+{
+	if (!fail_step || strcmp(fail_step, step))
+		return 0;
+	pr_info("failing init step %s (fail_step)\n", step);
+	return -ENOMEM;
+}
+#else
+static inline int kvm_hc_fail(const char *step)
+{
+	return 0;
+}
+#endif
+
 static int kvm_hc_open_discovery_set(const char *val, const struct kernel_param *kp)
 {
 	bool on = true;
@@ -117,29 +142,30 @@ static int __init kvm_hc_init(void)
 
 	kvm_hc_text = kvm_hc_module_text_base(THIS_MODULE);
 	kvm_hc_text_size = kvm_hc_module_text_size(THIS_MODULE);
-	ret = kvm_hc_sysfs_init();
+	ret = kvm_hc_fail("sysfs") ?: kvm_hc_sysfs_init();
 	if (ret)
 		return ret;
-	ret = sysfs_create_group(&THIS_MODULE->mkobj.kobj, &kvm_hc_attr_group);
+	ret = kvm_hc_fail("group") ?: sysfs_create_group(&THIS_MODULE->mkobj.kobj,
+							 &kvm_hc_attr_group);
 	if (ret)
 		goto put_sysfs;
-	ret = register_module_notifier(&kvm_hc_module_nb);
+	ret = kvm_hc_fail("notifier") ?: register_module_notifier(&kvm_hc_module_nb);
 	if (ret)
 		goto remove_group;
-	ret = kvm_hc_arch.init();
+	ret = kvm_hc_fail("arch") ?: kvm_hc_arch.init();
 	if (ret)
 		goto quiesce;
 	mutex_lock(&kvm_hc_arm_lock);
 	kvm_hc_live = true;
 	/* insmod kvm_hc open_discovery=1: the parameter was set before init. */
-	ret = open_discovery ? kvm_hc_hook_arm() : 0;
+	ret = open_discovery ? kvm_hc_fail("arm") ?: kvm_hc_hook_arm() : 0;
 	kvm_hc_arm_count = open_discovery && !ret;
 	if (ret)
 		kvm_hc_live = false;
 	mutex_unlock(&kvm_hc_arm_lock);
 	if (ret)
 		goto arch_exit;
-	ret = misc_register(&kvm_hc_dev);
+	ret = kvm_hc_fail("misc") ?: misc_register(&kvm_hc_dev);
 	if (ret)
 		goto disarm;
 	pr_info("hooked %s, guest ABI %u.%u\n", kvm_hc_arch.hook_name(),

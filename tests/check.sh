@@ -117,7 +117,7 @@ summary() {
 #                  a part
 long=0
 [ "${1:-}" != --long ] || long=1
-LONG_APPEND="kvm_hc_cycles=100 kvm_hc_load_vms=2 KVM_HC_FUZZ_SECONDS=60"
+LONG_APPEND="kvm_hc_load_cycles=100 kvm_hc_load_vms=2 KVM_HC_FUZZ_SECONDS=60"
 DEBUG_KDIR=$(realpath -m "${KVM_HC_CACHE:-/var/cache/kvm-hc}")/kunit-debug-build
 DEBUG_APPEND="kvm_hc_require=faults,kmemleak"
 
@@ -140,10 +140,11 @@ fi
 # The archive client first: it decides in seconds whether kernels can be
 # chosen at all.
 stage archive tests/archive.sh
-# Two lanes: KUnit (on the test kernel, then on its debug build), the amd64
-# end-to-end run on that debug build, then arm64 end to end (its six boots
-# are the longest stage) in the background; amd64 and ppc64el end to end,
-# Debian's QEMU with a real guest and the cross builds here.  amd64's lint checks the test module against the KUnit
+# Two lanes of about ten minutes each: KUnit (on the test kernel, then on
+# its debug build), the amd64 end-to-end run on that debug build, ppc64el
+# end to end and Debian's QEMU with a real guest in the background; amd64
+# and arm64 end to end (arm64's six boots), the cross builds and the
+# benchmark here.  amd64's lint checks the test module against the KUnit
 # kernel, so it runs once both lanes are done.
 series=${SERIES:-6.1 6.12 7}
 # e2e-debug: the amd64 run on the debug kernel kunit-debug built, with two
@@ -151,10 +152,10 @@ series=${SERIES:-6.1 6.12 7}
 lane_bg kunit "tests/kunit.sh" \
 	kunit-debug "tests/kunit.sh --debug" \
 	e2e-debug "tests/e2e.sh --kernel-tree '$DEBUG_KDIR' --series debug --timeout 1800 --append '$DEBUG_APPEND kvm_hc_cycles=2'" \
-	e2e-arm64 "tests/e2e.sh --arch arm64 --series '$series'"
+	e2e-ppc64 "tests/e2e.sh --arch ppc64el --series '$series'" \
+	real-vmm "tests/real-vmm.sh"
 stage e2e tests/e2e.sh --series "$series"
-stage e2e-ppc64 tests/e2e.sh --arch ppc64el --series "$series"
-stage real-vmm tests/real-vmm.sh
+stage e2e-arm64 tests/e2e.sh --arch arm64 --series "$series"
 stage lint-ppc64 env KVM_HC_ARCH=ppc64el LINT_KUNIT=0 tests/lint.sh sparse w1
 # s390x is checked by cross builds and KUnit only (QEMU has no SIE).  The
 # test module is arch-neutral: the lint stage checks it, the cross builds

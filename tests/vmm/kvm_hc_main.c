@@ -51,7 +51,7 @@ static void usage(void)
 		"       kvm_hc_test [--explain] discover --expect open|closed\n"
 		"       kvm_hc_test [--explain] load --seconds S [--expect-both]\n"
 		"       kvm_hc_test [--explain] sample --seconds S --expect present|absent|both\n"
-		"       kvm_hc_test faults-insmod KO [PARAMS]\n"
+
 		"       kvm_hc_test [--explain] SCENARIO (kvm_hc_test scenarios lists them)\n");
 	exit(2);
 }
@@ -65,12 +65,6 @@ int main(int argc, char **argv)
 	uint64_t t0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	/* the module and its parameters: arguments of their own */
-	if (argc >= 2 && !strcmp(argv[1], "faults-insmod")) {
-		if (argc < 3 || argc > 4)
-			usage();
-		return cmd_faults_insmod(argv[2], argc == 4 ? argv[3] : "");
-	}
 	for (i = 1; i < (unsigned int)argc; i++) {
 		if (!strcmp(argv[i], "--explain"))
 			explain = 1;

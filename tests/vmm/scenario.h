@@ -252,7 +252,6 @@ int cmd_fuzz(void);
 int cmd_faults(void);
 struct answer arch_fuzz_call(struct vm *vm, uint64_t nr, uint64_t rnd, struct answer want,
 			     struct answer *expect, const char **mode);
-int cmd_faults_insmod(const char *ko, const char *params);
 int cmd_lifetime(void);
 int cmd_uapi(void);
 int cmd_lib(void);

@@ -1,41 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * scenario_faults.c - the faults scenario and the faults-insmod command,
- * written once for every architecture (scenario.h says what the
- * architecture provides).
- *
- * Both make the kernel fail one fault-injection site at a time, the way
- * syzkaller does: N written to /proc/thread-self/fail-nth makes the Nth
- * site this thread passes fail (a slab or page allocation where failslab
- * and fail_page_alloc spare no allocation: /init sets that up); the file
- * reads 0 afterwards if the site was reached.  N runs 1, 2, ... until a
- * call passes all its sites without reaching the Nth: every site of the
- * call has then failed once.  Kernels without CONFIG_FAULT_INJECTION
- * (Debian's) have no such file: both say so and check nothing.
+ * scenario_faults.c - the faults scenario, written once for every
+ * architecture (scenario.h says what the architecture provides).
  *
  *   faults
- *	KVM_HC_ATTACH, KVM_HC_SET_POLICY, KVM_HC_GET_STATS_FD,
- *	KVM_HC_GET_POLICY and KVM_HC_GET_STATS, each site failed once:
+ *	The uAPI with each fault-injection site failed once, the way syzkaller
+ *	does it: N written to /proc/thread-self/fail-nth makes the Nth site
+ *	this thread passes fail (a slab or page allocation, where failslab and
+ *	fail_page_alloc spare no allocation: /init sets that up); the file
+ *	reads 0 afterwards if the site was reached.  For KVM_HC_ATTACH,
+ *	KVM_HC_SET_POLICY, KVM_HC_GET_STATS_FD, KVM_HC_GET_POLICY and
+ *	KVM_HC_GET_STATS, N runs 1, 2, ... until the call passes all its sites
+ *	without reaching the Nth:
  *	- the call fails with ENOMEM (or ENFILE where a file could not be
  *	  made), or succeeds where the site was optional (the VM's sysfs
- *	  folder);
+ *	  folder, and the debug kernel's own allocations);
  *	- a failed call changed nothing: after a failed ATTACH the VM is not
  *	  attached (its guest gets stock KVM, and the next ATTACH works);
  *	  after a failed SET_POLICY the old policy is in force, as the guest
  *	  sees it (a deny range's error, the discovery service); a failed
  *	  GET_STATS_FD leaves no file descriptor behind.
- *
- *   faults-insmod KO [PARAM...]
- *	finit_module() of kvm_hc (with open_discovery=1 its hook is armed
- *	during init), each site of the module loader and of kvm_hc's init
- *	failed once, while /init keeps a guest calling the discovery number
- *	(the load scenario): every failed load leaves kvm_hc not loaded and
- *	no ftrace callback of it in enabled_functions; a load that succeeds is
- *	removed again.  The guest's answers are judged by the load scenario,
- *	the kernel log and kmemleak by /init.
+ *	Another VM stays attached meanwhile, so that the hook stays armed and
+ *	the sites are the calls' own (arming fails in /init's loadfaults).
+ *	Kernels without CONFIG_FAULT_INJECTION (Debian's) have no fail-nth: it
+ *	says so and checks nothing.
  */
 #include <dirent.h>
-#include <sys/syscall.h>
 
 #include "scenario.h"
 
@@ -278,11 +268,7 @@ int cmd_faults(void)
 		vm_destroy(&vm);
 		return 1;
 	}
-	/*
-	 * Another VM attached keeps the hook armed: each ATTACH's own sites,
-	 * not ftrace's again and again (faults-insmod fails those, arming
-	 * in kvm_hc's init).
-	 */
+		/* another VM attached keeps the hook armed: each ATTACH's own sites */
 	ho = hc_attach(dev, other.fd, "faults.other");
 	fi_attach(&vm, dev);
 	h = hc_attach(dev, vm.fd, "faults");
@@ -296,69 +282,5 @@ int cmd_faults(void)
 	close(dev);
 	vm_destroy(&other);
 	vm_destroy(&vm);
-	return 0;
-}
-
-/* Whether enabled_functions names a callback of kvm_hc. */
-static int fi_hook_left(void)
-{
-	FILE *f = fopen("/sys/kernel/tracing/enabled_functions", "r");
-	char line[512];
-	int left = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		left |= strstr(line, "kvm_hc") != NULL;
-	fclose(f);
-	return left;
-}
-
-int cmd_faults_insmod(const char *ko, const char *params)
-{
-	struct fi_tally t = { 0 };
-	unsigned int n, left = 0;
-	int fd, rc, done = 0;
-	uint64_t t0 = now_ns();
-
-	if (fi_open("faults-insmod") < 0)
-		return 0;
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		report(0, "faults.insmod.setup", "%s: %s", ko, strerror(errno));
-		return 1;
-	}
-	for (n = 1; n <= FI_MAX && !done; n++) {
-		if (!(n % 100))
-			printf("INFO faults-insmod: site %u after %llu ms\n", n,
-			       (unsigned long long)ms(now_ns() - t0));
-		fi_arm(n);
-		rc = syscall(SYS_finit_module, fd, params, 0) < 0 ? -errno : 0;
-		if (!fi_reached()) {
-			t.sites = n - 1;
-			done = rc == 0;
-			if (!done) {
-				report(0, "faults.insmod.clean", "load without a fault: %s", errname(-rc));
-				break;
-			}
-		} else if (rc == 0) {
-			t.tolerated++;
-		} else {
-			/* init's own failures, or the loader's before or after it */
-			t.failed++;
-			if (access(HC_MODULE, F_OK) == 0 || fi_hook_left() != 0)
-				left++;
-		}
-		if (rc == 0 && syscall(SYS_delete_module, "kvm_hc", O_NONBLOCK) < 0) {
-			report(0, "faults.insmod.rmmod", "after load %u: %s", n, strerror(errno));
-			break;
-		}
-	}
-	close(fd);
-	t.bad_state = left;
-	report(done && !left, "faults.insmod",
-	       "%u sites each failed once: %u loads failed, %u succeeded without the site; "
-	       "failed loads that left kvm_hc or its hook behind %u%s", t.sites, t.failed,
-	       t.tolerated, left, done ? "" : "; the load never passed all its sites");
 	return 0;
 }
