@@ -148,14 +148,20 @@ stage archive tests/archive.sh
 # kernel, so it runs once both lanes are done.
 series=${SERIES:-6.1 6.12 7}
 # e2e-debug: the amd64 run on the debug kernel kunit-debug built, with two
-# insert/remove cycles a piece instead of five (check-long runs 100).
+# insert/remove cycles a piece instead of five (check-long runs 100), and
+# without the pieces that only compare stock results or that loadfaults
+# repeats (failload: misc_register failing with the hook live).  e2e-arm64:
+# the nVHE boots leave out the module's insert/remove under load (load,
+# sample, failload), which the VHE boot of the same kernel runs: the module
+# and the hooked function are the same in both modes.
 lane_bg kunit "tests/kunit.sh" \
 	kunit-debug "tests/kunit.sh --debug" \
-	e2e-debug "tests/e2e.sh --kernel-tree '$DEBUG_KDIR' --series debug --timeout 1800 --append '$DEBUG_APPEND kvm_hc_cycles=2'" \
+	e2e-debug "tests/e2e.sh --kernel-tree '$DEBUG_KDIR' --series debug --timeout 1800 --append '$DEBUG_APPEND kvm_hc_cycles=2 kvm_hc_skip=open,reclose,final,failload'" \
 	e2e-ppc64 "tests/e2e.sh --arch ppc64el --series '$series'" \
 	real-vmm "tests/real-vmm.sh"
 stage e2e tests/e2e.sh --series "$series"
-stage e2e-arm64 tests/e2e.sh --arch arm64 --series "$series"
+stage e2e-arm64 tests/e2e.sh --arch arm64 --series "$series" --secondary-skip load,sample
+stage lint-arm64 env KVM_HC_ARCH=arm64 LINT_KUNIT=0 tests/lint.sh sparse w1
 stage lint-ppc64 env KVM_HC_ARCH=ppc64el LINT_KUNIT=0 tests/lint.sh sparse w1
 # s390x is checked by cross builds and KUnit only (QEMU has no SIE).  The
 # test module is arch-neutral: the lint stage checks it, the cross builds
@@ -169,5 +175,4 @@ stage bench-ppc64 tests/bench.sh --arch ppc64el --series 6.12 --ratchet
 stage bench-arm64 tests/bench.sh --arch arm64 --series 6.12 --ratchet
 stage_join
 stage lint tests/lint.sh
-stage lint-arm64 env KVM_HC_ARCH=arm64 LINT_KUNIT=0 tests/lint.sh sparse w1
 summary

@@ -36,6 +36,7 @@
 # usage: tests/e2e.sh [--arch amd64|arm64|ppc64el] [--series "6.1 6.12 7"]
 #                     [--kvm-modes "vhe nvhe"] [--init FILE] [--append ARGS]
 #                     [--timeout SEC] [--kernel-tree DIR]
+#                     [--secondary-skip PIECES]
 #   --arch       architecture of the kernels (default amd64)
 #   --series     kernel series to test (see scripts/kernels.sh series)
 #   --kvm-modes  arm64: KVM modes to boot each kernel in (default "vhe nvhe")
@@ -43,6 +44,9 @@
 #                every architecture)
 #   --append     more kernel command line (the guest's /init sees it too)
 #   --timeout    seconds one boot may take (default 300)
+#   --secondary-skip  arm64: /init pieces (kvm_hc_skip=) left out of every
+#                boot of a series but its first mode's, e.g. "load,sample":
+#                pieces that do not depend on KVM's mode run once a kernel
 #   --kernel-tree  amd64: boot a kernel built here instead of Debian's (the
 #                debug kernel of tests/kunit.sh --debug: KASAN, lockdep,
 #                kmemleak, KVM as modules); DIR is its build folder, and
@@ -90,6 +94,7 @@ guest_src=${KVM_HC_GUEST_SRC:-}
 append=
 timeout=300
 ktree=
+secondary_skip=
 
 usage()
 {
@@ -111,6 +116,8 @@ while [ $# -gt 0 ]; do
 	--append=*) append=${1#*=}; shift ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--timeout=*) timeout=${1#*=}; shift ;;
+	--secondary-skip) secondary_skip=${2:?}; shift 2 ;;
+	--secondary-skip=*) secondary_skip=${1#*=}; shift ;;
 	--kernel-tree) ktree=${2:?}; shift 2 ;;
 	--kernel-tree=*) ktree=${1#*=}; shift ;;
 	-h | --help) usage ;;
@@ -279,6 +286,11 @@ boot()
 {
 	local series=$1 kernel=$2 initrd=$3 console=$4 mode=$5 pid rc=0 waited=0
 	local cmdline="panic=-1 quiet loglevel=4 log_buf_len=8M"
+
+	# not the series' first mode: what does not depend on it is left out
+	if [ -n "$secondary_skip" ] && [ "$mode" != "${kvm_modes%% *}" ]; then
+		cmdline="$cmdline kvm_hc_skip=$secondary_skip"
+	fi
 
 	: >"$console"
 	# VHE is what an arm64 kernel picks on a CPU with VHE (-cpu max).
