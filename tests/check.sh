@@ -114,10 +114,10 @@ summary() {
 #                  the end-to-end run on the debug kernel, Debian's 6.12 and
 #                  7.x (amd64) and 6.12 (arm64, VHE) with 100 insert/remove
 #                  cycles of kvm_hc under 2 VMs calling, and 60 s of fuzzing
-#                  a part (arm64's SMC #0 included: KVM_HC_FUZZ_SMC0=1)
+#                  a part
 long=0
 [ "${1:-}" != --long ] || long=1
-LONG_APPEND="kvm_hc_load_cycles=100 kvm_hc_load_vms=2 KVM_HC_FUZZ_SECONDS=60 KVM_HC_FUZZ_SMC0=1"
+LONG_APPEND="kvm_hc_load_cycles=100 kvm_hc_load_vms=2 KVM_HC_FUZZ_SECONDS=60"
 DEBUG_KDIR=$(realpath -m "${KVM_HC_CACHE:-/var/cache/kvm-hc}")/kunit-debug-build
 DEBUG_APPEND="kvm_hc_require=faults,kmemleak"
 

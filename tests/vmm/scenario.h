@@ -17,7 +17,8 @@
  *                     this VMM, where KVM passes it on), a struct answer
  *   ARCH_ENOHC, ARCH_EINVAL
  *                     what deny ranges with -KVM_HC_ENOHC and -EINVAL give
- *                     the guest; other errors reach it unchanged
+ *                     the guest (ARCH_EOPNOTSUPP, where defined, -EOPNOTSUPP);
+ *                     other errors reach it unchanged
  *   ARCH_HAS_KICK     defined where kvm_hc serves a kick (the kick scenario,
  *                     halter.c)
  *   ARCH_HC_ARCH, ARCH_SERVICES, ARCH_FORWARD_ARGS, ARCH_EXIT_MARKER
@@ -209,6 +210,10 @@ static inline struct answer arch_denied(int error)
 	uint64_t v = error == -KVM_HC_ENOHC ? ARCH_ENOHC :
 		     error == -EINVAL ? ARCH_EINVAL : (uint64_t)(int64_t)error;
 
+#ifdef ARCH_EOPNOTSUPP
+	if (error == -EOPNOTSUPP)
+		v = ARCH_EOPNOTSUPP;
+#endif
 	return (struct answer){ v, 0 };
 }
 

@@ -18,8 +18,7 @@
  *	  numbers of that set, with random arguments, from every mode and
  *	  through every conduit the architecture has (arch_fuzz_call(): x86
  *	  64-bit and 32-bit kernel code, user code, either vendor's
- *	  instruction; arm64 HVC #0 and #1, SMC #1, SMC #0 with
- *	  KVM_HC_FUZZ_SMC0=1); every answer
+ *	  instruction; arm64 HVC and SMC, immediates 0 and 1); every answer
  *	  must be the one the policy in force gives there.
  *	Afterwards the VM still gets exactly what a fixed policy says.
  */

@@ -1114,20 +1114,9 @@ int cmd_kick(void)
 struct answer arch_fuzz_call(struct vm *vm, uint64_t nr, uint64_t rnd, struct answer want,
 			     struct answer *expect, const char **mode)
 {
-	static const char *const modes[] = { "HVC #0", "HVC #1", "SMC #1", "SMC #0" };
-	static const enum conduit via[] = { HVC0, HVC1, SMC1, SMC0 };
-	/*
-	 * SMC #0 only with KVM_HC_FUZZ_SMC0=1 (make check-long): a 60 s run
-	 * saw 2 of 12,931 SMC #0 calls of a denied number answered
-	 * NOT_SUPPORTED, not yet explained (stock-identical checks of SMC #0
-	 * in the matrix and the policy scenario run everywhere).
-	 */
-	static int smc0 = -1;
-	unsigned int m;
-
-	if (smc0 < 0)
-		smc0 = getenv("KVM_HC_FUZZ_SMC0") && !strcmp(getenv("KVM_HC_FUZZ_SMC0"), "1");
-	m = (unsigned int)(rnd >> 59) % (smc0 ? 4 : 3);
+	static const char *const modes[] = { "HVC #0", "SMC #0", "HVC #1", "SMC #1" };
+	static const enum conduit via[] = { HVC0, SMC0, HVC1, SMC1 };
+	unsigned int m = (unsigned int)(rnd >> 59) % 4;
 	struct call c = { .via = via[m], .x0 = nr, .x1 = rnd * 3, .x2 = rnd * 5, .x3 = rnd * 7 };
 	uint64_t v;
 

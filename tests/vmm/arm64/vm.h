@@ -189,6 +189,7 @@ int probe_smccc_over_smc(struct vm *vm);
 /* Documentation/arm64-abi.rst */
 #define ARCH_ENOHC		SMCCC_RET_NOT_SUPPORTED
 #define ARCH_EINVAL		SMCCC_RET_INVALID_PARAMETER
+#define ARCH_EOPNOTSUPP		SMCCC_RET_NOT_SUPPORTED	/* kvm_hc_arm64_error() */
 #define ARCH_DISC_EINVAL	SMCCC_RET_INVALID_PARAMETER
 #define ARCH_KVM_NR		ARCH_NR(0x300)
 #define ARCH_KVM_ANSWER		SMCCC_RET_NOT_SUPPORTED
