@@ -149,6 +149,14 @@ static long kvm_hc_attach_ioctl(void __user *argp)
 		return ret;
 	if ((a.flags & ~KVM_HC_ATTACH_OPERATOR) || a.reserved)
 		return -EINVAL;
+	/* the VMM's name for its VM, which only an operator has to give */
+	if (a.vmm_pid < 0 || a.vmm_fd < 0 || (!a.vmm_pid && a.vmm_fd) ||
+	    (a.vmm_pid && !(a.flags & KVM_HC_ATTACH_OPERATOR)))
+		return -EINVAL;
+	if (!a.vmm_pid) {
+		a.vmm_pid = task_tgid_nr(current);
+		a.vmm_fd = a.vm_fd;
+	}
 	/*
 	 * An operator changes what another process's guest gets: root's
 	 * business.  pidfd_getfd(), which gave it the VM's descriptor,
@@ -179,10 +187,10 @@ static long kvm_hc_attach_ioctl(void __user *argp)
 	}
 	/* A failure (no memory) costs only the folder. */
 	h->in_sysfs = !kobject_add(&h->kobj, kvm_hc_sysfs, "%d-%d-%llu",
-				   task_tgid_nr(current), a.vm_fd, h->vm->id);
+				   a.vmm_pid, a.vmm_fd, h->vm->id);
 	if (!h->in_sysfs)
 		pr_warn_ratelimited("no sysfs folder for VM %d-%d-%llu\n",
-				    task_tgid_nr(current), a.vm_fd, h->vm->id);
+				    a.vmm_pid, a.vmm_fd, h->vm->id);
 
 	fd = anon_inode_getfd("kvm_hc-vm", &kvm_hc_handle_fops, h, O_RDWR | O_CLOEXEC);
 	if (fd >= 0)

@@ -84,7 +84,7 @@ static void uapi_argument_validation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_hc_policy_check(&p), -E2BIG);
 
 	/* The 1.0 sizes are the structures' and cannot change. */
-	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_attach), KVM_HC_ATTACH_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_attach), KVM_HC_ATTACH_SIZE_VER1);
 	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_range), KVM_HC_RANGE_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_policy), KVM_HC_POLICY_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_nr_stats), KVM_HC_NR_STATS_SIZE_VER0);

@@ -53,8 +53,9 @@ arm64) PACKAGES+=(qemu-system-arm gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu
 # (kernels built with gcc-14 build in the chroot).
 ppc64el) PACKAGES+=(qemu-system-ppc gcc-powerpc64le-linux-gnu gcc-12-powerpc64le-linux-gnu libc6-dev-ppc64el-cross) ;;
 # s390x is cross-built only: 6.1 with gcc-12 for s390x on this host (6.12
-# and 7.x in the trixie chroot); the configured 6.12 tree needs flex/bison.
-s390x) PACKAGES+=(gcc-s390x-linux-gnu gcc-12-s390x-linux-gnu bison flex libssl-dev) ;;
+# and 7.x in the trixie chroot); the configured 6.12 tree needs flex/bison;
+# libkvmhc and the tool are cross-built with its libc.
+s390x) PACKAGES+=(gcc-s390x-linux-gnu gcc-12-s390x-linux-gnu libc6-dev-s390x-cross bison flex libssl-dev) ;;
 *) log "unknown architecture '$arch' (amd64, arm64, ppc64el, s390x)"; exit 2 ;;
 esac
 PACKAGES+=("$@")

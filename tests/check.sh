@@ -161,12 +161,12 @@ lane_bg kunit "tests/kunit.sh" \
 	real-vmm "tests/real-vmm.sh"
 stage e2e tests/e2e.sh --series "$series"
 stage e2e-arm64 tests/e2e.sh --arch arm64 --series "$series" --secondary-skip load,sample
-stage lint-arm64 env KVM_HC_ARCH=arm64 LINT_KUNIT=0 tests/lint.sh sparse w1
-stage lint-ppc64 env KVM_HC_ARCH=ppc64el LINT_KUNIT=0 tests/lint.sh sparse w1
+stage lint-arm64 env KVM_HC_ARCH=arm64 LINT_KUNIT=0 tests/lint.sh sparse w1 tools
+stage lint-ppc64 env KVM_HC_ARCH=ppc64el LINT_KUNIT=0 tests/lint.sh sparse w1 tools
 # s390x is checked by cross builds and KUnit only (QEMU has no SIE).  The
 # test module is arch-neutral: the lint stage checks it, the cross builds
 # leave it out.
-stage lint-s390 env KVM_HC_ARCH=s390x LINT_KUNIT=0 tests/lint.sh sparse w1
+stage lint-s390 env KVM_HC_ARCH=s390x LINT_KUNIT=0 tests/lint.sh sparse w1 tools
 # The benchmark as a ratchet: one kernel per architecture, each ratio no
 # worse than recorded in tests/bench/ratchet by more than 1% (icount makes
 # the figures repeat to well within that).

@@ -13,6 +13,8 @@
 #   doc         kernel-doc -Wall on every kernel .c/.h file, docutils on
 #               every .rst page
 #   w1          make W=1: the extra compiler warnings
+#   tools       libkvmhc and the kvm-hc tool built for $KVM_HC_ARCH (cross
+#               gcc for the others) with -Wall -Wextra -Werror
 #   hotpath     x86 (6.12 and 7.x): the functions a hypercall runs through
 #               in kvm_hc (the ftrace callback, kvm_hc_take(), the
 #               replacement, the dispatcher, the counters, VAPIC_POLL_IRQ)
@@ -41,7 +43,7 @@
 # kernel: with LINT_KUNIT=1, or by default (auto) when that kernel is built
 # already or is the one the module is checked against; LINT_KUNIT=0 skips it.
 #
-# usage: tests/lint.sh [CHECK...]     (default: all five)
+# usage: tests/lint.sh [CHECK...]     (default: all of them)
 # env:   KDIR, LINT_SERIES, LINT_KUNIT=auto|1|0, KVM_HC_ARCH, and KVM_HC_SRC,
 #        KVM_HC_CACHE, KVM_HC_BUILD, KVM_HC_JOBS (see tests/lib/common.sh)
 # Prints "LINT <check> PASS|FAIL" per check and "N passed, M failed"; the
@@ -286,6 +288,23 @@ check_w1()
 	check_build w1 W=1 KVM_HC_TEST_MODULES=1
 }
 
+# libkvmhc and the tool for this architecture: the library is the same C
+# on all four, its exit decoding is not (s390 runs nowhere here).
+check_tools()
+{
+	local cc=gcc out=$LINT_OUT/tools
+
+	case ${KVM_HC_ARCH:-amd64} in
+	arm64) cc=aarch64-linux-gnu-gcc ;;
+	ppc64el) cc=powerpc64le-linux-gnu-gcc ;;
+	s390x) cc=s390x-linux-gnu-gcc ;;
+	esac
+	rm -rf "$out"
+	echo "== make tools, $cc"
+	make -C "$KVM_HC_ROOT" tools TOOLS_OUT="$out" CC="$cc" \
+		CFLAGS="-O2 -Wall -Wextra -Werror" 2>&1
+}
+
 # kernel-doc of Linux 6.12 over every kernel .c/.h file (W=1 sees only the
 # compiled .c files), and docutils over every .rst page.
 check_doc()
@@ -352,7 +371,7 @@ check_hotpath()
 	return $rc
 }
 
-ALL=(checkpatch spdx doc sparse w1 hotpath)
+ALL=(checkpatch spdx doc sparse w1 tools hotpath)
 checks=("$@")
 [ ${#checks[@]} -gt 0 ] || checks=("${ALL[@]}")
 for c in "${checks[@]}"; do

@@ -44,6 +44,7 @@ highlights='^[A-Z]* stock.booted |the guest never finished its stock run
 ^[A-Z]* stock.kicks |
 ^[A-Z]* attached.discover |
 ^[A-Z]* attached.call |
+^[A-Z]* attached.listed |
 ^[A-Z]* attached.kicks |
 ^[A-Z]* attached.checksum |'
 passed=0

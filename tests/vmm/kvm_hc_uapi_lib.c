@@ -7,11 +7,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <dirent.h>
 #include <unistd.h>
 #include <linux/kvm.h>
@@ -252,17 +254,18 @@ int hc_get_stats(int h, struct hc_counts *c)
 }
 
 /*
- * The folders of this process's attachments of VM @vm_fd, <pid>-<fd>-<id>:
- * how many, and the first one found in @buf ("" if none; @buf may be NULL).
+ * The folders of process @pid's attachments of its VM @vm_fd,
+ * <pid>-<fd>-<id>: how many, and the first one found in @buf ("" if none;
+ * @buf may be NULL).
  */
-static int hc_sysfs_find(int vm_fd, char *buf, size_t len)
+static int hc_sysfs_find(int pid, int vm_fd, char *buf, size_t len)
 {
 	char prefix[32];
 	struct dirent *d;
 	DIR *dir;
 	int n = 0;
 
-	snprintf(prefix, sizeof(prefix), "%d-%d-", (int)getpid(), vm_fd);
+	snprintf(prefix, sizeof(prefix), "%d-%d-", pid, vm_fd);
 	if (buf)
 		buf[0] = 0;
 	dir = opendir(HC_SYSFS);
@@ -277,13 +280,19 @@ static int hc_sysfs_find(int vm_fd, char *buf, size_t len)
 
 void hc_sysfs_dir(int vm_fd, char *buf, size_t len)
 {
-	hc_sysfs_find(vm_fd, buf, len);
+	hc_sysfs_find((int)getpid(), vm_fd, buf, len);
 }
 
 /* How many folders this process has for VM @vm_fd. */
 int hc_sysfs_count(int vm_fd)
 {
-	return hc_sysfs_find(vm_fd, NULL, 0);
+	return hc_sysfs_find((int)getpid(), vm_fd, NULL, 0);
+}
+
+/* How many folders name process @pid's VM @vm_fd (an operator's attach). */
+int hc_sysfs_count_of(int pid, int vm_fd)
+{
+	return hc_sysfs_find(pid, vm_fd, NULL, 0);
 }
 
 int hc_sysfs_exists(int vm_fd)
@@ -528,4 +537,87 @@ void counts_check_both(const char *tag, int h, int vm_fd, const struct hc_counts
 	} else {
 		counts_check(tag, "sysfs", &got, want);
 	}
+}
+
+/*
+ * Start the kvm-hc tool (KVM_HC_TOOL) with @argv (argv[0] its path), its
+ * standard output and error into a pipe: the tool's pid (-1 if it could
+ * not start) and the pipe's read end in *@out.
+ */
+pid_t tool_spawn(char *const argv[], int *out)
+{
+	int fds[2];
+	pid_t pid;
+
+	*out = -1;
+	if (pipe(fds))
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		execv(KVM_HC_TOOL, argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	if (pid < 0)
+		close(fds[0]);
+	else
+		*out = fds[0];
+	return pid;
+}
+
+/* The first line the tool writes to @fd, in @buf, waiting at most @s seconds. */
+void tool_first_line(int fd, char *buf, size_t len, double s)
+{
+	uint64_t end = now_ns() + (uint64_t)(s * NSEC_PER_SEC);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	size_t n = 0;
+	ssize_t r;
+
+	buf[0] = 0;
+	while (n < len - 1 && !memchr(buf, '\n', n) && now_ns() < end) {
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		r = read(fd, buf + n, len - 1 - n);
+		if (r <= 0)
+			break;
+		n += r;
+		buf[n] = 0;
+	}
+	buf[strcspn(buf, "\n")] = 0;
+}
+
+/*
+ * The tool's end: with @interrupt, interrupted as a user would (SIGINT);
+ * else it must end by itself within 5 s.  Its exit status, or -1.
+ */
+int tool_stop(pid_t pid, int fd, int interrupt)
+{
+	uint64_t end = now_ns() + 5 * NSEC_PER_SEC;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char sink[4096];
+	pid_t r = 0;
+	int st;
+
+	/* the rest of its output read, so that it never meets a closed pipe */
+	while (!interrupt && fd >= 0 && now_ns() < end)
+		if (poll(&pfd, 1, 100) > 0 && read(fd, sink, sizeof(sink)) <= 0)
+			break;
+	if (fd >= 0)
+		close(fd);
+	if (pid <= 0)
+		return -1;
+	if (interrupt)
+		kill(pid, SIGINT);
+	while ((r = waitpid(pid, &st, WNOHANG)) == 0 && now_ns() < end)
+		usleep(10000);
+	if (r == 0) {
+		printf("INFO tool: pid %d did not end; killed\n", (int)pid);
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		return -1;
+	}
+	return r == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

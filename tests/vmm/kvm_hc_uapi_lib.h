@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* The project's copy when built in the tree, else one found through -I. */
 #if __has_include("../../include/uapi/linux/kvm_hc.h")
@@ -22,6 +23,7 @@
 #define HC_SYSFS	"/sys/kernel/kvm_hc"
 #define HC_MODULE	"/sys/module/kvm_hc"
 #define HC_OPEN_PARAM	HC_MODULE "/parameters/open_discovery"
+#define KVM_HC_TOOL	"/bin/kvm-hc"	/* the operator's tool, in the initramfs */
 
 #define HC_NRS_MAX	80	/* room for more than the 64 numbers counted */
 #define HC_NRS_COUNTED	64
@@ -73,6 +75,10 @@ int hc_get_stats(int h, struct hc_counts *c);
 void hc_sysfs_dir(int vm_fd, char *buf, size_t len);
 int hc_sysfs_exists(int vm_fd);
 int hc_sysfs_count(int vm_fd);
+int hc_sysfs_count_of(int pid, int vm_fd);
+pid_t tool_spawn(char *const argv[], int *out);
+void tool_first_line(int fd, char *buf, size_t len, double s);
+int tool_stop(pid_t pid, int fd, int interrupt);
 int hc_sysfs_read_dir(const char *dir, struct hc_counts *c);
 
 /* Expected counters: one call of @nr as @cat; and their checks. */

@@ -80,6 +80,35 @@ static void bad_attach(int dev, const char *what, uint32_t size, uint8_t tail, u
 		close(r);
 }
 
+/* vmm_pid and vmm_fd name the VM's folder for an operator, and only then. */
+static void bad_attach_vmm(int dev, struct vm *y)
+{
+	static const struct {
+		const char *what;
+		uint32_t flags;
+		int pid, fd;
+	} c[] = {
+		{ "attach.vmm_pid_without_operator", 0, 1, 3 },
+		{ "attach.vmm_fd_without_operator", 0, 0, 3 },
+		{ "attach.vmm_fd_without_vmm_pid", KVM_HC_ATTACH_OPERATOR, 0, 3 },
+		{ "attach.vmm_pid_negative", KVM_HC_ATTACH_OPERATOR, -1, 3 },
+		{ "attach.vmm_fd_negative", KVM_HC_ATTACH_OPERATOR, 1, -1 },
+	};
+	struct kvm_hc_attach a;
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < NRANGES(c); i++) {
+		a = (struct kvm_hc_attach){ .size = sizeof(a), .flags = c[i].flags,
+					    .vm_fd = y->fd, .vmm_pid = c[i].pid, .vmm_fd = c[i].fd };
+		r = ioctl(dev, KVM_HC_ATTACH, &a);
+		r = r < 0 ? -errno : r;
+		bad_expect(c[i].what, r, EINVAL);
+		if (r >= 0)
+			close(r);
+	}
+}
+
 /*
  * A policy that must be refused: P0 with BAD_NR handed to KVM, BAD_NR2
  * denied with -EPERM and no services, plus @extra (@nextra ranges).
@@ -114,13 +143,14 @@ static void bad_attach_all(int dev, int hx, struct vm *x, struct vm *y)
 	pid_t pid;
 
 	bad_attach(dev, "attach.size_0", 0, 0, 0, y->fd, 0, EINVAL);
-	bad_attach(dev, "attach.size_short", ASZ - 4, 0, 0, y->fd, 0, EINVAL);
+	bad_attach(dev, "attach.size_short", KVM_HC_ATTACH_SIZE_VER0 - 4, 0, 0, y->fd, 0, EINVAL);
 	bad_attach(dev, "attach.size_longer_tail_1", ASZ + 8, 1, 0, y->fd, 0, E2BIG);
 	bad_attach(dev, "attach.size_page_plus_1", 4096 * 16 + 1, 0, 0, y->fd, 0, E2BIG);
 	/* bit 0 is KVM_HC_ATTACH_OPERATOR (scenario operator) */
 	bad_attach(dev, "attach.flags_2", ASZ, 0, 2, y->fd, 0, EINVAL);
 	bad_attach(dev, "attach.flags_bit31", ASZ, 0, 0x80000000u, y->fd, 0, EINVAL);
 	bad_attach(dev, "attach.reserved_1", ASZ, 0, 0, y->fd, 1, EINVAL);
+	bad_attach_vmm(dev, y);
 	closed_fd = dup(y->fd);
 	close(closed_fd);
 	bad_attach(dev, "attach.vm_fd_closed", ASZ, 0, 0, closed_fd, 0, EBADF);

@@ -107,41 +107,54 @@ static void fi_report(const char *name, const struct fi_tally *t, int done)
 	       done ? "" : "; the call failed without a fault, or never passed all its sites");
 }
 
-static void fi_failed(struct fi_tally *t, unsigned int n, int rc)
+/* What failing the @n-th site did to a call that returned @rc (or -errno). */
+enum fi_outcome {
+	FI_END,		/* the call passed all its sites: *done if it succeeded */
+	FI_TOLERATED,	/* the site failed and the call did without it */
+	FI_FAILED,	/* the site failed and so did the call: its errno judged */
+};
+
+static enum fi_outcome fi_judge(struct fi_tally *t, unsigned int n, int rc, int *done)
 {
+	if (!fi_reached()) {
+		t->sites = n - 1;
+		*done = rc >= 0;
+		return FI_END;
+	}
+	if (rc >= 0) {
+		t->tolerated++;
+		return FI_TOLERATED;
+	}
 	t->failed++;
 	if (!fi_errno_ok(-rc) && !t->bad_errno++) {
 		t->first_bad_errno = -rc;
 		t->first_bad_site = n;
 	}
+	return FI_FAILED;
 }
 
 /* ATTACH: a failed one leaves the VM as stock KVM serves it. */
 static void fi_attach(struct vm *vm, int dev)
 {
 	struct fi_tally t = { 0 };
+	enum fi_outcome o;
 	struct answer a;
 	unsigned int n;
 	int h, done = 0;
 
-	for (n = 1; n <= FI_MAX && !done; n++) {
+	for (n = 1; n <= FI_MAX; n++) {
 		fi_arm(n);
 		h = hc_attach_raw(dev, sizeof(struct kvm_hc_attach), 0, 0, vm->fd, 0);
-		if (!fi_reached()) {
-			t.sites = n - 1;
-			done = h >= 0;
-			if (!done)
-				break;
-		} else if (h >= 0) {
-			t.tolerated++;
-		} else {
-			fi_failed(&t, n, h);
+		o = fi_judge(&t, n, h, &done);
+		if (o == FI_FAILED) {
 			/* not attached: stock KVM's answer to discovery */
 			a = arch_discover(vm, "faults.attach");
 			t.bad_state += a.val == KVM_HC_ABI_VERSION;
 		}
 		if (h >= 0)
 			close(h);
+		if (o == FI_END)
+			break;
 	}
 	fi_report("attach", &t, done);
 }
@@ -159,29 +172,23 @@ static void fi_set_policy(struct vm *vm, int h)
 	};
 	const uint32_t svc_b = 1u << KVM_HC_SVC_DISCOVER;
 	struct fi_tally t = { 0 };
+	enum fi_outcome o;
 	struct answer a, d;
 	unsigned int n;
 	int rc, done = 0;
 
-	for (n = 1; n <= FI_MAX && !done; n++) {
+	for (n = 1; n <= FI_MAX; n++) {
 		if (hc_set_policy(h, 0, ra, NRANGES(ra)) < 0) {
 			report(0, "faults.set_policy.setup", "policy A refused");
 			return;
 		}
 		fi_arm(n);
 		rc = hc_set_policy(h, svc_b, rb, NRANGES(rb));
-		if (!fi_reached()) {
-			t.sites = n - 1;
-			done = rc == 0;
-			if (!done)
-				break;
+		o = fi_judge(&t, n, rc, &done);
+		if (o == FI_END)
+			break;
+		if (o == FI_TOLERATED)
 			continue;
-		}
-		if (rc == 0) {
-			t.tolerated++;
-			continue;
-		}
-		fi_failed(&t, n, rc);
 		/* A in force: its deny error, and no discovery service */
 		a = arch_call(vm, FI_NR, "faults.set_policy");
 		d = arch_discover(vm, "faults.set_policy");
@@ -205,6 +212,7 @@ static void fi_reads(int h)
 	struct kvm_hc_policy p;
 	struct hc_counts c;
 	struct fi_tally t;
+	enum fi_outcome o;
 	unsigned int i, n;
 	int rc, done, fds;
 
@@ -212,7 +220,7 @@ static void fi_reads(int h)
 		memset(&t, 0, sizeof(t));
 		done = 0;
 		fds = fi_fds();
-		for (n = 1; n <= FI_MAX && !done; n++) {
+		for (n = 1; n <= FI_MAX; n++) {
 			fi_arm(n);
 			switch (calls[i].what) {
 			case 0:
@@ -231,18 +239,11 @@ static void fi_reads(int h)
 				rc = hc_get_stats(h, &c);
 				break;
 			}
-			if (!fi_reached()) {
-				t.sites = n - 1;
-				done = rc >= 0;
-				if (!done)
-					break;
-			} else if (rc >= 0) {
-				t.tolerated++;
-			} else {
-				fi_failed(&t, n, rc);
-			}
+			o = fi_judge(&t, n, rc, &done);
 			if (calls[i].what == 0 && rc >= 0)
 				close(rc);
+			if (o == FI_END)
+				break;
 		}
 		t.bad_state += fi_fds() != fds;
 		fi_report(calls[i].name, &t, done);
@@ -268,7 +269,7 @@ int cmd_faults(void)
 		vm_destroy(&vm);
 		return 1;
 	}
-		/* another VM attached keeps the hook armed: each ATTACH's own sites */
+	/* another VM attached keeps the hook armed: each ATTACH's own sites */
 	ho = hc_attach(dev, other.fd, "faults.other");
 	fi_attach(&vm, dev);
 	h = hc_attach(dev, vm.fd, "faults");

@@ -19,7 +19,58 @@
 
 #define LIB_FWD		ARCH_NR(0x700)
 #define LIB_DENY	ARCH_NR(0x701)
-#define KVM_HC_TOOL	"/bin/kvm-hc"
+
+/*
+ * Run the tool with @args, and meanwhile @vm's guest calls @nr (if @vm);
+ * the tool's output's first line in @out (at most @s seconds' wait), then
+ * its end (@interrupt: interrupted as a user would): its exit status, or -1.
+ */
+static int tool_line(const char *const args[], struct vm *vm, uint64_t nr, char *out, size_t len,
+		     double s, int interrupt)
+{
+	char *argv[8] = { KVM_HC_TOOL };
+	pid_t pid;
+	int i, fd;
+
+	for (i = 0; args[i] && i < 6; i++)
+		argv[i + 1] = (char *)args[i];
+	out[0] = 0;
+	pid = tool_spawn(argv, &fd);
+	/* the guest calls until the tool, once it follows the events, shows one */
+	for (i = 0; pid > 0 && vm && !out[0] && i < s * 4; i++) {
+		arch_call(vm, nr, "lib.tool.call");
+		tool_first_line(fd, out, len, 0.25);
+	}
+	if (pid > 0 && !vm)
+		tool_first_line(fd, out, len, s);
+	return tool_stop(pid, fd, interrupt);
+}
+
+/*
+ * status, top and trace with --json: a JSON object a line; trace shows
+ * the guest's call of @nr on @vm, denied.
+ */
+static void lib_tool_json(struct vm *vm, uint64_t nr)
+{
+	static const char *const status[] = { "status", "--json", NULL };
+	static const char *const top[] = { "top", "--json", "--delay", "1", NULL };
+	static const char *const trace[] = { "trace", "--json", "--count", "1", NULL };
+	char out[8192], want[64];
+	int st;
+
+	st = tool_line(status, NULL, 0, out, sizeof(out), 5, 0);
+	report(st == 0 && strstr(out, "{\"loaded\": true") == out, "lib.tool.status_json",
+	       "got=exit:%d,%.40s want=exit:0,{\"loaded\": true...", st, out);
+	st = tool_line(top, NULL, 0, out, sizeof(out), 5, 1);
+	report(st == 0 && strstr(out, "{\"time\": ") == out && strstr(out, "\"vms\": [{") &&
+	       out[strlen(out) - 1] == '}', "lib.tool.top_json",
+	       "got=exit:%d,%.60s want=exit:0,a line {\"time\": T, \"vms\": [{...}]}", st, out);
+	st = tool_line(trace, vm, nr, out, sizeof(out), 5, 0);
+	snprintf(want, sizeof(want), "\"nr\": \"0x%llx\"", (unsigned long long)nr);
+	report(st == 0 && strstr(out, "\"event\": \"kvm_hc_dispatch\"") && strstr(out, want) &&
+	       strstr(out, "\"action\": \"deny\""), "lib.tool.trace_json",
+	       "got=exit:%d,%.160s want=exit:0,kvm_hc_dispatch,%s,deny", st, out, want);
+}
 
 /* The tool's JSON list holds this VM's name, its policy and @deny denied calls. */
 static void lib_tool(int vm_fd, unsigned long long deny)
@@ -189,6 +240,7 @@ int cmd_lib(void)
 	       "got=%s,deny:%llu,forward:%llu want=ok,1,1", r ? kvmhc_strerror(r) : "ok",
 	       (unsigned long long)st.total.deny, (unsigned long long)st.total.forward);
 	lib_tool(vm.fd, 1);
+	lib_tool_json(&vm, LIB_DENY);
 #ifdef __x86_64__
 	lib_example();
 #endif

@@ -10,16 +10,19 @@
  *	KVM_HC_ATTACH_OPERATOR).  Without the flag the attach is EPERM (not
  *	its VM); a policy that forwards is EPERM (the VMM never asked for
  *	exits); one that denies a number is taken, and the VMM's guest gets
- *	the deny answer.  While the operator holds the VM, the VMM's own
- *	attach is EEXIST; once the operator lets go, the guest sees stock
- *	KVM again.
+ *	the deny answer.  The VM's sysfs folder is named after the VMM (its
+ *	pid and VM fd), not after the operator.  While the operator holds the
+ *	VM, the VMM's own attach is EEXIST, and while the VMM holds it, the
+ *	operator's; once the operator lets go, the guest sees stock KVM again.
+ *	Then the same with the operator's tool: `kvm-hc attach --pid --fd
+ *	--deny` until interrupted, and `kvm-hc stats` meanwhile.
  */
 #include "scenario.h"
 
 #define OP_NR	ARCH_NR(0x800)
 
 /* The child's steps, told by the parent one byte at a time. */
-enum { OP_CALL = 'c', OP_ATTACH = 'a', OP_QUIT = 'q' };
+enum { OP_CALL = 'c', OP_ATTACH = 'a', OP_HOLD = 'h', OP_RELEASE = 'r', OP_QUIT = 'q' };
 
 /* The VMM: a VM, then calls or attach attempts on request, answered on @out. */
 static void op_child(int in, int out)
@@ -27,8 +30,8 @@ static void op_child(int in, int out)
 	struct answer a;
 	struct vm vm;
 	char c;
-	int dev, h;
-	int64_t msg[2];
+	int dev, h, held = -1;
+	int64_t msg[2] = { 0, 0 };
 
 	if (arch_vm_create(&vm, "operator.vmm") < 0)
 		_exit(1);
@@ -40,12 +43,18 @@ static void op_child(int in, int out)
 			a = arch_call(&vm, OP_NR, "operator.vmm.call");
 			msg[0] = (int64_t)a.val;
 			msg[1] = a.exits;
+		} else if (c == OP_RELEASE) {
+			msg[0] = held >= 0 ? close(held) : -EBADF;
+			held = -1;
 		} else {
+			/* attach, and let go at once (OP_ATTACH) or on OP_RELEASE */
 			dev = open(HC_DEV, O_RDWR | O_CLOEXEC);
 			h = hc_attach_raw(dev, sizeof(struct kvm_hc_attach), 0, 0, vm.fd, 0);
 			msg[0] = h;
 			msg[1] = 0;
-			if (h >= 0)
+			if (h >= 0 && c == OP_HOLD)
+				held = h;
+			else if (h >= 0)
 				close(h);
 			close(dev);
 		}
@@ -75,12 +84,52 @@ static void op_call_is(int to, int from, const char *name, struct answer want, c
 	       (long long)msg[1], (unsigned long long)want.val, want.exits, why);
 }
 
+/* kvm-hc attach of the VMM @pid's VM @vmfd, denying OP_NR, and meanwhile kvm-hc stats. */
+static void op_tool(int to, int from, pid_t pid, int vmfd)
+{
+	char spid[16], sfd[16], deny[48], out[512] = "";
+	char *argv[] = { KVM_HC_TOOL, "attach", "--pid", spid, "--fd", sfd, "--deny", deny, NULL };
+	pid_t tool;
+	int fd, st;
+	FILE *p;
+
+	if (access(KVM_HC_TOOL, X_OK)) {
+		report(0, "operator.tool", "got=no-%s want=the-tool", KVM_HC_TOOL);
+		return;
+	}
+	snprintf(spid, sizeof(spid), "%d", (int)pid);
+	snprintf(sfd, sizeof(sfd), "%d", vmfd);
+	snprintf(deny, sizeof(deny), "0x%llx:%d", (unsigned long long)OP_NR, -EPERM);
+	tool = tool_spawn(argv, &fd);
+	if (tool > 0)
+		tool_first_line(fd, out, sizeof(out), 5);
+	report(!strncmp(out, "kvm-hc: attached", 16), "operator.tool.attach", "got=%s want=kvm-hc: attached...",
+	       out);
+	say("the operator's tool: kvm-hc attach --pid %s --fd %s --deny %s", spid, sfd, deny);
+	say("     %s", out);
+	op_call_is(to, from, "operator.tool.guest_denied", arch_denied(-EPERM),
+		   "the VMM's guest, attached by kvm-hc attach");
+	say("   and its guest's call of 0x%llx is denied; kvm-hc stats meanwhile:",
+	    (unsigned long long)OP_NR);
+	p = popen(KVM_HC_TOOL " stats", "r");
+	while (p && fgets(out, sizeof(out), p)) {
+		out[strcspn(out, "\n")] = 0;
+		printf("INFO tool: %s\n", out);
+		say("     %s", out);
+	}
+	if (p)
+		pclose(p);
+	st = tool_stop(tool, fd, 1);
+	report(st == 0, "operator.tool.interrupted", "got=exit:%d want=exit:0 (detached)", st);
+	op_call_is(to, from, "operator.tool.detached", arch_stock(), "stock KVM again");
+}
+
 int cmd_operator(void)
 {
 	struct kvmhc_policy *p;
 	struct kvmhc_vm *hv = NULL;
 	struct answer want = arch_denied(-EPERM), stock = arch_stock();
-	int tochild[2], fromchild[2], r, st, pidfd, fd;
+	int tochild[2], fromchild[2], r, st, pidfd, fd, vmfd, n;
 	struct kvmhc *dev;
 	int64_t msg[2] = { -1, -1 };
 	char quit = OP_QUIT;
@@ -128,10 +177,25 @@ int cmd_operator(void)
 	if (pidfd >= 0)
 		close(pidfd);
 
-	r = kvmhc_attach_operator(dev, pid, (int)msg[0], &hv);
+	/* while the VMM holds its VM itself, the operator cannot */
+	vmfd = (int)msg[0];
+	r = op_ask(tochild[1], fromchild[0], OP_HOLD, msg);
+	report(!r && msg[0] >= 0, "operator.vmm_attach", "got=%s want=ok",
+	       r ? "no-answer" : msg[0] < 0 ? resname((int)msg[0]) : "ok");
+	r = kvmhc_attach_operator(dev, pid, vmfd, &hv);
+	report(r == -EEXIST, "operator.attach_while_vmm_attached",
+	       "got=%s want=EEXIST (one attachment at a time)", resname(r));
+	if (!r)
+		kvmhc_detach(hv);
+	op_ask(tochild[1], fromchild[0], OP_RELEASE, msg);
+
+	r = kvmhc_attach_operator(dev, pid, vmfd, &hv);
 	report(r == 0, "operator.attach", "got=%s want=ok", r ? kvmhc_strerror(r) : "ok");
 	if (r)
 		goto out;
+	n = hc_sysfs_count_of(pid, vmfd);
+	report(n == 1, "operator.folder_named_after_vmm",
+	       "folders %d-%d-* got=%d want=1 (the VMM's pid and VM fd)", (int)pid, vmfd, n);
 	p = kvmhc_policy_new();
 	kvmhc_policy_add(p, OP_NR, OP_NR, KVM_HC_ACTION_FORWARD, 0);
 	r = kvmhc_set_policy(hv, p);
@@ -150,6 +214,7 @@ int cmd_operator(void)
 	       "got=%s want=EEXIST (one attachment at a time)", resname((int)msg[0]));
 	kvmhc_detach(hv);
 	op_call_is(tochild[1], fromchild[0], "operator.detached", stock, "stock KVM again");
+	op_tool(tochild[1], fromchild[0], pid, vmfd);
 	say("an operator attached a running VMM's VM, denied a number its guest then saw denied, could not make it forward, and let go (%d checks)",
 	    npass + nfail);
 out:

@@ -38,6 +38,12 @@ hook_placed() {
 	grep -q "^$1[[:space:]]" /sys/kernel/tracing/enabled_functions 2>/dev/null
 }
 
+# hc_callbacks_left: prints each ftrace callback of kvm_hc still placed (a
+# line of enabled_functions naming kvm_hc); true if there is one.
+hc_callbacks_left() {
+	grep kvm_hc /sys/kernel/tracing/enabled_functions
+}
+
 hook_any() {
 	local f
 	for f in "$@"; do

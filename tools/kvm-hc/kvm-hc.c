@@ -5,8 +5,9 @@
  *   kvm-hc status [--json]          the module, its hook, what it can do
  *   kvm-hc list [--json]            attached VMs: VMM, counters, policy
  *   kvm-hc stats [VM] [--json]      a VM's counters per number (all VMs)
- *   kvm-hc top [--delay S]          the counters, refreshed, like kvm_stat
- *   kvm-hc trace [--count N]        dispatch events as they happen
+ *   kvm-hc top [--delay S] [--json] the counters, refreshed, like kvm_stat
+ *   kvm-hc trace [--count N] [--json]
+ *                                   dispatch events as they happen
  *   kvm-hc attach --pid P --fd F [--kernel R]... [--deny R[:ERR]]...
  *                                   attach a running VMM's VM as the
  *                                   operator, until interrupted
@@ -36,6 +37,7 @@
 #define EXIT_USAGE	2
 
 static int json;
+static int in_top;		/* list as a part of top's line */
 
 static void usage(FILE *f)
 {
@@ -43,11 +45,11 @@ static void usage(FILE *f)
 		"usage: kvm-hc status [--json]\n"
 		"       kvm-hc list [--json]\n"
 		"       kvm-hc stats [VM] [--json]\n"
-		"       kvm-hc top [--delay SECONDS]\n"
-		"       kvm-hc trace [--count N]\n"
+		"       kvm-hc top [--delay SECONDS] [--json]\n"
+		"       kvm-hc trace [--count N] [--json]\n"
 		"       kvm-hc attach --pid PID --fd VM_FD [--kernel N[-M]]... [--deny N[-M][:ERRNO]]...\n"
 		"                     [--discovery]\n"
-		"       kvm-hc version\n"
+		"       kvm-hc version [--json]\n"
 		"A VM is named by its sysfs folder, <pid>-<vm fd>-<id>, or its id.\n");
 }
 
@@ -321,7 +323,7 @@ static int cmd_list(void)
 		shown++;
 	}
 	if (json)
-		printf("]\n");
+		printf(in_top ? "]" : "]\n");
 	else if (!shown)
 		printf("(no VM attached)\n");
 	return 0;
@@ -410,12 +412,19 @@ static int cmd_top(unsigned int delay)
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	in_top = 1;
 	while (!stop) {
 		time_t t = time(NULL);
 
-		printf("\033[H\033[2Jkvm-hc top, every %u s, %s", delay, ctime(&t));
+		/* --json: one line per refresh, {"time": T, "vms": [list]} */
+		if (json)
+			printf("{\"time\": %lld, \"vms\": ", (long long)t);
+		else
+			printf("\033[H\033[2Jkvm-hc top, every %u s, %s", delay, ctime(&t));
 		if (cmd_list())
 			return 1;
+		if (json)
+			printf("}\n");
 		fflush(stdout);
 		sleep(delay);
 	}
@@ -431,6 +440,42 @@ static int write_file(const char *path, const char *s)
 		return -errno;
 	ok = fputs(s, f) >= 0;
 	return fclose(f) == 0 && ok ? 0 : -EIO;
+}
+
+/*
+ * A trace_pipe line, "TASK-PID [CPU] FLAGS TIME: EVENT: k=v k=v ...", as
+ * one JSON object on a line: {"time": TIME, "task": "TASK-PID",
+ * "event": "EVENT", "k": "v", ...}.
+ */
+static void trace_json(char *line)
+{
+	char *ev = strstr(line, ": kvm_hc_"), *colon, *t, *kv, *save = NULL;
+
+	line[strcspn(line, "\n")] = 0;
+	*ev = 0;
+	t = strrchr(line, ' ');
+	colon = strchr(ev + 2, ':');
+	if (colon)
+		*colon = 0;
+	printf("{\"time\": %s, \"task\": ", t ? t + 1 : "0");
+	while (*line == ' ')
+		line++;
+	line[strcspn(line, " ")] = 0;
+	json_str(line);
+	printf(", \"event\": ");
+	json_str(ev + 2);
+	for (kv = strtok_r(colon ? colon + 1 : "", " ", &save); kv; kv = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(kv, '=');
+
+		if (!eq)
+			continue;
+		*eq = 0;
+		printf(", ");
+		json_str(kv);
+		printf(": ");
+		json_str(eq + 1);
+	}
+	printf("}\n");
 }
 
 static int cmd_trace(long count)
@@ -455,9 +500,12 @@ static int cmd_trace(long count)
 		return 1;
 	}
 	while (!stop && (count <= 0 || n < count) && fgets(line, sizeof(line), f)) {
-		if (!strstr(line, "kvm_hc_"))
+		if (!strstr(line, ": kvm_hc_"))
 			continue;
-		fputs(line, stdout);
+		if (json)
+			trace_json(line);
+		else
+			fputs(line, stdout);
 		fflush(stdout);
 		n++;
 	}
@@ -588,8 +636,8 @@ int main(int argc, char **argv)
 	}
 	if (!cmd)
 		return bad_usage("no command");
-	if (json && (!strcmp(cmd, "top") || !strcmp(cmd, "trace")))
-		return bad_usage("--json is for status, list and stats");
+	if (json && !strcmp(cmd, "attach"))
+		return bad_usage("--json is for status, list, stats, top, trace and version");
 	if (!strcmp(cmd, "status"))
 		return cmd_status();
 	if (!strcmp(cmd, "list"))
@@ -606,7 +654,8 @@ int main(int argc, char **argv)
 		return cmd_attach(pid, fd, policy);
 	}
 	if (!strcmp(cmd, "version")) {
-		printf("kvm-hc, interface %d.%d\n", KVM_HC_API_VERSION >> 16,
+		printf(json ? "{\"tool\": \"kvm-hc\", \"interface\": \"%d.%d\"}\n" :
+		       "kvm-hc, interface %d.%d\n", KVM_HC_API_VERSION >> 16,
 		       KVM_HC_API_VERSION & 0xffff);
 		return 0;
 	}

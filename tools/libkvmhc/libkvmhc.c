@@ -166,7 +166,15 @@ int kvmhc_attach_operator(struct kvmhc *dev, int pid, int vm_fd, struct kvmhc_vm
 		return (int)h;
 	v = calloc(1, sizeof(*v));
 	a.vm_fd = fd;
+	/* the VM's folder is named after the VMM, not after us */
+	a.vmm_pid = pid;
+	a.vmm_fd = vm_fd;
 	h = v ? kvmhc_ioctl(dev->fd, KVM_HC_ATTACH, (unsigned long)&a) : -ENOMEM;
+	if (h == -E2BIG) {
+		/* a module of before KVM_HC_ATTACH_SIZE_VER1: named after us */
+		a.size = KVM_HC_ATTACH_SIZE_VER0;
+		h = kvmhc_ioctl(dev->fd, KVM_HC_ATTACH, (unsigned long)&a);
+	}
 	close(fd);	/* the handle holds the VM */
 	if (h < 0) {
 		free(v);

@@ -127,15 +127,24 @@
  * @vm_fd:    a KVM VM file descriptor of the calling process (with
  *            KVM_HC_ATTACH_OPERATOR, of any process)
  * @reserved: 0
+ * @vmm_pid:  with KVM_HC_ATTACH_OPERATOR, the VMM's process id, and
+ * @vmm_fd:   the VM's file descriptor in the VMM: they name the VM's sysfs
+ *            folder (<vmm_pid>-<vmm_fd>-<id>) as the VMM's own attach
+ *            would; a label from root, not checked.  0 and 0: named after
+ *            the caller.  Without the flag both must be 0 (since size 24,
+ *            KVM_HC_ATTACH_SIZE_VER1)
  */
 struct kvm_hc_attach {
 	__u32 size;
 	__u32 flags;
 	__s32 vm_fd;
 	__u32 reserved;
+	__s32 vmm_pid;
+	__s32 vmm_fd;
 };
 
 #define KVM_HC_ATTACH_SIZE_VER0		16
+#define KVM_HC_ATTACH_SIZE_VER1		24
 
 /**
  * struct kvm_hc_range - hypercall numbers mapped to an action
