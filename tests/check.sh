@@ -117,7 +117,7 @@ summary() {
 #                  a part
 long=0
 [ "${1:-}" != --long ] || long=1
-LONG_APPEND="kvm_hc_load_cycles=100 kvm_hc_load_vms=2 KVM_HC_FUZZ_SECONDS=60"
+LONG_APPEND="kvm_hc_load_cycles=100 kvm_hc_load_vms=2 kvm_hc_load_vcpus=2 KVM_HC_FUZZ_SECONDS=60"
 DEBUG_KDIR=$(realpath -m "${KVM_HC_CACHE:-/var/cache/kvm-hc}")/kunit-debug-build
 DEBUG_APPEND="kvm_hc_require=faults,kmemleak"
 

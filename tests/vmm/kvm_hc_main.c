@@ -15,7 +15,11 @@ static const char *const scenarios[] = {
 #ifdef ARCH_HAS_KICK
 	"kick",
 #endif
-	"lifetime", "forward-unload", "fuzz", "faults",
+	"lifetime",
+#ifdef ARCH_HAS_STORM
+	"storm",
+#endif
+	"forward-unload", "fuzz", "faults",
 };
 
 static int (*const scenario_fn[])(void) = {
@@ -23,7 +27,11 @@ static int (*const scenario_fn[])(void) = {
 #ifdef ARCH_HAS_KICK
 	cmd_kick,
 #endif
-	cmd_lifetime, cmd_forward_unload, cmd_fuzz, cmd_faults,
+	cmd_lifetime,
+#ifdef ARCH_HAS_STORM
+	cmd_storm,
+#endif
+	cmd_forward_unload, cmd_fuzz, cmd_faults,
 };
 
 /*
@@ -49,7 +57,7 @@ static void usage(void)
 		"       kvm_hc_test [--explain] keeper\n"
 		"       kvm_hc_test [--explain] matrix [--open]\n"
 		"       kvm_hc_test [--explain] discover --expect open|closed\n"
-		"       kvm_hc_test [--explain] load --seconds S [--expect-both]\n"
+		"       kvm_hc_test [--explain] load --seconds S [--expect-both] [--vcpus N]\n"
 		"       kvm_hc_test [--explain] sample --seconds S --expect present|absent|both\n"
 
 		"       kvm_hc_test [--explain] SCENARIO (kvm_hc_test scenarios lists them)\n");
@@ -58,7 +66,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	int expect = -1, seconds = 0, expect_both = 0, open = 0;
+	int expect = -1, seconds = 0, expect_both = 0, open = 0, vcpus = 1;
 	const char *cmd = NULL;
 	unsigned int i;
 	int rc = -1;
@@ -80,6 +88,8 @@ int main(int argc, char **argv)
 				 !strcmp(argv[i], "both") ? 2 : -2;
 		else if (!strcmp(argv[i], "--seconds") && i + 1 < (unsigned int)argc)
 			seconds = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--vcpus") && i + 1 < (unsigned int)argc)
+			vcpus = atoi(argv[++i]);
 		else if (!cmd && argv[i][0] != '-')
 			cmd = argv[i];
 		else
@@ -94,6 +104,7 @@ int main(int argc, char **argv)
 	}
 	if ((!strcmp(cmd, "discover") && (expect < 0 || expect > 1)) ||
 	    ((!strcmp(cmd, "load") || !strcmp(cmd, "sample")) && seconds <= 0) ||
+	    vcpus < 1 || (vcpus > 1 && strcmp(cmd, "load")) ||
 	    (!strcmp(cmd, "sample") && expect < 0) || (open && strcmp(cmd, "matrix")))
 		usage();
 	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
@@ -115,7 +126,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "discover"))
 		return cmd_discover(expect);
 	if (!strcmp(cmd, "load"))
-		return cmd_load(seconds, expect_both);
+		return cmd_load(seconds, expect_both, vcpus);
 	if (!strcmp(cmd, "sample"))
 		return cmd_sample(expect, seconds);
 

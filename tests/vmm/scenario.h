@@ -100,6 +100,20 @@
  *                     @rnd picks; @want is what arch_call() would get under
  *                     the policy in force, *expect what this call must get,
  *                     *mode names the mode
+ * For the storm scenario (scenario_storm.c), where ARCH_HAS_STORM:
+ *   int arch_vcpu_add(struct vm *vm, int id, struct vm *v)
+ *                     vCPU @id of @vm's VM as a struct vm of its own (the
+ *                     VM's fd and memory shared; its own vCPU, and its own
+ *                     stack and answer slot for the loop), for the loop and
+ *                     arch_fwd_begin(); every vCPU added before any of the
+ *                     VM's runs; 0 or -1 (scenario_loop.c's vcpu_destroy()
+ *                     frees it, before vm_destroy())
+ *   void arch_kick_args(int target, uint64_t args[4])
+ *                     the loop's arguments for a kick of vCPU @target
+ *   ARCH_KICK_NR      the kick's number; ARCH_KICK_SERVICES the services
+ *                     and ARCH_KICK_RANGE (1: a KERNEL range over it) with
+ *                     which kvm_hc serves it; ARCH_KICK_SERVED and
+ *                     ARCH_KICK_UNSERVED the answers with and without
  * For the kick (halter.c), where there is one:
  *   enum halter_exit arch_halter_exit(const struct halter *hl)
  *                     what the exit of the waiting vCPU's KVM_RUN was
@@ -237,6 +251,7 @@ enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, uint64_
 /* scenario_loop.c */
 void loop_run(struct loop *l);
 void loop_want(struct hc_counts *want, const struct loop *l, struct kvm_hc_counters c);
+void *loop_thread(void *arg);
 
 /* scenario_policy.c: the halves of the policy scenario that need no architecture */
 int trace_begin(const char *key);
@@ -248,6 +263,12 @@ void policy_many_numbers(int dev);
 int cmd_matrix(int open);
 int cmd_policy(void);
 int cmd_kick(void);
+#ifdef ARCH_HAS_STORM
+int arch_vcpu_add(struct vm *vm, int id, struct vm *v);
+void vcpu_destroy(struct vm *v);
+void arch_kick_args(int target, uint64_t args[4]);
+int cmd_storm(void);
+#endif
 int cmd_discover(int open);
 int cmd_policy_live(void);
 int cmd_two_vms(void);
@@ -261,7 +282,7 @@ int cmd_lifetime(void);
 int cmd_uapi(void);
 int cmd_lib(void);
 int cmd_operator(void);
-int cmd_load(int seconds, int expect_both);
+int cmd_load(int seconds, int expect_both, int vcpus);
 int cmd_sample(int expect, int seconds);
 
 #ifdef ARCH_HAS_KICK

@@ -3,11 +3,13 @@
  * scenario_load.c - the load and sample scenarios, written once for every
  * architecture (scenario.h says what the architecture provides).
  *
- *   load --seconds S [--expect-both]
+ *   load --seconds S [--expect-both] [--vcpus N]
  *	A guest calls discovery in a loop while /init inserts and removes
  *	kvm_hc: every answer is kvm_hc's (the version) or stock KVM's, never
  *	anything else, and the guest keeps going.  --expect-both also
- *	requires both kinds to be seen.
+ *	requires both kinds to be seen.  --vcpus N: the VM has N vCPUs, each
+ *	calling in a thread of its own (where the architecture can add
+ *	vCPUs, ARCH_HAS_STORM), checked as load.vcpuI.
  *
  *   sample --seconds S --expect present|absent|both
  *	The same for the number samples/kvm_hc_sample.c serves, in a VM whose
@@ -22,6 +24,7 @@
 #include "../../samples/kvm_hc_sample.h"
 
 #define LOAD_STALL_NS	(5 * NSEC_PER_SEC)	/* longest acceptable gap between answers */
+#define LOAD_VCPUS_MAX	8
 
 static int load_run(struct vm *vm, const char *name, uint64_t nr, uint64_t arg, uint64_t want,
 		    unsigned int seconds, enum load_expect expect)
@@ -36,7 +39,6 @@ static int load_run(struct vm *vm, const char *name, uint64_t nr, uint64_t arg, 
 
 	if (arch_load_start(vm, nr, arg) < 0) {
 		report(0, name, "setup errno=%d", errno);
-		vm_destroy(vm);
 		return 1;
 	}
 	start = last = now_ns();
@@ -84,7 +86,6 @@ static int load_run(struct vm *vm, const char *name, uint64_t nr, uint64_t arg, 
 		}
 	}
 	t = now_ns() - start;
-	vm_destroy(vm);
 
 	snprintf(label, sizeof(label), "%s.answers", name);
 	report(total > 0 && !invalid && !stalled, label,
@@ -101,15 +102,73 @@ static int load_run(struct vm *vm, const char *name, uint64_t nr, uint64_t arg, 
 	return ok ? 0 : 1;
 }
 
-int cmd_load(int seconds, int expect_both)
+#ifdef ARCH_HAS_STORM
+struct load_vcpu {
+	struct vm v;
+	char name[32];
+	unsigned int seconds;
+	enum load_expect expect;
+	int rc;
+};
+
+static void *load_thread(void *arg)
 {
+	struct load_vcpu *lv = arg;
+
+	worker_signals();
+	lv->rc = load_run(&lv->v, lv->name, ARCH_DISCOVER_NR, KVM_HC_DISCOVER_VERSION,
+			  KVM_HC_ABI_VERSION, lv->seconds, lv->expect);
+	return NULL;
+}
+#endif
+
+int cmd_load(int seconds, int expect_both, int vcpus)
+{
+	enum load_expect expect = expect_both ? LOAD_BOTH : LOAD_ANY;
 	struct vm vm;
+	int rc;
+#ifdef ARCH_HAS_STORM
+	struct load_vcpu lv[LOAD_VCPUS_MAX];
+	pthread_t thr[LOAD_VCPUS_MAX];
+	int i, n = 0;
+#endif
 
 	watchdog_start("load", seconds + 30);
 	if (arch_vm_create(&vm, "load") < 0)
 		return 1;
-	return load_run(&vm, "load", ARCH_DISCOVER_NR, KVM_HC_DISCOVER_VERSION, KVM_HC_ABI_VERSION,
-			seconds, expect_both ? LOAD_BOTH : LOAD_ANY);
+#ifdef ARCH_HAS_STORM
+	/* every vCPU before any runs; each calls in a thread of its own */
+	for (n = 1; n < vcpus && n < LOAD_VCPUS_MAX; n++) {
+		if (arch_vcpu_add(&vm, n, &lv[n].v) < 0)
+			break;
+		snprintf(lv[n].name, sizeof(lv[n].name), "load.vcpu%d", n);
+		lv[n].seconds = seconds;
+		lv[n].expect = expect;
+		lv[n].rc = 1;
+	}
+	for (i = 1; i < n; i++)
+		if (pthread_create(&thr[i], NULL, load_thread, &lv[i]))
+			lv[i].rc = -1;
+#else
+	if (vcpus > 1)
+		printf("INFO load: --vcpus %d: this architecture's VMs have one vCPU here\n", vcpus);
+#endif
+	rc = load_run(&vm, "load", ARCH_DISCOVER_NR, KVM_HC_DISCOVER_VERSION, KVM_HC_ABI_VERSION,
+		      seconds, expect);
+#ifdef ARCH_HAS_STORM
+	for (i = 1; i < n; i++) {
+		if (lv[i].rc >= 0)
+			pthread_join(thr[i], NULL);
+		rc |= lv[i].rc != 0;
+		vcpu_destroy(&lv[i].v);
+	}
+	if (vcpus > n) {
+		report(0, "load.vcpus", "got=%d want=%d vCPUs", n, vcpus);
+		rc = 1;
+	}
+#endif
+	vm_destroy(&vm);
+	return rc;
 }
 
 /*
@@ -122,10 +181,17 @@ int cmd_sample(int expect, int seconds)
 {
 	const uint64_t arg = 0x0123456789abcdefULL;
 	struct vm vm;
+	int rc;
 
 	watchdog_start("sample", seconds + 30);
-	if (arch_vm_create(&vm, "sample") < 0 || hc_kernel_nr(vm.fd, ARCH_SAMPLE_NR, "sample") < 0)
+	if (arch_vm_create(&vm, "sample") < 0)
 		return 1;
-	return load_run(&vm, "sample", ARCH_SAMPLE_NR, arg, arg ^ KVM_HC_SAMPLE_MAGIC, seconds,
-			load_expect_sample(expect));
+	if (hc_kernel_nr(vm.fd, ARCH_SAMPLE_NR, "sample") < 0) {
+		vm_destroy(&vm);
+		return 1;
+	}
+	rc = load_run(&vm, "sample", ARCH_SAMPLE_NR, arg, arg ^ KVM_HC_SAMPLE_MAGIC, seconds,
+		      load_expect_sample(expect));
+	vm_destroy(&vm);
+	return rc;
 }

@@ -76,6 +76,27 @@ out:
 	l->ns = now_ns() - start;
 }
 
+/* loop_run() in a thread of its own (pthread_create()'s start, @arg the loop). */
+void *loop_thread(void *arg)
+{
+	worker_signals();
+	loop_run(arg);
+	return NULL;
+}
+
+#ifdef ARCH_HAS_STORM
+/* Free what arch_vcpu_add() made: the vCPU and its kvm_run. */
+void vcpu_destroy(struct vm *v)
+{
+	if (v->run && v->run != MAP_FAILED)
+		munmap(v->run, v->run_size);
+	if (v->vcpu >= 0)
+		close(v->vcpu);
+	v->run = NULL;
+	v->vcpu = -1;
+}
+#endif
+
 /*
  * What kvm_hc must have counted after loop @l: @c, the calls of its number
  * by what they met, and, where the loop guest reports each answer with a

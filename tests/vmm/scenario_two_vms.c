@@ -36,15 +36,6 @@ static void two_result(struct loop *l, uint64_t val, unsigned long since)
 		s->first_bad = val;
 }
 
-static void *two_thread(void *arg)
-{
-	struct two_side *s = arg;
-
-	worker_signals();
-	loop_run(&s->l);
-	return NULL;
-}
-
 /* VM C, not attached: stock KVM's answer to each of its calls. */
 static unsigned long two_stock_calls(struct vm *c, unsigned long *calls)
 {
@@ -92,8 +83,8 @@ int cmd_two_vms(void)
 	sb.l = (struct loop){ .vm = &b, .nr = TWO_NR, .args = { 0xb1, 0xb2, 0xb3, 0xb4 },
 			      .max = TWO_CALLS, .limit_s = 20, .ret_base = 0xb0000000,
 			      .ret_seq = 1, .on_result = two_result, .priv = &sb };
-	if (pthread_create(&sa.thr, NULL, two_thread, &sa) ||
-	    pthread_create(&sb.thr, NULL, two_thread, &sb)) {
+	if (pthread_create(&sa.thr, NULL, loop_thread, &sa.l) ||
+	    pthread_create(&sb.thr, NULL, loop_thread, &sb.l)) {
 		report(0, "two-vms.threads", "pthread_create failed");
 		return 1;
 	}

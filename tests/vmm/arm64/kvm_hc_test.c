@@ -382,6 +382,17 @@ void finish_mmio(int vcpu, struct kvm_run *run)
 }
 
 /*
+ * Before new registers are loaded: an MMIO exit the vCPU last made (a loop
+ * stopped at its report) is completed first, or the next KVM_RUN would
+ * complete it by stepping over the new PC's instruction.
+ */
+void vcpu_settle(struct vm *vm)
+{
+	if (vm->run->exit_reason == KVM_EXIT_MMIO)
+		finish_mmio(vm->vcpu, vm->run);
+}
+
+/*
  * Run until the guest reports at MMIO_DONE.  KVM_EXIT_HYPERCALL is recorded
  * and answered with vm->hc_ret.  Returns 0, or -1 after an INFO line.
  */
@@ -497,6 +508,7 @@ int guest_call(struct vm *vm, const struct call *c, struct regs *out, const char
 	call_regs(c, &r);
 	vm->n_hypercall_exits = 0;
 	memset(&vm->last_exit, 0, sizeof(vm->last_exit));
+	vcpu_settle(vm);
 	if (load_regs(vm->vcpu, &r, MMIO_DONE) < 0) {
 		printf("INFO %s: setting registers failed, errno=%d\n", tag, errno);
 		return -1;

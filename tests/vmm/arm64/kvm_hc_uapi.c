@@ -325,6 +325,7 @@ int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
 	struct regs r;
 
 	call_regs(&c, &r);
+	vcpu_settle(vm);
 	if (load_regs(vm->vcpu, &r, MMIO_DONE) < 0) {
 		report(0, name, "setup errno=%d", errno);
 		return 0;
@@ -378,9 +379,10 @@ int arch_loop_start(struct loop *l)
 	r.x[20] = l->args[0];
 	r.x[21] = l->args[1];
 	r.x[22] = l->args[2];
-	r.x[26] = GUEST_BASE + DATA_OFF;
+	r.x[26] = GUEST_BASE + DATA_OFF + 0x100 * l->vm->id;	/* each vCPU its slot */
 	r.x[28] = MMIO_REPORT;
 	r.pc = GUEST_GPA(g_loop);
+	vcpu_settle(l->vm);
 	return load_regs(l->vm->vcpu, &r, MMIO_DONE);
 }
 
@@ -745,6 +747,33 @@ fail:
 	snprintf(name, sizeof(name), "%s.vcpu%d-setup", tag, id);
 	report(0, name, "step=%s errno=%d (%s)", step, errno, strerror(errno));
 	return -1;
+}
+
+/*
+ * The storm's vCPUs (scenario.h): vCPU @id (MPIDR @id) as a struct vm of
+ * its own; arm64 wants every vCPU created before the first runs.
+ */
+int arch_vcpu_add(struct vm *vm, int id, struct vm *v)
+{
+	const char *step;
+	char name[64];
+
+	*v = *vm;
+	v->id = id;
+	v->run = NULL;
+	v->vcpu = vcpu_add(vm, id, &v->run, &step);
+	if (v->vcpu >= 0)
+		return 0;
+	snprintf(name, sizeof(name), "storm.vcpu%d-setup", id);
+	report(0, name, "step=%s errno=%d (%s)", step, errno, strerror(errno));
+	return -1;
+}
+
+/* The kick service's target is an MPIDR, in x1: vCPU @target's is @target. */
+void arch_kick_args(int target, uint64_t args[4])
+{
+	args[0] = (uint64_t)target;
+	args[1] = args[2] = args[3] = 0;
 }
 
 /* Let it go on, and wait until it is waiting again. */

@@ -131,6 +131,7 @@ struct regs {
 struct vm {
 	int fd;
 	int vcpu;
+	int id;				/* the vCPU's (0; others: arch_vcpu_add()) */
 	struct kvm_run *run;
 	int run_size;
 	uint8_t *mem;
@@ -170,6 +171,7 @@ void finish_mmio(int vcpu, struct kvm_run *run);
 void call_regs(const struct call *c, struct regs *r);
 int regs_preserved(const struct regs *r);
 int load_regs(int vcpu, const struct regs *r, uint64_t sp);
+void vcpu_settle(struct vm *vm);
 int read_regs(int vcpu, struct regs *r);
 int guest_call(struct vm *vm, const struct call *c, struct regs *out, const char *tag);
 int call_x0(struct vm *vm, const struct call *c, uint64_t *x0, const char *tag);
@@ -196,6 +198,14 @@ int probe_smccc_over_smc(struct vm *vm);
 /* The function ID samples/kvm_hc_sample.c serves on arm64: SMC64 vendor-hyp 0x100. */
 #define ARCH_SAMPLE_NR		0xc6000100ULL
 #define ARCH_HAS_KICK
+
+/* The storm (scenario_storm.c): kvm_hc's kick service, of vCPU (MPIDR) N. */
+#define ARCH_HAS_STORM
+#define ARCH_KICK_NR		FID_KICK
+#define ARCH_KICK_SERVICES	(1u << KVM_HC_SVC_KICK)
+#define ARCH_KICK_RANGE		0
+#define ARCH_KICK_SERVED	SMCCC_RET_SUCCESS
+#define ARCH_KICK_UNSERVED	SMCCC_RET_NOT_SUPPORTED
 
 /* What KVM_HC_CHECK_EXTENSION answers here, and the tracepoint shows (scenario_uapi.c). */
 #define ARCH_TRACE_NAME		"arm64"

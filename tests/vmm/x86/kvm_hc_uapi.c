@@ -310,8 +310,8 @@ int arch_loop_start(struct loop *l)
 {
 	struct kvm_regs regs = {
 		.rip = amd ? GUEST_GPA(g_loop_amd) : GUEST_GPA(g_loop_intel),
-		.rsp = STACK_TOP, .rflags = 0x2,
-		.rdi = DATA_GPA, .r8 = l->nr,
+		.rsp = VCPU_STACK(l->vm->id), .rflags = 0x2,
+		.rdi = VCPU_DATA(l->vm->id), .r8 = l->nr,
 		.r9 = l->args[0], .r10 = l->args[1], .r11 = l->args[2], .r12 = l->args[3],
 	};
 
@@ -333,7 +333,7 @@ enum loop_exit arch_loop_exit(struct loop *l, uint64_t *val)
 	case KVM_EXIT_IO:
 		if (run->io.port != PORT_LOOP || run->io.direction != KVM_EXIT_IO_OUT)
 			return LOOP_OTHER;
-		memcpy(val, l->vm->mem + DATA_GPA, sizeof(*val));
+		memcpy(val, l->vm->mem + VCPU_DATA(l->vm->id), sizeof(*val));
 		return LOOP_RESULT;
 	case KVM_EXIT_INTR:
 		return LOOP_INTR;
@@ -564,7 +564,7 @@ int arch_load_start(struct vm *vm, uint64_t nr, uint64_t arg)
 {
 	struct kvm_regs regs = {
 		.rip = amd ? GUEST_GPA(g_load_amd) : GUEST_GPA(g_load_intel),
-		.rsp = STACK_TOP, .rflags = 0x2,
+		.rsp = VCPU_STACK(vm->id), .rflags = 0x2,
 		.r8 = nr, .r9 = KVM_HC_VAPIC_POLL_IRQ, .r10 = arg,
 	};
 
@@ -627,53 +627,65 @@ static int lapic_reload(int vcpu_fd)
 	return xioctl(vcpu_fd, KVM_SET_LAPIC, &st);
 }
 
-/* Create vCPU @id running g_halt, in a thread of its own. */
-static int halter_create(struct vm *vm, int id, int flags, int reload_lapic,
-			 struct halter *hl, const char *tag)
+/*
+ * vCPU @id of @vm's VM as an application processor is set up (CPUID, the
+ * 64-bit mode of vCPU 0, runnable): its fd in *@fd and kvm_run in *@run;
+ * 0, or -1 with the failed step in *@step.
+ */
+static int ap_create(struct vm *vm, int id, int flags, int *fd, struct kvm_run **run,
+		     const char **step)
 {
 	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
-	struct kvm_regs regs = { .rip = GUEST_GPA(g_halt), .rsp = STACK_TOP - 0x1000,
-				 .rflags = 0x2 };
 	struct kvm_cpuid2 *cpuid;
-	const char *step;
-	char name[96];
 	int r;
 
-	memset(hl, 0, sizeof(*hl));
-	hl->id = id;
-	hl->fd = -1;
-	step = "KVM_CREATE_VCPU";
-	hl->fd = xioctl(vm->fd, KVM_CREATE_VCPU, id);
-	if (hl->fd < 0)
-		goto fail;
-	step = "mmap kvm_run";
-	hl->run_size = vm->run_size;
-	hl->run = mmap(NULL, hl->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, hl->fd, 0);
-	if (hl->run == MAP_FAILED)
-		goto fail;
+	*step = "KVM_CREATE_VCPU";
+	*fd = xioctl(vm->fd, KVM_CREATE_VCPU, id);
+	if (*fd < 0)
+		return -1;
+	*step = "mmap kvm_run";
+	*run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
+	if (*run == MAP_FAILED)
+		return -1;
 	if (flags & VM_ENFORCE_PV) {
 		struct kvm_enable_cap cap = { .cap = KVM_CAP_ENFORCE_PV_FEATURE_CPUID,
 					      .args = { 1 } };
 
-		step = "KVM_ENABLE_CAP(KVM_CAP_ENFORCE_PV_FEATURE_CPUID)";
-		if (xioctl(hl->fd, KVM_ENABLE_CAP, &cap) < 0)
-			goto fail;
+		*step = "KVM_ENABLE_CAP(KVM_CAP_ENFORCE_PV_FEATURE_CPUID)";
+		if (xioctl(*fd, KVM_ENABLE_CAP, &cap) < 0)
+			return -1;
 	}
 	cpuid = cpuid_for(flags);
-	step = "KVM_SET_CPUID2";
-	r = xioctl(hl->fd, KVM_SET_CPUID2, cpuid);
+	*step = "KVM_SET_CPUID2";
+	r = xioctl(*fd, KVM_SET_CPUID2, cpuid);
 	free(cpuid);
 	if (r < 0)
-		goto fail;
-	step = "KVM_SET_SREGS";
-	if (xioctl(hl->fd, KVM_SET_SREGS, &vm->sregs) < 0)
+		return -1;
+	*step = "KVM_SET_SREGS";
+	if (xioctl(*fd, KVM_SET_SREGS, &vm->sregs) < 0)
+		return -1;
+	/* an AP waits for INIT/SIPI with the in-kernel irqchip: start it */
+	*step = "KVM_SET_MP_STATE";
+	return xioctl(*fd, KVM_SET_MP_STATE, &mp) < 0 ? -1 : 0;
+}
+
+/* Create vCPU @id running g_halt, in a thread of its own. */
+static int halter_create(struct vm *vm, int id, int flags, int reload_lapic,
+			 struct halter *hl, const char *tag)
+{
+	struct kvm_regs regs = { .rip = GUEST_GPA(g_halt), .rsp = STACK_TOP - 0x1000,
+				 .rflags = 0x2 };
+	const char *step;
+	char name[96];
+
+	memset(hl, 0, sizeof(*hl));
+	hl->id = id;
+	hl->fd = -1;
+	hl->run_size = vm->run_size;
+	if (ap_create(vm, id, flags, &hl->fd, &hl->run, &step) < 0)
 		goto fail;
 	step = "KVM_SET_REGS";
 	if (xioctl(hl->fd, KVM_SET_REGS, &regs) < 0)
-		goto fail;
-	/* an AP waits for INIT/SIPI with the in-kernel irqchip: start it */
-	step = "KVM_SET_MP_STATE";
-	if (xioctl(hl->fd, KVM_SET_MP_STATE, &mp) < 0)
 		goto fail;
 	/* enabled, x2APIC mode, not the BSP: as a guest's x2APIC AP is */
 	step = "KVM_SET_MSRS(IA32_APIC_BASE, x2APIC)";
@@ -687,6 +699,42 @@ fail:
 	snprintf(name, sizeof(name), "%s.vcpu%d-setup", tag, id);
 	report(0, name, "step=%s errno=%d (%s)", step, errno, strerror(errno));
 	return -1;
+}
+
+/*
+ * The storm's vCPUs (scenario.h): vCPU @id as a struct vm of its own, with
+ * its own stack and answer slot for the loop guest; every vCPU's LAPIC is
+ * loaded again so that KVM's APIC map, which KICK_CPU looks up, has them
+ * all.
+ */
+int arch_vcpu_add(struct vm *vm, int id, struct vm *v)
+{
+	const char *step;
+	char name[64];
+
+	*v = *vm;
+	v->id = id;
+	v->vcpu = -1;
+	v->run = NULL;
+	if (ap_create(vm, id, 0, &v->vcpu, &v->run, &step) < 0)
+		goto fail;
+	step = "KVM_GET_LAPIC/KVM_SET_LAPIC";
+	if (lapic_reload(vm->vcpu) < 0 || lapic_reload(v->vcpu) < 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(name, sizeof(name), "storm.vcpu%d-setup", id);
+	report(0, name, "step=%s errno=%d (%s)", step, errno, strerror(errno));
+	vcpu_destroy(v);
+	return -1;
+}
+
+/* KICK_CPU of the vCPU whose APIC ID is @target (flags 0 in rbx, the ID in rcx). */
+void arch_kick_args(int target, uint64_t args[4])
+{
+	args[0] = 0;
+	args[1] = (uint64_t)target;
+	args[2] = args[3] = 0;
 }
 
 /* One scenario value, from the run on stock KVM and the run through kvm_hc. */

@@ -65,6 +65,9 @@
 #define CODE_GPA	0x8000
 #define DATA_GPA	0x200000UL
 #define STACK_TOP	0x3ff000UL
+/* The loop guest's stack and answer slot on vCPU @id (the storm's vCPUs). */
+#define VCPU_STACK(id)	(STACK_TOP - 0x2000UL * (id))
+#define VCPU_DATA(id)	(DATA_GPA + 0x100UL * (id))
 
 /* GDT selectors. */
 #define SEL_CODE64	0x08
@@ -96,6 +99,7 @@ enum mode { MODE_64, MODE_32, MODE_USER64 };
 struct vm {
 	int fd;
 	int vcpu;
+	int id;				/* the vCPU's (0; others: arch_vcpu_add()) */
 	struct kvm_run *run;
 	int run_size;
 	uint8_t *mem;
@@ -156,6 +160,14 @@ int regs_preserved(const struct kvm_regs *a, const struct kvm_regs *b);
 #define ARCH_KVM_ANSWER		ENOSYS64
 #define ARCH_SAMPLE_NR		KVM_HC_SAMPLE_NR_X86
 #define ARCH_HAS_KICK
+
+/* The storm (scenario_storm.c): KICK_CPU, KVM's, served in kvm_hc's fast path by a kernel range. */
+#define ARCH_HAS_STORM
+#define ARCH_KICK_NR		KVM_HC_KICK_CPU
+#define ARCH_KICK_SERVICES	0
+#define ARCH_KICK_RANGE		1	/* a KERNEL range over ARCH_KICK_NR serves it */
+#define ARCH_KICK_SERVED	0	/* KVM's answer and kvm_hc's alike */
+#define ARCH_KICK_UNSERVED	0
 
 /* What KVM_HC_CHECK_EXTENSION answers here, and the tracepoint shows (scenario_uapi.c). */
 #define ARCH_TRACE_NAME		"x86"
