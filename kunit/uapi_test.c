@@ -83,8 +83,15 @@ static void uapi_argument_validation(struct kunit *test)
 	p.range_size = PAGE_SIZE + 1;
 	KUNIT_EXPECT_EQ(test, kvm_hc_policy_check(&p), -E2BIG);
 
-	/* The 1.0 sizes are the structures' and cannot change. */
+	/*
+	 * The structures are their newest sizes; the ioctl numbers keep the
+	 * 1.0 sizes, whatever a structure grew since.
+	 */
 	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_attach), KVM_HC_ATTACH_SIZE_VER1);
+	KUNIT_EXPECT_EQ(test, _IOC_SIZE(KVM_HC_ATTACH), KVM_HC_ATTACH_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, _IOC_SIZE(KVM_HC_SET_POLICY), KVM_HC_POLICY_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, _IOC_SIZE(KVM_HC_GET_POLICY), KVM_HC_POLICY_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, _IOC_SIZE(KVM_HC_GET_STATS), KVM_HC_STATS_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_range), KVM_HC_RANGE_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_policy), KVM_HC_POLICY_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_nr_stats), KVM_HC_NR_STATS_SIZE_VER0);

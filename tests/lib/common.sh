@@ -24,10 +24,14 @@ KVM_HC_JOBS=${KVM_HC_JOBS:-2}
 
 KUNIT_CONFIG_DIR=$KVM_HC_ROOT/kunit
 # KVM_HC_KUNIT_DEBUG=1: the debug variant (kunit/debug.kunitconfig on top),
-# in a folder of its own.
+# KVM_HC_KUNIT_KCSAN=1 the data-race detector's (kunit/kcsan.kunitconfig),
+# each in a folder of its own.
 if [ "${KVM_HC_KUNIT_DEBUG:-0}" = 1 ]; then
 	KUNIT_KDIR=$KVM_HC_CACHE/kunit-debug-build
 	KUNIT_EXTRA_CONFIG=(--kunitconfig="$KUNIT_CONFIG_DIR/debug.kunitconfig")
+elif [ "${KVM_HC_KUNIT_KCSAN:-0}" = 1 ]; then
+	KUNIT_KDIR=$KVM_HC_CACHE/kunit-kcsan-build
+	KUNIT_EXTRA_CONFIG=(--kunitconfig="$KUNIT_CONFIG_DIR/kcsan.kunitconfig")
 else
 	KUNIT_KDIR=$KVM_HC_CACHE/kunit-build
 	KUNIT_EXTRA_CONFIG=()

@@ -269,7 +269,8 @@ struct kvm_hc_stats {
  */
 #define KVM_HC_IOCTL_TYPE	0xD1
 #define KVM_HC_CHECK_EXTENSION	_IO(KVM_HC_IOCTL_TYPE, 0x00)
-#define KVM_HC_ATTACH		_IOW(KVM_HC_IOCTL_TYPE, 0x01, struct kvm_hc_attach)
+/* struct kvm_hc_attach has grown since 1.0: its number keeps the 1.0 size */
+#define KVM_HC_ATTACH		_IOC(_IOC_WRITE, KVM_HC_IOCTL_TYPE, 0x01, KVM_HC_ATTACH_SIZE_VER0)
 #define KVM_HC_SET_POLICY	_IOW(KVM_HC_IOCTL_TYPE, 0x02, struct kvm_hc_policy)
 #define KVM_HC_GET_POLICY	_IOWR(KVM_HC_IOCTL_TYPE, 0x03, struct kvm_hc_policy)
 #define KVM_HC_GET_STATS	_IOWR(KVM_HC_IOCTL_TYPE, 0x04, struct kvm_hc_stats)
