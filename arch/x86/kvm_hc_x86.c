@@ -427,10 +427,13 @@ static int kvm_hc_x86_resolve(unsigned long *target)
 		pr_err("kvm_x86_ops not found; cannot read the guest's CPL\n");
 		return -ENOENT;
 	}
-	if (!READ_ONCE(kvm_hc_x86_ops->get_cpl)) {
-		pr_err("no KVM vendor module (kvm-amd or kvm-intel) is loaded\n");
-		return -ENODEV;
-	}
+	/*
+	 * get_cpl is the vendor module's, NULL until kvm-amd or kvm-intel
+	 * is loaded.  kvm_hc may load before it: it reads the pointer on each
+	 * call, and a vCPU only runs while a vendor module is loaded (there
+	 * is no /dev/kvm and no VM before), so the load order does not
+	 * matter.
+	 */
 	kvm_hc_x86_complete = (void *)kvm_hc_lookup_name("complete_hypercall_exit");
 	if (!kvm_hc_x86_complete) {
 		pr_err("complete_hypercall_exit not found; cannot forward hypercalls\n");
