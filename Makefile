@@ -14,6 +14,8 @@
 #   make lint                 checkpatch --strict, sparse (C=2), W=1
 #   make bench                kvm-hc-bench against stock KVM, under QEMU's icount
 #   make tools                libkvmhc and the kvm-hc tool, in build/tools
+#   make deb                  the Debian packages, in build/deb
+#   make dkms-install         kvm_hc with DKMS, from this checkout
 #   make install-tools        install them (DESTDIR, PREFIX=/usr/local)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -69,6 +71,28 @@ check-long:
 dkms-install:
 	scripts/dkms-install.sh
 
+# The project's one version number (Kbuild, the Debian packages and DKMS
+# follow it).
+VERSION := $(shell cat $(CURDIR)/VERSION)
+
+# What DKMS builds kvm_hc from, into DKMS_DEST (/usr/src/kvm-hc-VERSION):
+# the module's sources, with dkms.conf's version written in (DKMS_CONF=no:
+# without dkms.conf, which dh_dkms installs itself).
+DKMS_FILES := Kbuild Makefile VERSION $(wildcard kvm_hc_*.c) kvm_hc_core.h include arch
+DKMS_CONF ?= yes
+
+dkms-src:
+	@test -n "$(DKMS_DEST)" || { echo "make dkms-src: DKMS_DEST= is needed" >&2; exit 2; }
+	mkdir -p $(DKMS_DEST)
+	cp -r --parents $(DKMS_FILES) $(DKMS_DEST)/
+ifeq ($(DKMS_CONF),yes)
+	sed '/^PACKAGE_VERSION=/s/#MODULE_VERSION#/$(VERSION)/' dkms.conf > $(DKMS_DEST)/dkms.conf
+endif
+
+# The Debian packages, from a clean copy of this tree, into build/deb.
+deb:
+	scripts/deb.sh
+
 TOOLS_OUT ?= $(CURDIR)/build/tools
 PREFIX ?= /usr/local
 
@@ -81,4 +105,4 @@ install-tools: tools
 	$(MAKE) -C tools/kvm-hc O=$(TOOLS_OUT)/kvm-hc PREFIX=$(PREFIX) install
 
 .PHONY: all modules clean install deps kunit e2e e2e-debug lint real-vmm bench demo check \
-	check-long dkms-install tools install-tools
+	check-long dkms-install dkms-src deb tools install-tools

@@ -211,4 +211,4 @@ module_exit(kvm_hc_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Hypercall dispatcher for KVM hosts");
-MODULE_VERSION("0.2");
+MODULE_VERSION(KVM_HC_VERSION);
