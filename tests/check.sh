@@ -177,6 +177,11 @@ stage lint-s390 env KVM_HC_ARCH=s390x LINT_KUNIT=0 tests/lint.sh sparse w1 tools
 stage bench tests/bench.sh --arch amd64 --series 7 --ratchet
 stage bench-ppc64 tests/bench.sh --arch ppc64el --series 6.12 --ratchet
 stage bench-arm64 tests/bench.sh --arch arm64 --series 6.12 --ratchet
+# The Debian packages (make deb, with sid's lintian), then DKMS building
+# kvm_hc from them in a chroot of each amd64 kernel's release, that module
+# booted end to end, and the packages purged without a trace.
+stage deb scripts/deb.sh
+stage dkms tests/dkms.sh --series "$series"
 stage_join
 stage lint tests/lint.sh
 summary

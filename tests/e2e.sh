@@ -71,6 +71,8 @@
 #   KVM_HC_KVM_MODES  default for --kvm-modes
 #   KVM_HC_GUEST_CFLAGS  extra gcc flags for the guest program
 #   KVM_HC_MAKEFLAGS  extra make arguments for the module build (e.g. W=1)
+#   KVM_HC_E2E_KO_DIR a folder of <release>/kvm_hc.ko built elsewhere (DKMS,
+#                     tests/dkms.sh): booted instead of the one built here
 #   KVM_HC_BUILD      per-run output (default: <repository>/build); console
 #                     logs go to $KVM_HC_BUILD/e2e/<series>.log (amd64),
 #                     $KVM_HC_BUILD/e2e/arm64/<series>-<mode>.log and
@@ -526,6 +528,17 @@ for series in $series_list; do
 		continue
 	fi
 	grep -a '^kernels:' "$d/build.log" >&2 || true
+	# A kvm_hc.ko built elsewhere for this kernel (DKMS: tests/dkms.sh)
+	# replaces ours; the test modules stay the ones built here.
+	if [ -n "${KVM_HC_E2E_KO_DIR:-}" ]; then
+		if [ ! -f "$KVM_HC_E2E_KO_DIR/$KVER/kvm_hc.ko" ]; then
+			report_failure "[$tag] no $KVM_HC_E2E_KO_DIR/$KVER/kvm_hc.ko" "$d/build.log"
+			fail_kernel "$d/build.log"
+			continue
+		fi
+		cp "$KVM_HC_E2E_KO_DIR/$KVER/kvm_hc.ko" "$d/src/kvm_hc.ko"
+		log "[$tag] kvm_hc.ko from $KVM_HC_E2E_KO_DIR/$KVER (srcversion $(modinfo -F srcversion "$d/src/kvm_hc.ko"))"
+	fi
 	vermagic=$(modinfo -F vermagic "$d/src/kvm_hc.ko")
 	log "[$tag] kvm_hc.ko built ($(since "$t") s), vermagic: $vermagic"
 	if [ "${vermagic%% *}" != "$KVER" ]; then
