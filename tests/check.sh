@@ -25,7 +25,7 @@ failed_names=()
 stage() {
 	local name=$1 t0=$SECONDS rc
 	shift
-	echo "=== $name: $*"
+	echo "=== $name (at $SECONDS s): $*"
 	mkdir -p "$top/build/check"
 	"$@" 2>&1 | tee "$top/build/check/$name.log"
 	rc=${PIPESTATUS[0]}
@@ -103,7 +103,7 @@ summary() {
 	done
 	echo "=== summary"
 	printf '%s\n' "${results[@]}"
-	echo "$passed passed, $failed failed"
+	echo "$passed passed, $failed failed, in $((SECONDS / 60)) min $((SECONDS % 60)) s"
 	[ "$failed" = 0 ]
 	exit
 }
@@ -156,15 +156,16 @@ series=${SERIES:-6.1 6.12 7}
 # without the pieces that only compare stock results or that loadfaults
 # repeats (failload: misc_register failing with the hook live).  e2e-arm64:
 # the nVHE boots leave out the module's insert/remove under load (load,
-# sample, failload), which the VHE boot of the same kernel runs: the module
-# and the hooked function are the same in both modes.
+# sample, failload) and the fuzz and storm scenarios, which the VHE boot of
+# the same kernel runs: the module, the hooked function and the uAPI are
+# the same in both modes.
 lane_bg kunit "tests/kunit.sh" \
 	kunit-debug "tests/kunit.sh --debug" \
 	e2e-debug "tests/e2e.sh --kernel-tree '$DEBUG_KDIR' --series debug --timeout 1800 --append '$DEBUG_APPEND kvm_hc_cycles=2 kvm_hc_skip=open,reclose,final,failload'" \
 	e2e-ppc64 "tests/e2e.sh --arch ppc64el --series '$series'" \
 	real-vmm "tests/real-vmm.sh"
 stage e2e tests/e2e.sh --series "$series"
-stage e2e-arm64 tests/e2e.sh --arch arm64 --series "$series" --secondary-skip load,sample
+stage e2e-arm64 tests/e2e.sh --arch arm64 --series "$series" --secondary-skip load,sample,fuzz,storm
 stage lint-arm64 env KVM_HC_ARCH=arm64 LINT_KUNIT=0 tests/lint.sh sparse w1 tools
 stage lint-ppc64 env KVM_HC_ARCH=ppc64el LINT_KUNIT=0 tests/lint.sh sparse w1 tools
 # s390x is checked by cross builds and KUnit only (QEMU has no SIE).  The

@@ -72,7 +72,8 @@
 #   KVM_HC_GUEST_CFLAGS  extra gcc flags for the guest program
 #   KVM_HC_MAKEFLAGS  extra make arguments for the module build (e.g. W=1)
 #   KVM_HC_E2E_KO_DIR a folder of <release>/kvm_hc.ko built elsewhere (DKMS,
-#                     tests/dkms.sh): booted instead of the one built here
+#                     tests/dkms.sh): booted instead of building one here
+#                     (and no test modules: leave out sample and failload)
 #   KVM_HC_BUILD      per-run output (default: <repository>/build); console
 #                     logs go to $KVM_HC_BUILD/e2e/<series>.log (amd64),
 #                     $KVM_HC_BUILD/e2e/arm64/<series>-<mode>.log and
@@ -511,26 +512,14 @@ for series in $series_list; do
 	grep -a '^kernels:' "$d/fetch.log" >&2 || true
 	log "[$tag] kernel $KVER ready ($(since "$t") s)"
 
-	# The module, built from a copy of the sources.
+	# The module, built from a copy of the sources; or one built elsewhere
+	# for this kernel (DKMS: tests/dkms.sh), booted as it is, without the
+	# test modules (the pieces that need them are left out then).
 	t=$(now)
-	copy_sources "$d/src"
-	if [ -n "$ktree" ]; then
-		build=(make -C "$ktree" ARCH=x86_64 M="$d/src" -j"${KVM_HC_JOBS:-2}")
-		build_end=(modules)
-	else
-		build=("${KERNELS[@]}" build "$KVER" "$d/src")
-		build_end=()
-	fi
-	if ! "${build[@]}" KVM_HC_TEST_MODULES=1 "${make_args[@]}" "${build_end[@]}" >"$d/build.log" 2>&1 ||
-		[ ! -f "$d/src/kvm_hc.ko" ]; then
-		report_failure "[$tag] kvm_hc.ko did not build" "$d/build.log"
-		fail_kernel "$d/build.log"
-		continue
-	fi
-	grep -a '^kernels:' "$d/build.log" >&2 || true
-	# A kvm_hc.ko built elsewhere for this kernel (DKMS: tests/dkms.sh)
-	# replaces ours; the test modules stay the ones built here.
 	if [ -n "${KVM_HC_E2E_KO_DIR:-}" ]; then
+		rm -rf "$d/src"
+		mkdir -p "$d/src"
+		: >"$d/build.log"
 		if [ ! -f "$KVM_HC_E2E_KO_DIR/$KVER/kvm_hc.ko" ]; then
 			report_failure "[$tag] no $KVM_HC_E2E_KO_DIR/$KVER/kvm_hc.ko" "$d/build.log"
 			fail_kernel "$d/build.log"
@@ -538,6 +527,22 @@ for series in $series_list; do
 		fi
 		cp "$KVM_HC_E2E_KO_DIR/$KVER/kvm_hc.ko" "$d/src/kvm_hc.ko"
 		log "[$tag] kvm_hc.ko from $KVM_HC_E2E_KO_DIR/$KVER (srcversion $(modinfo -F srcversion "$d/src/kvm_hc.ko"))"
+	else
+		copy_sources "$d/src"
+		if [ -n "$ktree" ]; then
+			build=(make -C "$ktree" ARCH=x86_64 M="$d/src" -j"${KVM_HC_JOBS:-2}")
+			build_end=(modules)
+		else
+			build=("${KERNELS[@]}" build "$KVER" "$d/src")
+			build_end=()
+		fi
+		if ! "${build[@]}" KVM_HC_TEST_MODULES=1 "${make_args[@]}" "${build_end[@]}" \
+			>"$d/build.log" 2>&1 || [ ! -f "$d/src/kvm_hc.ko" ]; then
+			report_failure "[$tag] kvm_hc.ko did not build" "$d/build.log"
+			fail_kernel "$d/build.log"
+			continue
+		fi
+		grep -a '^kernels:' "$d/build.log" >&2 || true
 	fi
 	vermagic=$(modinfo -F vermagic "$d/src/kvm_hc.ko")
 	log "[$tag] kvm_hc.ko built ($(since "$t") s), vermagic: $vermagic"
