@@ -17,14 +17,8 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-KH_DIR=$ROOT/scripts
-# shellcheck source=lib/util.sh
-. "$KH_DIR/lib/util.sh"
-# shellcheck source=lib/apt.sh
-. "$KH_DIR/lib/apt.sh"
-# shellcheck source=lib/chroot.sh
-. "$KH_DIR/lib/chroot.sh"
-KH_CACHE=$(realpath -m "${KVM_HC_CACHE:-/var/cache/kvm-hc}")
+# shellcheck source=lib/chroots.sh
+. "$ROOT/scripts/lib/chroots.sh"
 BUILD=$(realpath -m "${KVM_HC_BUILD:-$ROOT/build}")
 OUT=$BUILD/deb
 lintian=1

@@ -25,14 +25,8 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-KH_DIR=$ROOT/scripts
-# shellcheck source=../scripts/lib/util.sh
-. "$KH_DIR/lib/util.sh"
-# shellcheck source=../scripts/lib/apt.sh
-. "$KH_DIR/lib/apt.sh"
-# shellcheck source=../scripts/lib/chroot.sh
-. "$KH_DIR/lib/chroot.sh"
-KH_CACHE=$(realpath -m "${KVM_HC_CACHE:-/var/cache/kvm-hc}")
+# shellcheck source=../scripts/lib/chroots.sh
+. "$ROOT/scripts/lib/chroots.sh"
 # DKMS needs no newer sparse in its chroots (the kernel builds' do)
 kh_chroot_sparse()
 {
