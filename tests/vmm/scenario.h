@@ -101,12 +101,13 @@
  *                     the policy in force, *expect what this call must get,
  *                     *mode names the mode
  * For the storm scenario (scenario_storm.c), where ARCH_HAS_STORM:
- *   int arch_vcpu_add(struct vm *vm, int id, struct vm *v)
+ *   int arch_vcpu_add(struct vm *vm, int id, struct vm *v, const char *tag)
  *                     vCPU @id of @vm's VM as a struct vm of its own (the
  *                     VM's fd and memory shared; its own vCPU, and its own
  *                     stack and answer slot for the loop), for the loop and
  *                     arch_fwd_begin(); every vCPU added before any of the
- *                     VM's runs; 0 or -1 (scenario_loop.c's vcpu_destroy()
+ *                     VM's runs; 0, or -1 with "<tag>.vcpu<id>-setup"
+ *                     failed (scenario_loop.c's vcpu_destroy()
  *                     frees it, before vm_destroy())
  *   void arch_kick_args(int target, uint64_t args[4])
  *                     the loop's arguments for a kick of vCPU @target
@@ -264,7 +265,7 @@ int cmd_matrix(int open);
 int cmd_policy(void);
 int cmd_kick(void);
 #ifdef ARCH_HAS_STORM
-int arch_vcpu_add(struct vm *vm, int id, struct vm *v);
+int arch_vcpu_add(struct vm *vm, int id, struct vm *v, const char *tag);
 void vcpu_destroy(struct vm *v);
 void arch_kick_args(int target, uint64_t args[4]);
 int cmd_storm(void);

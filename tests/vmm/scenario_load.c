@@ -139,7 +139,7 @@ int cmd_load(int seconds, int expect_both, int vcpus)
 #ifdef ARCH_HAS_STORM
 	/* every vCPU before any runs; each calls in a thread of its own */
 	for (n = 1; n < vcpus && n < LOAD_VCPUS_MAX; n++) {
-		if (arch_vcpu_add(&vm, n, &lv[n].v) < 0)
+		if (arch_vcpu_add(&vm, n, &lv[n].v, "load") < 0)
 			break;
 		snprintf(lv[n].name, sizeof(lv[n].name), "load.vcpu%d", n);
 		lv[n].seconds = seconds;

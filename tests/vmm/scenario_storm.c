@@ -149,7 +149,7 @@ int cmd_storm(void)
 	if (arch_vm_create(&s[0].v, "storm") < 0)
 		return 1;
 	for (n = 1; n < STORM_VCPUS; n++)
-		if (arch_vcpu_add(&s[0].v, n, &s[n].v) < 0)
+		if (arch_vcpu_add(&s[0].v, n, &s[n].v, "storm") < 0)
 			goto out;
 
 	st_answers(&s[0], "deny", arch_stock().val, arch_denied(-EPERM).val,

@@ -753,7 +753,7 @@ fail:
  * The storm's vCPUs (scenario.h): vCPU @id (MPIDR @id) as a struct vm of
  * its own; arm64 wants every vCPU created before the first runs.
  */
-int arch_vcpu_add(struct vm *vm, int id, struct vm *v)
+int arch_vcpu_add(struct vm *vm, int id, struct vm *v, const char *tag)
 {
 	const char *step;
 	char name[64];
@@ -764,7 +764,7 @@ int arch_vcpu_add(struct vm *vm, int id, struct vm *v)
 	v->vcpu = vcpu_add(vm, id, &v->run, &step);
 	if (v->vcpu >= 0)
 		return 0;
-	snprintf(name, sizeof(name), "storm.vcpu%d-setup", id);
+	snprintf(name, sizeof(name), "%s.vcpu%d-setup", tag, id);
 	report(0, name, "step=%s errno=%d (%s)", step, errno, strerror(errno));
 	return -1;
 }

@@ -707,7 +707,7 @@ fail:
  * loaded again so that KVM's APIC map, which KICK_CPU looks up, has them
  * all.
  */
-int arch_vcpu_add(struct vm *vm, int id, struct vm *v)
+int arch_vcpu_add(struct vm *vm, int id, struct vm *v, const char *tag)
 {
 	const char *step;
 	char name[64];
@@ -723,7 +723,7 @@ int arch_vcpu_add(struct vm *vm, int id, struct vm *v)
 		goto fail;
 	return 0;
 fail:
-	snprintf(name, sizeof(name), "storm.vcpu%d-setup", id);
+	snprintf(name, sizeof(name), "%s.vcpu%d-setup", tag, id);
 	report(0, name, "step=%s errno=%d (%s)", step, errno, strerror(errno));
 	vcpu_destroy(v);
 	return -1;
