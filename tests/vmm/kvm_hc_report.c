@@ -32,6 +32,8 @@ void report(int ok, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* one line and one count at a time: threads report too (load, storm) */
+	flockfile(stdout);
 	printf("%s %s ", ok ? "PASS" : "FAIL", name);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
@@ -42,6 +44,7 @@ void report(int ok, const char *name, const char *fmt, ...)
 		npass++;
 	else
 		nfail++;
+	funlockfile(stdout);
 }
 
 void check(const char *name, uint64_t got, uint64_t want)
