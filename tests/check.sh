@@ -124,10 +124,11 @@ LONG_APPEND="kvm_hc_load_cycles=100 kvm_hc_load_vms=2 kvm_hc_load_vcpus=2 KVM_HC
 DEBUG_KDIR=$(realpath -m "${KVM_HC_CACHE:-/var/cache/kvm-hc}")/kunit-debug-build
 DEBUG_APPEND="kvm_hc_require=faults,kmemleak"
 
-# Host packages of every architecture first: the stages then never run
-# apt-get at the same time.
+# Host packages of every architecture first (and qemu-user-static, which
+# the DKMS stages of the other architectures run their chroots with): the
+# stages then never run apt-get at the same time.
 for a in amd64 arm64 ppc64el s390x; do
-	scripts/deps.sh --arch $a ||
+	scripts/deps.sh --arch $a $([ $a = amd64 ] || echo qemu-user-static) ||
 		{ echo "check: installing host packages for $a failed" >&2; exit 1; }
 done
 if [ $long = 1 ]; then
@@ -144,12 +145,12 @@ fi
 # The archive client first: it decides in seconds whether kernels can be
 # chosen at all.
 stage archive tests/archive.sh
-# Two lanes of about ten minutes each: KUnit (on the test kernel, then on
-# its debug build), the amd64 end-to-end run on that debug build, ppc64el
-# end to end and Debian's QEMU with a real guest in the background; amd64
-# and arm64 end to end (arm64's six boots), the cross builds and the
-# benchmark here.  amd64's lint checks the test module against the KUnit
-# kernel, so it runs once both lanes are done.
+# Two lanes of about eighteen minutes each: KUnit (on the test kernel),
+# amd64's lint (which checks the test module against that kernel), KUnit
+# on its debug build, the amd64 end-to-end run on that debug build,
+# ppc64el end to end, Debian's QEMU with a real guest and ppc64el's DKMS
+# in the background; amd64 and arm64 end to end (arm64's six boots), the
+# cross builds, the benchmark and the other packages' stages here.
 series=${SERIES:-6.1 6.12 7}
 # e2e-debug: the amd64 run on the debug kernel kunit-debug built, with two
 # insert/remove cycles a piece instead of five (check-long runs 100), and
@@ -160,10 +161,12 @@ series=${SERIES:-6.1 6.12 7}
 # the same kernel runs: the module, the hooked function and the uAPI are
 # the same in both modes.
 lane_bg kunit "tests/kunit.sh" \
+	lint "tests/lint.sh" \
 	kunit-debug "tests/kunit.sh --debug" \
 	e2e-debug "tests/e2e.sh --kernel-tree '$DEBUG_KDIR' --series debug --timeout 1800 --append '$DEBUG_APPEND kvm_hc_cycles=2 kvm_hc_skip=open,reclose,final,failload'" \
 	e2e-ppc64 "tests/e2e.sh --arch ppc64el --series '$series'" \
-	real-vmm "tests/real-vmm.sh"
+	real-vmm "tests/real-vmm.sh" \
+	dkms-ppc64 "tests/dkms.sh --arch ppc64el --series 6.1"
 stage e2e tests/e2e.sh --series "$series"
 stage e2e-arm64 tests/e2e.sh --arch arm64 --series "$series" --secondary-skip load,sample,fuzz,storm
 stage lint-arm64 env KVM_HC_ARCH=arm64 LINT_KUNIT=0 tests/lint.sh sparse w1 tools
@@ -180,9 +183,12 @@ stage bench-ppc64 tests/bench.sh --arch ppc64el --series 6.12 --ratchet
 stage bench-arm64 tests/bench.sh --arch arm64 --series 6.12 --ratchet
 # The Debian packages (make deb, with sid's lintian), then DKMS building
 # kvm_hc from them in a chroot of each amd64 kernel's release, that module
-# booted end to end, and the packages purged without a trace.
+# booted end to end, and the packages purged without a trace; the same on
+# one series of arm64 and ppc64el (in the other lane), in chroots of their
+# own under qemu-user-static, and a DKMS build for s390x.
 stage deb scripts/deb.sh
 stage dkms tests/dkms.sh --series "$series"
+stage dkms-arm64 tests/dkms.sh --arch arm64 --series 6.1
+stage dkms-s390 tests/dkms.sh --arch s390x --series 6.1
 stage_join
-stage lint tests/lint.sh
 summary

@@ -5,23 +5,66 @@
 # util.sh and apt.sh).  Kernels newer than the host's toolchain (trixie's
 # need gcc-14 and glibc >= 2.38, sid's gcc-16) build their modules in a
 # chroot of their own suite, made once with debootstrap under
-# $KH_CACHE/chroot/<suite>:
+# $KH_CACHE/chroot/<suite>.  A chroot of another architecture is named
+# SUITE:ARCH (bookworm:arm64, kept in $KH_CACHE/chroot/bookworm-arm64): its
+# programs run under qemu-user-static, registered with binfmt_misc (the
+# F flag: the chroot needs no copy of the emulator).
 #
-#   kh_chroot_ensure SUITE [PACKAGE...]  make the chroot if needed and
-#                                        install PACKAGEs in it; on failure
-#                                        KH_CHROOT_WHY names what and where
-#   kh_chroot_run SUITE CMD...           run CMD in it
+#   kh_chroot_ensure NAME [PACKAGE...]  make the chroot if needed and
+#                                       install PACKAGEs in it; on failure
+#                                       KH_CHROOT_WHY names what and where
+#   kh_chroot_run NAME CMD...           run CMD in it
 #
 # debootstrap and apt-get install in the chroot are tried again (with a
 # fresh apt-get update) a bounded number of times.
 #
 # env: KVM_HC_CHROOT_BINDS  extra folders to bind into the chroot
+#      KH_CHROOT_SPARSE     0: the chroot builds no kernel module under
+#                           sparse (kh_chroot_sparse is not needed)
 
 KH_CHROOT_PACKAGES="binutils bc gcc-14 kmod libc6-dev libelf-dev libssl-dev make pahole sparse"
 
 kh_chroot_dir()
 {
-	echo "$KH_CACHE/chroot/$1"
+	echo "$KH_CACHE/chroot/${1/:/-}"
+}
+
+# kh_chroot_arch NAME: the chroot's Debian architecture ("" for the host's).
+kh_chroot_arch()
+{
+	case $1 in
+	*:*) [ "${1#*:}" = "$(dpkg --print-architecture)" ] || echo "${1#*:}" ;;
+	esac
+}
+
+# kh_binfmt_ensure ARCH: binaries of the Debian architecture ARCH run here
+# (qemu-user-static registered with binfmt_misc, mounted first if needed).
+# Returns 1 with KH_CHROOT_WHY set when they cannot.
+kh_binfmt_ensure()
+{
+	local q bf=/proc/sys/fs/binfmt_misc
+
+	case $1 in
+	arm64) q=aarch64 ;;
+	ppc64el) q=ppc64le ;;
+	*) q=$1 ;;
+	esac
+	[ -f "$bf/qemu-$q" ] && grep -qx enabled "$bf/qemu-$q" && return 0
+	[ -f "$bf/register" ] || mount -t binfmt_misc binfmt_misc "$bf" 2>/dev/null || {
+		KH_CHROOT_WHY="cannot mount binfmt_misc on $bf to run $1 binaries"
+		return 1
+	}
+	if [ ! -f "/usr/lib/binfmt.d/qemu-$q.conf" ]; then
+		KH_CHROOT_WHY="no /usr/lib/binfmt.d/qemu-$q.conf to run $1 binaries (qemu-user-static: scripts/deps.sh)"
+		return 1
+	fi
+	[ -f "$bf/qemu-$q" ] || cat "/usr/lib/binfmt.d/qemu-$q.conf" >"$bf/register" 2>/dev/null
+	[ -f "$bf/qemu-$q" ] && echo 1 >"$bf/qemu-$q" 2>/dev/null
+	if ! grep -qx enabled "$bf/qemu-$q" 2>/dev/null; then
+		KH_CHROOT_WHY="cannot register qemu-$q with binfmt_misc to run $1 binaries"
+		return 1
+	fi
+	log "binfmt_misc: $1 binaries run under qemu-$q-static"
 }
 
 # kh_chroot_run SUITE CMD...: run CMD in the chroot with /proc, /dev, the
@@ -29,9 +72,11 @@ kh_chroot_dir()
 # mounts live in a private mount namespace and vanish with it.
 kh_chroot_run()
 {
-	local c binds
+	local c binds arch
 
 	c=$(kh_chroot_dir "$1")
+	arch=$(kh_chroot_arch "$1")
+	[ -z "$arch" ] || kh_binfmt_ensure "$arch" || { echo "$KH_CHROOT_WHY" >&2; return 1; }
 	shift
 	binds="$KH_CACHE/kernels ${KVM_HC_CHROOT_BINDS:-}"
 	# shellcheck disable=SC2016
@@ -73,29 +118,31 @@ kh_chroot_apt_conf()
 kh_chroot_debootstrap()
 {
 	rm -rf "$tmp"
-	debootstrap --variant=minbase "${inc[@]}" "$suite" "$tmp" "$mirror" >>"$clog" 2>&1
+	debootstrap --variant=minbase ${arch:+--arch="$arch"} "${inc[@]}" "$suite" "$tmp" "$mirror" >>"$clog" 2>&1
 }
 
 # One apt-get update and install of $want in the chroot (kh_chroot_ensure's).
 kh_chroot_install()
 {
-	kh_chroot_run "$suite" sh -c 'apt-get -q -o Acquire::Retries=2 update &&
+	kh_chroot_run "$name" sh -c 'apt-get -q -o Acquire::Retries=2 update &&
 		DEBIAN_FRONTEND=noninteractive apt-get -q -o Acquire::Retries=2 install -y "$@"' \
 		sh "${want[@]}" >>"$clog" 2>&1
 }
 
-# kh_chroot_ensure SUITE [PACKAGE...]: create the chroot if needed and make
+# kh_chroot_ensure NAME [PACKAGE...]: create the chroot if needed and make
 # sure PACKAGEs are installed in it.  Returns 1 with KH_CHROOT_WHY set when
 # that cannot be done.
 kh_chroot_ensure()
 {
-	local suite=$1 c clog
+	local name=$1 suite=${1%%:*} arch c clog
 
 	shift
-	c=$(kh_chroot_dir "$suite")
-	clog=$KH_CACHE/chroot/$suite.log
+	arch=$(kh_chroot_arch "$name")
+	c=$(kh_chroot_dir "$name")
+	clog=$c.log
 	mkdir -p "$KH_CACHE/chroot"
 	KH_CHROOT_WHY=
+	[ -z "$arch" ] || kh_binfmt_ensure "$arch" || return 1
 	KH_CHROOT_WHY=$(
 		exec 9>"$KH_CACHE/chroot/.lock"
 		flock 9
@@ -110,7 +157,7 @@ kh_chroot_ensure()
 			# apt in the chroot needs the CA certificates for an https mirror.
 			case $mirror in https:*) inc=(--include=ca-certificates) ;; esac
 			command -v debootstrap >/dev/null || { echo "debootstrap is missing (scripts/deps.sh)" >&3; exit 1; }
-			log "creating the $suite build chroot in $c"
+			log "creating the $name chroot in $c"
 			rm -rf "$c"
 			: >"$clog"
 			if ! retry "$KH_APT_RETRIES" kh_chroot_debootstrap; then
@@ -122,7 +169,7 @@ kh_chroot_ensure()
 			printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' \
 				>"$c/etc/apt/apt.conf.d/90kvm-hc"
 			touch "$c/.bootstrapped"
-			log "$suite chroot: debootstrap took $(($(date +%s) - t0)) s"
+			log "$name chroot: debootstrap took $(($(date +%s) - t0)) s"
 		fi
 		# shellcheck disable=SC2086
 		[ -f "$c/.complete" ] || set -- $KH_CHROOT_PACKAGES "$@"
@@ -133,7 +180,7 @@ kh_chroot_ensure()
 				grep -qx installed || want+=("$p")
 		done
 		if [ ${#want[@]} -gt 0 ]; then
-			log "$suite chroot: installing ${want[*]}"
+			log "$name chroot: installing ${want[*]}"
 			cp -L /etc/resolv.conf "$c/etc/resolv.conf" 2>/dev/null || true
 			kh_chroot_apt_conf "$c"
 			if ! retry "$KH_APT_RETRIES" kh_chroot_install; then
@@ -143,9 +190,11 @@ kh_chroot_ensure()
 			fi
 			chroot "$c" apt-get clean
 		fi
-		[ -f "$c/.sparse" ] || kh_chroot_sparse "$suite"
+		# a foreign chroot builds modules with its own compiler only
+		[ -f "$c/.sparse" ] || [ "${KH_CHROOT_SPARSE:-1}" = 0 ] || [ -n "$arch" ] ||
+			kh_chroot_sparse "$suite"
 		touch "$c/.complete"
-		[ ${#want[@]} -gt 0 ] && log "$suite chroot: ready ($(($(date +%s) - t0)) s)"
+		[ ${#want[@]} -gt 0 ] && log "$name chroot: ready ($(($(date +%s) - t0)) s)"
 		true
 	) && return 0
 	[ -n "$KH_CHROOT_WHY" ] || KH_CHROOT_WHY="the $suite chroot could not be made"
