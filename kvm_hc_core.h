@@ -8,6 +8,7 @@
  *   kvm_hc_handlers.c   the handler registry
  *   kvm_hc_vm.c         per-VM state: attach, detach, policy, counters,
  *                       the architecture's per-VM data, arming the hook
+ *   kvm_hc_ring.c       doorbells and the request ring
  *   kvm_hc_uapi.c       the uAPI's structure rules and capabilities
  *   kvm_hc_dev.c        /dev/kvm_hc and the per-VM handles
  *   kvm_hc_sysfs.c      /sys/kernel/kvm_hc/<pid>-<fd>-<id>
@@ -15,7 +16,7 @@
  *   kvm_hc_hook.c       plumbing every architecture's hook shares
  *   kvm_hc_main.c       module parameters, init and exit
  *
- * The first four are also the KUnit module's (kunit/).
+ * The first five are also the KUnit module's (kunit/).
  */
 #ifndef _KVM_HC_CORE_H
 #define _KVM_HC_CORE_H
@@ -39,6 +40,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/spinlock.h>
 #include <linux/srcu.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
@@ -76,6 +78,24 @@ struct kvm_hc_vm_counts {
 	u64 nr[KVM_HC_NR_SLOTS][KVM_HC_NR_ACTIONS];
 };
 
+/* A doorbell: the eventfd it signals (kvm_hc_ring.c). */
+struct kvm_hc_bell {
+	struct rcu_head rcu;
+	struct eventfd_ctx *ctx;
+};
+
+/* A VM's request ring (kvm_hc_ring.c). */
+struct kvm_hc_ring {
+	refcount_t ref;			/* the VM's, and the ring file's */
+	spinlock_t lock;		/* the producers: the VM's vCPUs */
+	u32 entries;
+	u32 prod;			/* kvm_hc's own producer index */
+	u64 busy;
+	size_t size;			/* of the mapping */
+	struct kvm_hc_ring_header *hdr;	/* shared with the VMM */
+	struct kvm_hc_ring_entry *ent;
+};
+
 struct kvm_hc_vm {
 	struct hlist_node node;
 	struct rcu_head rcu;
@@ -86,6 +106,9 @@ struct kvm_hc_vm {
 	struct kvm_hc_vm_counts __percpu *counts;
 	/* Which number each nr[] column counts; claimed once per number. */
 	struct kvm_hc_nr_slot slots[KVM_HC_NR_SLOTS];
+	/* the doorbell action's eventfds, and the request ring (kvm_hc_ring.c) */
+	struct kvm_hc_bell __rcu *bells[KVM_HC_MAX_DOORBELLS];
+	struct kvm_hc_ring __rcu *ring;
 	/* the architecture's own state, kvm_hc_arch.vm_data_size bytes */
 	unsigned long arch_data[];
 };
@@ -181,6 +204,17 @@ u64 kvm_hc_vm_uncounted(struct kvm_hc_vm *vm);
 void kvm_hc_vm_total(struct kvm_hc_vm *vm, struct kvm_hc_counters *c);
 unsigned int kvm_hc_vm_stats(struct kvm_hc_vm *vm, struct kvm_hc_counters *total,
 			     struct kvm_hc_nr_stats *nrs, unsigned int max);
+
+/* kvm_hc_ring.c */
+struct eventfd_ctx;
+void kvm_hc_doorbell(struct kvm_hc_vm *vm, const struct kvm_hc_range *r,
+		     struct kvm_hc_call *call);
+int kvm_hc_vm_set_doorbell(struct kvm_hc_vm *vm, u32 id, struct eventfd_ctx *ctx);
+u32 kvm_hc_vm_doorbells(struct kvm_hc_vm *vm);
+bool kvm_hc_vm_ring_state(struct kvm_hc_vm *vm, struct kvm_hc_ring_header *out);
+void kvm_hc_vm_doorbells_release(struct kvm_hc_vm *vm);
+struct file *kvm_hc_ring_file(struct kvm_hc_ring_setup *setup);
+int kvm_hc_vm_install_ring(struct kvm_hc_vm *vm, struct file *file);
 
 /* kvm_hc_uapi.c */
 int kvm_hc_copy_in(void *dst, size_t ksize, size_t ver0, const void __user *src, u32 *usize);

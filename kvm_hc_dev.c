@@ -3,6 +3,7 @@
  * /dev/kvm_hc: attach a VM, and the per-VM handle's ioctls.
  */
 #include <linux/capability.h>
+#include <linux/eventfd.h>
 
 #include "kvm_hc_core.h"
 
@@ -96,6 +97,58 @@ static long kvm_hc_get_stats_ioctl(struct kvm_hc_handle *h, void __user *argp)
 	return ret;
 }
 
+static long kvm_hc_set_doorbell_ioctl(struct kvm_hc_handle *h, void __user *argp)
+{
+	struct eventfd_ctx *ctx = NULL;
+	struct kvm_hc_doorbell d;
+	u32 usize;
+	long ret;
+
+	ret = kvm_hc_copy_in(&d, sizeof(d), KVM_HC_DOORBELL_SIZE_VER0, argp, &usize);
+	if (ret)
+		return ret;
+	if (d.flags || d.id >= KVM_HC_MAX_DOORBELLS || d.fd < -1)
+		return -EINVAL;
+	if (d.fd >= 0) {
+		ctx = eventfd_ctx_fdget(d.fd);
+		if (IS_ERR(ctx))
+			return PTR_ERR(ctx);
+	}
+	ret = kvm_hc_vm_set_doorbell(h->vm, d.id, ctx);
+	if (ret && ctx)
+		eventfd_ctx_put(ctx);
+	return ret;
+}
+
+static long kvm_hc_create_ring_ioctl(struct kvm_hc_handle *h, void __user *argp)
+{
+	struct kvm_hc_ring_setup setup;
+	struct file *file;
+	u32 usize;
+	int fd, ret;
+
+	ret = kvm_hc_copy_in(&setup, sizeof(setup), KVM_HC_RING_SETUP_SIZE_VER0, argp, &usize);
+	if (ret)
+		return ret;
+	file = kvm_hc_ring_file(&setup);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	fd = get_unused_fd_flags(O_RDWR | O_CLOEXEC);
+	ret = fd;
+	if (fd >= 0)
+		ret = kvm_hc_copy_out(argp, &setup, sizeof(setup), usize);
+	if (!ret)
+		ret = kvm_hc_vm_install_ring(h->vm, file);
+	if (ret) {
+		if (fd >= 0)
+			put_unused_fd(fd);
+		fput(file);
+		return ret;
+	}
+	fd_install(fd, file);
+	return fd;
+}
+
 static long kvm_hc_handle_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct kvm_hc_handle *h = file->private_data;
@@ -111,6 +164,10 @@ static long kvm_hc_handle_ioctl(struct file *file, unsigned int cmd, unsigned lo
 		return kvm_hc_get_stats_ioctl(h, (void __user *)arg);
 	case KVM_HC_GET_STATS_FD:
 		return kvm_hc_get_stats_fd_ioctl(h);
+	case KVM_HC_SET_DOORBELL:
+		return kvm_hc_set_doorbell_ioctl(h, (void __user *)arg);
+	case KVM_HC_CREATE_RING:
+		return kvm_hc_create_ring_ioctl(h, (void __user *)arg);
 	}
 	return -ENOTTY;
 }

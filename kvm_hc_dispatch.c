@@ -271,12 +271,16 @@ u32 kvm_hc_services(struct kvm *kvm, u16 arch)
 	return services;
 }
 
-static enum kvm_hc_action kvm_hc_apply_range(const struct kvm_hc_range *r,
+static enum kvm_hc_action kvm_hc_apply_range(struct kvm_hc_vm *vm, const struct kvm_hc_range *r,
 					     struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
 {
 	const struct kvm_hc_handler *h;
 
 	switch (r->action) {
+	case KVM_HC_ACTION_DOORBELL:
+		/* answered here: counted, and carried out by the hook, as kernel */
+		kvm_hc_doorbell(vm, r, call);
+		return KVM_HC_KERNEL;
 	case KVM_HC_DENY:
 		call->status = r->error;
 		return KVM_HC_DENY;
@@ -517,7 +521,7 @@ enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_v
 	} else if (vm) {
 		r = kvm_hc_policy_lookup(p, call->nr);
 		if (r)
-			act = kvm_hc_apply_range(r, vcpu, call);
+			act = kvm_hc_apply_range(vm, r, vcpu, call);
 	}
 count:
 	kvm_hc_count(vm, call->nr, act);

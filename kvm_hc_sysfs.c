@@ -34,37 +34,64 @@ static struct kobj_attribute kvm_hc_attr_counters = __ATTR(counters, 0400, count
 static const char *const kvm_hc_action_names[] = {
 	[KVM_HC_KVM] = "kvm", [KVM_HC_KERNEL] = "kernel",
 	[KVM_HC_FORWARD] = "forward", [KVM_HC_DENY] = "deny",
+	[KVM_HC_ACTION_DOORBELL] = "doorbell",
 };
 
 /*
  * policy: "services 0x<bitmap>", then a line per range, "0x<first>-0x<last>
- * <action> <error>": at most 64 lines of 52 bytes, so never cut at a page.
+ * <action> <error>" (a doorbell range: "<action> <doorbell>[ ring]"): at
+ * most 64 lines of 57 bytes, so never cut at a page.
  */
 static ssize_t policy_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
 	struct kvm_hc_range *r;
 	unsigned int n, i;
 	u32 services;
-	int len;
+	int len, arg;
 
 	r = kcalloc(KVM_HC_MAX_RANGES, sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
 	n = kvm_hc_vm_get_policy(to_handle(kobj)->vm, &services, r, KVM_HC_MAX_RANGES);
 	len = sysfs_emit(buf, "services 0x%x\n", services);
-	for (i = 0; i < n && i < KVM_HC_MAX_RANGES; i++)
-		len += sysfs_emit_at(buf, len, "0x%llx-0x%llx %s %d\n", r[i].first, r[i].last,
+	for (i = 0; i < n && i < KVM_HC_MAX_RANGES; i++) {
+		arg = r[i].action == KVM_HC_ACTION_DOORBELL ? r[i].doorbell : r[i].error;
+		len += sysfs_emit_at(buf, len, "0x%llx-0x%llx %s %d%s\n", r[i].first, r[i].last,
 				     r[i].action < ARRAY_SIZE(kvm_hc_action_names) ?
-				     kvm_hc_action_names[r[i].action] : "?", r[i].error);
+				     kvm_hc_action_names[r[i].action] : "?", arg,
+				     r[i].flags & KVM_HC_RANGE_RING ? " ring" : "");
+	}
 	kfree(r);
 	return len;
 }
 
 static struct kobj_attribute kvm_hc_attr_policy = __ATTR(policy, 0400, policy_show, NULL);
 
+/*
+ * doorbells: "doorbells 0x<bitmap of the ids set>", then "ring <entries>
+ * <produced> <consumed> <busy>" or "ring none".
+ */
+static ssize_t doorbells_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct kvm_hc_vm *vm = to_handle(kobj)->vm;
+	struct kvm_hc_ring_header h;
+	int len;
+
+	len = sysfs_emit(buf, "doorbells 0x%x\n", kvm_hc_vm_doorbells(vm));
+	if (kvm_hc_vm_ring_state(vm, &h))
+		len += sysfs_emit_at(buf, len, "ring %u %u %u %llu\n", h.entries, h.producer,
+				     h.consumer, h.busy);
+	else
+		len += sysfs_emit_at(buf, len, "ring none\n");
+	return len;
+}
+
+static struct kobj_attribute kvm_hc_attr_doorbells = __ATTR(doorbells, 0400, doorbells_show, NULL);
+
 static struct attribute *kvm_hc_vm_attrs[] = {
 	&kvm_hc_attr_counters.attr,
 	&kvm_hc_attr_policy.attr,
+	&kvm_hc_attr_doorbells.attr,
 	NULL,
 };
 

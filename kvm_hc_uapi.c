@@ -110,13 +110,18 @@ long kvm_hc_check_extension(const struct kvm_hc_arch_ops *info, unsigned long ca
 		return info->arch;
 	case KVM_HC_CAP_ACTIONS:
 		return BIT(KVM_HC_ACTION_KVM) | BIT(KVM_HC_ACTION_KERNEL) |
-		       BIT(KVM_HC_ACTION_FORWARD) | BIT(KVM_HC_ACTION_DENY);
+		       BIT(KVM_HC_ACTION_FORWARD) | BIT(KVM_HC_ACTION_DENY) |
+		       BIT(KVM_HC_ACTION_DOORBELL);
 	case KVM_HC_CAP_SERVICES:
 		return kvm_hc_arch_services(info->arch, GENMASK(KVM_HC_SVC_COUNT - 1, 0));
 	case KVM_HC_CAP_MAX_RANGES:
 		return KVM_HC_MAX_RANGES;
 	case KVM_HC_CAP_NR_COUNTERS:
 		return KVM_HC_NR_SLOTS;
+	case KVM_HC_CAP_DOORBELLS:
+		return KVM_HC_MAX_DOORBELLS;
+	case KVM_HC_CAP_RING_ENTRIES:
+		return KVM_HC_MAX_RING_ENTRIES;
 	case KVM_HC_CAP_FORWARD_ARGS:
 		return info->forward_args;
 	case KVM_HC_CAP_EXIT_MARKER:

@@ -97,6 +97,7 @@ void kvm_hc_vm_put(struct kvm_hc_vm *vm)
 {
 	if (!refcount_dec_and_test(&vm->ref))
 		return;
+	kvm_hc_vm_doorbells_release(vm);
 	kfree(rcu_access_pointer(vm->policy));
 	free_percpu(vm->counts);
 	kfree(vm);
@@ -188,7 +189,12 @@ static int kvm_hc_range_sort_cmp(const void *a, const void *b)
 
 static int kvm_hc_range_check(const struct kvm_hc_range *r)
 {
-	if (r->first > r->last || r->flags || r->reserved)
+	if (r->first > r->last)
+		return -EINVAL;
+	if (r->action == KVM_HC_ACTION_DOORBELL)
+		return r->error || (r->flags & ~KVM_HC_RANGE_RING) ||
+		       r->doorbell >= KVM_HC_MAX_DOORBELLS ? -EINVAL : 0;
+	if (r->flags || r->reserved)
 		return -EINVAL;
 	switch (r->action) {
 	case KVM_HC_KVM:

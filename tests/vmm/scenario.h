@@ -34,6 +34,10 @@
  *                     the guest calls @nr from its kernel, the arguments 0
  *                     or a pattern; what it got back and how many exits
  *                     reached the VMM on the way
+ *   struct answer arch_call_args(struct vm *vm, uint64_t nr,
+ *                                const uint64_t a[3], const char *what)
+ *                     the same with the first three arguments @a (the
+ *                     rest 0 or the pattern)
  *   struct answer arch_discover(struct vm *vm, const char *what)
  *                     kvm_hc's discovery call for the ABI version: val is
  *                     the version where kvm_hc answers it
@@ -238,6 +242,7 @@ int kvm_open(void);
 int arch_vm_create(struct vm *vm, const char *tag);
 void vm_destroy(struct vm *vm);
 struct answer arch_call(struct vm *vm, uint64_t nr, const char *what);
+struct answer arch_call_args(struct vm *vm, uint64_t nr, const uint64_t a[3], const char *what);
 struct answer arch_discover(struct vm *vm, const char *what);
 struct answer arch_discover_sel(struct vm *vm, uint64_t sel, int open, const char *name);
 void arch_discover_more(struct vm *vm, int open);
@@ -270,6 +275,7 @@ void vcpu_destroy(struct vm *v);
 void arch_kick_args(int target, uint64_t args[4]);
 int cmd_storm(void);
 #endif
+int cmd_doorbell(void);
 int cmd_discover(int open);
 int cmd_policy_live(void);
 int cmd_two_vms(void);

@@ -190,7 +190,7 @@ static int cmd_status(void)
 		       v[1] >> 16, v[1] & 0xffff);
 		printf("  architecture %s, kvm_hc's block: %s\n", arch_name(v[2]), arch_block(v[2]));
 		printf("  actions      ");
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < 8; i++)
 			if (v[3] & (1L << i))
 				printf("%s ", kvmhc_action_name(i));
 		printf("\n  services     0x%lx (discovery%s)\n", v[4],
@@ -213,6 +213,10 @@ struct vm_info {
 	struct counters c;
 	unsigned int services, nranges;
 	char ranges[64][80];
+	/* doorbells set (bitmap); the request ring, if it has one */
+	unsigned int doorbells, ring_entries, ring_prod, ring_cons;
+	unsigned long long ring_busy;
+	int has_ring;
 };
 
 static int vm_read(const char *name, struct vm_info *vi)
@@ -237,6 +241,17 @@ static int vm_read(const char *name, struct vm_info *vi)
 				continue;
 			if (line[0] && vi->nranges < 64)
 				snprintf(vi->ranges[vi->nranges++], sizeof(vi->ranges[0]), "%.79s", line);
+		}
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), SYS_VMS "/%.63s/doorbells", name);
+	f = fopen(path, "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "doorbells 0x%x", &vi->doorbells) == 1)
+				continue;
+			vi->has_ring = sscanf(line, "ring %u %u %u %llu", &vi->ring_entries,
+					      &vi->ring_prod, &vi->ring_cons, &vi->ring_busy) == 4;
 		}
 		fclose(f);
 	}
@@ -312,13 +327,24 @@ static int cmd_list(void)
 				printf(j ? ", " : "");
 				json_str(vi.ranges[j]);
 			}
-			printf("]}");
+			printf("], \"doorbells\": %u", vi.doorbells);
+			if (vi.has_ring)
+				printf(", \"ring\": {\"entries\": %u, \"produced\": %u, "
+				       "\"consumed\": %u, \"busy\": %llu}", vi.ring_entries,
+				       vi.ring_prod, vi.ring_cons, vi.ring_busy);
+			printf("}");
 		} else {
 			printf("%-16s %7d %-15s %10lld %10lld %10lld %10lld  services 0x%x, %u range%s\n",
 			       vi.name, vi.pid, vi.comm, vi.c.kvm, vi.c.kernel, vi.c.forward, vi.c.deny,
 			       vi.services, vi.nranges, vi.nranges == 1 ? "" : "s");
 			for (j = 0; j < (int)vi.nranges; j++)
 				printf("%16s   %s\n", "", vi.ranges[j]);
+			if (vi.doorbells)
+				printf("%16s   doorbells 0x%x\n", "", vi.doorbells);
+			if (vi.has_ring)
+				printf("%16s   ring: %u entries, %u produced, %u consumed, %u waiting, %llu busy\n",
+				       "", vi.ring_entries, vi.ring_prod, vi.ring_cons,
+				       vi.ring_prod - vi.ring_cons, vi.ring_busy);
 		}
 		shown++;
 	}

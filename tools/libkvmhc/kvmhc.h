@@ -87,6 +87,21 @@ struct kvmhc_call {
 int kvmhc_exit_decode(const struct kvm_run *run, struct kvmhc_call *call);
 int kvmhc_exit_answer(int vcpu_fd, struct kvm_run *run, const uint64_t *ret, unsigned int nret);
 
+/* Doorbells: calls answered in the kernel that signal an eventfd. */
+int kvmhc_policy_add_doorbell(struct kvmhc_policy *p, uint64_t first, uint64_t last,
+			      uint32_t doorbell, uint32_t flags);
+int kvmhc_set_doorbell(struct kvmhc_vm *vm, uint32_t id, int eventfd);
+
+/** struct kvmhc_ring - a VM's request ring, mapped */
+struct kvmhc_ring;
+
+int kvmhc_ring_create(struct kvmhc_vm *vm, uint32_t entries, struct kvmhc_ring **ring);
+void kvmhc_ring_free(struct kvmhc_ring *ring);
+unsigned int kvmhc_ring_read(struct kvmhc_ring *ring, struct kvm_hc_ring_entry *out,
+			     unsigned int max);
+uint32_t kvmhc_ring_entries(const struct kvmhc_ring *ring);
+uint64_t kvmhc_ring_busy(const struct kvmhc_ring *ring);
+
 /* Words for people. */
 const char *kvmhc_strerror(int err);
 const char *kvmhc_action_name(uint32_t action);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -23,6 +24,15 @@ struct kvmhc {
 
 struct kvmhc_vm {
 	int handle;
+};
+
+struct kvmhc_ring {
+	int fd;
+	size_t size;
+	uint32_t entries;
+	uint32_t consumer;		/* our own copy of the header's */
+	struct kvm_hc_ring_header *hdr;
+	const struct kvm_hc_ring_entry *ent;
 };
 
 struct kvmhc_policy {
@@ -520,10 +530,159 @@ static const char *const kvmhc_actions[] = {
 	[KVM_HC_ACTION_KERNEL] = "kernel",
 	[KVM_HC_ACTION_FORWARD] = "forward",
 	[KVM_HC_ACTION_DENY] = "deny",
+	[KVM_HC_ACTION_DOORBELL] = "doorbell",
 };
 
 /**
- * kvmhc_action_name() - an action's name: kvm, kernel, forward, deny
+ * kvmhc_policy_add_doorbell() - a range whose calls ring a doorbell
+ * @p:        the policy
+ * @first:    its first number
+ * @last:     its last number
+ * @doorbell: the doorbell (kvmhc_set_doorbell()), 0 .. KVM_HC_MAX_DOORBELLS-1
+ * @flags:    0, or KVM_HC_RANGE_RING to write each call into the VM's
+ *            request ring too (kvmhc_ring_create())
+ *
+ * Return: 0, -E2BIG past KVM_HC_MAX_RANGES, -EINVAL for @first > @last.
+ */
+int kvmhc_policy_add_doorbell(struct kvmhc_policy *p, uint64_t first, uint64_t last,
+			      uint32_t doorbell, uint32_t flags)
+{
+	int ret = kvmhc_policy_add(p, first, last, KVM_HC_ACTION_DOORBELL, 0);
+
+	if (!ret) {
+		p->r[p->n - 1].doorbell = doorbell;
+		p->r[p->n - 1].flags = flags;
+	}
+	return ret;
+}
+
+/**
+ * kvmhc_set_doorbell() - KVM_HC_SET_DOORBELL: the eventfd a doorbell signals
+ * @vm:      the VM
+ * @id:      the doorbell, 0 .. KVM_HC_MAX_DOORBELLS-1
+ * @eventfd: an eventfd(2) (the module keeps its own reference), or -1 to
+ *           remove the doorbell
+ *
+ * Return: 0, -EINVAL for a bad id, -EBADF / -EINVAL for a descriptor that
+ * is not an eventfd, or another -errno.
+ */
+int kvmhc_set_doorbell(struct kvmhc_vm *vm, uint32_t id, int eventfd)
+{
+	struct kvm_hc_doorbell d = {
+		.size = sizeof(d), .id = id, .fd = eventfd,
+	};
+
+	return (int)kvmhc_ioctl(vm->handle, KVM_HC_SET_DOORBELL, (unsigned long)&d);
+}
+
+/**
+ * kvmhc_ring_create() - KVM_HC_CREATE_RING, and the ring mapped
+ * @vm:      the VM
+ * @entries: its size, a power of two from 2 to KVM_HC_MAX_RING_ENTRIES
+ * @ring:    out: the ring, for kvmhc_ring_read()
+ *
+ * One thread reads a ring (kvmhc_ring_read() is the only consumer).
+ *
+ * Return: 0, -EEXIST if the VM has a ring, -EINVAL for a bad size, or
+ * another -errno.
+ */
+int kvmhc_ring_create(struct kvmhc_vm *vm, uint32_t entries, struct kvmhc_ring **ring)
+{
+	struct kvm_hc_ring_setup s = { .size = sizeof(s), .entries = entries };
+	struct kvmhc_ring *r;
+	void *map;
+	int fd, err;
+
+	fd = (int)kvmhc_ioctl(vm->handle, KVM_HC_CREATE_RING, (unsigned long)&s);
+	if (fd < 0)
+		return fd;
+	map = mmap(NULL, s.mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	r = calloc(1, sizeof(*r));
+	if (map == MAP_FAILED || !r) {
+		err = map == MAP_FAILED ? -errno : -ENOMEM;
+		if (map != MAP_FAILED)
+			munmap(map, s.mmap_size);
+		free(r);
+		close(fd);
+		return err;
+	}
+	r->fd = fd;
+	r->size = s.mmap_size;
+	r->entries = entries;
+	r->hdr = map;
+	r->ent = (const void *)((const char *)map + s.entries_offset);
+	r->consumer = __atomic_load_n(&r->hdr->consumer, __ATOMIC_RELAXED);
+	*ring = r;
+	return 0;
+}
+
+/**
+ * kvmhc_ring_free() - unmap a ring and close its descriptor
+ * @ring: from kvmhc_ring_create(), or NULL
+ *
+ * The VM keeps its ring (until its handle is closed): calls of ring
+ * ranges get -KVM_HC_EBUSY once it is full.
+ */
+void kvmhc_ring_free(struct kvmhc_ring *ring)
+{
+	if (!ring)
+		return;
+	munmap(ring->hdr, ring->size);
+	close(ring->fd);
+	free(ring);
+}
+
+/**
+ * kvmhc_ring_read() - take the calls the ring holds, oldest first
+ * @ring: the ring
+ * @out:  room for @max entries
+ * @max:  how many to take at most
+ *
+ * The module's producer index is loaded with acquire semantics before the
+ * entries are read, and the consumer index stored with release semantics
+ * after they were copied: the rules of struct kvm_hc_ring_header.
+ *
+ * Return: the entries copied to @out (0: the ring is empty).
+ */
+unsigned int kvmhc_ring_read(struct kvmhc_ring *ring, struct kvm_hc_ring_entry *out,
+			     unsigned int max)
+{
+	uint32_t prod = __atomic_load_n(&ring->hdr->producer, __ATOMIC_ACQUIRE);
+	unsigned int n = 0;
+
+	while (n < max && ring->consumer != prod) {
+		out[n++] = ring->ent[ring->consumer & (ring->entries - 1)];
+		ring->consumer++;
+	}
+	if (n)
+		__atomic_store_n(&ring->hdr->consumer, ring->consumer, __ATOMIC_RELEASE);
+	return n;
+}
+
+/**
+ * kvmhc_ring_entries() - a ring's size
+ * @ring: the ring
+ *
+ * Return: its entries.
+ */
+uint32_t kvmhc_ring_entries(const struct kvmhc_ring *ring)
+{
+	return ring->entries;
+}
+
+/**
+ * kvmhc_ring_busy() - calls the full ring turned away
+ * @ring: the ring
+ *
+ * Return: how many calls got -KVM_HC_EBUSY because the ring was full.
+ */
+uint64_t kvmhc_ring_busy(const struct kvmhc_ring *ring)
+{
+	return __atomic_load_n(&ring->hdr->busy, __ATOMIC_RELAXED);
+}
+
+/**
+ * kvmhc_action_name() - an action's name: kvm, kernel, forward, deny, doorbell
  * @action: KVM_HC_ACTION_*
  *
  * Return: the name, or "?" for an unknown action.
@@ -536,7 +695,7 @@ const char *kvmhc_action_name(uint32_t action)
 
 /**
  * kvmhc_action_parse() - an action from its name
- * @name:   kvm, kernel, forward or deny
+ * @name:   kvm, kernel, forward, deny or doorbell
  * @action: out: KVM_HC_ACTION_*
  *
  * Return: 0, or -EINVAL for another name.

@@ -78,6 +78,8 @@
 #define KVM_HC_CAP_GET_POLICY		9	/* KVM_HC_GET_POLICY works */
 #define KVM_HC_CAP_STATS_FD		10	/* KVM_HC_GET_STATS_FD works */
 #define KVM_HC_CAP_OPERATOR_ATTACH	11	/* KVM_HC_ATTACH_OPERATOR works */
+#define KVM_HC_CAP_DOORBELLS		12	/* doorbells a VM may have (0: none) */
+#define KVM_HC_CAP_RING_ENTRIES		13	/* most entries of a request ring */
 
 /* What KVM_HC_CAP_ARCH answers: which architecture header numbers the calls. */
 #define KVM_HC_ARCH_X86		1
@@ -92,11 +94,18 @@
  *   kernel   kvm_hc answers in the kernel (its services, registered handlers)
  *   forward  the call exits to the VMM (KVM_EXIT_HYPERCALL and its kin)
  *   deny     the guest gets the range's error
+ *   doorbell the call signals the range's doorbell (an eventfd of the
+ *            VMM's, KVM_HC_SET_DOORBELL) and returns to the guest at once
+ *            with 0, without an exit; with KVM_HC_RANGE_RING it is also
+ *            written into the VM's request ring (KVM_HC_CREATE_RING), and
+ *            a full ring (or none) answers -KVM_HC_EBUSY instead.  Its
+ *            calls count as kernel.
  */
 #define KVM_HC_ACTION_KVM	0
 #define KVM_HC_ACTION_KERNEL	1
 #define KVM_HC_ACTION_FORWARD	2
 #define KVM_HC_ACTION_DENY	3
+#define KVM_HC_ACTION_DOORBELL	4
 
 /*
  * Error value "no such hypercall" for a deny range: -KVM_HC_ENOHC.  Each
@@ -104,6 +113,13 @@
  * which has the same value).
  */
 #define KVM_HC_ENOHC		1000
+
+/*
+ * "Busy": a doorbell call whose request ring is full (or not created).
+ * The guest gets -KVM_HC_EBUSY in its architecture's encoding of an errno
+ * value and may call again; nothing was recorded or signalled.
+ */
+#define KVM_HC_EBUSY		16
 
 /*
  * Every structure starts with its size, as the caller knows it.  The module
@@ -155,8 +171,10 @@ struct kvm_hc_attach {
  *            gets: an errno value or -KVM_HC_ENOHC, in the architecture's
  *            encoding (x86: unchanged, so KVM's -KVM_EPERM, -KVM_EINVAL, ...
  *            and -KVM_ENOSYS for -KVM_HC_ENOHC); 0 otherwise
- * @flags:    0
- * @reserved: 0
+ * @flags:    KVM_HC_RANGE_RING (KVM_HC_ACTION_DOORBELL only), else 0
+ * @doorbell: for KVM_HC_ACTION_DOORBELL the doorbell's id
+ *            (0..KVM_HC_CAP_DOORBELLS-1); 0 otherwise
+ * @reserved: 1.0's name of @doorbell
  */
 struct kvm_hc_range {
 	__u64 first;
@@ -164,8 +182,14 @@ struct kvm_hc_range {
 	__u32 action;
 	__s32 error;
 	__u32 flags;
-	__u32 reserved;
+	union {
+		__u32 doorbell;
+		__u32 reserved;
+	};
 };
+
+/* A doorbell range's calls are also written into the VM's request ring. */
+#define KVM_HC_RANGE_RING	(1U << 0)
 
 #define KVM_HC_RANGE_SIZE_VER0		32
 
@@ -255,6 +279,107 @@ struct kvm_hc_stats {
 
 #define KVM_HC_STATS_SIZE_VER0		64
 
+/* Doorbells one VM may have (also KVM_HC_CAP_DOORBELLS). */
+#define KVM_HC_MAX_DOORBELLS	16
+
+/**
+ * struct kvm_hc_doorbell - argument of KVM_HC_SET_DOORBELL
+ * @size:  sizeof(struct kvm_hc_doorbell)
+ * @flags: 0
+ * @id:    the doorbell (0..KVM_HC_MAX_DOORBELLS-1) that ranges name
+ * @fd:    an eventfd (eventfd(2)) the doorbell signals: each call adds 1
+ *         to its counter, so a read returns the calls since the last read;
+ *         -1 removes the doorbell (its calls then return 0 and signal
+ *         nothing).  Setting a doorbell replaces the one it had.
+ *
+ * kvm_hc holds its own reference on the eventfd until the doorbell is
+ * replaced or removed, or the handle is closed.
+ */
+struct kvm_hc_doorbell {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__s32 fd;
+};
+
+#define KVM_HC_DOORBELL_SIZE_VER0	16
+
+/* Most entries of a request ring (also KVM_HC_CAP_RING_ENTRIES). */
+#define KVM_HC_MAX_RING_ENTRIES	65536
+
+/**
+ * struct kvm_hc_ring_setup - argument of KVM_HC_CREATE_RING
+ * @size:           sizeof(struct kvm_hc_ring_setup)
+ * @flags:          0
+ * @entries:        in: the ring's entries, a power of two from 2 to
+ *                  KVM_HC_MAX_RING_ENTRIES
+ * @entry_size:     out: sizeof(struct kvm_hc_ring_entry)
+ * @mmap_size:      out: the bytes to mmap from the ring's descriptor
+ *                  (offset 0, MAP_SHARED, PROT_READ | PROT_WRITE)
+ * @entries_offset: out: where entry 0 lies in that mapping
+ *
+ * KVM_HC_CREATE_RING returns the ring's file descriptor.  A VM has at
+ * most one ring (EEXIST), kept until the handle is closed; the mapping
+ * stays valid after that, and records nothing more.
+ */
+struct kvm_hc_ring_setup {
+	__u32 size;
+	__u32 flags;
+	__u32 entries;
+	__u32 entry_size;
+	__u64 mmap_size;
+	__u64 entries_offset;
+};
+
+#define KVM_HC_RING_SETUP_SIZE_VER0	32
+
+/**
+ * struct kvm_hc_ring_header - the first page of a request ring's mapping
+ * @producer:       entries kvm_hc has written, modulo 2^32: kvm_hc
+ *                  stores it with release semantics after writing the
+ *                  entry; the VMM loads it with acquire semantics
+ * @pad0:           keeps @consumer off @producer's cache line
+ * @consumer:       entries the VMM has consumed, modulo 2^32: the VMM
+ *                  stores it with release semantics after it has read the
+ *                  entries (so kvm_hc never overwrites one being read);
+ *                  kvm_hc loads it with acquire semantics
+ * @pad1:           as @pad0
+ * @entries:        the ring's entries (a power of two)
+ * @entry_size:     sizeof(struct kvm_hc_ring_entry)
+ * @entries_offset: where entry 0 lies in the mapping
+ * @busy:           calls answered -KVM_HC_EBUSY because the ring was full
+ *
+ * Entry i lies at index i & (@entries - 1).  The ring is full when
+ * @producer - @consumer == @entries; a @consumer that would make that
+ * difference larger than @entries counts as full too.  Only @consumer is
+ * the VMM's to write; kvm_hc keeps its own copy of the rest.
+ */
+struct kvm_hc_ring_header {
+	__u32 producer;
+	__u32 pad0[15];
+	__u32 consumer;
+	__u32 pad1[15];
+	__u32 entries;
+	__u32 entry_size;
+	__u64 entries_offset;
+	__u64 busy;
+};
+
+/**
+ * struct kvm_hc_ring_entry - one call in a request ring
+ * @nr:    the hypercall number
+ * @args:  its arguments as the architecture's hook decodes them (x86 4,
+ *         arm64 6, s390 6, powerpc 8); the rest 0
+ * @vcpu:  the calling vCPU's id
+ * @flags: 0
+ */
+struct kvm_hc_ring_entry {
+	__u64 nr;
+	__u64 args[8];
+	__u32 vcpu;
+	__u32 flags;
+};
+
 /*
  * ioctls: type 0xD1, which no other interface registers
  * (Documentation/userspace-api/ioctl/ioctl-number.rst), so that strace,
@@ -265,7 +390,8 @@ struct kvm_hc_stats {
  * On /dev/kvm_hc: KVM_HC_CHECK_EXTENSION, KVM_HC_ATTACH (returns a handle).
  * On a handle: KVM_HC_CHECK_EXTENSION, KVM_HC_SET_POLICY, KVM_HC_GET_POLICY,
  * KVM_HC_GET_STATS, KVM_HC_GET_STATS_FD (returns a stats file descriptor
- * laid out as KVM_GET_STATS_FD's).
+ * laid out as KVM_GET_STATS_FD's), KVM_HC_SET_DOORBELL, KVM_HC_CREATE_RING
+ * (returns the ring's file descriptor).
  */
 #define KVM_HC_IOCTL_TYPE	0xD1
 #define KVM_HC_CHECK_EXTENSION	_IO(KVM_HC_IOCTL_TYPE, 0x00)
@@ -275,5 +401,7 @@ struct kvm_hc_stats {
 #define KVM_HC_GET_POLICY	_IOWR(KVM_HC_IOCTL_TYPE, 0x03, struct kvm_hc_policy)
 #define KVM_HC_GET_STATS	_IOWR(KVM_HC_IOCTL_TYPE, 0x04, struct kvm_hc_stats)
 #define KVM_HC_GET_STATS_FD	_IO(KVM_HC_IOCTL_TYPE, 0x05)
+#define KVM_HC_SET_DOORBELL	_IOW(KVM_HC_IOCTL_TYPE, 0x06, struct kvm_hc_doorbell)
+#define KVM_HC_CREATE_RING	_IOWR(KVM_HC_IOCTL_TYPE, 0x07, struct kvm_hc_ring_setup)
 
 #endif /* _UAPI_LINUX_KVM_HC_H */

@@ -315,6 +315,14 @@ struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
 	return (struct answer){ x0, vm->n_hypercall_exits };
 }
 
+struct answer arch_call_args(struct vm *vm, uint64_t nr, const uint64_t a[3], const char *what)
+{
+	const struct call c = { .x0 = nr, .x1 = a[0], .x2 = a[1], .x3 = a[2] };
+	uint64_t x0 = plain_call(vm, &c, what);
+
+	return (struct answer){ x0, vm->n_hypercall_exits };
+}
+
 /* forward-unload's call: a pattern of arguments, and the VMM's x0..x3. */
 static const uint64_t fu_answer[4] = { 0x5151515151515151ULL, 0x61, 0x62, 0x63 };
 

@@ -161,6 +161,16 @@ struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
 	return arch_hcall(vm, nr, what, &res);
 }
 
+struct answer arch_call_args(struct vm *vm, uint64_t nr, const uint64_t a[3], const char *what)
+{
+	uint64_t args[9] = { a[0], a[1], a[2] };
+	struct result res;
+
+	if (hcall(vm, nr, args, &res, what) < 0)
+		return (struct answer){ ~0ull, -1 };
+	return (struct answer){ res.r[0], res.nexits };
+}
+
 /* PAPR: the status in r3, the version in r4. */
 struct answer arch_discover(struct vm *vm, const char *what)
 {

@@ -250,6 +250,14 @@ struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
 	return (struct answer){ rax, vm->n_hypercall_exits };
 }
 
+struct answer arch_call_args(struct vm *vm, uint64_t nr, const uint64_t a[3], const char *what)
+{
+	const struct call c = { .rax = nr, .rbx = a[0], .rcx = a[1], .rdx = a[2] };
+	uint64_t rax = plain_call(vm, &c, what);
+
+	return (struct answer){ rax, vm->n_hypercall_exits };
+}
+
 /* forward-unload's call: a pattern of arguments, and the VMM's answer. */
 #define FU_ANSWER	0x5151515151515151ULL
 
