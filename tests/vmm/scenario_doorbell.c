@@ -42,11 +42,12 @@ static uint64_t efd_take(int efd)
 	return v;
 }
 
+/* 32-bit values: arm64's ARCH_NR numbers are SMC32 calls */
 static void db_args(unsigned int i, uint64_t a[3])
 {
 	a[0] = 0x1000 + i;
-	a[1] = ~(uint64_t)i;
-	a[2] = 0xd0e0000000000000ULL | i;
+	a[1] = 0xfffff000u - i;
+	a[2] = 0xd0e00000u | i;
 }
 
 /*
