@@ -97,6 +97,8 @@ struct bench_fast {
  * @fast:          KVM's own in-kernel calls that kvm_hc's fast path serves
  * @nfast:         entries in @fast
  * @ftrace_hook:   kvm_hc's hook is an ftrace callback (the floor case applies)
+ * @doorbell_goal: the most a doorbell may cost beyond the trap, as a share of
+ *                 what a forwarded round trip costs beyond it (0: 0.3)
  */
 struct bench_arch {
 	const char *name;
@@ -110,6 +112,7 @@ struct bench_arch {
 	const struct bench_fast *fast;
 	unsigned int nfast;
 	int ftrace_hook;
+	double doorbell_goal;
 };
 
 extern const struct bench_arch bench_arch;
