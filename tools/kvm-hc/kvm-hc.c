@@ -146,6 +146,8 @@ static int cmd_status(void)
 		{ "exit_marker", KVM_HC_CAP_EXIT_MARKER },
 		{ "get_policy", KVM_HC_CAP_GET_POLICY },
 		{ "stats_fd", KVM_HC_CAP_STATS_FD },
+		{ "doorbells", KVM_HC_CAP_DOORBELLS },
+		{ "ring_entries", KVM_HC_CAP_RING_ENTRIES },
 	};
 	long v[sizeof(caps) / sizeof(caps[0])];
 	char hook[256], ver[64];
@@ -197,6 +199,8 @@ static int cmd_status(void)
 		       (v[4] & (1L << KVM_HC_SVC_KICK)) ? ", kick" : "");
 		printf("  limits       %ld ranges a policy, %ld numbers counted a VM, %ld arguments a forwarded exit%s\n",
 		       v[5], v[6], v[7], v[8] ? ", exits marked" : "");
+		if (v[11])
+			printf("  doorbells    %ld a VM, rings of up to %ld entries\n", v[11], v[12]);
 	}
 	printf("  attached VMs %lld\n", c.vms);
 	printf("  calls        kvm %lld, kernel %lld, forward %lld, deny %lld\n",
