@@ -23,6 +23,7 @@
  *	Afterwards the VM still gets exactly what a fixed policy says.
  */
 #include <pthread.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 
 #include "scenario.h"
@@ -56,7 +57,7 @@ static int fuzz_errno_ok(int e)
 
 static const unsigned long fuzz_cmds[] = {
 	KVM_HC_CHECK_EXTENSION, KVM_HC_ATTACH, KVM_HC_SET_POLICY, KVM_HC_GET_POLICY,
-	KVM_HC_GET_STATS, KVM_HC_GET_STATS_FD,
+	KVM_HC_GET_STATS, KVM_HC_GET_STATS_FD, KVM_HC_SET_DOORBELL, KVM_HC_CREATE_RING,
 	_IO(KVM_HC_IOCTL_TYPE, 0x06), _IOWR(KVM_HC_IOCTL_TYPE, 0x7f, struct kvm_hc_policy),
 	_IOW(KVMIO, 0x01, struct kvm_hc_attach),
 };
@@ -66,6 +67,9 @@ struct fuzz_mem {
 	uint8_t *page;
 	long psize;
 };
+
+/* An eventfd for the doorbells the fuzzers set. */
+static int fuzz_efd = -1;
 
 /* An argument: a value, or a pointer into fm with a plausible size first. */
 static unsigned long fuzz_arg(struct fuzz_mem *fm, int vm_fd, int h)
@@ -96,6 +100,11 @@ static unsigned long fuzz_arg(struct fuzz_mem *fm, int vm_fd, int h)
 	/* an attach's vm_fd: a real VM, a handle or garbage */
 	if (fuzz_below(2))
 		p[2] = fuzz_below(2) ? vm_fd : h;
+	/* a doorbell's id and eventfd, a ring's entries (a power of two or not) */
+	if (fuzz_below(4) == 0) {
+		p[2] = fuzz_below(2) ? 1u << fuzz_below(18) : fuzz_below(20);
+		p[3] = fuzz_below(2) ? (uint32_t)fuzz_efd : (uint32_t)-1;
+	}
 	/* a policy's ranges: pointing back into the page */
 	if (fuzz_below(2) && off == 0)
 		*(uint64_t *)(fm->page + 16) = (uint64_t)(unsigned long)(fm->page + 64);
@@ -131,6 +140,12 @@ static void *fuzz_race_thread(void *arg)
 		r->calls++;
 	}
 	return NULL;
+}
+
+/* A mapping's length: a page or a few, or none. */
+static long fuzz_psize_mult(long psize)
+{
+	return fuzz_below(8) ? psize * (1 + fuzz_below(8)) : 1 + fuzz_below(4096);
 }
 
 static void fuzz_uapi(struct vm *vm, unsigned int seconds)
@@ -171,6 +186,20 @@ static void fuzz_uapi(struct vm *vm, unsigned int seconds)
 				bad_errno = errno;
 				bad_cmd = cmd;
 			}
+		} else if (cmd == KVM_HC_CREATE_RING) {
+			/* a ring: mapped as it may be, and not */
+			size_t len = (size_t)fuzz_psize_mult(fm.psize);
+			void *m = mmap(NULL, len, PROT_READ | (fuzz_below(2) ? PROT_WRITE : 0),
+				       fuzz_below(4) ? MAP_SHARED : MAP_PRIVATE, rc,
+				       fuzz_below(4) ? 0 : fm.psize * fuzz_below(3));
+
+			if (m != MAP_FAILED)
+				munmap(m, len);
+			else if (errno != EINVAL && errno != ENOMEM && errno != EACCES && !bad++) {
+				bad_errno = errno;
+				bad_cmd = cmd;
+			}
+			close(rc);
 		} else if (cmd == KVM_HC_ATTACH || cmd == KVM_HC_GET_STATS_FD) {
 			close(rc);	/* a new handle or stats fd */
 		}
@@ -244,12 +273,17 @@ static void fuzz_policy_make(struct fuzz_policy *p)
 		memset(r, 0, sizeof(*r));
 		r->first = fuzz_nrs[i];
 		r->last = fuzz_nrs[last];
-		k = fuzz_below(3);
+		k = fuzz_below(4);
 		r->action = k == 0 ? KVM_HC_ACTION_KVM : k == 1 ? KVM_HC_ACTION_KERNEL :
-				     KVM_HC_ACTION_DENY;
+			    k == 2 ? KVM_HC_ACTION_DENY : KVM_HC_ACTION_DOORBELL;
 		if (r->action == KVM_HC_ACTION_DENY)
 			r->error = fuzz_below(2) ? -(int32_t)(1 + fuzz_below(4095)) :
 						   -KVM_HC_ENOHC;
+		/* doorbells 0..7 are set, 8..15 not; the VM has no ring: busy */
+		if (r->action == KVM_HC_ACTION_DOORBELL) {
+			r->doorbell = fuzz_below(KVM_HC_MAX_DOORBELLS);
+			r->flags = fuzz_below(3) ? 0 : KVM_HC_RANGE_RING;
+		}
 		i = last + 1 + fuzz_below(3);
 	}
 	/* any order */
@@ -269,19 +303,29 @@ static void fuzz_policy_print(const struct fuzz_policy *p)
 	printf("INFO fuzz: the policy in force: services 0x%x, %u ranges:", p->services, p->n);
 	for (i = 0; i < p->n; i++)
 		printf(" 0x%llx-0x%llx:%u:%d", (unsigned long long)p->r[i].first,
-		       (unsigned long long)p->r[i].last, p->r[i].action, p->r[i].error);
+		       (unsigned long long)p->r[i].last, p->r[i].action,
+		       p->r[i].action == KVM_HC_ACTION_DOORBELL ?
+		       (int)(p->r[i].doorbell | (p->r[i].flags << 8)) : p->r[i].error);
 	printf("\n");
 }
 
-/* What @p gives a call of @nr: a deny range's error, else stock's answer. */
+/*
+ * What @p gives a call of @nr: a deny range's error, a doorbell's 0 (busy
+ * for a ring range: the VM has no ring), else stock's answer.
+ */
 static struct answer fuzz_expect(const struct fuzz_policy *p, uint64_t nr)
 {
 	unsigned int i;
 
-	for (i = 0; i < p->n; i++)
-		if (nr >= p->r[i].first && nr <= p->r[i].last &&
-		    p->r[i].action == KVM_HC_ACTION_DENY)
+	for (i = 0; i < p->n; i++) {
+		if (nr < p->r[i].first || nr > p->r[i].last)
+			continue;
+		if (p->r[i].action == KVM_HC_ACTION_DENY)
 			return arch_denied(p->r[i].error);
+		if (p->r[i].action == KVM_HC_ACTION_DOORBELL)
+			return p->r[i].flags & KVM_HC_RANGE_RING ? arch_denied(-KVM_HC_EBUSY) :
+								   (struct answer){ 0, 0 };
+	}
 	return arch_stock();
 }
 
@@ -373,12 +417,20 @@ int cmd_fuzz(void)
 	printf("INFO fuzz: seed=%llu (KVM_HC_FUZZ_SEED replays it), %u s a part\n",
 	       (unsigned long long)fuzz_state, seconds);
 	fuzz_nrs_init();
+	fuzz_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (arch_vm_create(&vm, "fuzz") < 0)
 		return 1;
 	fuzz_uapi(&vm, seconds);
 
 	h = hc_attach_vm(vm.fd, NULL, 0, "fuzz.policy");
 	if (h >= 0) {
+		struct kvm_hc_doorbell d = { .size = sizeof(d), .fd = fuzz_efd };
+		int set = 0;
+
+		/* doorbells 0..7 ring an eventfd; 8..15 are not set */
+		for (d.id = 0; d.id < 8; d.id++)
+			set += ioctl(h, KVM_HC_SET_DOORBELL, &d) == 0;
+		report(set == 8, "fuzz.doorbells", "got=%d/8 set", set);
 		fuzz_policies(&vm, h, seconds);
 		/* and after all that, a fixed policy is what the guest gets */
 		if (hc_policy(h, 0, fixed, 1, "fuzz.after") == 0) {
@@ -392,6 +444,7 @@ int cmd_fuzz(void)
 		}
 		close(h);
 	}
+	close(fuzz_efd);
 	vm_destroy(&vm);
 	return 0;
 }
