@@ -157,6 +157,40 @@ static void db_bad_input(struct kvmhc_vm *kv, int efd)
 	}
 }
 
+/* What the operator's tool shows of the VM's doorbells and ring. */
+static void db_tool(int vm_fd, unsigned int produced, unsigned long long busy)
+{
+	char cmd[64], out[16384], want[160], dir[128], *name;
+	size_t n = 0;
+	FILE *p;
+	int st = -1;
+
+	hc_sysfs_dir(vm_fd, dir, sizeof(dir));
+	name = strrchr(dir, '/');
+	snprintf(cmd, sizeof(cmd), "%s list --json", KVM_HC_TOOL);
+	fflush(stdout);
+	p = popen(cmd, "r");
+	if (p) {
+		n = fread(out, 1, sizeof(out) - 1, p);
+		st = pclose(p);
+	}
+	out[n] = 0;
+	/* this VM's object: from its name on */
+	snprintf(want, sizeof(want), "\"vm\": \"%s\"", name ? name + 1 : "?");
+	name = strstr(out, want);
+	snprintf(want, sizeof(want),
+		 "\"doorbells\": 3, \"ring\": {\"entries\": %u, \"produced\": %u, \"consumed\": %u, \"busy\": %llu}",
+		 DB_ENTRIES, produced, produced, busy);
+	report(st == 0 && name && strstr(name, want), "doorbell.tool_list", "got=exit:%d %s want=%s",
+	       st, name && strstr(name, want) ? "found" : "missing", want);
+	snprintf(want, sizeof(want), "0x%llx-0x%llx doorbell 1 ring", (unsigned long long)RING_NR,
+		 (unsigned long long)(RING_NR + ARCH_NR(DB_RANGE) - ARCH_NR(0)));
+	report(name && strstr(name, want), "doorbell.tool_policy", "got=%s want=%s",
+	       name && strstr(name, want) ? "found" : "missing", want);
+	if (!name || !strstr(name, want))
+		printf("INFO doorbell.tool: %s\n", out);
+}
+
 /* A ring's mapping: shared, from offset 0, no larger than the ring. */
 static void db_bad_mmap(void)
 {
@@ -352,6 +386,8 @@ int cmd_doorbell(void)
 	ring_check(ring, DB_ENTRIES, 5, "doorbell.ring_more_entries");
 	calls += ring_calls(&vm, DB_ENTRIES + 5, 7, ok, "doorbell.ring_wrap");
 	ring_check(ring, DB_ENTRIES + 5, 7, "doorbell.ring_wrap_entries");
+
+	db_tool(vm.fd, DB_ENTRIES + 5 + 7, 1);
 
 	/* the counters: every doorbell call counts as kernel */
 	memset(&st, 0, sizeof(st));
