@@ -195,12 +195,50 @@ static void s390_policy_and_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_hc_s390_result(&c), (u64)KVM_HC_ABI_VERSION);
 }
 
+/*
+ * A doorbell subcode, as s390's hook sees it: 0 in r2 once it rang (and
+ * the call in the ring, with r2..r7 as its arguments), -KVM_HC_EBUSY once
+ * the ring is full.
+ */
+static void s390_doorbell(struct kunit *test)
+{
+	const struct kvm_hc_range r = {
+		.first = 0x20, .last = 0x2f, .action = KVM_HC_ACTION_DOORBELL,
+		.flags = KVM_HC_RANGE_RING,
+	};
+	struct kvm_hc_ring_setup s = { .size = sizeof(s), .entries = 2 };
+	u64 gprs[16] = { 0, 0x21, 0x1122334455667788ULL, 3, 4, 5, 6, 7 };
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_vm *vm = attach(test, kvm, 0);
+	struct kvm_hc_ring *ring;
+	struct kvm_hc_call c;
+	struct file *file;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &r, 1));
+	file = kvm_hc_ring_file(&s);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_install_ring(vm, file));
+	ring = file->private_data;
+	for (i = 0; i < 3; i++) {
+		kvm_hc_s390_decode(&c, gprs, false);
+		KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KERNEL);
+		KUNIT_EXPECT_EQ(test, kvm_hc_s390_result(&c), i < 2 ? 0ULL : (u64)-KVM_HC_EBUSY);
+	}
+	KUNIT_EXPECT_EQ(test, ring->ent[1].nr, 0x21ULL);
+	for (i = 0; i < KVM_HC_S390_NR_ARGS; i++)
+		KUNIT_EXPECT_EQ(test, ring->ent[1].args[i], gprs[2 + i]);
+	KUNIT_EXPECT_EQ(test, ring->hdr->busy, 1ULL);
+	fput(file);
+}
+
 static struct kunit_case kvm_hc_s390_abi_cases[] = {
 	KUNIT_CASE(s390_diag_code),
 	KUNIT_CASE(s390_subcodes),
 	KUNIT_CASE(s390_decode),
 	KUNIT_CASE(s390_results),
 	KUNIT_CASE(s390_discovery_round_trip),
+	KUNIT_CASE(s390_doorbell),
 	KUNIT_CASE(s390_policy_and_exit),
 	{}
 };
