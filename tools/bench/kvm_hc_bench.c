@@ -868,10 +868,10 @@ static void build_rows(void)
 	r = add_row("doorbell.ring", what, 1.5);
 	r->base = attached_spec(&a->forward, 0, KVM_HC_ACTION_DOORBELL, C_KERNEL);
 	r->base.doorbell = DB_EVENTFD;
-	r->base.calls = DB_RING_CALLS;
 	r->base.call.want = 0;
 	r->test = r->base;
 	r->test.doorbell = DB_RING;
+	r->test.calls = DB_RING_CALLS;
 	/* the last call may have found the ring full: db_judge() counts */
 	r->test.call.want = BENCH_ANY;
 
