@@ -112,7 +112,11 @@ static void uapi_check_extension(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_GUEST_ABI),
 			KVM_HC_ABI_VERSION);
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&arm64, KVM_HC_CAP_ARCH), KVM_HC_ARCH_ARM64);
-	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_ACTIONS), 0xfL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_ACTIONS), 0x1fL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_DOORBELLS),
+			KVM_HC_MAX_DOORBELLS);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_RING_ENTRIES),
+			KVM_HC_MAX_RING_ENTRIES);
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_MAX_RANGES),
 			KVM_HC_MAX_RANGES);
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_NR_COUNTERS),

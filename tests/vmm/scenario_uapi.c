@@ -36,7 +36,7 @@ static void uapi_caps(int fd, const char *where)
 		{ "api_version", KVM_HC_CAP_API_VERSION, KVM_HC_API_VERSION },
 		{ "guest_abi", KVM_HC_CAP_GUEST_ABI, KVM_HC_ABI_VERSION },
 		{ "arch", KVM_HC_CAP_ARCH, ARCH_HC_ARCH },
-		{ "actions", KVM_HC_CAP_ACTIONS, 0xf },
+		{ "actions", KVM_HC_CAP_ACTIONS, 0x1f },
 		{ "services", KVM_HC_CAP_SERVICES, ARCH_SERVICES },
 		{ "max_ranges", KVM_HC_CAP_MAX_RANGES, KVM_HC_MAX_RANGES },
 		{ "nr_counters", KVM_HC_CAP_NR_COUNTERS, HC_NRS_COUNTED },
@@ -44,6 +44,8 @@ static void uapi_caps(int fd, const char *where)
 		{ "exit_marker", KVM_HC_CAP_EXIT_MARKER, ARCH_EXIT_MARKER },
 		{ "get_policy", KVM_HC_CAP_GET_POLICY, 1 },
 		{ "stats_fd", KVM_HC_CAP_STATS_FD, 1 },
+		{ "doorbells", KVM_HC_CAP_DOORBELLS, KVM_HC_MAX_DOORBELLS },
+		{ "ring_entries", KVM_HC_CAP_RING_ENTRIES, KVM_HC_MAX_RING_ENTRIES },
 		{ "unknown_1000", 1000, 0 },
 	};
 	char name[96];
