@@ -261,7 +261,7 @@ static void db_close_while_ringing(struct vm *vm, struct kvmhc_vm *kv, struct kv
 	struct loop l = { 0 };
 	pthread_t thr;
 	uint32_t prod;
-	uint64_t got;
+	uint64_t got, t0;
 
 	l.vm = vm;
 	l.nr = DB_NR;
@@ -275,8 +275,11 @@ static void db_close_while_ringing(struct vm *vm, struct kvmhc_vm *kv, struct kv
 		report(0, "doorbell.close.thread", "errno=%d", errno);
 		return;
 	}
-	usleep(300000);
-	got = efd_take(efd);
+	/* the vCPU rings (on a loaded machine its thread may start late) */
+	for (got = 0, t0 = now_ns(); got < 100 && now_ns() - t0 < 10 * NSEC_PER_SEC;) {
+		usleep(50000);
+		got += efd_take(efd);
+	}
 	kvmhc_detach(kv);		/* the handle closes under the ringing vCPU */
 	usleep(300000);
 	stop = 1;
