@@ -149,7 +149,7 @@ stage archive tests/archive.sh
 # amd64's lint (which checks the test module against that kernel), KUnit
 # on its debug build, the amd64 end-to-end run on that debug build,
 # ppc64el end to end, Debian's QEMU with a real guest and ppc64el's DKMS
-# in the background; amd64 and arm64 end to end (arm64's six boots), the
+# in the background; amd64 and arm64 end to end (arm64's five boots), the
 # cross builds, the benchmark and the other packages' stages here.
 series=${SERIES:-6.1 6.12 7}
 # e2e-debug: the amd64 run on the debug kernel kunit-debug built, with two
@@ -168,7 +168,9 @@ lane_bg kunit "tests/kunit.sh" \
 	real-vmm "tests/real-vmm.sh" \
 	dkms-ppc64 "tests/dkms.sh --arch ppc64el --series 6.1"
 stage e2e tests/e2e.sh --series "$series"
-stage e2e-arm64 tests/e2e.sh --arch arm64 --series "$series" --secondary-skip load,sample,fuzz,storm
+# nVHE on the oldest and the newest series; 6.12 boots VHE only.
+stage e2e-arm64 tests/e2e.sh --arch arm64 --series "$series" --secondary-skip load,sample,fuzz,storm \
+	--first-mode-only 6.12
 stage lint-arm64 env KVM_HC_ARCH=arm64 LINT_KUNIT=0 tests/lint.sh sparse w1 tools
 stage lint-ppc64 env KVM_HC_ARCH=ppc64el LINT_KUNIT=0 tests/lint.sh sparse w1 tools
 # s390x is checked by cross builds and KUnit only (QEMU has no SIE).  The

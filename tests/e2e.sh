@@ -44,6 +44,9 @@
 #                every architecture)
 #   --append     more kernel command line (the guest's /init sees it too)
 #   --timeout    seconds one boot may take (default 300)
+#   --first-mode-only SERIES  arm64: these series boot in their first KVM
+#                mode only (e.g. "6.12": the series between the oldest and
+#                the newest, whose hooked function is theirs)
 #   --secondary-skip  arm64: /init pieces (kvm_hc_skip=) left out of every
 #                boot of a series but its first mode's, e.g. "load,sample":
 #                pieces that do not depend on KVM's mode run once a kernel
@@ -98,6 +101,7 @@ append=
 timeout=300
 ktree=
 secondary_skip=
+first_mode_only=
 
 usage()
 {
@@ -120,6 +124,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--timeout=*) timeout=${1#*=}; shift ;;
 	--secondary-skip) secondary_skip=${2:?}; shift 2 ;;
+	--first-mode-only) first_mode_only=${2:?}; shift 2 ;;
 	--secondary-skip=*) secondary_skip=${1#*=}; shift ;;
 	--kernel-tree) ktree=${2:?}; shift 2 ;;
 	--kernel-tree=*) ktree=${1#*=}; shift ;;
@@ -476,12 +481,21 @@ result()
 	fi
 }
 
+# The KVM modes $series boots in (--first-mode-only).
+modes_of_series()
+{
+	case " $first_mode_only " in
+	*" $series "*) echo "${kvm_modes%% *}" ;;
+	*) echo "$kvm_modes" ;;
+	esac
+}
+
 # A kernel that cannot be tested fails in every mode.
 fail_kernel()
 {
 	local m
 
-	for m in $kvm_modes; do
+	for m in $(modes_of_series); do
 		result "$series" "$m" "$kver" FAIL 0 0 "$1"
 	done
 }
@@ -599,7 +613,7 @@ for series in $series_list; do
 		"($(du -k "$d/initramfs.cpio.gz" | cut -f1) KiB, $(since "$t") s)"
 
 	# The boots: one, or one per KVM mode.
-	for mode in $kvm_modes; do
+	for mode in $(modes_of_series); do
 		if [ "$mode" = - ]; then
 			console=$OUT_ARCH/$series.log
 			btag=$tag
