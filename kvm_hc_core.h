@@ -53,11 +53,25 @@
 #define KVM_HC_NR_SLOTS		64
 #define KVM_HC_NR_ACTIONS	4
 
+/*
+ * A rate-limited range's token bucket, in billionths of a token so that
+ * refilling needs no division: full is burst * NSEC_PER_SEC, and
+ * @fill_ns, the time from empty to full, caps the refill.
+ */
+struct kvm_hc_bucket {
+	raw_spinlock_t lock;
+	u64 tokens;
+	u64 last_ns;
+	u64 fill_ns;
+};
+
 /* A VM's policy: its services and ranges, replaced as one object. */
 struct kvm_hc_ruleset {
 	struct rcu_head rcu;
 	u32 services;
 	unsigned int count;
+	/* parallel to @ranges, for rate-limited policies only (else NULL) */
+	struct kvm_hc_bucket *buckets;
 	struct kvm_hc_range ranges[];
 };
 
@@ -75,6 +89,7 @@ struct kvm_hc_nr_slot {
 struct kvm_hc_vm_counts {
 	u64 total[KVM_HC_NR_ACTIONS];
 	u64 uncounted;			/* calls of numbers without a slot */
+	u64 limited;			/* calls that found their bucket empty */
 	u64 nr[KVM_HC_NR_SLOTS][KVM_HC_NR_ACTIONS];
 };
 
@@ -201,6 +216,8 @@ void kvm_hc_arm_put(void);
 void kvm_hc_vm_put(struct kvm_hc_vm *vm);
 void kvm_hc_counters_read(struct kvm_hc_counters *c, const void __percpu *base, size_t offset);
 u64 kvm_hc_vm_uncounted(struct kvm_hc_vm *vm);
+u64 kvm_hc_vm_limited(struct kvm_hc_vm *vm);
+void kvm_hc_ruleset_free_now(struct kvm_hc_ruleset *p);
 void kvm_hc_vm_total(struct kvm_hc_vm *vm, struct kvm_hc_counters *c);
 unsigned int kvm_hc_vm_stats(struct kvm_hc_vm *vm, struct kvm_hc_counters *total,
 			     struct kvm_hc_nr_stats *nrs, unsigned int max);

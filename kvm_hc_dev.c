@@ -86,6 +86,7 @@ static long kvm_hc_get_stats_ioctl(struct kvm_hc_handle *h, void __user *argp)
 		return -ENOMEM;
 	n = kvm_hc_vm_stats(h->vm, &s.total, nrs, KVM_HC_NR_SLOTS);
 	s.uncounted = kvm_hc_vm_uncounted(h->vm);
+	s.limited = kvm_hc_vm_limited(h->vm);
 	if (s.nrs && n > s.nnrs)
 		ret = -E2BIG;
 	else if (s.nrs)

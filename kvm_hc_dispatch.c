@@ -271,11 +271,51 @@ u32 kvm_hc_services(struct kvm *kvm, u16 arch)
 	return services;
 }
 
-static enum kvm_hc_action kvm_hc_apply_range(struct kvm_hc_vm *vm, const struct kvm_hc_range *r,
+/*
+ * Take a token from a rate-limited range's bucket, refilled first for the
+ * time since the last call: false if it is empty.  Out of line: only
+ * limited ranges come here.
+ */
+static noinline bool kvm_hc_bucket_take(struct kvm_hc_bucket *b, const struct kvm_hc_range *r)
+{
+	u64 now = ktime_get_mono_fast_ns(), full = (u64)r->burst * NSEC_PER_SEC, dt, t;
+	unsigned long flags;
+	bool ok;
+
+	raw_spin_lock_irqsave(&b->lock, flags);
+	t = b->tokens;
+	dt = now - b->last_ns;
+	if (r->rate)
+		/* dt * rate < full <= 2^32 * 10^9: no overflow */
+		t = dt >= b->fill_ns ? full : min(full, t + dt * r->rate);
+	b->last_ns = now;
+	ok = t >= NSEC_PER_SEC;
+	b->tokens = ok ? t - NSEC_PER_SEC : t;
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+	return ok;
+}
+
+/* A rate-limited range's call that found its bucket empty. */
+static noinline enum kvm_hc_action kvm_hc_over_limit(struct kvm_hc_vm *vm,
+						     const struct kvm_hc_range *r,
+						     struct kvm_hc_call *call)
+{
+	this_cpu_inc(vm->counts->limited);
+	if (r->over_action == KVM_HC_ACTION_DENY) {
+		call->status = r->over_error;
+		return KVM_HC_DENY;
+	}
+	return KVM_HC_KVM;
+}
+
+static enum kvm_hc_action kvm_hc_apply_range(struct kvm_hc_vm *vm, const struct kvm_hc_ruleset *p,
+					     const struct kvm_hc_range *r,
 					     struct kvm_vcpu *vcpu, struct kvm_hc_call *call)
 {
 	const struct kvm_hc_handler *h;
 
+	if (unlikely(r->burst) && !kvm_hc_bucket_take(&p->buckets[r - p->ranges], r))
+		return kvm_hc_over_limit(vm, r, call);
 	switch (r->action) {
 	case KVM_HC_ACTION_DOORBELL:
 		/* answered here: counted, and carried out by the hook, as kernel */
@@ -435,7 +475,8 @@ enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 arch, u16 flags, u64 nr, int s
 		r = kvm_hc_policy_lookup(p, nr);
 		if (!r || r->action == KVM_HC_KVM)
 			goto stock;
-		if (r->action == KVM_HC_KERNEL && kvm_hc_kvm_answers(arch, nr)) {
+		/* a rate limit is counted in the dispatcher */
+		if (r->action == KVM_HC_KERNEL && !r->burst && kvm_hc_kvm_answers(arch, nr)) {
 			kvm_hc_count(vm, nr, KVM_HC_KERNEL);
 			ret = KVM_HC_COUNTED_KERNEL;
 		}
@@ -521,7 +562,7 @@ enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_v
 	} else if (vm) {
 		r = kvm_hc_policy_lookup(p, call->nr);
 		if (r)
-			act = kvm_hc_apply_range(vm, r, vcpu, call);
+			act = kvm_hc_apply_range(vm, p, r, vcpu, call);
 	}
 count:
 	kvm_hc_count(vm, call->nr, act);

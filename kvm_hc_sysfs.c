@@ -25,8 +25,10 @@ static ssize_t counters_show(struct kobject *kobj, struct kobj_attribute *attr, 
 	struct kvm_hc_counters c;
 
 	kvm_hc_vm_total(vm, &c);
-	return sysfs_emit(buf, "kvm %llu\nkernel %llu\nforward %llu\ndeny %llu\nuncounted %llu\n",
-			  c.kvm, c.kernel, c.forward, c.deny, kvm_hc_vm_uncounted(vm));
+	return sysfs_emit(buf,
+			  "kvm %llu\nkernel %llu\nforward %llu\ndeny %llu\nuncounted %llu\nlimited %llu\n",
+			  c.kvm, c.kernel, c.forward, c.deny, kvm_hc_vm_uncounted(vm),
+			  kvm_hc_vm_limited(vm));
 }
 
 static struct kobj_attribute kvm_hc_attr_counters = __ATTR(counters, 0400, counters_show, NULL);
@@ -68,6 +70,40 @@ static ssize_t policy_show(struct kobject *kobj, struct kobj_attribute *attr, ch
 static struct kobj_attribute kvm_hc_attr_policy = __ATTR(policy, 0400, policy_show, NULL);
 
 /*
+ * limits: a line per rate-limited range, "0x<first>-0x<last> <burst>
+ * <rate> <over-limit action> <its error>"; lines that would not fit the
+ * page end in "...".
+ */
+static ssize_t limits_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct kvm_hc_range *r;
+	unsigned int n, i;
+	u32 services;
+	int len = 0;
+
+	r = kcalloc(KVM_HC_MAX_RANGES, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	n = kvm_hc_vm_get_policy(to_handle(kobj)->vm, &services, r, KVM_HC_MAX_RANGES);
+	for (i = 0; i < n && i < KVM_HC_MAX_RANGES; i++) {
+		if (!r[i].burst)
+			continue;
+		if (len > PAGE_SIZE - 96) {
+			len += sysfs_emit_at(buf, len, "...\n");
+			break;
+		}
+		len += sysfs_emit_at(buf, len, "0x%llx-0x%llx %u %u %s %d\n", r[i].first, r[i].last,
+				     r[i].burst, r[i].rate,
+				     r[i].over_action == KVM_HC_ACTION_DENY ? "deny" : "kvm",
+				     r[i].over_error);
+	}
+	kfree(r);
+	return len;
+}
+
+static struct kobj_attribute kvm_hc_attr_limits = __ATTR(limits, 0400, limits_show, NULL);
+
+/*
  * doorbells: "doorbells 0x<bitmap of the ids set>", then "ring <entries>
  * <produced> <consumed> <busy>" or "ring none".
  */
@@ -92,6 +128,7 @@ static struct attribute *kvm_hc_vm_attrs[] = {
 	&kvm_hc_attr_counters.attr,
 	&kvm_hc_attr_policy.attr,
 	&kvm_hc_attr_doorbells.attr,
+	&kvm_hc_attr_limits.attr,
 	NULL,
 };
 

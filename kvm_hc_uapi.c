@@ -129,6 +129,7 @@ long kvm_hc_check_extension(const struct kvm_hc_arch_ops *info, unsigned long ca
 	case KVM_HC_CAP_GET_POLICY:
 	case KVM_HC_CAP_STATS_FD:
 	case KVM_HC_CAP_OPERATOR_ATTACH:
+	case KVM_HC_CAP_RATE_LIMIT:
 		return 1;
 	}
 	return 0;

@@ -98,7 +98,7 @@ void kvm_hc_vm_put(struct kvm_hc_vm *vm)
 	if (!refcount_dec_and_test(&vm->ref))
 		return;
 	kvm_hc_vm_doorbells_release(vm);
-	kfree(rcu_access_pointer(vm->policy));
+	kvm_hc_ruleset_free_now(rcu_access_pointer(vm->policy));
 	free_percpu(vm->counts);
 	kfree(vm);
 }
@@ -187,9 +187,20 @@ static int kvm_hc_range_sort_cmp(const void *a, const void *b)
 	return 0;
 }
 
+static int kvm_hc_limit_check(const struct kvm_hc_range *r)
+{
+	if (!r->burst)
+		return r->rate || r->over_action || r->over_error ? -EINVAL : 0;
+	if (r->action == KVM_HC_KVM)
+		return -EINVAL;
+	if (r->over_action == KVM_HC_DENY)
+		return r->over_error < 0 && r->over_error >= -MAX_ERRNO ? 0 : -EINVAL;
+	return r->over_action == KVM_HC_KVM && !r->over_error ? 0 : -EINVAL;
+}
+
 static int kvm_hc_range_check(const struct kvm_hc_range *r)
 {
-	if (r->first > r->last)
+	if (r->first > r->last || kvm_hc_limit_check(r))
 		return -EINVAL;
 	if (r->action == KVM_HC_ACTION_DOORBELL)
 		return r->error || (r->flags & ~KVM_HC_RANGE_RING) ||
@@ -207,9 +218,41 @@ static int kvm_hc_range_check(const struct kvm_hc_range *r)
 	return -EINVAL;
 }
 
+void kvm_hc_ruleset_free_now(struct kvm_hc_ruleset *p)
+{
+	if (p)
+		kfree(p->buckets);
+	kfree(p);
+}
+
 static void kvm_hc_ruleset_free(struct rcu_head *head)
 {
-	kfree(container_of(head, struct kvm_hc_ruleset, rcu));
+	kvm_hc_ruleset_free_now(container_of(head, struct kvm_hc_ruleset, rcu));
+}
+
+/* Buckets for the policy's rate-limited ranges, full; 0 or -ENOMEM. */
+static int kvm_hc_buckets_init(struct kvm_hc_ruleset *p)
+{
+	u64 now = ktime_get_mono_fast_ns();
+	unsigned int i;
+
+	for (i = 0; i < p->count && !p->ranges[i].burst; i++)
+		;
+	if (i == p->count)
+		return 0;
+	p->buckets = kcalloc(p->count, sizeof(*p->buckets), GFP_KERNEL_ACCOUNT);
+	if (!p->buckets)
+		return -ENOMEM;
+	for (i = 0; i < p->count; i++) {
+		const struct kvm_hc_range *r = &p->ranges[i];
+		struct kvm_hc_bucket *b = &p->buckets[i];
+
+		raw_spin_lock_init(&b->lock);
+		b->tokens = (u64)r->burst * NSEC_PER_SEC;
+		b->last_ns = now;
+		b->fill_ns = r->rate ? div_u64(b->tokens, r->rate) : 0;
+	}
+	return 0;
 }
 
 /* kvm_hc_take() looks a range up under RCU, the dispatcher under SRCU. */
@@ -249,6 +292,7 @@ int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, u32 services,
 			return -ENOMEM;
 		p->services = services;
 		p->count = count;
+		p->buckets = NULL;
 		memcpy(p->ranges, ranges, flex_array_size(p, ranges, count));
 		sort(p->ranges, count, sizeof(p->ranges[0]), kvm_hc_range_sort_cmp, NULL);
 		for (i = 0; i < count; i++) {
@@ -259,6 +303,11 @@ int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, u32 services,
 				kfree(p);
 				return ret;
 			}
+		}
+		ret = kvm_hc_buckets_init(p);
+		if (ret) {
+			kfree(p);
+			return ret;
 		}
 	}
 
@@ -314,6 +363,17 @@ void kvm_hc_counters_read(struct kvm_hc_counters *c, const void __percpu *base,
 	c->kernel = sum[KVM_HC_KERNEL];
 	c->forward = sum[KVM_HC_FORWARD];
 	c->deny = sum[KVM_HC_DENY];
+}
+
+/* Calls of rate-limited ranges that found their bucket empty. */
+u64 kvm_hc_vm_limited(struct kvm_hc_vm *vm)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(vm->counts, cpu)->limited);
+	return sum;
 }
 
 /* Calls of numbers that found no slot, past the bound. */

@@ -92,10 +92,10 @@ static void uapi_argument_validation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, _IOC_SIZE(KVM_HC_SET_POLICY), KVM_HC_POLICY_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, _IOC_SIZE(KVM_HC_GET_POLICY), KVM_HC_POLICY_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, _IOC_SIZE(KVM_HC_GET_STATS), KVM_HC_STATS_SIZE_VER0);
-	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_range), KVM_HC_RANGE_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_range), KVM_HC_RANGE_SIZE_VER1);
 	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_policy), KVM_HC_POLICY_SIZE_VER0);
 	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_nr_stats), KVM_HC_NR_STATS_SIZE_VER0);
-	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_stats), KVM_HC_STATS_SIZE_VER0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct kvm_hc_stats), KVM_HC_STATS_SIZE_VER1);
 }
 
 static void uapi_check_extension(struct kunit *test)

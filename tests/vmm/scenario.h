@@ -276,6 +276,7 @@ void arch_kick_args(int target, uint64_t args[4]);
 int cmd_storm(void);
 #endif
 int cmd_doorbell(void);
+int cmd_limit(void);
 int cmd_discover(int open);
 int cmd_policy_live(void);
 int cmd_two_vms(void);

@@ -339,7 +339,7 @@ static void bad_range_sizes(int hx, struct vm *x)
 	};
 
 	bad_expect("policy.range_size_short",
-		   hc_set_policy_raw(hx, PSZ, 0, 0, 0, 2, (uintptr_t)wide, RSZ - 8), EINVAL);
+		   hc_set_policy_raw(hx, PSZ, 0, 0, 0, 2, (uintptr_t)wide, KVM_HC_RANGE_SIZE_VER0 - 8), EINVAL);
 	bad_unchanged(x, "policy.range_size_short");
 	bad_expect("policy.range_size_longer_tail_7",
 		   hc_set_policy_raw(hx, PSZ, 0, 0, 0, 3, (uintptr_t)wide, sizeof(wide[0])), E2BIG);
@@ -403,7 +403,7 @@ static void bad_stats(int hx, struct vm *x)
 	int r;
 
 	bad_expect("stats.size_0", hc_get_stats_raw(hx, 0, 0, 0, &c), EINVAL);
-	bad_expect("stats.size_short", hc_get_stats_raw(hx, SSZ - 8, 0, 0, &c), EINVAL);
+	bad_expect("stats.size_short", hc_get_stats_raw(hx, KVM_HC_STATS_SIZE_VER0 - 8, 0, 0, &c), EINVAL);
 	bad_expect("stats.size_longer_tail_1", hc_get_stats_raw(hx, SSZ + 8, 1, 0, &c), E2BIG);
 	bad_expect("stats.size_longer_zero_tail", hc_get_stats_raw(hx, SSZ + 8, 0, 0, &c), 0);
 	bad_expect("stats.flags_1", hc_get_stats_raw(hx, SSZ, 0, 1, &c), EINVAL);

@@ -284,6 +284,16 @@ static void fuzz_policy_make(struct fuzz_policy *p)
 			r->doorbell = fuzz_below(KVM_HC_MAX_DOORBELLS);
 			r->flags = fuzz_below(3) ? 0 : KVM_HC_RANGE_RING;
 		}
+		/*
+		 * a rate limit the policy's 8 calls cannot exhaust: the token
+		 * path runs, and the answers stay the range's
+		 */
+		if (r->action != KVM_HC_ACTION_KVM && fuzz_below(4) == 0) {
+			r->burst = 8 + fuzz_below(8);
+			r->rate = fuzz_below(2) ? 0 : 1 + fuzz_below(1000);
+			r->over_action = fuzz_below(2) ? KVM_HC_ACTION_KVM : KVM_HC_ACTION_DENY;
+			r->over_error = r->over_action == KVM_HC_ACTION_DENY ? -EACCES : 0;
+		}
 		i = last + 1 + fuzz_below(3);
 	}
 	/* any order */

@@ -80,6 +80,22 @@ static const char *read_line(const char *path, char *buf, size_t len)
 	return buf;
 }
 
+/* One "key value" line's value from such a file; -1 where absent. */
+static long long read_key(const char *path, const char *key)
+{
+	long long val, ret = -1;
+	char k[64];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", k, &val) == 2)
+		if (!strcmp(k, key))
+			ret = val;
+	fclose(f);
+	return ret;
+}
+
 /* Counters as the "key value" files of kvm_hc print them; -1 where absent. */
 struct counters {
 	long long kvm, kernel, forward, deny, uncounted, vms;
@@ -148,6 +164,7 @@ static int cmd_status(void)
 		{ "stats_fd", KVM_HC_CAP_STATS_FD },
 		{ "doorbells", KVM_HC_CAP_DOORBELLS },
 		{ "ring_entries", KVM_HC_CAP_RING_ENTRIES },
+		{ "rate_limit", KVM_HC_CAP_RATE_LIMIT },
 	};
 	long v[sizeof(caps) / sizeof(caps[0])];
 	char hook[256], ver[64];
@@ -200,7 +217,8 @@ static int cmd_status(void)
 		printf("  limits       %ld ranges a policy, %ld numbers counted a VM, %ld arguments a forwarded exit%s\n",
 		       v[5], v[6], v[7], v[8] ? ", exits marked" : "");
 		if (v[11])
-			printf("  doorbells    %ld a VM, rings of up to %ld entries\n", v[11], v[12]);
+			printf("  doorbells    %ld a VM, rings of up to %ld entries%s\n", v[11], v[12],
+			       v[13] ? "; ranges take rate limits" : "");
 	}
 	printf("  attached VMs %lld\n", c.vms);
 	printf("  calls        kvm %lld, kernel %lld, forward %lld, deny %lld\n",
@@ -221,6 +239,10 @@ struct vm_info {
 	unsigned int doorbells, ring_entries, ring_prod, ring_cons;
 	unsigned long long ring_busy;
 	int has_ring;
+	/* rate-limited ranges, as the limits file has them */
+	unsigned int nlimits;
+	char limits[64][96];
+	long long limited;
 };
 
 static int vm_read(const char *name, struct vm_info *vi)
@@ -248,6 +270,18 @@ static int vm_read(const char *name, struct vm_info *vi)
 		}
 		fclose(f);
 	}
+	snprintf(path, sizeof(path), SYS_VMS "/%.63s/limits", name);
+	f = fopen(path, "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f) && vi->nlimits < 64) {
+			line[strcspn(line, "\n")] = 0;
+			if (line[0])
+				snprintf(vi->limits[vi->nlimits++], sizeof(vi->limits[0]), "%.95s", line);
+		}
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), SYS_VMS "/%.63s/counters", name);
+	vi->limited = read_key(path, "limited");
 	snprintf(path, sizeof(path), SYS_VMS "/%.63s/doorbells", name);
 	f = fopen(path, "r");
 	if (f) {
@@ -331,7 +365,12 @@ static int cmd_list(void)
 				printf(j ? ", " : "");
 				json_str(vi.ranges[j]);
 			}
-			printf("], \"doorbells\": %u", vi.doorbells);
+			printf("], \"limits\": [");
+			for (j = 0; j < (int)vi.nlimits; j++) {
+				printf(j ? ", " : "");
+				json_str(vi.limits[j]);
+			}
+			printf("], \"limited\": %lld, \"doorbells\": %u", vi.limited, vi.doorbells);
 			if (vi.has_ring)
 				printf(", \"ring\": {\"entries\": %u, \"produced\": %u, "
 				       "\"consumed\": %u, \"busy\": %llu}", vi.ring_entries,
@@ -343,6 +382,10 @@ static int cmd_list(void)
 			       vi.services, vi.nranges, vi.nranges == 1 ? "" : "s");
 			for (j = 0; j < (int)vi.nranges; j++)
 				printf("%16s   %s\n", "", vi.ranges[j]);
+			for (j = 0; j < (int)vi.nlimits; j++)
+				printf("%16s   limit %s\n", "", vi.limits[j]);
+			if (vi.nlimits)
+				printf("%16s   %lld calls over their limit\n", "", vi.limited);
 			if (vi.doorbells)
 				printf("%16s   doorbells 0x%x\n", "", vi.doorbells);
 			if (vi.has_ring)

@@ -92,6 +92,10 @@ int kvmhc_policy_add_doorbell(struct kvmhc_policy *p, uint64_t first, uint64_t l
 			      uint32_t doorbell, uint32_t flags);
 int kvmhc_set_doorbell(struct kvmhc_vm *vm, uint32_t id, int eventfd);
 
+/* Rate limits: a token bucket on the range added last. */
+int kvmhc_policy_limit(struct kvmhc_policy *p, uint32_t burst, uint32_t rate,
+		       uint32_t over_action, int32_t over_error);
+
 /** struct kvmhc_ring - a VM's request ring, mapped */
 struct kvmhc_ring;
 

@@ -557,6 +557,35 @@ int kvmhc_policy_add_doorbell(struct kvmhc_policy *p, uint64_t first, uint64_t l
 }
 
 /**
+ * kvmhc_policy_limit() - a rate limit on the range added last
+ * @p:           the policy
+ * @burst:       calls the range takes at once (the bucket, full at first)
+ * @rate:        calls a second it takes back, up to @burst (0: none)
+ * @over_action: what calls get while the bucket is empty:
+ *               KVM_HC_ACTION_KVM or KVM_HC_ACTION_DENY
+ * @over_error:  for KVM_HC_ACTION_DENY the error (-4095 .. -1), else 0
+ *
+ * Needs KVM_HC_CAP_RATE_LIMIT; a module without it refuses the policy
+ * with E2BIG.
+ *
+ * Return: 0, or -EINVAL without a range or for @burst 0.
+ */
+int kvmhc_policy_limit(struct kvmhc_policy *p, uint32_t burst, uint32_t rate,
+		       uint32_t over_action, int32_t over_error)
+{
+	struct kvm_hc_range *r;
+
+	if (!p->n || !burst)
+		return -EINVAL;
+	r = &p->r[p->n - 1];
+	r->burst = burst;
+	r->rate = rate;
+	r->over_action = over_action;
+	r->over_error = over_error;
+	return 0;
+}
+
+/**
  * kvmhc_set_doorbell() - KVM_HC_SET_DOORBELL: the eventfd a doorbell signals
  * @vm:      the VM
  * @id:      the doorbell, 0 .. KVM_HC_MAX_DOORBELLS-1

@@ -80,6 +80,7 @@
 #define KVM_HC_CAP_OPERATOR_ATTACH	11	/* KVM_HC_ATTACH_OPERATOR works */
 #define KVM_HC_CAP_DOORBELLS		12	/* doorbells a VM may have (0: none) */
 #define KVM_HC_CAP_RING_ENTRIES		13	/* most entries of a request ring */
+#define KVM_HC_CAP_RATE_LIMIT		14	/* ranges take a token bucket */
 
 /* What KVM_HC_CAP_ARCH answers: which architecture header numbers the calls. */
 #define KVM_HC_ARCH_X86		1
@@ -175,6 +176,17 @@ struct kvm_hc_attach {
  * @doorbell: for KVM_HC_ACTION_DOORBELL the doorbell's id
  *            (0..KVM_HC_CAP_DOORBELLS-1); 0 otherwise
  * @reserved: 1.0's name of @doorbell
+ * @burst:    a rate limit (KVM_HC_CAP_RATE_LIMIT): the calls the range
+ *            takes at once, the size of its token bucket, which starts
+ *            full; 0: no limit (and @rate, @over_action, @over_error 0)
+ * @rate:     tokens the bucket gets back per second, up to @burst; 0: none
+ * @over_action: what a call gets while the bucket is empty:
+ *            KVM_HC_ACTION_KVM (stock KVM) or KVM_HC_ACTION_DENY
+ * @over_error: for @over_action KVM_HC_ACTION_DENY the error, as @error
+ *
+ * A range with a limit may not have the action KVM_HC_ACTION_KVM.  A
+ * policy's buckets start full each time it is set.  Since the rate limit,
+ * the range is KVM_HC_RANGE_SIZE_VER1 bytes.
  */
 struct kvm_hc_range {
 	__u64 first;
@@ -186,12 +198,17 @@ struct kvm_hc_range {
 		__u32 doorbell;
 		__u32 reserved;
 	};
+	__u32 burst;
+	__u32 rate;
+	__u32 over_action;
+	__s32 over_error;
 };
 
 /* A doorbell range's calls are also written into the VM's request ring. */
 #define KVM_HC_RANGE_RING	(1U << 0)
 
 #define KVM_HC_RANGE_SIZE_VER0		32
+#define KVM_HC_RANGE_SIZE_VER1		48
 
 /* Most ranges one policy may have (also KVM_HC_CAP_MAX_RANGES). */
 #define KVM_HC_MAX_RANGES	64
@@ -261,6 +278,9 @@ struct kvm_hc_nr_stats {
  *           totals and the count alone
  * @uncounted: out: calls in @total whose number has no counters of its own
  * @total:   out: counters of all the VM's hypercalls that kvm_hc dispatched
+ * @limited: out: calls of ranges with a rate limit that found the bucket
+ *           empty (counted in @total under what they got); since
+ *           KVM_HC_STATS_SIZE_VER1
  *
  * A VM gets counters of its own for the first KVM_HC_CAP_NR_COUNTERS (64)
  * distinct numbers it calls; the calls of later numbers count in @total
@@ -275,9 +295,11 @@ struct kvm_hc_stats {
 	__u64 nrs;
 	__u64 uncounted;
 	struct kvm_hc_counters total;
+	__u64 limited;
 };
 
 #define KVM_HC_STATS_SIZE_VER0		64
+#define KVM_HC_STATS_SIZE_VER1		72
 
 /* Doorbells one VM may have (also KVM_HC_CAP_DOORBELLS). */
 #define KVM_HC_MAX_DOORBELLS	16
@@ -399,7 +421,9 @@ struct kvm_hc_ring_entry {
 #define KVM_HC_ATTACH		_IOC(_IOC_WRITE, KVM_HC_IOCTL_TYPE, 0x01, KVM_HC_ATTACH_SIZE_VER0)
 #define KVM_HC_SET_POLICY	_IOW(KVM_HC_IOCTL_TYPE, 0x02, struct kvm_hc_policy)
 #define KVM_HC_GET_POLICY	_IOWR(KVM_HC_IOCTL_TYPE, 0x03, struct kvm_hc_policy)
-#define KVM_HC_GET_STATS	_IOWR(KVM_HC_IOCTL_TYPE, 0x04, struct kvm_hc_stats)
+/* struct kvm_hc_stats has grown since 1.0: its number keeps the 1.0 size */
+#define KVM_HC_GET_STATS	_IOC(_IOC_READ | _IOC_WRITE, KVM_HC_IOCTL_TYPE, 0x04, \
+				     KVM_HC_STATS_SIZE_VER0)
 #define KVM_HC_GET_STATS_FD	_IO(KVM_HC_IOCTL_TYPE, 0x05)
 #define KVM_HC_SET_DOORBELL	_IOW(KVM_HC_IOCTL_TYPE, 0x06, struct kvm_hc_doorbell)
 #define KVM_HC_CREATE_RING	_IOWR(KVM_HC_IOCTL_TYPE, 0x07, struct kvm_hc_ring_setup)
