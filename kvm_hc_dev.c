@@ -27,6 +27,12 @@ static long kvm_hc_set_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
 		if (IS_ERR(ranges))
 			return PTR_ERR(ranges);
 	}
+	/* Guest user mode reaches the hook only where the architecture says. */
+	for (i = 0; !kvm_hc_arch.user_ranges && i < p.nranges; i++)
+		if (ranges[i].flags & KVM_HC_RANGE_USER) {
+			kfree(ranges);
+			return -EOPNOTSUPP;
+		}
 	/* A VMM that never asked for kvm_hc gets no exits it cannot handle. */
 	for (i = 0; h->operator && i < p.nranges; i++)
 		if (ranges[i].action == KVM_HC_ACTION_FORWARD) {

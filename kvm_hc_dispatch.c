@@ -461,10 +461,16 @@ enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 arch, u16 flags, u64 nr, int s
 	if (!vm && !(svc != KVM_HC_NO_SVC && READ_ONCE(open_discovery)))
 		goto out;
 	ret = KVM_HC_TAKE;
-	if (flags & KVM_HC_CALL_UNPRIV)
-		goto stock;
 	if (vm)
 		p = rcu_dereference_sched(vm->policy);
+	if (flags & KVM_HC_CALL_UNPRIV) {
+		/* guest user mode: stock KVM's refusal, but for a user-mode range */
+		r = vm && svc == KVM_HC_NO_SVC ? kvm_hc_policy_lookup(p, nr) : NULL;
+		if (!r || !(r->flags & KVM_HC_RANGE_USER) ||
+		    (r->action == KVM_HC_KERNEL && kvm_hc_kvm_answers(arch, nr)))
+			goto stock;
+		goto out;
+	}
 	if (svc != KVM_HC_NO_SVC) {
 		if (svc < 0 || svc >= KVM_HC_SVC_COUNT ||
 		    !(kvm_hc_policy_services(vm, p) & BIT(svc)))
@@ -546,13 +552,19 @@ enum kvm_hc_action kvm_hc_dispatch_vm(const struct kvm_hc_ctx *ctx, struct kvm_v
 
 	call->nret = 0;
 	call->status = 0;
-	/* KVM refuses unprivileged callers with its own error; so do we. */
-	if (call->flags & KVM_HC_CALL_UNPRIV)
-		goto count;
-
 	/* One policy for the whole call: its services and its ranges. */
 	if (vm)
 		p = srcu_dereference(vm->policy, &kvm_hc_srcu);
+	/*
+	 * KVM refuses unprivileged callers with its own error; so do we, but
+	 * for a range the VMM opened to guest user mode.
+	 */
+	if (unlikely(call->flags & KVM_HC_CALL_UNPRIV)) {
+		r = vm && call->svc == KVM_HC_NO_SVC ? kvm_hc_policy_lookup(p, call->nr) : NULL;
+		if (r && (r->flags & KVM_HC_RANGE_USER))
+			act = kvm_hc_apply_range(vm, p, r, vcpu, call);
+		goto count;
+	}
 	services = kvm_hc_policy_services(vm, p);
 
 	if (call->svc != KVM_HC_NO_SVC) {

@@ -41,8 +41,9 @@ static const char *const kvm_hc_action_names[] = {
 
 /*
  * policy: "services 0x<bitmap>", then a line per range, "0x<first>-0x<last>
- * <action> <error>" (a doorbell range: "<action> <doorbell>[ ring]"): at
- * most 64 lines of 57 bytes, so never cut at a page.
+ * <action> <error>" (a doorbell range: "<action> <doorbell>[ ring]"), and
+ * " user" for a user-mode range: at most 64 lines of 62 bytes, so never
+ * cut at a page.
  */
 static ssize_t policy_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
@@ -58,10 +59,11 @@ static ssize_t policy_show(struct kobject *kobj, struct kobj_attribute *attr, ch
 	len = sysfs_emit(buf, "services 0x%x\n", services);
 	for (i = 0; i < n && i < KVM_HC_MAX_RANGES; i++) {
 		arg = r[i].action == KVM_HC_ACTION_DOORBELL ? r[i].doorbell : r[i].error;
-		len += sysfs_emit_at(buf, len, "0x%llx-0x%llx %s %d%s\n", r[i].first, r[i].last,
+		len += sysfs_emit_at(buf, len, "0x%llx-0x%llx %s %d%s%s\n", r[i].first, r[i].last,
 				     r[i].action < ARRAY_SIZE(kvm_hc_action_names) ?
 				     kvm_hc_action_names[r[i].action] : "?", arg,
-				     r[i].flags & KVM_HC_RANGE_RING ? " ring" : "");
+				     r[i].flags & KVM_HC_RANGE_RING ? " ring" : "",
+				     r[i].flags & KVM_HC_RANGE_USER ? " user" : "");
 	}
 	kfree(r);
 	return len;

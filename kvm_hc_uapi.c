@@ -126,6 +126,8 @@ long kvm_hc_check_extension(const struct kvm_hc_arch_ops *info, unsigned long ca
 		return info->forward_args;
 	case KVM_HC_CAP_EXIT_MARKER:
 		return info->exit_marker;
+	case KVM_HC_CAP_USER_RANGES:
+		return info->user_ranges;
 	case KVM_HC_CAP_GET_POLICY:
 	case KVM_HC_CAP_STATS_FD:
 	case KVM_HC_CAP_OPERATOR_ATTACH:

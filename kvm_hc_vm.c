@@ -203,9 +203,12 @@ static int kvm_hc_range_check(const struct kvm_hc_range *r)
 	if (r->first > r->last || kvm_hc_limit_check(r))
 		return -EINVAL;
 	if (r->action == KVM_HC_ACTION_DOORBELL)
-		return r->error || (r->flags & ~KVM_HC_RANGE_RING) ||
+		return r->error || (r->flags & ~(KVM_HC_RANGE_RING | KVM_HC_RANGE_USER)) ||
 		       r->doorbell >= KVM_HC_MAX_DOORBELLS ? -EINVAL : 0;
-	if (r->flags || r->reserved)
+	if ((r->flags & ~KVM_HC_RANGE_USER) || r->reserved)
+		return -EINVAL;
+	/* user mode for stock KVM's numbers: KVM refuses those itself */
+	if (r->action == KVM_HC_KVM && r->flags)
 		return -EINVAL;
 	switch (r->action) {
 	case KVM_HC_KVM:

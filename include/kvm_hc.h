@@ -208,6 +208,8 @@ struct ftrace_ops;
  *                attach (kvm_hc_vm_data())
  * @vm_data_release: called with that state once no reader can see it any
  *                more, before it is freed (NULL: nothing to do)
+ * @user_ranges:  the hook can take calls from guest user mode
+ *                (KVM_HC_CALL_UNPRIV) for ranges with KVM_HC_RANGE_USER
  *
  * Documentation/design.rst, "Porting kvm_hc to a new architecture".
  */
@@ -228,6 +230,7 @@ struct kvm_hc_arch_ops {
 	unsigned long *vm_ioctl;
 	size_t vm_data_size;
 	void (*vm_data_release)(void *data);
+	bool user_ranges;
 };
 
 /* The running architecture's, in its arch/<arch>/ hook. */

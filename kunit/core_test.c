@@ -85,6 +85,44 @@ static void core_unprivileged_is_stock(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_DENY);
 }
 
+/* A user-mode range takes guest user mode's calls; only it. */
+static void core_user_ranges(struct kunit *test)
+{
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_vm *vm = attach(test, kvm, BIT(KVM_HC_SVC_DISCOVER));
+	const struct kvm_hc_range r[] = {
+		{ .first = 10, .last = 19, .action = KVM_HC_DENY, .error = -EACCES,
+		  .flags = KVM_HC_RANGE_USER },
+		{ .first = 20, .last = 29, .action = KVM_HC_DENY, .error = -EACCES },
+	};
+	struct kvm_hc_range bad = { .first = 30, .last = 30, .action = KVM_HC_KVM,
+				    .flags = KVM_HC_RANGE_USER };
+	struct kvm_hc_call c;
+
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, BIT(KVM_HC_SVC_DISCOVER), r, 2));
+	c = plain_call(15, KVM_HC_NO_SVC);
+	c.flags |= KVM_HC_CALL_UNPRIV;
+	KUNIT_EXPECT_EQ(test, kvm_hc_take(kvm, KVM_HC_ARCH_X86, c.flags, 15, KVM_HC_NO_SVC),
+			KVM_HC_TAKE);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_DENY);
+	KUNIT_EXPECT_EQ(test, c.status, -EACCES);
+	c = plain_call(25, KVM_HC_NO_SVC);
+	c.flags |= KVM_HC_CALL_UNPRIV;
+	KUNIT_EXPECT_EQ(test, kvm_hc_take(kvm, KVM_HC_ARCH_X86, c.flags, 25, KVM_HC_NO_SVC),
+			KVM_HC_COUNTED);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
+	/* kvm_hc's own services stay privileged */
+	c = plain_call(0, KVM_HC_SVC_DISCOVER);
+	c.flags |= KVM_HC_CALL_UNPRIV;
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
+	/* no user mode for stock KVM's ranges; unknown flags refused */
+	KUNIT_EXPECT_EQ(test, -EINVAL, kvm_hc_vm_set_policy(vm, 0, &bad, 1));
+	bad.action = KVM_HC_DENY;
+	bad.error = -EPERM;
+	bad.flags = KVM_HC_RANGE_USER << 1;
+	KUNIT_EXPECT_EQ(test, -EINVAL, kvm_hc_vm_set_policy(vm, 0, &bad, 1));
+}
+
 static void core_attach_detach(struct kunit *test)
 {
 	struct kvm *a = fake_vm(test), *b = fake_vm(test);
@@ -309,6 +347,7 @@ static struct kunit_case kvm_hc_core_cases[] = {
 	KUNIT_CASE(core_invisible_by_default),
 	KUNIT_CASE(core_open_discovery),
 	KUNIT_CASE(core_unprivileged_is_stock),
+	KUNIT_CASE(core_user_ranges),
 	KUNIT_CASE(core_attach_detach),
 	KUNIT_CASE(core_attached_without_services),
 	KUNIT_CASE(policy_lookup_boundaries),

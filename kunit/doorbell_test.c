@@ -62,7 +62,7 @@ static void doorbell_rejects_bad_ranges(struct kunit *test)
 	r.doorbell = KVM_HC_MAX_DOORBELLS;
 	KUNIT_EXPECT_EQ(test, -EINVAL, kvm_hc_vm_set_policy(vm, 0, &r, 1));
 	r = db_ranges[0];
-	r.flags = 2;
+	r.flags = 4;	/* past KVM_HC_RANGE_USER */
 	KUNIT_EXPECT_EQ(test, -EINVAL, kvm_hc_vm_set_policy(vm, 0, &r, 1));
 	/* the ring flag and a doorbell id belong to doorbell ranges only */
 	r = (struct kvm_hc_range){ .first = 1, .last = 1, .action = KVM_HC_DENY, .error = -EPERM,

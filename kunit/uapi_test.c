@@ -124,6 +124,7 @@ static void uapi_check_extension(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_FORWARD_ARGS), 4);
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_EXIT_MARKER), 0);
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&arm64, KVM_HC_CAP_EXIT_MARKER), 1);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&arm64, KVM_HC_CAP_USER_RANGES), 0);
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_GET_POLICY), 1);
 	/* discovery is served everywhere; other services where a handler is */
 	KUNIT_EXPECT_TRUE(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_SERVICES) &

@@ -532,6 +532,8 @@ static struct ftrace_ops *const kvm_hc_x86_hooks[] = { &kvm_hc_x86_ops_hook };
 const struct kvm_hc_arch_ops kvm_hc_arch = {
 	.arch = KVM_HC_ARCH_X86,
 	.forward_args = 4,
+	/* CPL 3 reaches the hooked function, which KVM refuses it in */
+	.user_ranges = true,
 	.exit_marker = false,
 	.handlers_may_sleep = true,
 	.init = kvm_hc_x86_init,

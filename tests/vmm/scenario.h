@@ -19,6 +19,9 @@
  *                     what deny ranges with -KVM_HC_ENOHC and -EINVAL give
  *                     the guest (ARCH_EOPNOTSUPP, where defined, -EOPNOTSUPP);
  *                     other errors reach it unchanged
+ *   ARCH_HAS_USER_CALLS  defined where the guest can make the call from user
+ *                     mode: arch_call_user() is arch_call() from there, and
+ *                     ARCH_USER_STOCK stock KVM's refusal of it
  *   ARCH_HAS_KICK     defined where kvm_hc serves a kick (the kick scenario,
  *                     halter.c)
  *   ARCH_HC_ARCH, ARCH_SERVICES, ARCH_FORWARD_ARGS, ARCH_EXIT_MARKER
@@ -277,6 +280,10 @@ int cmd_storm(void);
 #endif
 int cmd_doorbell(void);
 int cmd_limit(void);
+int cmd_user(void);
+#ifdef ARCH_HAS_USER_CALLS
+struct answer arch_call_user(struct vm *vm, uint64_t nr, const char *what);
+#endif
 int cmd_discover(int open);
 int cmd_policy_live(void);
 int cmd_two_vms(void);

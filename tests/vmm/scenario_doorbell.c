@@ -109,7 +109,7 @@ static void db_bad_input(struct kvmhc_vm *kv, int efd)
 	} bad_ranges[] = {
 		{ "doorbell.bad.range_error", KVM_HC_ACTION_DOORBELL, 0, 0, -1 },
 		{ "doorbell.bad.range_id", KVM_HC_ACTION_DOORBELL, KVM_HC_MAX_DOORBELLS, 0, 0 },
-		{ "doorbell.bad.range_flags", KVM_HC_ACTION_DOORBELL, 0, 2, 0 },
+		{ "doorbell.bad.range_flags", KVM_HC_ACTION_DOORBELL, 0, 4, 0 },
 		{ "doorbell.bad.ring_on_deny", KVM_HC_ACTION_DENY, 0, KVM_HC_RANGE_RING, -1 },
 		{ "doorbell.bad.id_on_kernel", KVM_HC_ACTION_KERNEL, 1, 0, 0 },
 	};

@@ -165,6 +165,7 @@ static int cmd_status(void)
 		{ "doorbells", KVM_HC_CAP_DOORBELLS },
 		{ "ring_entries", KVM_HC_CAP_RING_ENTRIES },
 		{ "rate_limit", KVM_HC_CAP_RATE_LIMIT },
+		{ "user_ranges", KVM_HC_CAP_USER_RANGES },
 	};
 	long v[sizeof(caps) / sizeof(caps[0])];
 	char hook[256], ver[64];
@@ -217,8 +218,9 @@ static int cmd_status(void)
 		printf("  limits       %ld ranges a policy, %ld numbers counted a VM, %ld arguments a forwarded exit%s\n",
 		       v[5], v[6], v[7], v[8] ? ", exits marked" : "");
 		if (v[11])
-			printf("  doorbells    %ld a VM, rings of up to %ld entries%s\n", v[11], v[12],
-			       v[13] ? "; ranges take rate limits" : "");
+			printf("  doorbells    %ld a VM, rings of up to %ld entries%s%s\n", v[11], v[12],
+			       v[13] ? "; ranges take rate limits" : "",
+			       v[14] ? " and guest user mode" : "");
 	}
 	printf("  attached VMs %lld\n", c.vms);
 	printf("  calls        kvm %lld, kernel %lld, forward %lld, deny %lld\n",

@@ -95,6 +95,8 @@ int kvmhc_set_doorbell(struct kvmhc_vm *vm, uint32_t id, int eventfd);
 /* Rate limits: a token bucket on the range added last. */
 int kvmhc_policy_limit(struct kvmhc_policy *p, uint32_t burst, uint32_t rate,
 		       uint32_t over_action, int32_t over_error);
+/* Flags of the range added last: KVM_HC_RANGE_USER, KVM_HC_RANGE_RING. */
+int kvmhc_policy_flags(struct kvmhc_policy *p, uint32_t flags);
 
 /** struct kvmhc_ring - a VM's request ring, mapped */
 struct kvmhc_ring;

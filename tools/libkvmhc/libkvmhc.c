@@ -557,6 +557,23 @@ int kvmhc_policy_add_doorbell(struct kvmhc_policy *p, uint64_t first, uint64_t l
 }
 
 /**
+ * kvmhc_policy_flags() - flags of the range added last
+ * @p:     the policy
+ * @flags: KVM_HC_RANGE_USER (guest user mode may call the range's numbers:
+ *         KVM_HC_CAP_USER_RANGES), KVM_HC_RANGE_RING (a doorbell range's
+ *         calls go into the ring), added to the range's
+ *
+ * Return: 0, or -EINVAL without a range.
+ */
+int kvmhc_policy_flags(struct kvmhc_policy *p, uint32_t flags)
+{
+	if (!p->n)
+		return -EINVAL;
+	p->r[p->n - 1].flags |= flags;
+	return 0;
+}
+
+/**
  * kvmhc_policy_limit() - a rate limit on the range added last
  * @p:           the policy
  * @burst:       calls the range takes at once (the bucket, full at first)

@@ -81,6 +81,7 @@
 #define KVM_HC_CAP_DOORBELLS		12	/* doorbells a VM may have (0: none) */
 #define KVM_HC_CAP_RING_ENTRIES		13	/* most entries of a request ring */
 #define KVM_HC_CAP_RATE_LIMIT		14	/* ranges take a token bucket */
+#define KVM_HC_CAP_USER_RANGES		15	/* KVM_HC_RANGE_USER works here */
 
 /* What KVM_HC_CAP_ARCH answers: which architecture header numbers the calls. */
 #define KVM_HC_ARCH_X86		1
@@ -172,7 +173,8 @@ struct kvm_hc_attach {
  *            gets: an errno value or -KVM_HC_ENOHC, in the architecture's
  *            encoding (x86: unchanged, so KVM's -KVM_EPERM, -KVM_EINVAL, ...
  *            and -KVM_ENOSYS for -KVM_HC_ENOHC); 0 otherwise
- * @flags:    KVM_HC_RANGE_RING (KVM_HC_ACTION_DOORBELL only), else 0
+ * @flags:    KVM_HC_RANGE_RING (KVM_HC_ACTION_DOORBELL only),
+ *            KVM_HC_RANGE_USER
  * @doorbell: for KVM_HC_ACTION_DOORBELL the doorbell's id
  *            (0..KVM_HC_CAP_DOORBELLS-1); 0 otherwise
  * @reserved: 1.0's name of @doorbell
@@ -206,6 +208,16 @@ struct kvm_hc_range {
 
 /* A doorbell range's calls are also written into the VM's request ring. */
 #define KVM_HC_RANGE_RING	(1U << 0)
+/*
+ * The range's numbers may be called from guest user mode (x86 CPL 3),
+ * which KVM refuses with -KVM_EPERM for every number: the guest kernel
+ * can then no longer keep its user space from reaching the host through
+ * them.  Only where KVM_HC_CAP_USER_RANGES is 1 (x86); elsewhere the
+ * hypercall instruction cannot be executed from user mode at all, and a
+ * policy with it is refused with EOPNOTSUPP.  KVM's own in-kernel numbers
+ * (KICK_CPU and its kin) stay refused: KVM checks the CPL itself.
+ */
+#define KVM_HC_RANGE_USER	(1U << 1)
 
 #define KVM_HC_RANGE_SIZE_VER0		32
 #define KVM_HC_RANGE_SIZE_VER1		48

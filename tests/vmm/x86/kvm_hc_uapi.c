@@ -250,6 +250,14 @@ struct answer arch_call(struct vm *vm, uint64_t nr, const char *what)
 	return (struct answer){ rax, vm->n_hypercall_exits };
 }
 
+struct answer arch_call_user(struct vm *vm, uint64_t nr, const char *what)
+{
+	const struct call c = { .rax = nr, .mode = MODE_USER64 };
+	uint64_t rax = plain_call(vm, &c, what);
+
+	return (struct answer){ rax, vm->n_hypercall_exits };
+}
+
 struct answer arch_call_args(struct vm *vm, uint64_t nr, const uint64_t a[3], const char *what)
 {
 	const struct call c = { .rax = nr, .rbx = a[0], .rcx = a[1], .rdx = a[2] };

@@ -163,6 +163,8 @@ int regs_preserved(const struct kvm_regs *a, const struct kvm_regs *b);
 
 /* The storm (scenario_storm.c): KICK_CPU, KVM's, served in kvm_hc's fast path by a kernel range. */
 #define ARCH_HAS_STORM
+#define ARCH_HAS_USER_CALLS
+#define ARCH_USER_STOCK		((struct answer){ EPERM64, 0 })
 #define ARCH_KICK_NR		KVM_HC_KICK_CPU
 #define ARCH_KICK_SERVICES	0
 #define ARCH_KICK_RANGE		1	/* a KERNEL range over ARCH_KICK_NR serves it */
