@@ -283,6 +283,33 @@ void hc_sysfs_dir(int vm_fd, char *buf, size_t len)
 	hc_sysfs_find((int)getpid(), vm_fd, buf, len);
 }
 
+/*
+ * kvm-hc list --json into @out; *@vm_obj is where the object of this
+ * process's VM @vm_fd starts in it (NULL if it is not listed).  Returns
+ * the tool's wait status (pclose()), -1 if it did not run.
+ */
+int tool_list_json(int vm_fd, char *out, size_t len, const char **vm_obj)
+{
+	char cmd[64], dir[128], want[96], *name;
+	size_t n = 0;
+	int st = -1;
+	FILE *p;
+
+	hc_sysfs_dir(vm_fd, dir, sizeof(dir));
+	name = strrchr(dir, '/');
+	snprintf(cmd, sizeof(cmd), "%s list --json", KVM_HC_TOOL);
+	fflush(stdout);
+	p = popen(cmd, "r");
+	if (p) {
+		n = fread(out, 1, len - 1, p);
+		st = pclose(p);
+	}
+	out[n] = 0;
+	snprintf(want, sizeof(want), "\"vm\": \"%s\"", name ? name + 1 : "?");
+	*vm_obj = strstr(out, want);
+	return st;
+}
+
 /* How many folders this process has for VM @vm_fd. */
 int hc_sysfs_count(int vm_fd)
 {

@@ -76,6 +76,7 @@ void hc_sysfs_dir(int vm_fd, char *buf, size_t len);
 int hc_sysfs_exists(int vm_fd);
 int hc_sysfs_count(int vm_fd);
 int hc_sysfs_count_of(int pid, int vm_fd);
+int tool_list_json(int vm_fd, char *out, size_t len, const char **vm_obj);
 pid_t tool_spawn(char *const argv[], int *out);
 void tool_first_line(int fd, char *buf, size_t len, double s);
 int tool_stop(pid_t pid, int fd, int interrupt);

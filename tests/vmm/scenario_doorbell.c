@@ -160,24 +160,10 @@ static void db_bad_input(struct kvmhc_vm *kv, int efd)
 /* What the operator's tool shows of the VM's doorbells and ring. */
 static void db_tool(int vm_fd, unsigned int produced, unsigned long long busy)
 {
-	char cmd[64], out[16384], want[160], dir[128], *name;
-	size_t n = 0;
-	FILE *p;
-	int st = -1;
+	char out[16384], want[160];
+	const char *name;
+	int st = tool_list_json(vm_fd, out, sizeof(out), &name);
 
-	hc_sysfs_dir(vm_fd, dir, sizeof(dir));
-	name = strrchr(dir, '/');
-	snprintf(cmd, sizeof(cmd), "%s list --json", KVM_HC_TOOL);
-	fflush(stdout);
-	p = popen(cmd, "r");
-	if (p) {
-		n = fread(out, 1, sizeof(out) - 1, p);
-		st = pclose(p);
-	}
-	out[n] = 0;
-	/* this VM's object: from its name on */
-	snprintf(want, sizeof(want), "\"vm\": \"%s\"", name ? name + 1 : "?");
-	name = strstr(out, want);
 	snprintf(want, sizeof(want),
 		 "\"doorbells\": 3, \"ring\": {\"entries\": %u, \"produced\": %u, \"consumed\": %u, \"busy\": %llu}",
 		 DB_ENTRIES, produced, produced, busy);

@@ -75,8 +75,8 @@ static void lib_tool_json(struct vm *vm, uint64_t nr)
 /* The tool's JSON list holds this VM's name, its policy and @deny denied calls. */
 static void lib_tool(int vm_fd, unsigned long long deny)
 {
-	char dir[128], cmd[64], out[8192], want[96], *name;
-	size_t n = 0;
+	char cmd[64], out[8192], want[96];
+	const char *vm_obj;
 	FILE *p;
 	int st;
 
@@ -84,24 +84,12 @@ static void lib_tool(int vm_fd, unsigned long long deny)
 		report(0, "lib.tool", "got=no-%s want=the-tool", KVM_HC_TOOL);
 		return;
 	}
-	hc_sysfs_dir(vm_fd, dir, sizeof(dir));
-	name = strrchr(dir, '/');
-	snprintf(cmd, sizeof(cmd), "%s list --json", KVM_HC_TOOL);
-	fflush(stdout);
-	p = popen(cmd, "r");
-	if (p) {
-		n = fread(out, 1, sizeof(out) - 1, p);
-		st = pclose(p);
-	} else {
-		st = -1;
-	}
-	out[n] = 0;
+	st = tool_list_json(vm_fd, out, sizeof(out), &vm_obj);
 	printf("INFO lib.tool: %s\n", out);
 	report(st == 0 && out[0] == '[', "lib.tool.list_json", "got=exit:%d,%.20s want=exit:0,[...]",
 	       st, out);
-	snprintf(want, sizeof(want), "\"vm\": \"%s\"", name ? name + 1 : "?");
-	report(name && strstr(out, want), "lib.tool.list_vm", "got=%s want=%s",
-	       name && strstr(out, want) ? "listed" : "missing", want);
+	report(vm_obj != NULL, "lib.tool.list_vm", "got=%s want=this VM's object",
+	       vm_obj ? "listed" : "missing");
 	snprintf(want, sizeof(want), "\"deny\": %llu", deny);
 	report(strstr(out, want) != NULL, "lib.tool.list_counters", "got=%s want=%s",
 	       strstr(out, want) ? "found" : "missing", want);

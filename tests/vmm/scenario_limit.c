@@ -35,23 +35,10 @@ static int lim_policy(int h, uint32_t burst, uint32_t rate, uint32_t over, int32
 /* kvm-hc list --json shows the limit and the calls over it. */
 static void lim_tool(int vm_fd, unsigned long long limited)
 {
-	char cmd[64], out[16384], want[160], dir[128], *name;
-	size_t n = 0;
-	FILE *p;
-	int st = -1;
+	char out[16384], want[160];
+	const char *name;
+	int st = tool_list_json(vm_fd, out, sizeof(out), &name);
 
-	hc_sysfs_dir(vm_fd, dir, sizeof(dir));
-	name = strrchr(dir, '/');
-	snprintf(cmd, sizeof(cmd), "%s list --json", KVM_HC_TOOL);
-	fflush(stdout);
-	p = popen(cmd, "r");
-	if (p) {
-		n = fread(out, 1, sizeof(out) - 1, p);
-		st = pclose(p);
-	}
-	out[n] = 0;
-	snprintf(want, sizeof(want), "\"vm\": \"%s\"", name ? name + 1 : "?");
-	name = strstr(out, want);
 	snprintf(want, sizeof(want), "\"limits\": [\"0x%llx-0x%llx %u 0 deny %d\"], \"limited\": %llu",
 		 (unsigned long long)LIM_NR, (unsigned long long)LIM_NR, LIM_BURST, -EACCES,
 		 limited);
