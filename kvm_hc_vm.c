@@ -368,26 +368,27 @@ void kvm_hc_counters_read(struct kvm_hc_counters *c, const void __percpu *base,
 	c->deny = sum[KVM_HC_DENY];
 }
 
-/* Calls of rate-limited ranges that found their bucket empty. */
-u64 kvm_hc_vm_limited(struct kvm_hc_vm *vm)
+/* One counter of a VM's, @offset into struct kvm_hc_vm_counts, added up. */
+static u64 kvm_hc_vm_sum(struct kvm_hc_vm *vm, size_t offset)
 {
 	u64 sum = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(vm->counts, cpu)->limited);
+		sum += READ_ONCE(*(u64 *)((char *)per_cpu_ptr(vm->counts, cpu) + offset));
 	return sum;
+}
+
+/* Calls of rate-limited ranges that found their bucket empty. */
+u64 kvm_hc_vm_limited(struct kvm_hc_vm *vm)
+{
+	return kvm_hc_vm_sum(vm, offsetof(struct kvm_hc_vm_counts, limited));
 }
 
 /* Calls of numbers that found no slot, past the bound. */
 u64 kvm_hc_vm_uncounted(struct kvm_hc_vm *vm)
 {
-	u64 sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(vm->counts, cpu)->uncounted);
-	return sum;
+	return kvm_hc_vm_sum(vm, offsetof(struct kvm_hc_vm_counts, uncounted));
 }
 
 void kvm_hc_vm_total(struct kvm_hc_vm *vm, struct kvm_hc_counters *c)
