@@ -124,6 +124,8 @@ struct kvm_hc_vm {
 	/* the doorbell action's eventfds, and the request ring (kvm_hc_ring.c) */
 	struct kvm_hc_bell __rcu *bells[KVM_HC_MAX_DOORBELLS];
 	struct kvm_hc_ring __rcu *ring;
+	/* its policy has an exception range (kvm_hc_exceptions_get()) */
+	bool exceptions;
 	/* the architecture's own state, kvm_hc_arch.vm_data_size bytes */
 	unsigned long arch_data[];
 };

@@ -27,9 +27,15 @@ static long kvm_hc_set_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
 		if (IS_ERR(ranges))
 			return PTR_ERR(ranges);
 	}
-	/* Guest user mode reaches the hook only where the architecture says. */
-	for (i = 0; !kvm_hc_arch.user_ranges && i < p.nranges; i++)
-		if (ranges[i].flags & KVM_HC_RANGE_USER) {
+	/*
+	 * Guest user mode reaches the hook, and the hook raises exceptions,
+	 * only where the architecture says.
+	 */
+	for (i = 0; i < p.nranges; i++)
+		if ((!kvm_hc_arch.user_ranges && (ranges[i].flags & KVM_HC_RANGE_USER)) ||
+		    (!kvm_hc_arch.exceptions &&
+		     (ranges[i].action == KVM_HC_ACTION_EXCEPTION ||
+		      (ranges[i].burst && ranges[i].over_action == KVM_HC_ACTION_EXCEPTION)))) {
 			kfree(ranges);
 			return -EOPNOTSUPP;
 		}

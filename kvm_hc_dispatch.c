@@ -301,7 +301,11 @@ static noinline enum kvm_hc_action kvm_hc_over_limit(struct kvm_hc_vm *vm,
 						     struct kvm_hc_call *call)
 {
 	this_cpu_inc(vm->counts->limited);
-	if (r->over_action == KVM_HC_ACTION_DENY) {
+	switch (r->over_action) {
+	case KVM_HC_ACTION_EXCEPTION:
+		call->flags |= KVM_HC_CALL_EXCEPTION;
+		return KVM_HC_DENY;
+	case KVM_HC_ACTION_DENY:
 		call->status = r->over_error;
 		return KVM_HC_DENY;
 	}
@@ -324,6 +328,10 @@ kvm_hc_apply_range(struct kvm_hc_vm *vm, const struct kvm_hc_ruleset *p,
 		return KVM_HC_KERNEL;
 	case KVM_HC_DENY:
 		call->status = r->error;
+		return KVM_HC_DENY;
+	case KVM_HC_ACTION_EXCEPTION:
+		/* a deny the hook carries out as the architecture's exception */
+		call->flags |= KVM_HC_CALL_EXCEPTION;
 		return KVM_HC_DENY;
 	case KVM_HC_FORWARD:
 		if (call->flags & KVM_HC_CALL_NO_USER)

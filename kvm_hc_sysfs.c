@@ -36,7 +36,7 @@ static struct kobj_attribute kvm_hc_attr_counters = __ATTR(counters, 0400, count
 static const char *const kvm_hc_action_names[] = {
 	[KVM_HC_KVM] = "kvm", [KVM_HC_KERNEL] = "kernel",
 	[KVM_HC_FORWARD] = "forward", [KVM_HC_DENY] = "deny",
-	[KVM_HC_ACTION_DOORBELL] = "doorbell",
+	[KVM_HC_ACTION_DOORBELL] = "doorbell", [KVM_HC_ACTION_EXCEPTION] = "exception",
 };
 
 /*
@@ -96,7 +96,8 @@ static ssize_t limits_show(struct kobject *kobj, struct kobj_attribute *attr, ch
 		}
 		len += sysfs_emit_at(buf, len, "0x%llx-0x%llx %u %u %s %d\n", r[i].first, r[i].last,
 				     r[i].burst, r[i].rate,
-				     r[i].over_action == KVM_HC_ACTION_DENY ? "deny" : "kvm",
+				     r[i].over_action < ARRAY_SIZE(kvm_hc_action_names) ?
+				     kvm_hc_action_names[r[i].over_action] : "?",
 				     r[i].over_error);
 	}
 	kfree(r);

@@ -111,7 +111,8 @@ long kvm_hc_check_extension(const struct kvm_hc_arch_ops *info, unsigned long ca
 	case KVM_HC_CAP_ACTIONS:
 		return BIT(KVM_HC_ACTION_KVM) | BIT(KVM_HC_ACTION_KERNEL) |
 		       BIT(KVM_HC_ACTION_FORWARD) | BIT(KVM_HC_ACTION_DENY) |
-		       BIT(KVM_HC_ACTION_DOORBELL);
+		       BIT(KVM_HC_ACTION_DOORBELL) |
+		       (info->exceptions ? BIT(KVM_HC_ACTION_EXCEPTION) : 0);
 	case KVM_HC_CAP_SERVICES:
 		return kvm_hc_arch_services(info->arch, GENMASK(KVM_HC_SVC_COUNT - 1, 0));
 	case KVM_HC_CAP_MAX_RANGES:
@@ -128,6 +129,8 @@ long kvm_hc_check_extension(const struct kvm_hc_arch_ops *info, unsigned long ca
 		return info->exit_marker;
 	case KVM_HC_CAP_USER_RANGES:
 		return info->user_ranges;
+	case KVM_HC_CAP_EXCEPTIONS:
+		return info->exceptions;
 	case KVM_HC_CAP_GET_POLICY:
 	case KVM_HC_CAP_STATS_FD:
 	case KVM_HC_CAP_OPERATOR_ATTACH:

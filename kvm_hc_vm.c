@@ -28,6 +28,43 @@ void kvm_hc_arm_put(void)
 	mutex_unlock(&kvm_hc_arm_lock);
 }
 
+/*
+ * A VM's policy gains (@on) or loses its exception ranges: what the hook
+ * needs for them alone (kvm_hc_arch.exceptions_get) is placed for the
+ * first such VM and removed after the last.  0, or the error of placing it.
+ */
+static int kvm_hc_exceptions_set(struct kvm_hc_vm *vm, bool on)
+{
+	static unsigned int users;
+	int ret = 0;
+
+	mutex_lock(&kvm_hc_arm_lock);
+	if (vm->exceptions != on && kvm_hc_arch.exceptions_get) {
+		if (on && !users)
+			ret = kvm_hc_arch.exceptions_get();
+		if (!ret) {
+			users = on ? users + 1 : users - 1;
+			if (!users && kvm_hc_arch.exceptions_put)
+				kvm_hc_arch.exceptions_put();
+		}
+	}
+	if (!ret)
+		vm->exceptions = on;
+	mutex_unlock(&kvm_hc_arm_lock);
+	return ret;
+}
+
+static bool kvm_hc_ruleset_exceptions(const struct kvm_hc_ruleset *p)
+{
+	unsigned int i;
+
+	for (i = 0; p && i < p->count; i++)
+		if (p->ranges[i].action == KVM_HC_ACTION_EXCEPTION ||
+		    (p->ranges[i].burst && p->ranges[i].over_action == KVM_HC_ACTION_EXCEPTION))
+			return true;
+	return false;
+}
+
 /**
  * kvm_hc_vm_attach() - start dispatching for a VM
  * @kvm:      the VM
@@ -174,6 +211,7 @@ void kvm_hc_vm_detach(struct kvm_hc_vm *vm)
 	hash_del_rcu(&vm->node);
 	WRITE_ONCE(kvm_hc_nr_vms, kvm_hc_nr_vms - 1);
 	mutex_unlock(&kvm_hc_lock);
+	kvm_hc_exceptions_set(vm, false);
 	kvm_hc_arm_put();
 	call_rcu(&vm->rcu, kvm_hc_vm_free_rcu);
 }
@@ -195,7 +233,8 @@ static int kvm_hc_limit_check(const struct kvm_hc_range *r)
 		return -EINVAL;
 	if (r->over_action == KVM_HC_DENY)
 		return r->over_error < 0 && r->over_error >= -MAX_ERRNO ? 0 : -EINVAL;
-	return r->over_action == KVM_HC_KVM && !r->over_error ? 0 : -EINVAL;
+	return (r->over_action == KVM_HC_KVM || r->over_action == KVM_HC_ACTION_EXCEPTION) &&
+	       !r->over_error ? 0 : -EINVAL;
 }
 
 static int kvm_hc_range_check(const struct kvm_hc_range *r)
@@ -214,6 +253,7 @@ static int kvm_hc_range_check(const struct kvm_hc_range *r)
 	case KVM_HC_KVM:
 	case KVM_HC_KERNEL:
 	case KVM_HC_FORWARD:
+	case KVM_HC_ACTION_EXCEPTION:
 		return r->error ? -EINVAL : 0;
 	case KVM_HC_DENY:
 		return r->error < 0 && r->error >= -MAX_ERRNO ? 0 : -EINVAL;
@@ -282,6 +322,7 @@ int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, u32 services,
 			 const struct kvm_hc_range *ranges, unsigned int count)
 {
 	struct kvm_hc_ruleset *p = NULL, *old;
+	bool exceptions;
 	unsigned int i;
 	int ret;
 
@@ -313,10 +354,21 @@ int kvm_hc_vm_set_policy(struct kvm_hc_vm *vm, u32 services,
 			return ret;
 		}
 	}
+	/* what the hook needs for exceptions is in place before they are */
+	exceptions = kvm_hc_ruleset_exceptions(p);
+	if (exceptions) {
+		ret = kvm_hc_exceptions_set(vm, true);
+		if (ret) {
+			kvm_hc_ruleset_free_now(p);
+			return ret;
+		}
+	}
 
 	mutex_lock(&kvm_hc_lock);
 	old = rcu_replace_pointer(vm->policy, p, lockdep_is_held(&kvm_hc_lock));
 	mutex_unlock(&kvm_hc_lock);
+	if (!exceptions)
+		kvm_hc_exceptions_set(vm, false);
 	trace_kvm_hc_policy(vm->id, services, count);
 	if (old)
 		call_rcu(&old->rcu, kvm_hc_ruleset_free_rcu);

@@ -36,6 +36,14 @@ struct file;
  * counted as such.
  */
 #define KVM_HC_CALL_NO_USER	BIT(2)
+/*
+ * Set by the dispatcher with KVM_HC_DENY for an exception range (or one
+ * whose rate limit's over-limit action is the exception): the hook raises
+ * the architecture's undefined-instruction exception and leaves the
+ * instruction and the registers as they were, instead of returning
+ * @status.  Only where struct kvm_hc_arch_ops has @exceptions.
+ */
+#define KVM_HC_CALL_EXCEPTION	BIT(3)
 /* Bits 8-15 belong to the architecture that decoded the call. */
 #define KVM_HC_CALL_ARCH(n)	BIT(8 + (n))
 
@@ -210,6 +218,13 @@ struct ftrace_ops;
  *                more, before it is freed (NULL: nothing to do)
  * @user_ranges:  the hook can take calls from guest user mode
  *                (KVM_HC_CALL_UNPRIV) for ranges with KVM_HC_RANGE_USER
+ * @exceptions:   the hook carries out KVM_HC_CALL_EXCEPTION (exception
+ *                ranges may be set)
+ * @exceptions_get: called (under a mutex, may sleep) before the first VM's
+ *                policy with an exception takes effect: what the hook needs
+ *                for it only, placed now; 0 or a negative errno, which
+ *                SET_POLICY returns (NULL: nothing to place)
+ * @exceptions_put: called once no VM's policy has an exception any more
  *
  * Documentation/design.rst, "Porting kvm_hc to a new architecture".
  */
@@ -231,6 +246,9 @@ struct kvm_hc_arch_ops {
 	size_t vm_data_size;
 	void (*vm_data_release)(void *data);
 	bool user_ranges;
+	bool exceptions;
+	int (*exceptions_get)(void);
+	void (*exceptions_put)(void);
 };
 
 /* The running architecture's, in its arch/<arch>/ hook. */

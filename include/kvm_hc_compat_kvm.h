@@ -132,4 +132,32 @@ static inline void kvm_hc_vcpu_kick(struct kvm_vcpu *vcpu)
 }
 #endif
 
+#ifdef CONFIG_X86
+/*
+ * A register of a vCPU's cache in struct kvm_vcpu_arch (kvm_register_read()
+ * and kvm_register_write() of KVM's private kvm_cache_regs.h): 7.x keeps
+ * RIP out of regs[] (VCPU_REG_RIP, arch.rip) and the avail/dirty marks in
+ * bitmaps; before, RIP was regs[VCPU_REGS_RIP] and the marks u32s.
+ */
+#ifdef KVM_HC_HAVE_VCPU_ARCH_RIP
+#define KVM_HC_X86_REG_RIP		VCPU_REG_RIP
+#define kvm_hc_x86_rip_slot(vcpu)	(&(vcpu)->arch.rip)
+#define kvm_hc_x86_reg_avail(vcpu, r)	test_bit(r, (vcpu)->arch.regs_avail)
+#define kvm_hc_x86_reg_mark_dirty(vcpu, r)				\
+	do {								\
+		__set_bit(r, (vcpu)->arch.regs_avail);			\
+		__set_bit(r, (vcpu)->arch.regs_dirty);			\
+	} while (0)
+#else
+#define KVM_HC_X86_REG_RIP		VCPU_REGS_RIP
+#define kvm_hc_x86_rip_slot(vcpu)	(&(vcpu)->arch.regs[VCPU_REGS_RIP])
+#define kvm_hc_x86_reg_avail(vcpu, r)	((vcpu)->arch.regs_avail & BIT(r))
+#define kvm_hc_x86_reg_mark_dirty(vcpu, r)				\
+	do {								\
+		(vcpu)->arch.regs_avail |= BIT(r);			\
+		(vcpu)->arch.regs_dirty |= BIT(r);			\
+	} while (0)
+#endif
+#endif
+
 #endif /* _KVM_HC_COMPAT_KVM_H */

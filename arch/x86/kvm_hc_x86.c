@@ -20,9 +20,19 @@
  *         later.  KVM has dispatched Xen and Hyper-V already and passes the
  *         CPL; a handled call sets run->hypercall.ret and returns 1, after
  *         which KVM's caller completes it (writes rax, skips the instruction).
+ *
+ * An exception range's call (KVM_HC_CALL_EXCEPTION) gets #UD with RIP and
+ * the registers as they were.  With OUTER the replacement queues it and
+ * returns without completing the instruction.  With INNER KVM's caller
+ * completes every call the replacement returns 1 for, so a return probe on
+ * that caller (kvm_emulate_hypercall(), through which every vmcall and
+ * vmmcall exit of a VM kvm_hc serves passes) puts RIP and rax back
+ * afterwards; it is registered only while some VM's policy has an
+ * exception range (kvm_hc_x86_exceptions_get()).
  */
 #include <linux/ftrace.h>
 #include <linux/kvm_host.h>
+#include <linux/kprobes.h>
 #include <linux/kvm_para.h>
 #include <linux/module.h>
 #include <linux/static_call.h>
@@ -48,6 +58,9 @@ static struct kvm_x86_ops *kvm_hc_x86_ops;
 /* KVM's complete_hypercall_exit(), static in x86.c. */
 static int (*kvm_hc_x86_complete)(struct kvm_vcpu *vcpu);
 #endif
+
+/* KVM's kvm_queue_exception(), exported to the vendor modules only on 7.x. */
+static void (*kvm_hc_x86_queue_exception)(struct kvm_vcpu *vcpu, unsigned int nr);
 
 /* KVM's kvm_vm_ioctl(), static in kvm_main.c: tells a VM file from others. */
 static unsigned long kvm_hc_x86_vm_ioctl;
@@ -181,6 +194,130 @@ static void kvm_hc_x86_prepare_exit(struct kvm_vcpu *vcpu, const struct kvm_hc_c
 	kvm_hc_set_hypercall_exit_mode(run, call->flags & KVM_HC_CALL_64BIT);
 }
 
+#ifdef KVM_HC_X86_HOOK_INNER
+/*
+ * #UD for an exception range's call.  KVM's caller completes what the
+ * replacement returns 1 for (rax from run->hypercall.ret, RIP past the
+ * instruction, a single-step #DB if TF is set; without NRIPS the skip goes
+ * through the emulator, which empties the exception queue), so the
+ * replacement marks the vCPU, and the return probe on the caller, which saw
+ * RIP and rax at its entry, puts them back and queues the #UD again.
+ */
+struct kvm_hc_x86_vm {
+	DECLARE_BITMAP(ud, KVM_MAX_VCPUS);	/* by vcpu_idx: #UD decided */
+};
+
+struct kvm_hc_x86_ud {
+	struct kvm_vcpu *vcpu;
+	unsigned long rip, rax;
+};
+
+static unsigned long kvm_hc_x86_rip(struct kvm_vcpu *vcpu)
+{
+	/* kvm_rip_read() of KVM's private kvm_cache_regs.h */
+	if (!kvm_hc_x86_reg_avail(vcpu, KVM_HC_X86_REG_RIP))
+		static_call(kvm_x86_cache_reg)(vcpu, KVM_HC_X86_REG_RIP);
+	return *kvm_hc_x86_rip_slot(vcpu);
+}
+
+static int kvm_hc_x86_exception(struct kvm_vcpu *vcpu)
+{
+	struct kvm_hc_x86_vm *xvm = kvm_hc_vm_data(vcpu->kvm);
+
+	/* within the replacement's section: the VM is attached */
+	if (xvm && vcpu->vcpu_idx < KVM_MAX_VCPUS)
+		set_bit(vcpu->vcpu_idx, xvm->ud);
+	/* without the return probe's instance: #UD past the instruction */
+	kvm_hc_x86_queue_exception(vcpu, UD_VECTOR);
+	vcpu->run->hypercall.ret = vcpu->arch.regs[VCPU_REGS_RAX];
+	return 1;
+}
+
+static int kvm_hc_x86_ud_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct kvm_vcpu *vcpu = (struct kvm_vcpu *)regs->di;
+	struct kvm_hc_x86_ud *d = (struct kvm_hc_x86_ud *)ri->data;
+	struct kvm_hc_x86_vm *xvm;
+	int idx, ret = 1;
+
+	idx = kvm_hc_data_lock();
+	xvm = kvm_hc_vm_data(vcpu->kvm);
+	if (xvm && vcpu->vcpu_idx < KVM_MAX_VCPUS) {
+		/* a mark whose return was missed (kretprobe nmissed) */
+		if (unlikely(test_bit(vcpu->vcpu_idx, xvm->ud)))
+			clear_bit(vcpu->vcpu_idx, xvm->ud);
+		d->vcpu = vcpu;
+		d->rip = kvm_hc_x86_rip(vcpu);
+		d->rax = vcpu->arch.regs[VCPU_REGS_RAX];
+		ret = 0;
+	}
+	kvm_hc_data_unlock(idx);
+	return ret;
+}
+
+static int kvm_hc_x86_ud_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct kvm_hc_x86_ud *d = (struct kvm_hc_x86_ud *)ri->data;
+	struct kvm_vcpu *vcpu = d->vcpu;
+	struct kvm_hc_x86_vm *xvm;
+	int idx;
+
+	idx = kvm_hc_data_lock();
+	xvm = kvm_hc_vm_data(vcpu->kvm);
+	if (xvm && test_and_clear_bit(vcpu->vcpu_idx, xvm->ud)) {
+		/* kvm_rip_write() and kvm_rax_write() of kvm_cache_regs.h */
+		*kvm_hc_x86_rip_slot(vcpu) = d->rip;
+		vcpu->arch.regs[VCPU_REGS_RAX] = d->rax;
+		kvm_hc_x86_reg_mark_dirty(vcpu, KVM_HC_X86_REG_RIP);
+		kvm_hc_x86_reg_mark_dirty(vcpu, VCPU_REGS_RAX);
+		/*
+		 * The completion's skip may have dropped the #UD (without
+		 * NRIPS, SVM skips through the emulator, which clears the
+		 * exception queue) or replaced it (a single-step #DB).
+		 */
+		vcpu->arch.exception.pending = false;
+		vcpu->arch.exception.injected = false;
+		kvm_hc_x86_queue_exception(vcpu, UD_VECTOR);
+	}
+	kvm_hc_data_unlock(idx);
+	return 0;
+}
+
+static struct kretprobe kvm_hc_x86_ud_probe;
+
+static int kvm_hc_x86_exceptions_get(void)
+{
+	int ret;
+
+	if (!kvm_hc_x86_queue_exception)
+		return -EOPNOTSUPP;
+	memset(&kvm_hc_x86_ud_probe, 0, sizeof(kvm_hc_x86_ud_probe));
+	kvm_hc_x86_ud_probe.kp.symbol_name = "kvm_emulate_hypercall";
+	kvm_hc_x86_ud_probe.entry_handler = kvm_hc_x86_ud_entry;
+	kvm_hc_x86_ud_probe.handler = kvm_hc_x86_ud_return;
+	kvm_hc_x86_ud_probe.data_size = sizeof(struct kvm_hc_x86_ud);
+	/* vCPUs inside KVM's function at once; an in-kernel handler may sleep */
+	kvm_hc_x86_ud_probe.maxactive = 4 * num_possible_cpus() + 16;
+	ret = register_kretprobe(&kvm_hc_x86_ud_probe);
+	if (ret)
+		pr_err("cannot place the return probe on kvm_emulate_hypercall for #UD: %d\n", ret);
+	return ret;
+}
+
+static void kvm_hc_x86_exceptions_put(void)
+{
+	unregister_kretprobe(&kvm_hc_x86_ud_probe);
+	if (kvm_hc_x86_ud_probe.nmissed)
+		pr_warn("%d #UD calls missed their return probe (RIP past the instruction)\n",
+			kvm_hc_x86_ud_probe.nmissed);
+}
+#else
+static int kvm_hc_x86_exceptions_get(void)
+{
+	return kvm_hc_x86_queue_exception ? 0 : -EOPNOTSUPP;
+}
+#endif
+
 /*
  * The replacement of KVM's function, for a call the ftrace callback found
  * kvm_hc serves (kvm_hc_take()).  It has KVM's prototype: nothing is handed
@@ -198,8 +335,13 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu, int cpl,
 	kvm_hc_begin(&ctx, vcpu->kvm);
 	kvm_hc_x86_decode_vcpu(vcpu, &call, cpl);
 	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
-	case KVM_HC_KERNEL:
 	case KVM_HC_DENY:
+		if (unlikely(call.flags & KVM_HC_CALL_EXCEPTION)) {
+			ret = kvm_hc_x86_exception(vcpu);
+			break;
+		}
+		fallthrough;
+	case KVM_HC_KERNEL:
 		kvm_hc_x86_kvm_event(&call);
 		++vcpu->stat.hypercalls;
 		/* KVM's complete_hypercall writes rax and skips the instruction. */
@@ -250,8 +392,15 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu)
 	kvm_hc_begin(&ctx, vcpu->kvm);
 	kvm_hc_x86_decode_vcpu(vcpu, &call, kvm_hc_x86_get_cpl(vcpu));
 	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
-	case KVM_HC_KERNEL:
 	case KVM_HC_DENY:
+		if (unlikely(call.flags & KVM_HC_CALL_EXCEPTION)) {
+			/* #UD; the instruction is not completed: RIP stays */
+			kvm_hc_x86_queue_exception(vcpu, UD_VECTOR);
+			ret = 1;
+			break;
+		}
+		fallthrough;
+	case KVM_HC_KERNEL:
 		kvm_hc_x86_kvm_event(&call);
 		++vcpu->stat.hypercalls;
 		vcpu->arch.regs[VCPU_REGS_RAX] = kvm_hc_x86_result(&call);
@@ -440,6 +589,9 @@ static int kvm_hc_x86_resolve(unsigned long *target)
 		return -ENOENT;
 	}
 #endif
+	kvm_hc_x86_queue_exception = (void *)kvm_hc_lookup_name("kvm_queue_exception");
+	if (!kvm_hc_x86_queue_exception)
+		pr_info("kvm_queue_exception not found: exception ranges are refused\n");
 	kvm_hc_x86_vm_ioctl = kvm_hc_lookup_name("kvm_vm_ioctl");
 	if (!kvm_hc_x86_vm_ioctl) {
 		pr_err("kvm_vm_ioctl not found; cannot recognise VM file descriptors\n");
@@ -534,6 +686,12 @@ const struct kvm_hc_arch_ops kvm_hc_arch = {
 	.forward_args = 4,
 	/* CPL 3 reaches the hooked function, which KVM refuses it in */
 	.user_ranges = true,
+	.exceptions = true,
+	.exceptions_get = kvm_hc_x86_exceptions_get,
+#ifdef KVM_HC_X86_HOOK_INNER
+	.exceptions_put = kvm_hc_x86_exceptions_put,
+	.vm_data_size = sizeof(struct kvm_hc_x86_vm),
+#endif
 	.exit_marker = false,
 	.handlers_may_sleep = true,
 	.init = kvm_hc_x86_init,

@@ -15,7 +15,7 @@ static const char *const scenarios[] = {
 #ifdef ARCH_HAS_KICK
 	"kick",
 #endif
-	"lifetime", "doorbell", "limit", "user",
+	"lifetime", "doorbell", "limit", "user", "exception",
 #ifdef ARCH_HAS_STORM
 	"storm",
 #endif
@@ -27,7 +27,7 @@ static int (*const scenario_fn[])(void) = {
 #ifdef ARCH_HAS_KICK
 	cmd_kick,
 #endif
-	cmd_lifetime, cmd_doorbell, cmd_limit, cmd_user,
+	cmd_lifetime, cmd_doorbell, cmd_limit, cmd_user, cmd_exception,
 #ifdef ARCH_HAS_STORM
 	cmd_storm,
 #endif

@@ -22,6 +22,8 @@
  *   ARCH_HAS_USER_CALLS  defined where the guest can make the call from user
  *                     mode: arch_call_user() is arch_call() from there, and
  *                     ARCH_USER_STOCK stock KVM's refusal of it
+ *   ARCH_HAS_EXCEPTIONS  defined where the hook raises exceptions
+ *                     (KVM_HC_CAP_EXCEPTIONS): arch_call_exception()
  *   ARCH_HAS_KICK     defined where kvm_hc serves a kick (the kick scenario,
  *                     halter.c)
  *   ARCH_HC_ARCH, ARCH_SERVICES, ARCH_FORWARD_ARGS, ARCH_EXIT_MARKER
@@ -257,6 +259,18 @@ int arch_loop_answer(struct loop *l, uint64_t ret);
 int arch_load_start(struct vm *vm, uint64_t nr, uint64_t arg);
 enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, uint64_t *val);
 
+#ifdef ARCH_HAS_EXCEPTIONS
+/*
+ * The guest calls @nr from its kernel, with a pattern in the argument
+ * registers, and its handler for the architecture's undefined-instruction
+ * exception reports: checks "<name>.raised" (the handler ran, for that
+ * exception) and the architecture's checks of the state it defines (the
+ * return address at the instruction, the registers as they were).  1 if
+ * the exception was raised, 0 if not, -1 if the guest could not run.
+ */
+int arch_call_exception(struct vm *vm, uint64_t nr, const char *name);
+#endif
+
 /* scenario_loop.c */
 void loop_run(struct loop *l);
 void loop_want(struct hc_counts *want, const struct loop *l, struct kvm_hc_counters c);
@@ -281,6 +295,7 @@ int cmd_storm(void);
 int cmd_doorbell(void);
 int cmd_limit(void);
 int cmd_user(void);
+int cmd_exception(void);
 #ifdef ARCH_HAS_USER_CALLS
 struct answer arch_call_user(struct vm *vm, uint64_t nr, const char *what);
 #endif

@@ -531,6 +531,7 @@ static const char *const kvmhc_actions[] = {
 	[KVM_HC_ACTION_FORWARD] = "forward",
 	[KVM_HC_ACTION_DENY] = "deny",
 	[KVM_HC_ACTION_DOORBELL] = "doorbell",
+	[KVM_HC_ACTION_EXCEPTION] = "exception",
 };
 
 /**
@@ -579,7 +580,8 @@ int kvmhc_policy_flags(struct kvmhc_policy *p, uint32_t flags)
  * @burst:       calls the range takes at once (the bucket, full at first)
  * @rate:        calls a second it takes back, up to @burst (0: none)
  * @over_action: what calls get while the bucket is empty:
- *               KVM_HC_ACTION_KVM or KVM_HC_ACTION_DENY
+ *               KVM_HC_ACTION_KVM, KVM_HC_ACTION_DENY or
+ *               KVM_HC_ACTION_EXCEPTION (KVM_HC_CAP_EXCEPTIONS)
  * @over_error:  for KVM_HC_ACTION_DENY the error (-4095 .. -1), else 0
  *
  * Needs KVM_HC_CAP_RATE_LIMIT; a module without it refuses the policy

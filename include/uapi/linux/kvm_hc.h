@@ -82,6 +82,7 @@
 #define KVM_HC_CAP_RING_ENTRIES		13	/* most entries of a request ring */
 #define KVM_HC_CAP_RATE_LIMIT		14	/* ranges take a token bucket */
 #define KVM_HC_CAP_USER_RANGES		15	/* KVM_HC_RANGE_USER works here */
+#define KVM_HC_CAP_EXCEPTIONS		16	/* KVM_HC_ACTION_EXCEPTION works here */
 
 /* What KVM_HC_CAP_ARCH answers: which architecture header numbers the calls. */
 #define KVM_HC_ARCH_X86		1
@@ -102,12 +103,23 @@
  *            written into the VM's request ring (KVM_HC_CREATE_RING), and
  *            a full ring (or none) answers -KVM_HC_EBUSY instead.  Its
  *            calls count as kernel.
+ *   exception the call is refused as if the instruction did not exist: the
+ *            guest gets the exception its architecture raises for an
+ *            undefined instruction, with the instruction not completed and
+ *            every register as it was (x86 #UD with RIP at the vmcall or
+ *            vmmcall; arm64 an UNDEF, ESR_ELx.EC 0, with the return
+ *            address at the HVC or SMC; powerpc a program interrupt for an
+ *            illegal instruction, SRR0 at the sc; s390 a specification
+ *            exception, the DIAGNOSE nullified).  Only where
+ *            KVM_HC_CAP_EXCEPTIONS is 1 (else SET_POLICY fails with
+ *            EOPNOTSUPP).  Its calls count as deny.
  */
 #define KVM_HC_ACTION_KVM	0
 #define KVM_HC_ACTION_KERNEL	1
 #define KVM_HC_ACTION_FORWARD	2
 #define KVM_HC_ACTION_DENY	3
 #define KVM_HC_ACTION_DOORBELL	4
+#define KVM_HC_ACTION_EXCEPTION	5
 
 /*
  * Error value "no such hypercall" for a deny range: -KVM_HC_ENOHC.  Each
@@ -183,8 +195,10 @@ struct kvm_hc_attach {
  *            full; 0: no limit (and @rate, @over_action, @over_error 0)
  * @rate:     tokens the bucket gets back per second, up to @burst; 0: none
  * @over_action: what a call gets while the bucket is empty:
- *            KVM_HC_ACTION_KVM (stock KVM) or KVM_HC_ACTION_DENY
- * @over_error: for @over_action KVM_HC_ACTION_DENY the error, as @error
+ *            KVM_HC_ACTION_KVM (stock KVM), KVM_HC_ACTION_DENY or
+ *            KVM_HC_ACTION_EXCEPTION (where KVM_HC_CAP_EXCEPTIONS is 1)
+ * @over_error: for @over_action KVM_HC_ACTION_DENY the error, as @error;
+ *            0 otherwise
  *
  * A range with a limit may not have the action KVM_HC_ACTION_KVM.  A
  * policy's buckets start full each time it is set.  Since the rate limit,

@@ -144,6 +144,12 @@ asm(".pushsection .rodata\n"
     "	hlt\n"
     "	out %eax, $0x31\n"		/* PORT_WOKE */
     "	jmp 1b\n"
+    /* #UD: report, with the exception's frame on the stack */
+    "	.balign 16\n"
+    "	.globl g_ud\n"
+    "g_ud:\n"
+    "	out %eax, $0x11\n"		/* PORT_UD */
+    "	hlt\n"
     "	.globl guest_code_end\n"
     "guest_code_end:\n"
     ".popsection\n");
@@ -200,6 +206,8 @@ static void build_tables(uint8_t *mem)
 	uint64_t *pdpt = (void *)(mem + PDPT_GPA);
 	uint64_t *pd = (void *)(mem + PD_GPA);
 	uint64_t *gdt = (void *)(mem + GDT_GPA);
+	uint64_t *idt = (void *)(mem + IDT_GPA);
+	const uint64_t ud = GUEST_GPA(g_ud);
 
 	/* present, writable, user; 2 MiB pages */
 	pml4[0] = PDPT_GPA | 7;
@@ -216,6 +224,14 @@ static void build_tables(uint8_t *mem)
 	/* 64-bit busy TSS, 16-byte descriptor */
 	gdt[SEL_TSS >> 3] = 0x00008b0000000067ULL | ((uint64_t)TSS_GPA << 16);
 	gdt[(SEL_TSS >> 3) + 1] = 0;
+
+	/*
+	 * A 64-bit interrupt gate for #UD (vector 6) and no other: any other
+	 * exception still ends in a triple fault (KVM_EXIT_SHUTDOWN).
+	 */
+	idt[2 * 6] = (ud & 0xffff) | ((uint64_t)SEL_CODE64 << 16) | (0x8eULL << 40) |
+		     ((ud >> 16 & 0xffff) << 48);
+	idt[2 * 6 + 1] = ud >> 32;
 }
 
 struct kvm_cpuid2 *cpuid_for(int flags)
@@ -406,6 +422,8 @@ int vm_create(struct vm *vm, int flags, const char *tag)
 	vm->sregs.es = vm->sregs.fs = vm->sregs.gs = vm->sregs.ss = vm->sregs.ds;
 	vm->sregs.gdt.base = GDT_GPA;
 	vm->sregs.gdt.limit = SEL_TSS + 16 - 1;
+	vm->sregs.idt.base = IDT_GPA;
+	vm->sregs.idt.limit = IDT_VECTORS * 16 - 1;
 	memset(&vm->sregs.tr, 0, sizeof(vm->sregs.tr));
 	vm->sregs.tr.base = TSS_GPA;
 	vm->sregs.tr.selector = SEL_TSS;

@@ -266,6 +266,60 @@ struct answer arch_call_args(struct vm *vm, uint64_t nr, const uint64_t a[3], co
 	return (struct answer){ rax, vm->n_hypercall_exits };
 }
 
+/*
+ * The exception scenario's call: a pattern in the argument registers; the
+ * guest's #UD handler (g_ud) reports on PORT_UD with the frame the CPU
+ * pushed (no error code: RIP, CS, RFLAGS, RSP, SS) at the top of its stack.
+ */
+int arch_call_exception(struct vm *vm, uint64_t nr, const char *name)
+{
+	const struct call c = { .rax = nr, .rbx = 0x1212121212121212ULL,
+				.rcx = 0x2323232323232323ULL, .rdx = 0x3434343434343434ULL,
+				.rsi = 0x4545454545454545ULL };
+	const uint64_t frame_gpa = STACK_TOP - 5 * 8;
+	struct kvm_regs before, after;
+	const uint64_t *frame;
+	char key[128];
+	int same;
+
+	call_regs(&c, &before);
+	snprintf(key, sizeof(key), "%s.raised", name);
+	if (vm->stuck || set_mode(vm, MODE_64) < 0 || xioctl(vm->vcpu, KVM_SET_REGS, &before) < 0) {
+		report(0, key, "setup failed (errno %d)", errno);
+		return -1;
+	}
+	if (vm_run_to_exit(vm, name) < 0)
+		return -1;
+	if (vm->run->exit_reason != KVM_EXIT_IO || vm->run->io.port != PORT_UD) {
+		if (vm->run->exit_reason == KVM_EXIT_IO && vm->run->io.port == PORT_DONE &&
+		    xioctl(vm->vcpu, KVM_GET_REGS, &after) == 0)
+			report(0, key, "got=the call completed, rax 0x%llx want=#UD",
+			       (unsigned long long)after.rax);
+		else
+			report(0, key, "got=exit %u (%s) want=#UD", vm->run->exit_reason,
+			       exit_name(vm->run->exit_reason));
+		return 0;
+	}
+	report(1, key, "got=#UD want=#UD");
+	if (xioctl(vm->vcpu, KVM_GET_REGS, &after) < 0)
+		return -1;
+	frame = (const uint64_t *)(vm->mem + frame_gpa);
+	snprintf(key, sizeof(key), "%s.frame", name);
+	report(after.rsp == frame_gpa, key, "got=rsp 0x%llx want=0x%llx (five words pushed)",
+	       (unsigned long long)after.rsp, (unsigned long long)frame_gpa);
+	snprintf(key, sizeof(key), "%s.rip", name);
+	report(frame[0] == before.rip && frame[1] == SEL_CODE64, key,
+	       "got=0x%llx:0x%llx want=0x%x:0x%llx (the %s, not completed)",
+	       (unsigned long long)frame[1], (unsigned long long)frame[0], SEL_CODE64,
+	       (unsigned long long)before.rip, amd ? "vmmcall" : "vmcall");
+	after.rsp = before.rsp;
+	same = regs_preserved(&before, &after) && after.rax == before.rax;
+	snprintf(key, sizeof(key), "%s.registers", name);
+	report(same, key, "got=%s want=all, rax too (0x%llx)", same ? "all" : "changed",
+	       (unsigned long long)after.rax);
+	return 1;
+}
+
 /* forward-unload's call: a pattern of arguments, and the VMM's answer. */
 #define FU_ANSWER	0x5151515151515151ULL
 

@@ -62,6 +62,8 @@
 #define PD_GPA		0x3000
 #define GDT_GPA		0x4000
 #define TSS_GPA		0x5000
+#define IDT_GPA		0x6000	/* #UD's gate only (the exception scenario) */
+#define IDT_VECTORS	32
 #define CODE_GPA	0x8000
 #define DATA_GPA	0x200000UL
 #define STACK_TOP	0x3ff000UL
@@ -79,6 +81,7 @@
 
 /* Ports the guest reports on. */
 #define PORT_DONE	0x10
+#define PORT_UD		0x11	/* the #UD handler (g_ud) */
 #define PORT_LOAD_DISC	0x20
 #define PORT_LOAD_POLL	0x21
 #define PORT_LOOP	0x22
@@ -91,7 +94,7 @@
 extern const unsigned char guest_code[], guest_code_end[];
 extern const unsigned char g_call_amd[], g_call_intel[];
 extern const unsigned char g_load_amd[], g_load_intel[];
-extern const unsigned char g_loop_amd[], g_loop_intel[], g_halt[];
+extern const unsigned char g_loop_amd[], g_loop_intel[], g_halt[], g_ud[];
 #define GUEST_GPA(sym)	(CODE_GPA + (uint64_t)((sym) - guest_code))
 
 enum mode { MODE_64, MODE_32, MODE_USER64 };
@@ -164,6 +167,7 @@ int regs_preserved(const struct kvm_regs *a, const struct kvm_regs *b);
 /* The storm (scenario_storm.c): KICK_CPU, KVM's, served in kvm_hc's fast path by a kernel range. */
 #define ARCH_HAS_STORM
 #define ARCH_HAS_USER_CALLS
+#define ARCH_HAS_EXCEPTIONS
 #define ARCH_USER_STOCK		((struct answer){ EPERM64, 0 })
 #define ARCH_KICK_NR		KVM_HC_KICK_CPU
 #define ARCH_KICK_SERVICES	0
