@@ -37,6 +37,8 @@
 #endif
 
 static int (*kvm_hc_arm64_orig)(struct kvm_vcpu *vcpu);
+/* KVM's kvm_inject_undefined(), not exported (NULL: no exception ranges). */
+static void (*kvm_hc_arm64_inject_undefined)(struct kvm_vcpu *vcpu);
 static int (*kvm_hc_arm64_runnable_orig)(struct kvm_vcpu *vcpu);
 /* The module of both hooked functions, held while hooked (NULL: built in). */
 static struct module *kvm_hc_arm64_owner;
@@ -149,6 +151,27 @@ static void kvm_hc_arm64_decode_vcpu(struct kvm_vcpu *vcpu, struct kvm_hc_call *
 }
 
 /*
+ * UNDEF for an exception range's call, as for an instruction that does not
+ * exist: ESR_ELx.EC 0 and the return address at the HVC or SMC.  An HVC's
+ * PC is past it already (its preferred return address); a trapped SMC's
+ * is at the SMC, with the increment KVM queued before its handler
+ * (kvm_incr_pc(), 6.4), which a pending exception must not meet.
+ */
+static void kvm_hc_arm64_undef(struct kvm_vcpu *vcpu, const struct kvm_hc_call *call)
+{
+	if (call->flags & KVM_HC_ARM64_SMC)
+		vcpu_clear_flag(vcpu, INCREMENT_PC);
+	else
+		*vcpu_pc(vcpu) -= kvm_vcpu_trap_il_is32bit(vcpu) ? 4 : 2;
+	kvm_hc_arm64_inject_undefined(vcpu);
+}
+
+static int kvm_hc_arm64_exceptions_get(void)
+{
+	return kvm_hc_arm64_inject_undefined ? 0 : -EOPNOTSUPP;
+}
+
+/*
  * The replacement of KVM's SMCCC handler, for a call the ftrace callback
  * found kvm_hc serves (kvm_hc_take()).  It has KVM's prototype: nothing
  * is handed over in spare registers, which another ftrace user on the
@@ -164,8 +187,14 @@ static int kvm_hc_arm64_emulate(struct kvm_vcpu *vcpu)
 	kvm_hc_begin(&ctx, vcpu->kvm);
 	kvm_hc_arm64_decode_vcpu(vcpu, &call, x);
 	switch (kvm_hc_dispatch_vm(&ctx, vcpu, &call)) {
-	case KVM_HC_KERNEL:
 	case KVM_HC_DENY:
+		if (unlikely(call.flags & KVM_HC_CALL_EXCEPTION)) {
+			kvm_hc_arm64_undef(vcpu, &call);
+			ret = 1;
+			break;
+		}
+		fallthrough;
+	case KVM_HC_KERNEL:
 		kvm_hc_arm64_results(&call, x);
 		kvm_hc_arm64_set_results(vcpu, x);
 		ret = 1;
@@ -345,6 +374,9 @@ static int kvm_hc_arm64_init(void)
 		       target ? "kvm_arch_vcpu_runnable" : KVM_HC_ARM64_TARGET);
 		return -ENOENT;
 	}
+	kvm_hc_arm64_inject_undefined = (void *)kvm_hc_lookup_name("kvm_inject_undefined");
+	if (!kvm_hc_arm64_inject_undefined)
+		pr_info("kvm_inject_undefined not found: exception ranges are refused\n");
 	kvm_hc_arm64_vm_ioctl = kvm_hc_lookup_name("kvm_vm_ioctl");
 	if (!kvm_hc_arm64_vm_ioctl) {
 		pr_err("kvm_vm_ioctl not found; cannot recognise VM file descriptors\n");
@@ -427,6 +459,8 @@ const struct kvm_hc_arch_ops kvm_hc_arch = {
 	.vm_ioctl = &kvm_hc_arm64_vm_ioctl,
 	.vm_data_size = sizeof(struct kvm_hc_arm64_vm),
 	.vm_data_release = kvm_hc_arm64_vm_release,
+	.exceptions = true,
+	.exceptions_get = kvm_hc_arm64_exceptions_get,
 };
 
 /* The wake tokens held now, for tests and people (read-only). */

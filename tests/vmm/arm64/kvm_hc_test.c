@@ -97,9 +97,11 @@
  * g_halt: (vCPU 1) report at REP_HALTING, then wait for the flag at x27 with
  *	wfi in between, interrupts masked: only a wake-up from the host ends a
  *	wfi; clear the flag, report at REP_WOKE, again.
+ * g_vectors: VBAR_EL1 of every vCPU; a synchronous exception taken at EL1
+ *	(an UNDEF: the exception scenario) reports at MMIO_UNDEF and stops.
  */
 asm(".pushsection .rodata\n"
-    "	.balign 16\n"
+    "	.balign 2048\n"
     "	.globl guest_code\n"
     "guest_code:\n"
     "	.globl g_hvc0\n"
@@ -159,6 +161,25 @@ asm(".pushsection .rodata\n"
     "3:	str xzr, [x27]\n"
     "	str x0, [x28, #0x20]\n"		/* REP_WOKE */
     "	b 1b\n"
+    /*
+     * VBAR_EL1: a synchronous exception from EL1h (+0x200) reports at
+     * MMIO_UNDEF (sp + 0x2000) without touching a register; the other
+     * vectors are never taken.
+     */
+    "	.balign 2048\n"
+    "	.globl g_vectors\n"
+    "g_vectors:\n"
+    "	.rept 4\n"
+    "	b .\n"
+    "	.balign 128\n"
+    "	.endr\n"
+    "	str xzr, [sp, #0x2000]\n"		/* MMIO_UNDEF */
+    "	b .\n"
+    "	.balign 128\n"
+    "	.rept 11\n"
+    "	b .\n"
+    "	.balign 128\n"
+    "	.endr\n"
     "	.globl guest_code_end\n"
     "guest_code_end:\n"
     ".popsection\n");
@@ -192,7 +213,7 @@ const char *describe(uint64_t v)
 }
 
 
-static int get_reg(int vcpu, uint64_t id, uint64_t *v)
+int get_reg(int vcpu, uint64_t id, uint64_t *v)
 {
 	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)v };
 
@@ -238,6 +259,9 @@ int vcpu_add(struct vm *vm, int id, struct kvm_run **run, const char **step)
 		goto fail;
 	*step = "KVM_ARM_VCPU_INIT";
 	if (xioctl(fd, KVM_ARM_VCPU_INIT, &vm->init) < 0)
+		goto fail;
+	*step = "KVM_SET_ONE_REG(VBAR_EL1)";
+	if (set_reg(fd, REG_VBAR_EL1, GUEST_GPA(g_vectors)) < 0)
 		goto fail;
 	return fd;
 fail:

@@ -326,6 +326,58 @@ struct answer arch_call_args(struct vm *vm, uint64_t nr, const uint64_t a[3], co
 /* forward-unload's call: a pattern of arguments, and the VMM's x0..x3. */
 static const uint64_t fu_answer[4] = { 0x5151515151515151ULL, 0x61, 0x62, 0x63 };
 
+/*
+ * The exception scenario's call: HVC #0 with a pattern in x1..x3 (x4..x30
+ * hold MARK(n)); the vector at VBAR_EL1 + 0x200 reports at MMIO_UNDEF.  An
+ * UNDEF: ESR_EL1.EC 0 (unknown reason), IL for the 32-bit HVC, ELR_EL1 at
+ * the HVC (not completed), every register as it was.
+ */
+int arch_call_exception(struct vm *vm, uint64_t nr, const char *name)
+{
+	const struct call c = { .x0 = nr, .x1 = 0x1212121212121212ULL,
+				.x2 = 0x2323232323232323ULL, .x3 = 0x3434343434343434ULL };
+	uint64_t esr = ~0ULL, elr = ~0ULL;
+	struct regs before, after;
+	char key[128];
+	int same, i;
+
+	call_regs(&c, &before);
+	snprintf(key, sizeof(key), "%s.raised", name);
+	vcpu_settle(vm);
+	if (vm->stuck || load_regs(vm->vcpu, &before, MMIO_DONE) < 0) {
+		report(0, key, "setup failed (errno %d)", errno);
+		return -1;
+	}
+	if (vm_run_to_exit(vm, name) < 0)
+		return -1;
+	if (vm->run->exit_reason != KVM_EXIT_MMIO || vm->run->mmio.phys_addr != MMIO_UNDEF) {
+		if (vm->run->exit_reason == KVM_EXIT_MMIO && vm->run->mmio.phys_addr == MMIO_DONE &&
+		    read_regs(vm->vcpu, &after) == 0)
+			report(0, key, "got=the call completed, x0 0x%llx want=UNDEF",
+			       (unsigned long long)after.x[0]);
+		else
+			print_unexpected_exit(vm, name);
+		return 0;
+	}
+	report(1, key, "got=a synchronous exception want=UNDEF");
+	if (read_regs(vm->vcpu, &after) < 0 || get_reg(vm->vcpu, REG_ESR_EL1, &esr) < 0 ||
+	    get_reg(vm->vcpu, REG_ELR_EL1, &elr) < 0)
+		return -1;
+	snprintf(key, sizeof(key), "%s.esr", name);
+	report(esr >> 26 == 0 && (esr & (1ULL << 25)), key,
+	       "got=ESR_EL1 0x%llx (EC 0x%llx) want=EC 0 (unknown reason), IL",
+	       (unsigned long long)esr, (unsigned long long)(esr >> 26));
+	snprintf(key, sizeof(key), "%s.elr", name);
+	report(elr == before.pc, key, "got=0x%llx want=0x%llx (the HVC, not completed)",
+	       (unsigned long long)elr, (unsigned long long)before.pc);
+	for (i = 0, same = 1; i < 31; i++)
+		same &= after.x[i] == before.x[i];
+	snprintf(key, sizeof(key), "%s.registers", name);
+	report(same, key, "got=%s want=x0..x30 as they were (x0 0x%llx)", same ? "all" : "changed",
+	       (unsigned long long)after.x[0]);
+	return 1;
+}
+
 int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
 {
 	const struct call c = { .x0 = nr, .x1 = 0x1111, .x2 = 0x2222, .x3 = 0x3333 };

@@ -97,6 +97,7 @@ static const uint64_t kvm_uid[4] = { 0xb66fb428, 0xe911c52e, 0x564bcaa9, 0x743a0
 #define FLAG_OFF	0x81000UL	/* kick: the flag vCPU 1 waits for */
 #define MMIO_DONE	0x10000000UL	/* sp: a call finished */
 #define MMIO_REPORT	0x10001000UL	/* x28: loops and the halter */
+#define MMIO_UNDEF	0x10002000UL	/* sp + 0x2000: the exception handler */
 #define REP_LOAD_DISC	0x00
 #define REP_LOAD_STOCK	0x08
 #define REP_LOOP	0x10
@@ -108,7 +109,7 @@ static const uint64_t kvm_uid[4] = { 0xb66fb428, 0xe911c52e, 0x564bcaa9, 0x743a0
 
 extern const unsigned char guest_code[], guest_code_end[];
 extern const unsigned char g_hvc0[], g_smc0[], g_hvc1[], g_smc1[];
-extern const unsigned char g_load[], g_loop[], g_halt[];
+extern const unsigned char g_load[], g_loop[], g_halt[], g_vectors[];
 #define GUEST_GPA(sym)	(GUEST_BASE + CODE_OFF + (uint64_t)((sym) - guest_code))
 
 /* How the guest calls: the instruction and its immediate. */
@@ -158,10 +159,14 @@ extern int smccc_over_smc;		/* KVM handles SMCCC calls made with SMC #0; -1: not
 #define REG_PC		CORE_REG(regs.pc)
 #define REG_SP_EL1	CORE_REG(sp_el1)
 #define REG_MPIDR_EL1	ARM64_SYS_REG(3, 0, 0, 0, 5)
+#define REG_VBAR_EL1	ARM64_SYS_REG(3, 0, 12, 0, 0)
+#define REG_ESR_EL1	ARM64_SYS_REG(3, 0, 5, 2, 0)
+#define REG_ELR_EL1	CORE_REG(elr_el1)
 
 /* kvm_hc_test.c */
 const char *describe(uint64_t v);
 int set_reg(int vcpu, uint64_t id, uint64_t v);
+int get_reg(int vcpu, uint64_t id, uint64_t *v);
 int vcpu_add(struct vm *vm, int id, struct kvm_run **run, const char **step);
 int vm_create(struct vm *vm, int flags, const char *tag);
 int vm_add_vcpu0(struct vm *vm, const char *tag);
@@ -197,6 +202,7 @@ int probe_smccc_over_smc(struct vm *vm);
 #define ARCH_KVM_ANSWER		SMCCC_RET_NOT_SUPPORTED
 /* The function ID samples/kvm_hc_sample.c serves on arm64: SMC64 vendor-hyp 0x100. */
 #define ARCH_SAMPLE_NR		0xc6000100ULL
+#define ARCH_HAS_EXCEPTIONS
 #define ARCH_HAS_KICK
 
 /* The storm (scenario_storm.c): kvm_hc's kick service, of vCPU (MPIDR) N. */
