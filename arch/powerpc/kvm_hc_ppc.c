@@ -141,6 +141,18 @@ static void kvm_hc_ppc_decode(struct kvm_vcpu *vcpu, struct kvm_hc_call *call, b
 }
 
 /*
+ * A program interrupt for an illegal instruction for an exception range's
+ * call, as for an instruction that does not exist: SRR0 at the sc, which
+ * the hypercall interrupt left behind (its NIP is past it), and the
+ * registers as they were.  Delivered by KVM before the vCPU next enters.
+ */
+static void kvm_hc_ppc_program(struct kvm_vcpu *vcpu)
+{
+	kvmppc_set_pc(vcpu, kvmppc_get_pc(vcpu) - 4);
+	kvmppc_core_queue_program(vcpu, SRR1_PROGILL);
+}
+
+/*
  * Both hooks run in a kprobe pre-handler, with preemption disabled: the
  * decision (kvm_hc_take(), from the number alone) and, for a call kvm_hc
  * serves, the decode and the dispatch in one go.  A call KVM answers
@@ -182,8 +194,14 @@ static int kvm_hc_ppc_papr_pre(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	kvm_hc_ppc_decode(vcpu, &call, false);
 	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
-	case KVM_HC_KERNEL:
 	case KVM_HC_DENY:
+		if (unlikely(call.flags & KVM_HC_CALL_EXCEPTION)) {
+			kvm_hc_ppc_program(vcpu);
+			vcpu->arch.hcall_needed = 0;
+			return kvm_hc_ppc_return(regs, RESUME_GUEST);
+		}
+		fallthrough;
+	case KVM_HC_KERNEL:
 		kvm_hc_ppc_set_results(vcpu, &call, true);
 		vcpu->arch.hcall_needed = 0;
 		return kvm_hc_ppc_return(regs, RESUME_GUEST);
@@ -232,8 +250,14 @@ static int kvm_hc_ppc_epapr_pre(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	kvm_hc_ppc_decode(vcpu, &call, true);
 	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
-	case KVM_HC_KERNEL:
 	case KVM_HC_DENY:
+		if (unlikely(call.flags & KVM_HC_CALL_EXCEPTION)) {
+			/* KVM's caller writes the return value to r3: keep it */
+			kvm_hc_ppc_program(vcpu);
+			return kvm_hc_ppc_return(regs, kvmppc_get_gpr(vcpu, 3));
+		}
+		fallthrough;
+	case KVM_HC_KERNEL:
 		return kvm_hc_ppc_return(regs, kvm_hc_ppc_set_results(vcpu, &call, false));
 	default:
 		return 0;
@@ -417,4 +441,6 @@ const struct kvm_hc_arch_ops kvm_hc_arch = {
 	.arm = kvm_hc_ppc_arm,
 	.disarm = kvm_hc_ppc_disarm,
 	.vm_ioctl = &kvm_hc_ppc_vm_ioctl,
+	/* kvmppc_core_queue_program() is exported to kvm-hv */
+	.exceptions = true,
 };

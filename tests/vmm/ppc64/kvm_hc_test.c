@@ -87,6 +87,12 @@ static int matrix_open;		/* matrix --open: open_discovery=1 */
 #define INSN_MR(ra, rs)		(0x7c000378u | (rs) << 21 | (ra) << 16 | (rs) << 11)
 #define INSN_B_SELF		0x48000000u
 #define INSN_B(off)		(0x48000000u | ((uint32_t)(off) & 0x03fffffcu))
+#define SPR_FIELD(spr)		(((((spr) & 0x1fu) << 5) | ((spr) >> 5)) << 11)
+#define INSN_MTSPR(spr, rs)	(0x7c0003a6u | (rs) << 21 | SPR_FIELD(spr))
+#define INSN_MFSPR(rt, spr)	(0x7c0002a6u | (rt) << 21 | SPR_FIELD(spr))
+#define SPR_SRR0		26u
+#define SPR_SRR1		27u
+#define SPR_SPRG(n)		(272u + (n))
 
 /*
  *	sc 1			the hcall under test
@@ -119,6 +125,21 @@ static void guest_code(uint32_t *mem)
 	*p++ = INSN_LI(3, CALL_DONE);
 	*p++ = INSN_SC1;
 	*p = INSN_B((int32_t)(LOOP_GPA - (p - mem) * 4));
+
+	/*
+	 * The program interrupt (PROGRAM_GPA, real mode): keep r3, SRR0 and
+	 * SRR1 in SPRG0..2 (the report's sc 1 overwrites SRR0 and SRR1),
+	 * then report with EXC_REPORT.
+	 */
+	p = mem + PROGRAM_GPA / 4;
+	*p++ = INSN_MTSPR(SPR_SPRG(0), 3);
+	*p++ = INSN_MFSPR(3, SPR_SRR0);
+	*p++ = INSN_MTSPR(SPR_SPRG(1), 3);
+	*p++ = INSN_MFSPR(3, SPR_SRR1);
+	*p++ = INSN_MTSPR(SPR_SPRG(2), 3);
+	*p++ = INSN_LI(3, EXC_REPORT);
+	*p++ = INSN_SC1;
+	*p = INSN_B_SELF;
 	__sync_synchronize();
 }
 
@@ -228,7 +249,7 @@ static const char *exit_name(unsigned int r)
  * (KVM_RUN with immediate_exit returns at once with EINTR), so that it does
  * not overwrite the registers the next call sets.
  */
-static int hcall_complete(struct vm *vm, const char *tag)
+int hcall_complete(struct vm *vm, const char *tag)
 {
 	int r;
 

@@ -331,6 +331,63 @@ int cmd_policy(void)
 static const uint64_t fu_args[9] = { 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0x7777,
 				     0x8888, 0x9999 };
 
+/*
+ * The exception scenario's call: the hcall with a pattern in r4..r12; the
+ * program interrupt's handler (PROGRAM_GPA) keeps r3, SRR0 and SRR1 in
+ * SPRG0..2 and reports with EXC_REPORT.  A program interrupt for an illegal
+ * instruction: SRR0 at the sc 1 (not completed), SRR1_PROGILL, every
+ * register as it was.  It runs little-endian, as the guest, with LPCR[ILE]
+ * (what a Linux guest asks for with H_SET_MODE).
+ */
+#define LPCR_ILE	0x0000000002000000ull
+#define SRR1_PROGILL	0x0000000000080000ull
+
+int arch_call_exception(struct vm *vm, uint64_t nr, const char *name)
+{
+	const uint64_t args[9] = { 0x1212121212121212ull, 0x2323232323232323ull,
+				   0x3434343434343434ull };
+	uint64_t lpcr = 0;
+	struct kvm_one_reg one = { .id = KVM_REG_PPC_LPCR_64, .addr = (uintptr_t)&lpcr };
+	struct kvm_regs regs;
+	char key[128];
+	int same, i;
+
+	snprintf(key, sizeof(key), "%s.raised", name);
+	if (ioctl(vm->vcpu, KVM_GET_ONE_REG, &one) < 0 ||
+	    (lpcr |= LPCR_ILE, ioctl(vm->vcpu, KVM_SET_ONE_REG, &one) < 0)) {
+		report(0, key, "setting LPCR[ILE] failed (errno %d)", errno);
+		return -1;
+	}
+	if (hcall_setup(vm, nr, args, name) < 0 ||
+	    hcall_next_exit(vm, now_ns() + CALL_TIMEOUT_S * 1000000000ull, name) < 0)
+		return -1;
+	if (vm->run->papr_hcall.nr != EXC_REPORT) {
+		report(0, key, "got=hcall 0x%llx reached the VMM want=the program interrupt",
+		       (unsigned long long)vm->run->papr_hcall.nr);
+		hcall_complete(vm, name);
+		return 0;
+	}
+	report(1, key, "got=a program interrupt want=a program interrupt");
+	if (xioctl(vm->vcpu, KVM_GET_REGS, &regs) < 0)
+		return -1;
+	snprintf(key, sizeof(key), "%s.srr0", name);
+	report(regs.sprg1 == CODE_GPA, key, "got=0x%llx want=0x%x (the sc 1, not completed)",
+	       (unsigned long long)regs.sprg1, CODE_GPA);
+	snprintf(key, sizeof(key), "%s.srr1", name);
+	report(regs.sprg2 & SRR1_PROGILL, key, "got=0x%llx want=SRR1_PROGILL (0x%llx)",
+	       (unsigned long long)regs.sprg2, SRR1_PROGILL);
+	same = regs.sprg0 == nr;
+	for (i = 4; i < 13; i++)
+		same &= regs.gpr[i] == args[i - 4];
+	for (i = 13; i < 32; i++)
+		same &= regs.gpr[i] == GPR_PATTERN(i);
+	snprintf(key, sizeof(key), "%s.registers", name);
+	report(same, key, "got=%s want=r3 (0x%llx), r4..r31 as they were",
+	       same ? "all" : "changed", (unsigned long long)regs.sprg0);
+	hcall_complete(vm, name);
+	return 1;
+}
+
 int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
 {
 	uint64_t deadline = now_ns() + CALL_TIMEOUT_S * NSEC_PER_SEC;

@@ -41,6 +41,8 @@
 #define MSR_GUEST		0x8000000000001001ull	/* SF | ME | LE, real mode */
 #define LOOP_GPA		0x1100u
 #define CALL_DONE		0x7ff0u		/* "sc 1" that ends a call */
+#define PROGRAM_GPA		0x700u		/* the program interrupt's vector */
+#define EXC_REPORT		0x7fe0u		/* its "sc 1" (the exception scenario) */
 #define VMM_RET			0x5a5a0000ull
 #define VMM_ARG(i)		(0xa0a0a0a000000000ull | (i))
 #define GPR_PATTERN(n)		(0x6b68000000000000ull | ((uint64_t)(n) << 8) | (n))
@@ -70,6 +72,7 @@ int vm_create(struct vm *vm, const char *tag);
 int enable_hcall(struct vm *vm, uint64_t nr, int on);
 int hcall_setup(struct vm *vm, uint64_t nr, const uint64_t *args, const char *tag);
 int hcall_next_exit(struct vm *vm, uint64_t deadline, const char *tag);
+int hcall_complete(struct vm *vm, const char *tag);
 void hcall_answer(struct vm *vm);
 int hcall_result(struct vm *vm, struct result *res, const char *tag);
 int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result *res,
@@ -92,6 +95,7 @@ int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result *res,
 #define ARCH_KVM_ANSWER		H_PARAMETER
 /* Every call, and each answer of the loop, ends with CALL_DONE: KVM's to count. */
 #define ARCH_REPORT_NR	CALL_DONE
+#define ARCH_HAS_EXCEPTIONS
 /* The PAPR hcall samples/kvm_hc_sample.c serves on powerpc. */
 #define ARCH_SAMPLE_NR		(KVM_HC_SAMPLE_NR_X86 + 0x300)
 
