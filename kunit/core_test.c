@@ -85,6 +85,36 @@ static void core_unprivileged_is_stock(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_DENY);
 }
 
+/* An exception range: a deny that the hook raises as an exception; no error. */
+static void core_exception_ranges(struct kunit *test)
+{
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_vm *vm = attach(test, kvm, 0);
+	struct kvm_hc_range r = { .first = 40, .last = 49, .action = KVM_HC_ACTION_EXCEPTION };
+	struct kvm_hc_call c;
+
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &r, 1));
+	c = plain_call(45, KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_DENY);
+	KUNIT_EXPECT_TRUE(test, c.flags & KVM_HC_CALL_EXCEPTION);
+	/* a number outside it: stock, no mark */
+	c = plain_call(50, KVM_HC_NO_SVC);
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_KVM);
+	KUNIT_EXPECT_FALSE(test, c.flags & KVM_HC_CALL_EXCEPTION);
+	r.error = -EPERM;
+	KUNIT_EXPECT_EQ(test, -EINVAL, kvm_hc_vm_set_policy(vm, 0, &r, 1));
+	r.error = 0;
+	r.flags = KVM_HC_RANGE_RING;
+	KUNIT_EXPECT_EQ(test, -EINVAL, kvm_hc_vm_set_policy(vm, 0, &r, 1));
+	/* user mode may get the exception too: the call does not exist there either */
+	r.flags = KVM_HC_RANGE_USER;
+	KUNIT_EXPECT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &r, 1));
+	c = plain_call(41, KVM_HC_NO_SVC);
+	c.flags |= KVM_HC_CALL_UNPRIV;
+	KUNIT_EXPECT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_DENY);
+	KUNIT_EXPECT_TRUE(test, c.flags & KVM_HC_CALL_EXCEPTION);
+}
+
 /* A user-mode range takes guest user mode's calls; only it. */
 static void core_user_ranges(struct kunit *test)
 {
@@ -348,6 +378,7 @@ static struct kunit_case kvm_hc_core_cases[] = {
 	KUNIT_CASE(core_open_discovery),
 	KUNIT_CASE(core_unprivileged_is_stock),
 	KUNIT_CASE(core_user_ranges),
+	KUNIT_CASE(core_exception_ranges),
 	KUNIT_CASE(core_attach_detach),
 	KUNIT_CASE(core_attached_without_services),
 	KUNIT_CASE(policy_lookup_boundaries),

@@ -35,7 +35,11 @@ static void limit_rejects_bad_ranges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EINVAL, kvm_hc_vm_set_policy(vm, 0, &r, 1));
 	r = lim_range(0, 0, KVM_HC_ACTION_DENY, 0);
 	KUNIT_EXPECT_EQ(test, -EINVAL, kvm_hc_vm_set_policy(vm, 0, &r, 1));
-	r = lim_range(1, 0, KVM_HC_ACTION_FORWARD, 0);	/* over the limit: kvm or deny */
+	r = lim_range(1, 0, KVM_HC_ACTION_EXCEPTION, 0);
+	KUNIT_EXPECT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, &r, 1));
+	r = lim_range(1, 0, KVM_HC_ACTION_EXCEPTION, -EACCES);
+	KUNIT_EXPECT_EQ(test, -EINVAL, kvm_hc_vm_set_policy(vm, 0, &r, 1));
+	r = lim_range(1, 0, KVM_HC_ACTION_FORWARD, 0);	/* over the limit: kvm, deny, exception */
 	KUNIT_EXPECT_EQ(test, -EINVAL, kvm_hc_vm_set_policy(vm, 0, &r, 1));
 	r = lim_range(1, 0, KVM_HC_ACTION_DENY, 0);
 	KUNIT_EXPECT_EQ(test, -EINVAL, kvm_hc_vm_set_policy(vm, 0, &r, 1));

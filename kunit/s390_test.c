@@ -121,6 +121,42 @@ static void s390_results(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_hc_s390_result(&c), 0xfffffffffffffc18ULL);
 }
 
+/*
+ * An exception range's call: a specification exception, every register
+ * as it was; a deny range's: the error in R2.
+ */
+static void s390_exception(struct kunit *test)
+{
+	const struct kvm_hc_range r[] = {
+		{ .first = 0x700, .last = 0x700, .action = KVM_HC_ACTION_EXCEPTION },
+		{ .first = 0x701, .last = 0x701, .action = KVM_HC_DENY, .error = -EACCES,
+		  .burst = 1, .over_action = KVM_HC_ACTION_EXCEPTION },
+	};
+	u64 gprs[16] = { 0, 0x700, 0x22, 0x33, 0x44 }, before[16];
+	struct kvm *kvm = fake_vm(test);
+	struct kvm_hc_vm *vm = attach(test, kvm, 0);
+	struct kvm_hc_call c;
+
+	KUNIT_ASSERT_EQ(test, 0, kvm_hc_vm_set_policy(vm, 0, r, ARRAY_SIZE(r)));
+	memcpy(before, gprs, sizeof(gprs));
+	kvm_hc_s390_decode(&c, gprs, false);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_DENY);
+	KUNIT_EXPECT_EQ(test, kvm_hc_s390_complete(&c, gprs), KVM_HC_S390_PGM_SPECIFICATION);
+	KUNIT_EXPECT_EQ(test, memcmp(gprs, before, sizeof(gprs)), 0);
+	/* within the limit, the deny; over it, the exception */
+	gprs[1] = 0x701;
+	kvm_hc_s390_decode(&c, gprs, false);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_DENY);
+	KUNIT_EXPECT_EQ(test, kvm_hc_s390_complete(&c, gprs), 0);
+	KUNIT_EXPECT_EQ(test, gprs[2], (u64)-EACCES);
+	gprs[2] = 0x22;
+	memcpy(before, gprs, sizeof(gprs));
+	kvm_hc_s390_decode(&c, gprs, false);
+	KUNIT_ASSERT_EQ(test, kvm_hc_dispatch(kvm, NULL, &c), KVM_HC_DENY);
+	KUNIT_EXPECT_EQ(test, kvm_hc_s390_complete(&c, gprs), KVM_HC_S390_PGM_SPECIFICATION);
+	KUNIT_EXPECT_EQ(test, memcmp(gprs, before, sizeof(gprs)), 0);
+}
+
 static void s390_discovery_round_trip(struct kunit *test)
 {
 	u64 gprs[16] = { 0, KVM_HC_S390_BASE, KVM_HC_DISCOVER_VERSION, 0x77 };
@@ -237,6 +273,7 @@ static struct kunit_case kvm_hc_s390_abi_cases[] = {
 	KUNIT_CASE(s390_subcodes),
 	KUNIT_CASE(s390_decode),
 	KUNIT_CASE(s390_results),
+	KUNIT_CASE(s390_exception),
 	KUNIT_CASE(s390_discovery_round_trip),
 	KUNIT_CASE(s390_doorbell),
 	KUNIT_CASE(s390_policy_and_exit),

@@ -101,7 +101,7 @@ static void uapi_argument_validation(struct kunit *test)
 static void uapi_check_extension(struct kunit *test)
 {
 	static const struct kvm_hc_arch_ops x86 = {
-		.arch = KVM_HC_ARCH_X86, .forward_args = 4,
+		.arch = KVM_HC_ARCH_X86, .forward_args = 4, .exceptions = true,
 	};
 	static const struct kvm_hc_arch_ops arm64 = {
 		.arch = KVM_HC_ARCH_ARM64, .forward_args = 6, .exit_marker = true,
@@ -112,7 +112,7 @@ static void uapi_check_extension(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_GUEST_ABI),
 			KVM_HC_ABI_VERSION);
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&arm64, KVM_HC_CAP_ARCH), KVM_HC_ARCH_ARM64);
-	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_ACTIONS), 0x1fL);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&arm64, KVM_HC_CAP_ACTIONS), 0x1fL);
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_DOORBELLS),
 			KVM_HC_MAX_DOORBELLS);
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_RING_ENTRIES),
@@ -125,6 +125,10 @@ static void uapi_check_extension(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_EXIT_MARKER), 0);
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&arm64, KVM_HC_CAP_EXIT_MARKER), 1);
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&arm64, KVM_HC_CAP_USER_RANGES), 0);
+	/* exceptions only where the hook raises them */
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_EXCEPTIONS), 1);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&arm64, KVM_HC_CAP_EXCEPTIONS), 0);
+	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_ACTIONS), 0x3fL);
 	KUNIT_EXPECT_EQ(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_GET_POLICY), 1);
 	/* discovery is served everywhere; other services where a handler is */
 	KUNIT_EXPECT_TRUE(test, kvm_hc_check_extension(&x86, KVM_HC_CAP_SERVICES) &

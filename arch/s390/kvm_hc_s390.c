@@ -26,6 +26,8 @@
 #define KVM_HC_S390_TARGET	"kvm_s390_handle_diag"
 
 static int (*kvm_hc_s390_orig)(struct kvm_vcpu *vcpu);
+/* KVM's kvm_s390_inject_prog_irq(), not exported (NULL: no exception ranges). */
+static int (*kvm_hc_s390_inject_prog_irq)(struct kvm_vcpu *vcpu, struct kvm_s390_pgm_info *pgm);
 /* KVM's kvm_vm_ioctl(), static in kvm_main.c: tells a VM file from others. */
 static unsigned long kvm_hc_s390_vm_ioctl;
 
@@ -71,6 +73,7 @@ static bool kvm_hc_s390_problem_state(struct kvm_vcpu *vcpu)
 static int kvm_hc_s390_emulate(struct kvm_vcpu *vcpu)
 {
 	u64 *gprs = vcpu->run->s.regs.gprs;
+	struct kvm_s390_pgm_info pgm = {};
 	struct kvm_hc_call call kvm_hc_noinit;
 	struct kvm_hc_ctx ctx;
 	int ret;
@@ -82,8 +85,13 @@ static int kvm_hc_s390_emulate(struct kvm_vcpu *vcpu)
 	case KVM_HC_KERNEL:
 	case KVM_HC_DENY:
 		/* The PSW is past the DIAGNOSE already. */
+		pgm.code = kvm_hc_s390_complete(&call, gprs);
+		if (unlikely(pgm.code)) {
+			/* kvm_s390_inject_program_int() of KVM's private kvm-s390.h */
+			ret = kvm_hc_s390_inject_prog_irq(vcpu, &pgm);
+			break;
+		}
 		vcpu->stat.instruction_diagnose_500++;
-		gprs[2] = kvm_hc_s390_result(&call);
 		ret = 0;
 		break;
 	case KVM_HC_FORWARD:
@@ -171,6 +179,9 @@ static int kvm_hc_s390_init(void)
 		pr_err("KVM function %s not found; unsupported kernel\n", KVM_HC_S390_TARGET);
 		return -ENOENT;
 	}
+	kvm_hc_s390_inject_prog_irq = (void *)kvm_hc_lookup_name("kvm_s390_inject_prog_irq");
+	if (!kvm_hc_s390_inject_prog_irq)
+		pr_info("kvm_s390_inject_prog_irq not found: exception ranges are refused\n");
 	kvm_hc_s390_vm_ioctl = kvm_hc_lookup_name("kvm_vm_ioctl");
 	if (!kvm_hc_s390_vm_ioctl) {
 		pr_err("kvm_vm_ioctl not found; cannot recognise VM file descriptors\n");
@@ -209,6 +220,11 @@ static bool kvm_hc_s390_vm_confidential(struct kvm *kvm)
 	return kvm->arch.pv.handle != 0;
 }
 
+static int kvm_hc_s390_exceptions_get(void)
+{
+	return kvm_hc_s390_inject_prog_irq ? 0 : -EOPNOTSUPP;
+}
+
 /*
  * What the core needs of s390: KVM_EXIT_HYPERCALL carries R2..R7
  * (KVM_HC_CHECK_EXTENSION tells VMMs); in-kernel handlers may sleep.
@@ -227,4 +243,6 @@ const struct kvm_hc_arch_ops kvm_hc_arch = {
 	.hooks = kvm_hc_s390_hooks,
 	.nhooks = ARRAY_SIZE(kvm_hc_s390_hooks),
 	.vm_ioctl = &kvm_hc_s390_vm_ioctl,
+	.exceptions = true,
+	.exceptions_get = kvm_hc_s390_exceptions_get,
 };

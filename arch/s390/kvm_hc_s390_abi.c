@@ -140,6 +140,26 @@ u64 kvm_hc_s390_result(const struct kvm_hc_call *call)
 }
 
 /**
+ * kvm_hc_s390_complete() - the guest's state after a handled or denied call
+ * @call: the dispatched record
+ * @gprs: the guest's general registers
+ *
+ * Sets R2 to kvm_hc_s390_result(), or, for an exception range's call
+ * (KVM_HC_CALL_EXCEPTION), leaves every register alone: the hook raises a
+ * specification exception, as KVM does for a DIAGNOSE code it does not
+ * know (the operation suppressed).
+ *
+ * Return: 0, or the program interruption code the hook injects.
+ */
+u16 kvm_hc_s390_complete(const struct kvm_hc_call *call, u64 *gprs)
+{
+	if (call->flags & KVM_HC_CALL_EXCEPTION)
+		return KVM_HC_S390_PGM_SPECIFICATION;
+	gprs[2] = kvm_hc_s390_result(call);
+	return 0;
+}
+
+/**
  * kvm_hc_s390_exit() - KVM_EXIT_HYPERCALL for a call sent to the VMM
  * @run:  the vCPU's kvm_run
  * @call: the dispatched record
