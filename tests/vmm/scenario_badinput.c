@@ -206,8 +206,8 @@ static void bad_policy_fields(int hx, struct vm *x)
 	e.reserved = 1;
 	bad_policy(hx, x, "policy.reserved_1", 0, 0, &e, 1, EINVAL);
 	e = (struct kvm_hc_range)BAD_RANGE(0x10, 0x20, KVM, 0);
-	e.action = 5;		/* the first after KVM_HC_ACTION_DOORBELL */
-	bad_policy(hx, x, "policy.action_5", 0, 0, &e, 1, EINVAL);
+	e.action = 6;		/* the first after KVM_HC_ACTION_EXCEPTION */
+	bad_policy(hx, x, "policy.action_6", 0, 0, &e, 1, EINVAL);
 	e = (struct kvm_hc_range)BAD_RANGE(0x10, 0x20, DOORBELL, 0);
 	e.doorbell = KVM_HC_MAX_DOORBELLS;
 	bad_policy(hx, x, "policy.doorbell_16", 0, 0, &e, 1, EINVAL);

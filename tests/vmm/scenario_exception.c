@@ -25,6 +25,25 @@
 #define EXC_DENY_NR	(EXC_NR + ARCH_NR(2) - ARCH_NR(0))
 #define EXC_BURST	2
 
+/* kvm-hc list --json names the exception range and the over-limit exception. */
+static void exc_tool(int vm_fd)
+{
+	char out[16384], want[2][96];
+	const char *name;
+	int st = tool_list_json(vm_fd, out, sizeof(out), &name), ok, i;
+
+	snprintf(want[0], sizeof(want[0]), "\"0x%llx-0x%llx exception 0\"",
+		 (unsigned long long)EXC_NR, (unsigned long long)EXC_NR);
+	snprintf(want[1], sizeof(want[1]), "\"limits\": [\"0x%llx-0x%llx %u 0 exception 0\"]",
+		 (unsigned long long)EXC_LIM_NR, (unsigned long long)EXC_LIM_NR, EXC_BURST);
+	for (i = 0, ok = st == 0 && name; i < 2; i++)
+		ok = ok && strstr(name, want[i]);
+	report(ok, "exception.tool_list", "got=exit:%d %s want=%s and %s", st,
+	       ok ? "found" : "missing", want[0], want[1]);
+	if (!ok)
+		printf("INFO exception.tool: %s\n", out);
+}
+
 int cmd_exception(void)
 {
 	const struct kvm_hc_range r[] = {
@@ -66,6 +85,7 @@ int cmd_exception(void)
 		       resname(rc));
 		rc = hc_set_policy(h, 0, r, NRANGES(r));
 		report(rc == 0, "exception.set_policy", "got=%s want=ok", resname(rc));
+		exc_tool(vm.fd);
 		arch_call_exception(&vm, EXC_NR, "exception.range");
 		/* the vCPU goes on: the next call is answered as usual */
 		a = arch_call(&vm, EXC_DENY_NR, "exception.after");

@@ -36,7 +36,7 @@ static void uapi_caps(int fd, const char *where)
 		{ "api_version", KVM_HC_CAP_API_VERSION, KVM_HC_API_VERSION },
 		{ "guest_abi", KVM_HC_CAP_GUEST_ABI, KVM_HC_ABI_VERSION },
 		{ "arch", KVM_HC_CAP_ARCH, ARCH_HC_ARCH },
-		{ "actions", KVM_HC_CAP_ACTIONS, 0x1f },
+		{ "actions", KVM_HC_CAP_ACTIONS, 0x3f },
 		{ "services", KVM_HC_CAP_SERVICES, ARCH_SERVICES },
 		{ "max_ranges", KVM_HC_CAP_MAX_RANGES, KVM_HC_MAX_RANGES },
 		{ "nr_counters", KVM_HC_CAP_NR_COUNTERS, HC_NRS_COUNTED },

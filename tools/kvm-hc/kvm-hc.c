@@ -8,7 +8,7 @@
  *   kvm-hc top [--delay S] [--json] the counters, refreshed, like kvm_stat
  *   kvm-hc trace [--count N] [--json]
  *                                   dispatch events as they happen
- *   kvm-hc attach --pid P --fd F [--kernel R]... [--deny R[:ERR]]...
+ *   kvm-hc attach --pid P --fd F [--kernel R]... [--deny R[:ERR]]... [--exception R]...
  *                                   attach a running VMM's VM as the
  *                                   operator, until interrupted
  *
@@ -48,7 +48,7 @@ static void usage(FILE *f)
 		"       kvm-hc top [--delay SECONDS] [--json]\n"
 		"       kvm-hc trace [--count N] [--json]\n"
 		"       kvm-hc attach --pid PID --fd VM_FD [--kernel N[-M]]... [--deny N[-M][:ERRNO]]...\n"
-		"                     [--discovery]\n"
+		"                     [--exception N[-M]]... [--discovery]\n"
 		"       kvm-hc version [--json]\n"
 		"A VM is named by its sysfs folder, <pid>-<vm fd>-<id>, or its id.\n");
 }
@@ -166,6 +166,7 @@ static int cmd_status(void)
 		{ "ring_entries", KVM_HC_CAP_RING_ENTRIES },
 		{ "rate_limit", KVM_HC_CAP_RATE_LIMIT },
 		{ "user_ranges", KVM_HC_CAP_USER_RANGES },
+		{ "exceptions", KVM_HC_CAP_EXCEPTIONS },
 	};
 	long v[sizeof(caps) / sizeof(caps[0])];
 	char hook[256], ver[64];
@@ -687,13 +688,16 @@ int main(int argc, char **argv)
 			if (errno || *end || end == argv[i + 1] || strtol(argv[i + 1], NULL, 10) < 0)
 				return bad_usage("%s: not a valid number: %s", argv[i], argv[i + 1]);
 			i++;
-		} else if (!strcmp(argv[i], "--kernel") || !strcmp(argv[i], "--deny")) {
+		} else if (!strcmp(argv[i], "--kernel") || !strcmp(argv[i], "--deny") ||
+			   !strcmp(argv[i], "--exception")) {
 			int deny = !strcmp(argv[i], "--deny");
 
 			if (i + 1 >= argc || parse_range(argv[i + 1], &first, &last, deny ? &err : NULL))
 				return bad_usage("%s needs N, N-M%s", argv[i], deny ? " or N[-M]:ERRNO (-4095..-1)" : "");
 			if (kvmhc_policy_add(policy, first, last,
-					     deny ? KVM_HC_ACTION_DENY : KVM_HC_ACTION_KERNEL,
+					     deny ? KVM_HC_ACTION_DENY :
+					     !strcmp(argv[i], "--exception") ? KVM_HC_ACTION_EXCEPTION :
+					     KVM_HC_ACTION_KERNEL,
 					     deny ? err : 0))
 				return bad_usage("too many ranges");
 			i++;
