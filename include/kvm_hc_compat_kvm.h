@@ -141,22 +141,40 @@ static inline void kvm_hc_vcpu_kick(struct kvm_vcpu *vcpu)
  */
 #ifdef KVM_HC_HAVE_VCPU_ARCH_RIP
 #define KVM_HC_X86_REG_RIP		VCPU_REG_RIP
-#define kvm_hc_x86_rip_slot(vcpu)	(&(vcpu)->arch.rip)
-#define kvm_hc_x86_reg_avail(vcpu, r)	test_bit(r, (vcpu)->arch.regs_avail)
-#define kvm_hc_x86_reg_mark_dirty(vcpu, r)				\
-	do {								\
-		__set_bit(r, (vcpu)->arch.regs_avail);			\
-		__set_bit(r, (vcpu)->arch.regs_dirty);			\
-	} while (0)
+
+static inline unsigned long *kvm_hc_x86_rip_slot(struct kvm_vcpu *vcpu)
+{
+	return &vcpu->arch.rip;
+}
+
+static inline bool kvm_hc_x86_reg_avail(struct kvm_vcpu *vcpu, int r)
+{
+	return test_bit(r, vcpu->arch.regs_avail);
+}
+
+static inline void kvm_hc_x86_reg_mark_dirty(struct kvm_vcpu *vcpu, int r)
+{
+	__set_bit(r, vcpu->arch.regs_avail);
+	__set_bit(r, vcpu->arch.regs_dirty);
+}
 #else
 #define KVM_HC_X86_REG_RIP		VCPU_REGS_RIP
-#define kvm_hc_x86_rip_slot(vcpu)	(&(vcpu)->arch.regs[VCPU_REGS_RIP])
-#define kvm_hc_x86_reg_avail(vcpu, r)	((vcpu)->arch.regs_avail & BIT(r))
-#define kvm_hc_x86_reg_mark_dirty(vcpu, r)				\
-	do {								\
-		(vcpu)->arch.regs_avail |= BIT(r);			\
-		(vcpu)->arch.regs_dirty |= BIT(r);			\
-	} while (0)
+
+static inline unsigned long *kvm_hc_x86_rip_slot(struct kvm_vcpu *vcpu)
+{
+	return &vcpu->arch.regs[VCPU_REGS_RIP];
+}
+
+static inline bool kvm_hc_x86_reg_avail(struct kvm_vcpu *vcpu, int r)
+{
+	return vcpu->arch.regs_avail & BIT(r);
+}
+
+static inline void kvm_hc_x86_reg_mark_dirty(struct kvm_vcpu *vcpu, int r)
+{
+	vcpu->arch.regs_avail |= BIT(r);
+	vcpu->arch.regs_dirty |= BIT(r);
+}
 #endif
 #endif
 
