@@ -265,8 +265,10 @@ enum load_kind arch_load_next(struct vm *vm, uint64_t nr, uint64_t want, uint64_
  * registers, and its handler for the architecture's undefined-instruction
  * exception reports: checks "<name>.raised" (the handler ran, for that
  * exception) and the architecture's checks of the state it defines (the
- * return address at the instruction, the registers as they were).  1 if
- * the exception was raised, 0 if not, -1 if the guest could not run.
+ * return address at the instruction, the registers as they were).  An
+ * architecture with more than one conduit may call once through each
+ * ("<name>.<conduit>.*").  The number of calls that raised it (0 if none),
+ * or -1 if the guest could not run.
  */
 int arch_call_exception(struct vm *vm, uint64_t nr, const char *name);
 #endif

@@ -330,11 +330,13 @@ static const uint64_t fu_answer[4] = { 0x5151515151515151ULL, 0x61, 0x62, 0x63 }
  * The exception scenario's call: HVC #0 with a pattern in x1..x3 (x4..x30
  * hold MARK(n)); the vector at VBAR_EL1 + 0x200 reports at MMIO_UNDEF.  An
  * UNDEF: ESR_EL1.EC 0 (unknown reason), IL for the 32-bit HVC, ELR_EL1 at
- * the HVC (not completed), every register as it was.
+ * the HVC (not completed), every register as it was.  Where KVM takes
+ * SMCCC calls over SMC #0 (6.4), the same with SMC #0 ("<name>.smc.*"),
+ * whose PC KVM has not moved but meant to.
  */
-int arch_call_exception(struct vm *vm, uint64_t nr, const char *name)
+static int call_exception(struct vm *vm, enum conduit via, uint64_t nr, const char *name)
 {
-	const struct call c = { .x0 = nr, .x1 = 0x1212121212121212ULL,
+	const struct call c = { .via = via, .x0 = nr, .x1 = 0x1212121212121212ULL,
 				.x2 = 0x2323232323232323ULL, .x3 = 0x3434343434343434ULL };
 	uint64_t esr = ~0ULL, elr = ~0ULL;
 	struct regs before, after;
@@ -368,14 +370,27 @@ int arch_call_exception(struct vm *vm, uint64_t nr, const char *name)
 	       "got=ESR_EL1 0x%llx (EC 0x%llx) want=EC 0 (unknown reason), IL",
 	       (unsigned long long)esr, (unsigned long long)(esr >> 26));
 	snprintf(key, sizeof(key), "%s.elr", name);
-	report(elr == before.pc, key, "got=0x%llx want=0x%llx (the HVC, not completed)",
-	       (unsigned long long)elr, (unsigned long long)before.pc);
+	report(elr == before.pc, key, "got=0x%llx want=0x%llx (the %s, not completed)",
+	       (unsigned long long)elr, (unsigned long long)before.pc, via == SMC0 ? "SMC" : "HVC");
 	for (i = 0, same = 1; i < 31; i++)
 		same &= after.x[i] == before.x[i];
 	snprintf(key, sizeof(key), "%s.registers", name);
 	report(same, key, "got=%s want=x0..x30 as they were (x0 0x%llx)", same ? "all" : "changed",
 	       (unsigned long long)after.x[0]);
 	return 1;
+}
+
+int arch_call_exception(struct vm *vm, uint64_t nr, const char *name)
+{
+	char smc[96];
+	int ret = call_exception(vm, HVC0, nr, name);
+
+	if (ret == 1 && probe_smccc_over_smc(vm) > 0) {
+		snprintf(smc, sizeof(smc), "%s.smc", name);
+		if (call_exception(vm, SMC0, nr, smc) == 1)
+			ret++;
+	}
+	return ret;
 }
 
 int arch_fwd_begin(struct vm *vm, uint64_t nr, const char *name)
