@@ -159,6 +159,13 @@ struct answer {
 	int exits;
 };
 
+/*
+ * What arch_fuzz_call() answers for a call that raised the architecture's
+ * exception with the state it defines (an exception range's call): no
+ * answer a call can give (exits -2).
+ */
+#define ANSWER_EXCEPTION	((struct answer){ 0xe8ce9710e8ce9710ULL, -2 })
+
 static inline int answer_eq(struct answer a, struct answer b)
 {
 	return a.val == b.val && a.exits == b.exits;

@@ -13,13 +13,15 @@
  *	  one); each must succeed or fail with an errno the interface
  *	  documents, and a handle's ioctls race its close from another thread;
  *	- policies and calls: random policies over numbers around the edges
- *	  of a block (kvm, kernel and deny ranges, random deny errors, the
- *	  discovery service on or off) are set while the guest calls random
+ *	  of a block (kvm, kernel, deny, doorbell and exception ranges,
+ *	  random deny errors, rate limits, the discovery service on or off)
+ *	  are set while the guest calls random
  *	  numbers of that set, with random arguments, from every mode and
  *	  through every conduit the architecture has (arch_fuzz_call(): x86
  *	  64-bit and 32-bit kernel code, user code, either vendor's
  *	  instruction; arm64 HVC and SMC, immediates 0 and 1); every answer
- *	  must be the one the policy in force gives there.
+ *	  must be the one the policy in force gives there (for an exception
+ *	  range, the exception with the state the architecture defines).
  *	Afterwards the VM still gets exactly what a fixed policy says.
  */
 #include <pthread.h>
@@ -105,9 +107,20 @@ static unsigned long fuzz_arg(struct fuzz_mem *fm, int vm_fd, int h)
 		p[2] = fuzz_below(2) ? 1u << fuzz_below(18) : fuzz_below(20);
 		p[3] = fuzz_below(2) ? (uint32_t)fuzz_efd : (uint32_t)-1;
 	}
-	/* a policy's ranges: pointing back into the page */
-	if (fuzz_below(2) && off == 0)
-		*(uint64_t *)(fm->page + 16) = (uint64_t)(unsigned long)(fm->page + 64);
+	/*
+	 * a policy's ranges: pointing back into the page, some with actions
+	 * and over-limit actions around the known ones (exception ranges
+	 * place and remove what their hook needs as policies come and go)
+	 */
+	if (fuzz_below(2) && off == 0) {
+		struct kvm_hc_range *r = (struct kvm_hc_range *)(fm->page + 64);
+
+		*(uint64_t *)(fm->page + 16) = (uint64_t)(unsigned long)r;
+		for (i = 0; i < 4 && fuzz_below(2); i++) {
+			r[i].action = fuzz_below(KVM_HC_ACTION_EXCEPTION + 2);
+			r[i].over_action = fuzz_below(KVM_HC_ACTION_EXCEPTION + 2);
+		}
+	}
 	return (unsigned long)p;
 }
 
@@ -273,9 +286,14 @@ static void fuzz_policy_make(struct fuzz_policy *p)
 		memset(r, 0, sizeof(*r));
 		r->first = fuzz_nrs[i];
 		r->last = fuzz_nrs[last];
+#ifdef ARCH_HAS_EXCEPTIONS
+		k = fuzz_below(5);
+#else
 		k = fuzz_below(4);
+#endif
 		r->action = k == 0 ? KVM_HC_ACTION_KVM : k == 1 ? KVM_HC_ACTION_KERNEL :
-			    k == 2 ? KVM_HC_ACTION_DENY : KVM_HC_ACTION_DOORBELL;
+			    k == 2 ? KVM_HC_ACTION_DENY : k == 3 ? KVM_HC_ACTION_DOORBELL :
+			    KVM_HC_ACTION_EXCEPTION;
 		if (r->action == KVM_HC_ACTION_DENY)
 			r->error = fuzz_below(2) ? -(int32_t)(1 + fuzz_below(4095)) :
 						   -KVM_HC_ENOHC;
@@ -291,7 +309,12 @@ static void fuzz_policy_make(struct fuzz_policy *p)
 		if (r->action != KVM_HC_ACTION_KVM && fuzz_below(4) == 0) {
 			r->burst = 8 + fuzz_below(8);
 			r->rate = fuzz_below(2) ? 0 : 1 + fuzz_below(1000);
-			r->over_action = fuzz_below(2) ? KVM_HC_ACTION_KVM : KVM_HC_ACTION_DENY;
+			k = fuzz_below(3);
+			r->over_action = k == 0 ? KVM_HC_ACTION_KVM : KVM_HC_ACTION_DENY;
+#ifdef ARCH_HAS_EXCEPTIONS
+			if (k == 2)
+				r->over_action = KVM_HC_ACTION_EXCEPTION;
+#endif
 			r->over_error = r->over_action == KVM_HC_ACTION_DENY ? -EACCES : 0;
 		}
 		i = last + 1 + fuzz_below(3);
@@ -321,7 +344,9 @@ static void fuzz_policy_print(const struct fuzz_policy *p)
 
 /*
  * What @p gives a call of @nr: a deny range's error, a doorbell's 0 (busy
- * for a ring range: the VM has no ring), else stock's answer.
+ * for a ring range: the VM has no ring), an exception range's exception
+ * (ANSWER_EXCEPTION: arch_fuzz_call() checks the state it leaves), else
+ * stock's answer.
  */
 static struct answer fuzz_expect(const struct fuzz_policy *p, uint64_t nr)
 {
@@ -335,6 +360,8 @@ static struct answer fuzz_expect(const struct fuzz_policy *p, uint64_t nr)
 		if (p->r[i].action == KVM_HC_ACTION_DOORBELL)
 			return p->r[i].flags & KVM_HC_RANGE_RING ? arch_denied(-KVM_HC_EBUSY) :
 								   (struct answer){ 0, 0 };
+		if (p->r[i].action == KVM_HC_ACTION_EXCEPTION)
+			return ANSWER_EXCEPTION;
 	}
 	return arch_stock();
 }
@@ -362,7 +389,7 @@ static void fuzz_mode_seen(const char *mode)
 static void fuzz_policies(struct vm *vm, int h, unsigned int seconds)
 {
 	uint64_t end = now_ns() + seconds * 1000000000ULL;
-	unsigned long calls = 0, wrong = 0, policies = 0;
+	unsigned long calls = 0, wrong = 0, policies = 0, exceptions = 0;
 	struct fuzz_policy p;
 	char first[160] = "";
 
@@ -394,6 +421,7 @@ static void fuzz_policies(struct vm *vm, int h, unsigned int seconds)
 				a = arch_fuzz_call(vm, nr, fuzz_rand(), fuzz_expect(&p, nr), &want,
 						   &mode);
 				fuzz_mode_seen(mode);
+				exceptions += answer_eq(want, ANSWER_EXCEPTION);
 				if (!answer_eq(a, want) && !wrong++) {
 					snprintf(first, sizeof(first),
 						 "nr 0x%llx (%s) got 0x%llx,exits:%d want 0x%llx,exits:%d",
@@ -410,6 +438,7 @@ static void fuzz_policies(struct vm *vm, int h, unsigned int seconds)
 	       wrong ? ": first " : "", first);
 	for (unsigned int m = 0; m < NRANGES(fuzz_modes) && fuzz_modes[m].mode; m++)
 		printf("INFO fuzz: %lu calls from %s\n", fuzz_modes[m].calls, fuzz_modes[m].mode);
+	printf("INFO fuzz: %lu calls of exception ranges\n", exceptions);
 }
 
 int cmd_fuzz(void)

@@ -334,49 +334,84 @@ static const uint64_t fu_answer[4] = { 0x5151515151515151ULL, 0x61, 0x62, 0x63 }
  * SMCCC calls over SMC #0 (6.4), the same with SMC #0 ("<name>.smc.*"),
  * whose PC KVM has not moved but meant to.
  */
+/* A call that should raise an UNDEF, and what the guest's handler saw. */
+struct undef {
+	struct regs before, after;
+	uint64_t esr, elr;
+};
+
+/*
+ * Run @c to its end: 1 if the guest's synchronous vector reported at
+ * MMIO_UNDEF (ESR_EL1 and ELR_EL1 read), 0 if the call completed
+ * (MMIO_DONE), -1 if neither.
+ */
+static int undef_run(struct vm *vm, const struct call *c, struct undef *u, const char *name)
+{
+	const struct kvm_run *run = vm->run;
+
+	call_regs(c, &u->before);
+	vm->n_hypercall_exits = 0;
+	vcpu_settle(vm);
+	if (vm->stuck || load_regs(vm->vcpu, &u->before, MMIO_DONE) < 0 ||
+	    vm_run_to_exit(vm, name) < 0)
+		return -1;
+	if (run->exit_reason == KVM_EXIT_MMIO && run->mmio.phys_addr == MMIO_DONE)
+		return read_regs(vm->vcpu, &u->after) < 0 ? -1 : 0;
+	if (run->exit_reason != KVM_EXIT_MMIO || run->mmio.phys_addr != MMIO_UNDEF) {
+		print_unexpected_exit(vm, name);
+		return -1;
+	}
+	if (read_regs(vm->vcpu, &u->after) < 0 || get_reg(vm->vcpu, REG_ESR_EL1, &u->esr) < 0 ||
+	    get_reg(vm->vcpu, REG_ELR_EL1, &u->elr) < 0)
+		return -1;
+	return 1;
+}
+
+static int undef_esr_ok(const struct undef *u)
+{
+	return u->esr >> 26 == 0 && (u->esr & (1ULL << 25));
+}
+
+static int undef_regs_ok(const struct undef *u)
+{
+	int i;
+
+	for (i = 0; i < 31; i++)
+		if (u->after.x[i] != u->before.x[i])
+			return 0;
+	return 1;
+}
+
 static int call_exception(struct vm *vm, enum conduit via, uint64_t nr, const char *name)
 {
 	const struct call c = { .via = via, .x0 = nr, .x1 = 0x1212121212121212ULL,
 				.x2 = 0x2323232323232323ULL, .x3 = 0x3434343434343434ULL };
-	uint64_t esr = ~0ULL, elr = ~0ULL;
-	struct regs before, after;
+	struct undef u = { .esr = ~0ULL, .elr = ~0ULL };
 	char key[128];
-	int same, i;
+	int r, same;
 
-	call_regs(&c, &before);
+	r = undef_run(vm, &c, &u, name);
 	snprintf(key, sizeof(key), "%s.raised", name);
-	vcpu_settle(vm);
-	if (vm->stuck || load_regs(vm->vcpu, &before, MMIO_DONE) < 0) {
-		report(0, key, "setup failed (errno %d)", errno);
-		return -1;
-	}
-	if (vm_run_to_exit(vm, name) < 0)
-		return -1;
-	if (vm->run->exit_reason != KVM_EXIT_MMIO || vm->run->mmio.phys_addr != MMIO_UNDEF) {
-		if (vm->run->exit_reason == KVM_EXIT_MMIO && vm->run->mmio.phys_addr == MMIO_DONE &&
-		    read_regs(vm->vcpu, &after) == 0)
+	if (r != 1) {
+		if (r == 0)
 			report(0, key, "got=the call completed, x0 0x%llx want=UNDEF",
-			       (unsigned long long)after.x[0]);
+			       (unsigned long long)u.after.x[0]);
 		else
-			print_unexpected_exit(vm, name);
-		return 0;
+			report(0, key, "got=no report want=UNDEF");
+		return r < 0 ? -1 : 0;
 	}
 	report(1, key, "got=a synchronous exception want=UNDEF");
-	if (read_regs(vm->vcpu, &after) < 0 || get_reg(vm->vcpu, REG_ESR_EL1, &esr) < 0 ||
-	    get_reg(vm->vcpu, REG_ELR_EL1, &elr) < 0)
-		return -1;
 	snprintf(key, sizeof(key), "%s.esr", name);
-	report(esr >> 26 == 0 && (esr & (1ULL << 25)), key,
-	       "got=ESR_EL1 0x%llx (EC 0x%llx) want=EC 0 (unknown reason), IL",
-	       (unsigned long long)esr, (unsigned long long)(esr >> 26));
+	report(undef_esr_ok(&u), key, "got=ESR_EL1 0x%llx (EC 0x%llx) want=EC 0 (unknown reason), IL",
+	       (unsigned long long)u.esr, (unsigned long long)(u.esr >> 26));
 	snprintf(key, sizeof(key), "%s.elr", name);
-	report(elr == before.pc, key, "got=0x%llx want=0x%llx (the %s, not completed)",
-	       (unsigned long long)elr, (unsigned long long)before.pc, via == SMC0 ? "SMC" : "HVC");
-	for (i = 0, same = 1; i < 31; i++)
-		same &= after.x[i] == before.x[i];
+	report(u.elr == u.before.pc, key, "got=0x%llx want=0x%llx (the %s, not completed)",
+	       (unsigned long long)u.elr, (unsigned long long)u.before.pc,
+	       via == SMC0 ? "SMC" : "HVC");
+	same = undef_regs_ok(&u);
 	snprintf(key, sizeof(key), "%s.registers", name);
 	report(same, key, "got=%s want=x0..x30 as they were (x0 0x%llx)", same ? "all" : "changed",
-	       (unsigned long long)after.x[0]);
+	       (unsigned long long)u.after.x[0]);
 	return 1;
 }
 
@@ -1228,6 +1263,14 @@ struct answer arch_fuzz_call(struct vm *vm, uint64_t nr, uint64_t rnd, struct an
 		probe_smccc_over_smc(vm);
 	*expect = hook_sees(via[m]) ? want : ARCH_STOCK;
 	*mode = modes[m];
+	if (answer_eq(*expect, ANSWER_EXCEPTION)) {
+		struct undef u = { .esr = ~0ULL, .elr = ~0ULL };
+		int r = undef_run(vm, &c, &u, "fuzz.policy");
+
+		if (r == 1 && undef_esr_ok(&u) && u.elr == u.before.pc && undef_regs_ok(&u))
+			return ANSWER_EXCEPTION;
+		return (struct answer){ r == 0 ? u.after.x[0] : ~0ULL, r == 1 ? -3 : r };
+	}
 	v = plain_call(vm, &c, "fuzz.policy");
 	return (struct answer){ v, vm->n_hypercall_exits };
 }

@@ -342,49 +342,76 @@ static const uint64_t fu_args[9] = { 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6
 #define LPCR_ILE	0x0000000002000000ull
 #define SRR1_PROGILL	0x0000000000080000ull
 
-int arch_call_exception(struct vm *vm, uint64_t nr, const char *name)
+/*
+ * Run hcall @nr with @args: 1 if the program interrupt's handler reported
+ * (EXC_REPORT; *regs as it left them, SPRG0..2 = r3, SRR0, SRR1), 0 if the
+ * hcall itself reached the VMM or finished, -1 if neither.  The vCPU is
+ * ready for the next call either way.
+ */
+static int program_run(struct vm *vm, uint64_t nr, const uint64_t *args, struct kvm_regs *regs,
+		       const char *name)
 {
-	const uint64_t args[9] = { 0x1212121212121212ull, 0x2323232323232323ull,
-				   0x3434343434343434ull };
 	uint64_t lpcr = 0;
 	struct kvm_one_reg one = { .id = KVM_REG_PPC_LPCR_64, .addr = (uintptr_t)&lpcr };
-	struct kvm_regs regs;
-	char key[128];
-	int same, i;
+	int r;
 
-	snprintf(key, sizeof(key), "%s.raised", name);
 	if (ioctl(vm->vcpu, KVM_GET_ONE_REG, &one) < 0 ||
 	    (lpcr |= LPCR_ILE, ioctl(vm->vcpu, KVM_SET_ONE_REG, &one) < 0)) {
-		report(0, key, "setting LPCR[ILE] failed (errno %d)", errno);
+		printf("INFO %s: setting LPCR[ILE] failed (errno %d)\n", name, errno);
 		return -1;
 	}
 	if (hcall_setup(vm, nr, args, name) < 0 ||
 	    hcall_next_exit(vm, now_ns() + CALL_TIMEOUT_S * 1000000000ull, name) < 0)
 		return -1;
-	if (vm->run->papr_hcall.nr != EXC_REPORT) {
-		report(0, key, "got=hcall 0x%llx reached the VMM want=the program interrupt",
-		       (unsigned long long)vm->run->papr_hcall.nr);
-		hcall_complete(vm, name);
-		return 0;
+	r = vm->run->papr_hcall.nr == EXC_REPORT;
+	regs->gpr[3] = vm->run->papr_hcall.nr;
+	if (r && xioctl(vm->vcpu, KVM_GET_REGS, regs) < 0)
+		r = -1;
+	if (hcall_complete(vm, name) < 0)
+		return -1;
+	return r;
+}
+
+static int program_regs_ok(const struct kvm_regs *regs, uint64_t nr, const uint64_t *args)
+{
+	int same = regs->sprg0 == nr, i;
+
+	for (i = 4; i < 13; i++)
+		same &= regs->gpr[i] == args[i - 4];
+	for (i = 13; i < 32; i++)
+		same &= regs->gpr[i] == GPR_PATTERN(i);
+	return same;
+}
+
+int arch_call_exception(struct vm *vm, uint64_t nr, const char *name)
+{
+	const uint64_t args[9] = { 0x1212121212121212ull, 0x2323232323232323ull,
+				   0x3434343434343434ull };
+	struct kvm_regs regs;
+	char key[128];
+	int r, same;
+
+	r = program_run(vm, nr, args, &regs, name);
+	snprintf(key, sizeof(key), "%s.raised", name);
+	if (r != 1) {
+		if (r == 0)
+			report(0, key, "got=hcall 0x%llx reached the VMM want=the program interrupt",
+			       (unsigned long long)regs.gpr[3]);
+		else
+			report(0, key, "got=no report want=the program interrupt");
+		return r;
 	}
 	report(1, key, "got=a program interrupt want=a program interrupt");
-	if (xioctl(vm->vcpu, KVM_GET_REGS, &regs) < 0)
-		return -1;
 	snprintf(key, sizeof(key), "%s.srr0", name);
 	report(regs.sprg1 == CODE_GPA, key, "got=0x%llx want=0x%x (the sc 1, not completed)",
 	       (unsigned long long)regs.sprg1, CODE_GPA);
 	snprintf(key, sizeof(key), "%s.srr1", name);
 	report(regs.sprg2 & SRR1_PROGILL, key, "got=0x%llx want=SRR1_PROGILL (0x%llx)",
 	       (unsigned long long)regs.sprg2, SRR1_PROGILL);
-	same = regs.sprg0 == nr;
-	for (i = 4; i < 13; i++)
-		same &= regs.gpr[i] == args[i - 4];
-	for (i = 13; i < 32; i++)
-		same &= regs.gpr[i] == GPR_PATTERN(i);
+	same = program_regs_ok(&regs, nr, args);
 	snprintf(key, sizeof(key), "%s.registers", name);
 	report(same, key, "got=%s want=r3 (0x%llx), r4..r31 as they were",
 	       same ? "all" : "changed", (unsigned long long)regs.sprg0);
-	hcall_complete(vm, name);
 	return 1;
 }
 
@@ -514,6 +541,15 @@ struct answer arch_fuzz_call(struct vm *vm, uint64_t nr, uint64_t rnd, struct an
 		args[i] = rnd * (2 * i + 3);
 	*expect = want;
 	*mode = "sc 1, supervisor";
+	if (answer_eq(want, ANSWER_EXCEPTION)) {
+		struct kvm_regs regs;
+		int r = program_run(vm, nr, args, &regs, "fuzz.policy");
+
+		if (r == 1 && regs.sprg1 == CODE_GPA && (regs.sprg2 & SRR1_PROGILL) &&
+		    program_regs_ok(&regs, nr, args))
+			return ANSWER_EXCEPTION;
+		return (struct answer){ r == 0 ? regs.gpr[3] : ~0ull, r == 1 ? -3 : r };
+	}
 	if (hcall(vm, nr, args, &res, "fuzz.policy") < 0)
 		return (struct answer){ ~0ull, -1 };
 	return (struct answer){ res.r[0], res.nexits };

@@ -267,9 +267,45 @@ struct answer arch_call_args(struct vm *vm, uint64_t nr, const uint64_t a[3], co
 }
 
 /*
- * The exception scenario's call: a pattern in the argument registers; the
- * guest's #UD handler (g_ud) reports on PORT_UD with the frame the CPU
- * pushed (no error code: RIP, CS, RFLAGS, RSP, SS) at the top of its stack.
+ * Run @c to its end: 1 if the guest took #UD (its handler g_ud reported on
+ * PORT_UD with the CPU's frame, no error code: RIP, CS, RFLAGS, RSP, SS, at
+ * *frame), 0 if the call completed (PORT_DONE), -1 if neither.  *before and
+ * *after are the registers at the start and at the report.
+ */
+static int ud_run(struct vm *vm, const struct call *c, struct kvm_regs *before,
+		  struct kvm_regs *after, const uint64_t **frame, const char *name)
+{
+	const struct kvm_run *run = vm->run;
+
+	call_regs(c, before);
+	vm->n_hypercall_exits = 0;
+	if (vm->stuck || set_mode(vm, c->mode) < 0 || xioctl(vm->vcpu, KVM_SET_REGS, before) < 0 ||
+	    vm_run_to_exit(vm, name) < 0)
+		return -1;
+	if (run->exit_reason != KVM_EXIT_IO || (run->io.port != PORT_UD && run->io.port != PORT_DONE) ||
+	    xioctl(vm->vcpu, KVM_GET_REGS, after) < 0) {
+		print_unexpected_exit(vm, name);
+		return -1;
+	}
+	if (run->io.port == PORT_DONE)
+		return 0;
+	*frame = after->rsp < MEM_SIZE - 5 * 8 ? (const uint64_t *)(vm->mem + after->rsp) : NULL;
+	return 1;
+}
+
+/* #UD as the architecture defines it: RIP at the instruction, registers kept. */
+static int ud_state_ok(const struct kvm_regs *before, struct kvm_regs after,
+		       const uint64_t *frame)
+{
+	if (!frame || frame[0] != before->rip)
+		return 0;
+	after.rsp = before->rsp;
+	return regs_preserved(before, &after) && after.rax == before->rax;
+}
+
+/*
+ * The exception scenario's call: a pattern in the argument registers, from
+ * 64-bit kernel code.
  */
 int arch_call_exception(struct vm *vm, uint64_t nr, const char *name)
 {
@@ -278,42 +314,31 @@ int arch_call_exception(struct vm *vm, uint64_t nr, const char *name)
 				.rsi = 0x4545454545454545ULL };
 	const uint64_t frame_gpa = STACK_TOP - 5 * 8;
 	struct kvm_regs before, after;
-	const uint64_t *frame;
+	const uint64_t *frame = NULL;
 	char key[128];
-	int same;
+	int r, same;
 
-	call_regs(&c, &before);
+	r = ud_run(vm, &c, &before, &after, &frame, name);
 	snprintf(key, sizeof(key), "%s.raised", name);
-	if (vm->stuck || set_mode(vm, MODE_64) < 0 || xioctl(vm->vcpu, KVM_SET_REGS, &before) < 0) {
-		report(0, key, "setup failed (errno %d)", errno);
-		return -1;
-	}
-	if (vm_run_to_exit(vm, name) < 0)
-		return -1;
-	if (vm->run->exit_reason != KVM_EXIT_IO || vm->run->io.port != PORT_UD) {
-		if (vm->run->exit_reason == KVM_EXIT_IO && vm->run->io.port == PORT_DONE &&
-		    xioctl(vm->vcpu, KVM_GET_REGS, &after) == 0)
+	if (r != 1) {
+		if (r == 0)
 			report(0, key, "got=the call completed, rax 0x%llx want=#UD",
 			       (unsigned long long)after.rax);
 		else
-			report(0, key, "got=exit %u (%s) want=#UD", vm->run->exit_reason,
-			       exit_name(vm->run->exit_reason));
-		return 0;
+			report(0, key, "got=no report want=#UD");
+		return r < 0 ? -1 : 0;
 	}
 	report(1, key, "got=#UD want=#UD");
-	if (xioctl(vm->vcpu, KVM_GET_REGS, &after) < 0)
-		return -1;
-	frame = (const uint64_t *)(vm->mem + frame_gpa);
 	snprintf(key, sizeof(key), "%s.frame", name);
 	report(after.rsp == frame_gpa, key, "got=rsp 0x%llx want=0x%llx (five words pushed)",
 	       (unsigned long long)after.rsp, (unsigned long long)frame_gpa);
 	snprintf(key, sizeof(key), "%s.rip", name);
-	report(frame[0] == before.rip && frame[1] == SEL_CODE64, key,
+	report(frame && frame[0] == before.rip && frame[1] == SEL_CODE64, key,
 	       "got=0x%llx:0x%llx want=0x%x:0x%llx (the %s, not completed)",
-	       (unsigned long long)frame[1], (unsigned long long)frame[0], SEL_CODE64,
+	       frame ? (unsigned long long)frame[1] : 0ULL,
+	       frame ? (unsigned long long)frame[0] : 0ULL, SEL_CODE64,
 	       (unsigned long long)before.rip, amd ? "vmmcall" : "vmcall");
-	after.rsp = before.rsp;
-	same = regs_preserved(&before, &after) && after.rax == before.rax;
+	same = ud_state_ok(&before, after, frame);
 	snprintf(key, sizeof(key), "%s.registers", name);
 	report(same, key, "got=%s want=all, rax too (0x%llx)", same ? "all" : "changed",
 	       (unsigned long long)after.rax);
@@ -1213,9 +1238,22 @@ struct answer arch_fuzz_call(struct vm *vm, uint64_t nr, uint64_t rnd, struct an
 	struct call c = { .rax = nr, .rbx = rnd * 3, .rcx = rnd * 5, .rdx = rnd * 7,
 			  .rsi = rnd * 11 };
 	unsigned int m = (unsigned int)(rnd >> 59) % 4;
+	struct kvm_regs before, after;
+	const uint64_t *frame = NULL;
 	uint64_t v;
+	int r;
 
 	*expect = want;
+	if (answer_eq(want, ANSWER_EXCEPTION) && m != 3) {
+		/* #UD from every kernel mode; CPL 3 keeps KVM's refusal */
+		c.other_insn = m == 1;
+		c.mode = m == 2 ? MODE_32 : MODE_64;
+		*mode = modes[m];
+		r = ud_run(vm, &c, &before, &after, &frame, "fuzz.policy");
+		if (r == 1 && ud_state_ok(&before, after, frame))
+			return ANSWER_EXCEPTION;
+		return (struct answer){ r == 0 ? after.rax : ~0ULL, r == 1 ? -3 : r };
+	}
 	switch (m) {
 	case 1:
 		c.other_insn = 1;
