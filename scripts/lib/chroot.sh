@@ -229,3 +229,84 @@ kh_chroot_sparse()
 	rm -rf "$tmp"
 	touch "$c/.sparse"
 }
+
+# kh_chroot_cross NAME GCC: Debian's own amd64 cross compiler GCC (gcc-12,
+# say) and cross binutils for the architecture of the foreign chroot NAME,
+# of its suite, so that what the chroot compiles is compiled at native
+# speed.  Their names are the native toolchain's (/usr/bin/aarch64-linux-
+# gnu-gcc-12 is in both gcc-12:arm64 and gcc-12-aarch64-linux-gnu:amd64),
+# and the chroot's apt cannot always install amd64 libraries next to its
+# own (multiarch wants the same versions, and the archive's indexes of two
+# architectures move apart), so the packages and the amd64 libraries they
+# need are fetched with the project's archive client and unpacked under
+# /opt/kvm-hc-cross, outside dpkg's view; the amd64 loader and the folders
+# it searches are links into it.  Kept from one run to the next.  Sets
+# KH_CROSS_PATH (a PATH that finds them before the native ones),
+# KH_CROSS_PREFIX (Kbuild's CROSS_COMPILE for them, absolute) and
+# KH_CROSS_TRIPLET; returns 1 with KH_CHROOT_WHY set when they cannot be
+# had or do not compile.  Makes its own apt state ($KH_CACHE/apt-cross).
+kh_chroot_cross()
+{
+	local name=$1 gcc=$2 suite=${1%%:*} c a t ok tmp libs d x
+	local pkgs
+
+	c=$(kh_chroot_dir "$name")
+	a=$(kh_chroot_arch "$name")
+	x=$c/opt/kvm-hc-cross
+	KH_CROSS_PATH=
+	KH_CROSS_PREFIX=
+	KH_CHROOT_WHY=
+	t=$(kh_chroot_run "$name" dpkg-architecture -qDEB_HOST_GNU_TYPE) || {
+		KH_CHROOT_WHY="no dpkg-architecture in the $name chroot"
+		return 1
+	}
+	KH_CROSS_TRIPLET=$t
+	ok=$x/.$gcc
+	if [ ! -f "$ok" ]; then
+		log "$name chroot: Debian's amd64 $gcc-$t of $suite in /opt/kvm-hc-cross"
+		pkgs=("$gcc-$t" "cpp-${gcc#gcc-}-$t" "binutils-$t" "lib$gcc-dev-$a-cross")
+		kh_apt_setup "$KH_CACHE/apt-cross" "$(dpkg --print-architecture)" "$suite" "$suite-updates" \
+			"$suite-security"
+		if ! kh_apt_update; then
+			KH_CHROOT_WHY="no package lists for $gcc-$t"
+			return 1
+		fi
+		# every library they need, however deep, from the lists
+		libs=$(kh_apt_cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+			--no-breaks --no-replaces --no-enhances "${pkgs[@]}" 2>/dev/null |
+			grep -E '^(lib[^ :<>]+|zlib1g)$' | grep -v -e '-cross$' -e "^lib$gcc-dev" | sort -u)
+		tmp=$(mktemp -d)
+		# shellcheck disable=SC2086
+		if ! kh_apt_download "$tmp/d" "${pkgs[@]/%//$suite}" $libs; then
+			KH_CHROOT_WHY="cannot fetch Debian's amd64 $gcc-$t of $suite: $KH_APT_WHY"
+			rm -rf "$tmp"
+			return 1
+		fi
+		rm -rf "$x"
+		mkdir -p "$x" "$c/usr/lib/x86_64-linux-gnu" "$c/lib64"
+		for d in "$tmp"/d/*.deb; do
+			dpkg-deb -x "$d" "$x"
+		done
+		rm -rf "$tmp"
+		# the loader and its default folders (/lib is /usr/lib: merged)
+		for d in "$x"/lib/x86_64-linux-gnu/* "$x"/usr/lib/x86_64-linux-gnu/*; do
+			[ -e "$d" ] && ln -sfn "${d#"$c"}" "$c/usr/lib/x86_64-linux-gnu/"
+		done
+		ln -sf /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$c/lib64/ld-linux-x86-64.so.2"
+		# the link dh and Makefiles call by the unversioned name
+		ln -sf "$t-$gcc" "$x/usr/bin/$t-gcc"
+		if ! kh_chroot_run "$name" sh -ec '
+			echo "int f(void) { return 0; }" |
+				"/opt/kvm-hc-cross/usr/bin/$1-$2" -O2 -c -x c - -o /tmp/kvm-hc-cross.o
+			file=$(od -An -tx1 -j18 -N2 /tmp/kvm-hc-cross.o)
+			rm -f /tmp/kvm-hc-cross.o
+			[ "$file" = "$(od -An -tx1 -j18 -N2 /usr/bin/dpkg)" ]
+		' kh-cross "$t" "$gcc" >>"$c.log" 2>&1; then
+			KH_CHROOT_WHY="the amd64 $gcc-$t in the $name chroot does not make $a objects (log: $c.log)"
+			return 1
+		fi
+		touch "$ok"
+	fi
+	KH_CROSS_PATH=/usr/local/sbin:/usr/local/bin:/opt/kvm-hc-cross/usr/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	KH_CROSS_PREFIX=/opt/kvm-hc-cross/usr/bin/$t-
+}
