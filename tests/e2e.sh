@@ -36,7 +36,7 @@
 # usage: tests/e2e.sh [--arch amd64|arm64|ppc64el] [--series "6.1 6.12 7"]
 #                     [--kvm-modes "vhe nvhe"] [--init FILE] [--append ARGS]
 #                     [--timeout SEC] [--kernel-tree DIR]
-#                     [--secondary-skip PIECES]
+#                     [--secondary-skip PIECES] [--skip-in "SERIES:PIECES..."]
 #   --arch       architecture of the kernels (default amd64)
 #   --series     kernel series to test (see scripts/kernels.sh series)
 #   --kvm-modes  arm64: KVM modes to boot each kernel in (default "vhe nvhe")
@@ -50,6 +50,10 @@
 #   --secondary-skip  arm64: /init pieces (kvm_hc_skip=) left out of every
 #                boot of a series but its first mode's, e.g. "load,sample":
 #                pieces that do not depend on KVM's mode run once a kernel
+#   --skip-in    /init pieces (kvm_hc_skip=) left out of the boots of one
+#                series, e.g. "6.1:sample,failload": pieces whose code is
+#                the same on another series the run boots (the same hooked
+#                function) run there
 #   --kernel-tree  amd64: boot a kernel built here instead of Debian's (the
 #                debug kernel of tests/kunit.sh --debug: KASAN, lockdep,
 #                kmemleak, KVM as modules); DIR is its build folder, and
@@ -101,6 +105,7 @@ append=
 timeout=300
 ktree=
 secondary_skip=
+skip_in=
 first_mode_only=
 
 usage()
@@ -124,6 +129,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--timeout=*) timeout=${1#*=}; shift ;;
 	--secondary-skip) secondary_skip=${2:?}; shift 2 ;;
+	--skip-in) skip_in=${2:?}; shift 2 ;;
 	--first-mode-only) first_mode_only=${2:?}; shift 2 ;;
 	--secondary-skip=*) secondary_skip=${1#*=}; shift ;;
 	--kernel-tree) ktree=${2:?}; shift 2 ;;
@@ -292,13 +298,17 @@ pack_initramfs()
 # counted from its start, and a debug kernel says a lot).
 boot()
 {
-	local series=$1 kernel=$2 initrd=$3 console=$4 mode=$5 pid rc=0 waited=0
+	local series=$1 kernel=$2 initrd=$3 console=$4 mode=$5 pid rc=0 waited=0 s
 	local cmdline="panic=-1 quiet loglevel=4 log_buf_len=8M"
 
 	# not the series' first mode: what does not depend on it is left out
 	if [ -n "$secondary_skip" ] && [ "$mode" != "${kvm_modes%% *}" ]; then
 		cmdline="$cmdline kvm_hc_skip=$secondary_skip"
 	fi
+	# what another series runs with the same code
+	for s in $skip_in; do
+		[ "${s%%:*}" != "$series" ] || cmdline="$cmdline kvm_hc_skip=${s#*:}"
+	done
 
 	: >"$console"
 	# VHE is what an arm64 kernel picks on a CPU with VHE (-cpu max).
