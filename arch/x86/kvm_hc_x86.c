@@ -201,7 +201,9 @@ static void kvm_hc_x86_prepare_exit(struct kvm_vcpu *vcpu, const struct kvm_hc_c
  * instruction, a single-step #DB if TF is set; without NRIPS the skip goes
  * through the emulator, which empties the exception queue), so the
  * replacement marks the vCPU, and the return probe on the caller, which saw
- * RIP and rax at its entry, puts them back and queues the #UD again.
+ * RIP and rax at its entry, puts them back and queues the #UD again.  Out
+ * of line: its set_bit() is a locked instruction, which the replacement's
+ * other paths do without (lint.sh's hotpath check).
  */
 struct kvm_hc_x86_vm {
 	DECLARE_BITMAP(ud, KVM_MAX_VCPUS);	/* by vcpu_idx: #UD decided */
@@ -220,7 +222,7 @@ static unsigned long kvm_hc_x86_rip(struct kvm_vcpu *vcpu)
 	return *kvm_hc_x86_rip_slot(vcpu);
 }
 
-static int kvm_hc_x86_exception(struct kvm_vcpu *vcpu)
+static noinline int kvm_hc_x86_exception(struct kvm_vcpu *vcpu)
 {
 	struct kvm_hc_x86_vm *xvm = kvm_hc_vm_data(vcpu->kvm);
 
