@@ -381,8 +381,9 @@ static int module_unload(const char *name)
 }
 
 /*
- * The floor module, on the function kvm_hc hooks, with ftrace's argument
- * registers only, as kvm_hc asks for them.
+ * The floor module, on the (first) function kvm_hc hooks, with the
+ * registers kvm_hc's hook gets: ftrace's argument registers, or a full
+ * frame (bench_arch.floor_regs).
  */
 static int floor_load(void)
 {
@@ -396,8 +397,8 @@ static int floor_load(void)
 		bench_fail("cannot read /sys/module/kvm_hc/hook");
 		return -1;
 	}
-	func[strcspn(func, "\n")] = 0;
-	snprintf(params, sizeof(params), "func=%s save_regs=0", func);
+	func[strcspn(func, " \n")] = 0;
+	snprintf(params, sizeof(params), "func=%s save_regs=%d", func, !!bench_arch.floor_regs);
 	return module_load(floor_path, "kvm_hc_rival", params);
 }
 

@@ -96,7 +96,11 @@ struct bench_fast {
  *                 BVM_STOCK_FWD (answered 0)
  * @fast:          KVM's own in-kernel calls that kvm_hc's fast path serves
  * @nfast:         entries in @fast
- * @ftrace_hook:   kvm_hc's hook is an ftrace callback (the floor case applies)
+ * @ftrace_hook:   kvm_hc's hook is an ftrace callback, or a kprobe on
+ *                 ftrace (the floor case applies)
+ * @floor_regs:    the floor's callback asks for a full register frame, as
+ *                 kvm_hc's hook gets there (powerpc's kprobes); else
+ *                 ftrace's argument registers
  * @doorbell_goal: the most a doorbell may cost beyond the trap, as a share of
  *                 what a forwarded round trip costs beyond it (0: 0.3)
  */
@@ -112,6 +116,7 @@ struct bench_arch {
 	const struct bench_fast *fast;
 	unsigned int nfast;
 	int ftrace_hook;
+	int floor_regs;
 	double doorbell_goal;
 };
 
