@@ -134,8 +134,9 @@ static inline void kvm_hc_vcpu_kick(struct kvm_vcpu *vcpu)
 
 #ifdef CONFIG_X86
 /*
- * A register of a vCPU's cache in struct kvm_vcpu_arch (kvm_register_read()
- * and kvm_register_write() of KVM's private kvm_cache_regs.h): 7.x keeps
+ * A register of a vCPU's cache in struct kvm_vcpu_arch (kvm_register_read(),
+ * kvm_register_write() and kvm_register_mark_dirty() of KVM's private
+ * kvm_cache_regs.h): 7.x keeps
  * RIP out of regs[] (VCPU_REG_RIP, arch.rip) and the avail/dirty marks in
  * bitmaps; before, RIP was regs[VCPU_REGS_RIP] and the marks u32s.
  */

@@ -406,9 +406,7 @@ static int kvm_hc_x86_emulate(struct kvm_vcpu *vcpu)
 		kvm_hc_x86_kvm_event(&call);
 		++vcpu->stat.hypercalls;
 		vcpu->arch.regs[VCPU_REGS_RAX] = kvm_hc_x86_result(&call);
-		/* kvm_register_mark_dirty() of KVM's private kvm_cache_regs.h */
-		vcpu->arch.regs_avail |= BIT(VCPU_REGS_RAX);
-		vcpu->arch.regs_dirty |= BIT(VCPU_REGS_RAX);
+		kvm_hc_x86_reg_mark_dirty(vcpu, VCPU_REGS_RAX);
 		ret = kvm_skip_emulated_instruction(vcpu);
 		break;
 	case KVM_HC_FORWARD:
