@@ -170,6 +170,13 @@ extern unsigned int kvm_hc_arm_count;
 extern bool kvm_hc_live;
 extern atomic_t kvm_hc_inflight;
 
+/* A range whose calls may get the exception: its action, or over its limit. */
+static inline bool kvm_hc_range_raises(const struct kvm_hc_range *r)
+{
+	return r->action == KVM_HC_ACTION_EXCEPTION ||
+	       (r->burst && r->over_action == KVM_HC_ACTION_EXCEPTION);
+}
+
 static inline struct kvm_hc_vm *kvm_hc_vm_find(struct kvm *kvm)
 {
 	struct hlist_head *head = &kvm_hc_vms[hash_min((unsigned long)kvm, HASH_BITS(kvm_hc_vms))];

@@ -33,9 +33,7 @@ static long kvm_hc_set_policy_ioctl(struct kvm_hc_handle *h, void __user *argp)
 	 */
 	for (i = 0; i < p.nranges; i++)
 		if ((!kvm_hc_arch.user_ranges && (ranges[i].flags & KVM_HC_RANGE_USER)) ||
-		    (!kvm_hc_arch.exceptions &&
-		     (ranges[i].action == KVM_HC_ACTION_EXCEPTION ||
-		      (ranges[i].burst && ranges[i].over_action == KVM_HC_ACTION_EXCEPTION)))) {
+		    (!kvm_hc_arch.exceptions && kvm_hc_range_raises(&ranges[i]))) {
 			kfree(ranges);
 			return -EOPNOTSUPP;
 		}

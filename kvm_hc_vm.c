@@ -59,8 +59,7 @@ static bool kvm_hc_ruleset_exceptions(const struct kvm_hc_ruleset *p)
 	unsigned int i;
 
 	for (i = 0; p && i < p->count; i++)
-		if (p->ranges[i].action == KVM_HC_ACTION_EXCEPTION ||
-		    (p->ranges[i].burst && p->ranges[i].over_action == KVM_HC_ACTION_EXCEPTION))
+		if (kvm_hc_range_raises(&p->ranges[i]))
 			return true;
 	return false;
 }
