@@ -83,13 +83,16 @@ static const char *kvm_hc_ppc_hook_name(void)
 				   KVM_HC_PPC_PAPR_TARGET;
 }
 
+/*
+ * r3 .. r11, what the two calling conventions read; the others are left
+ * as they are (uninitialised, and not read by the decoders).
+ */
 static void kvm_hc_ppc_read_gprs(struct kvm_vcpu *vcpu, unsigned long *gpr)
 {
 	int i;
 
-	/* r0 .. r2 are no part of either calling convention. */
-	for (i = 0; i < KVM_HC_PPC_NR_GPRS; i++)
-		gpr[i] = i < 3 ? 0 : kvmppc_get_gpr(vcpu, i);
+	for (i = 3; i <= 11; i++)
+		gpr[i] = kvmppc_get_gpr(vcpu, i);
 }
 
 /* r4 .. r11 from the results; r3 too unless @status_in_r3 is false. */
@@ -129,7 +132,7 @@ static u64 kvm_hc_ppc_get_msr(struct kvm_vcpu *vcpu)
 
 static void kvm_hc_ppc_decode(struct kvm_vcpu *vcpu, struct kvm_hc_call *call, bool epapr)
 {
-	unsigned long gpr[KVM_HC_PPC_NR_GPRS];
+	unsigned long gpr[KVM_HC_PPC_NR_GPRS] kvm_hc_noinit;
 	u64 msr = kvm_hc_ppc_get_msr(vcpu);
 
 	kvm_hc_ppc_read_gprs(vcpu, gpr);
