@@ -40,7 +40,9 @@
 #                                   .ko + OUTDIR/load-order (empty when KVM
 #                                   is built in); with KVM_HC_KMODULES=DIR,
 #                                   those of a kernel built here, installed
-#                                   in DIR (its lib/modules/<release>)
+#                                   in DIR (its lib/modules/<release>); with
+#                                   KVM_HC_KVM_MODULES="A B", those instead
+#                                   of the architecture's
 #        scripts/kernels.sh package PACKAGE     fetches a Debian package of
 #                                   ARCH (the version of the host's release
 #                                   when the archive has it), prints the
@@ -536,7 +538,7 @@ kh_kvm_modules()
 		done
 		order+=("${dst##*/}")
 	}
-	for m in $KH_KVM_MODULES; do
+	for m in ${KVM_HC_KVM_MODULES:-$KH_KVM_MODULES}; do
 		kh_kvm_visit "$m"
 	done
 	unset -f kh_kvm_visit

@@ -5,7 +5,8 @@
 #   KUnit suites on the test kernel and its debug build (tests/kunit.sh),
 #   end to end on that debug build (amd64) and on Debian's 6.1, 6.12 and 7.x
 #   kernels, amd64, arm64 (VHE and nVHE) and ppc64el (KVM-HV under nested
-#   HV) (tests/e2e.sh), Debian's unmodified qemu-system-x86 booting a Debian
+#   HV, and KVM-PR on a kernel built here: tests/pr-kernel.sh)
+#   (tests/e2e.sh), Debian's unmodified qemu-system-x86 booting a Debian
 #   guest with kvm_hc attached by the kvm-hc tool (tests/real-vmm.sh),
 #   checkpatch/sparse/W=1 for amd64, arm64 and ppc64el,
 #   and sparse/W=1 of s390x cross builds (tests/lint.sh), and the archive
@@ -160,11 +161,15 @@ series=${SERIES:-6.1 6.12 7}
 # sample, failload) and the fuzz and storm scenarios, which the VHE boot of
 # the same kernel runs: the module, the hooked function and the uAPI are
 # the same in both modes.
+# e2e-ppc64-pr: ppc64el end to end on KVM-PR (tests/pr-kernel.sh builds
+# the kernel once per machine, about five minutes; a boot runs every
+# piece in about a minute): kvmppc_h_pr(), ePAPR and OSI.
 lane_bg kunit "tests/kunit.sh" \
 	lint "tests/lint.sh" \
 	kunit-debug "tests/kunit.sh --debug" \
 	e2e-debug "tests/e2e.sh --kernel-tree '$DEBUG_KDIR' --series debug --timeout 1800 --append '$DEBUG_APPEND kvm_hc_cycles=1 kvm_hc_skip=open,reclose,final,failload'" \
 	e2e-ppc64 "tests/e2e.sh --arch ppc64el --series '$series'" \
+	e2e-ppc64-pr "tests/e2e.sh --arch ppc64el --kernel-tree \"\$(tests/pr-kernel.sh)\" --series pr --timeout 1200" \
 	real-vmm "tests/real-vmm.sh" \
 	dkms-ppc64 "tests/dkms.sh --arch ppc64el --series 6.1"
 # The pieces that insert and remove modules (sample, failload) once per

@@ -54,9 +54,11 @@
 #                series, e.g. "6.1:sample,failload": pieces whose code is
 #                the same on another series the run boots (the same hooked
 #                function) run there
-#   --kernel-tree  amd64: boot a kernel built here instead of Debian's (the
-#                debug kernel of tests/kunit.sh --debug: KASAN, lockdep,
-#                kmemleak, KVM as modules); DIR is its build folder, and
+#   --kernel-tree  boot a kernel built here instead of Debian's: amd64, the
+#                debug kernel of tests/kunit.sh --debug (KASAN, lockdep,
+#                kmemleak, KVM as modules); ppc64el, the KVM-PR kernel of
+#                tests/pr-kernel.sh (on a bare-metal POWER8, powernv8, KVM-PR
+#                loaded instead of KVM-HV).  DIR is its build folder, and
 #                --series only names the run (default "tree")
 #
 # env:
@@ -139,11 +141,16 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case $timeout in '' | *[!0-9]*) echo "e2e: --timeout wants seconds" >&2; exit 2 ;; esac
+# A kernel tree: its image (KT_IMAGE) and make's arguments (KT_MAKE).
 if [ -n "$ktree" ]; then
-	[ "$arch" = amd64 ] || { echo "e2e: --kernel-tree is for amd64 (the KUnit kernels are x86_64)" >&2; exit 2; }
+	case $arch in
+	amd64) KT_IMAGE=arch/x86/boot/bzImage; KT_MAKE=(ARCH=x86_64) ;;
+	ppc64el) KT_IMAGE=vmlinux; KT_MAKE=(ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-) ;;
+	*) echo "e2e: --kernel-tree is for amd64 (tests/kunit.sh's kernels) and ppc64el (tests/pr-kernel.sh's)" >&2; exit 2 ;;
+	esac
 	ktree=$(realpath -m "$ktree")
-	[ -f "$ktree/arch/x86/boot/bzImage" ] && [ -f "$ktree/include/config/kernel.release" ] ||
-		{ echo "e2e: $ktree is not a built kernel tree (no arch/x86/boot/bzImage)" >&2; exit 2; }
+	[ -f "$ktree/$KT_IMAGE" ] && [ -f "$ktree/include/config/kernel.release" ] ||
+		{ echo "e2e: $ktree is not a built kernel tree (no $KT_IMAGE)" >&2; exit 2; }
 	[ -n "$series_set" ] || series_list=tree
 fi
 
@@ -212,6 +219,14 @@ ppc64el)
 	# One vCPU: TCG runs it fastest, and the guest's own VMs need no
 	# second one.
 	QEMU=(qemu-system-ppc64 -M pseries,cap-nested-hv=on -cpu POWER9 -smp "${KVM_HC_SMP:-1}" -vga none)
+	# tests/pr-kernel.sh's kernel runs KVM-PR, which wants a hash MMU: a
+	# POWER8, bare metal (powernv8, skiboot's OPAL).  Under the pseries
+	# machine QEMU itself answers a guest's "sc 1" from problem state
+	# (H_PRIVILEGE), so KVM-PR's PAPR hcalls would never reach it.
+	if [ -n "$ktree" ]; then
+		QEMU=(qemu-system-ppc64 -M powernv8 -smp "${KVM_HC_SMP:-1}")
+		export KVM_HC_KVM_MODULES="kvm kvm_pr"
+	fi
 	CONSOLE=hvc0
 	HIGHLIGHTS=('^[A-Z]* hook |'
 		:matrix
@@ -523,7 +538,7 @@ for series in $series_list; do
 	if [ -n "$ktree" ]; then
 		# A kernel built here: its tree is its headers, its modules are
 		# installed next to the initramfs.
-		vars="KVER=$(cat "$ktree/include/config/kernel.release") VMLINUZ=$ktree/arch/x86/boot/bzImage"
+		vars="KVER=$(cat "$ktree/include/config/kernel.release") VMLINUZ=$ktree/$KT_IMAGE"
 		: >"$d/fetch.log"
 	elif ! vars=$("${KERNELS[@]}" fetch "$series" 2>"$d/fetch.log"); then
 		report_failure "cannot fetch a $tag kernel: $(grep -a '^kernels:' "$d/fetch.log" | tail -n 1)" "$d/fetch.log"
@@ -554,7 +569,7 @@ for series in $series_list; do
 	else
 		copy_sources "$d/src"
 		if [ -n "$ktree" ]; then
-			build=(make -C "$ktree" ARCH=x86_64 M="$d/src" -j"${KVM_HC_JOBS:-2}")
+			build=(make -C "$ktree" "${KT_MAKE[@]}" M="$d/src" -j"${KVM_HC_JOBS:-2}")
 			build_end=(modules)
 		else
 			build=("${KERNELS[@]}" build "$KVER" "$d/src")
@@ -595,7 +610,7 @@ for series in $series_list; do
 	kmods=
 	if [ -n "$ktree" ]; then
 		rm -rf "$d/modroot"
-		make -s -C "$ktree" ARCH=x86_64 INSTALL_MOD_PATH="$d/modroot" INSTALL_MOD_STRIP=1 \
+		make -s -C "$ktree" "${KT_MAKE[@]}" INSTALL_MOD_PATH="$d/modroot" INSTALL_MOD_STRIP=1 \
 			modules_install >"$d/modules.log" 2>&1 || true
 		kmods=$d/modroot/lib/modules/$KVER
 	fi

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm_hc powerpc hook: kprobes on KVM's two hypercall functions whose
+ * kvm_hc powerpc hook: kprobes on KVM's hypercall functions whose
  * pre-handlers do all of kvm_hc's work.
  *
  *   kvmppc_pseries_do_hcall(vcpu)  kvm-hv.ko  PAPR hcalls of Book3S HV guests
+ *   kvmppc_h_pr(vcpu, cmd)         kvm-pr.ko  PAPR hcalls of Book3S PR guests
  *   kvmppc_kvm_pv(vcpu)            kvm.ko     ePAPR/KVM hypercalls (KVM-PR,
- *                                             BookE; optional)
+ *                                             BookE)
+ *
+ * Each is hooked where its module is loaded; one of the first two must be.
  *
  * For a call kvm_hc takes, the pre-handler answers in the guest's registers
  * and then returns from KVM's function on its behalf: r3 = the function's
@@ -32,17 +35,12 @@
 #include "kvm_hc_ppc.h"
 #include "kvm_hc_trace.h"
 
-#define KVM_HC_PPC_PAPR_TARGET	"kvmppc_pseries_do_hcall"
-#define KVM_HC_PPC_EPAPR_TARGET	"kvmppc_kvm_pv"
-#define KVM_HC_PPC_HV_MODULE	"kvm_hv"
-
 /* KVM's kvmppc_kvm_pv(): FEATURES runs it, then adds kvm_hc's bits. */
 static int (*kvm_hc_ppc_kvm_pv)(struct kvm_vcpu *vcpu);
 /* KVM's kvm_vm_ioctl(): tells a VM file from others. */
 static unsigned long kvm_hc_ppc_vm_ioctl;
-/* kvm-hv and kvm, the modules of the hooked functions, held while hooked. */
-static struct module *kvm_hc_ppc_hv;
-static struct module *kvm_hc_ppc_kvm;
+/* The hooked functions' names, for sysfs: "kvmppc_h_pr kvmppc_kvm_pv". */
+static char kvm_hc_ppc_hooked[80];
 
 /**
  * kvm_hc_ppc_func_entry() - function entry for an address a kprobe reports
@@ -79,8 +77,7 @@ static unsigned long kvm_hc_ppc_func_entry(unsigned long kprobe_addr)
  */
 static const char *kvm_hc_ppc_hook_name(void)
 {
-	return kvm_hc_ppc_kvm_pv ? KVM_HC_PPC_PAPR_TARGET " " KVM_HC_PPC_EPAPR_TARGET :
-				   KVM_HC_PPC_PAPR_TARGET;
+	return kvm_hc_ppc_hooked;
 }
 
 /*
@@ -99,7 +96,7 @@ static void kvm_hc_ppc_read_gprs(struct kvm_vcpu *vcpu, unsigned long *gpr)
 static unsigned long kvm_hc_ppc_set_results(struct kvm_vcpu *vcpu, const struct kvm_hc_call *call,
 					    bool status_in_r3)
 {
-	unsigned long out[KVM_HC_PPC_NR_OUT];
+	unsigned long out[KVM_HC_PPC_NR_OUT] kvm_hc_noinit;
 	int i;
 
 	kvm_hc_ppc_results(call, out);
@@ -181,15 +178,14 @@ static bool kvm_hc_ppc_take(struct kvm_vcpu *vcpu, u64 nr, int svc, bool epapr)
 }
 
 /*
- * kvmppc_pseries_do_hcall(vcpu): KVM has filled run->papr_hcall (nr, r4 ..
- * r12) and set exit_reason = KVM_EXIT_PAPR_HCALL and hcall_needed before
- * calling it.  Returning RESUME_HOST sends the call to the VMM exactly as
- * KVM does for an hcall it does not handle; KVM_RUN's completion then writes
- * r3 and r4 .. r12 from papr_hcall.
+ * A PAPR hcall, for either hook: @answered is what KVM's function returns
+ * for an hcall it answered in the kernel, @forward what sends the hcall
+ * to the VMM (KVM_EXIT_PAPR_HCALL, exactly as KVM sends one it does not
+ * handle; KVM_RUN's completion then writes r3 and r4 .. r12 from
+ * papr_hcall).
  */
-static int kvm_hc_ppc_papr_pre(struct kprobe *p, struct pt_regs *regs)
+static int kvm_hc_ppc_papr(struct pt_regs *regs, struct kvm_vcpu *vcpu, int answered, int forward)
 {
-	struct kvm_vcpu *vcpu = (struct kvm_vcpu *)regs->gpr[3];
 	struct kvm_hc_call call kvm_hc_noinit;
 	u64 nr = kvmppc_get_gpr(vcpu, 3);
 
@@ -201,18 +197,37 @@ static int kvm_hc_ppc_papr_pre(struct kprobe *p, struct pt_regs *regs)
 		if (unlikely(call.flags & KVM_HC_CALL_EXCEPTION)) {
 			kvm_hc_ppc_program(vcpu);
 			vcpu->arch.hcall_needed = 0;
-			return kvm_hc_ppc_return(regs, RESUME_GUEST);
+			return kvm_hc_ppc_return(regs, answered);
 		}
 		fallthrough;
 	case KVM_HC_KERNEL:
 		kvm_hc_ppc_set_results(vcpu, &call, true);
 		vcpu->arch.hcall_needed = 0;
-		return kvm_hc_ppc_return(regs, RESUME_GUEST);
+		return kvm_hc_ppc_return(regs, answered);
 	case KVM_HC_FORWARD:
-		return kvm_hc_ppc_return(regs, RESUME_HOST);
+		return kvm_hc_ppc_return(regs, forward);
 	default:
 		return 0;
 	}
+}
+
+/*
+ * KVM-HV's kvmppc_pseries_do_hcall(vcpu): KVM has filled run->papr_hcall
+ * (nr, r4 .. r12) and set exit_reason = KVM_EXIT_PAPR_HCALL and
+ * hcall_needed before calling it, so RESUME_HOST forwards.
+ */
+static int kvm_hc_ppc_hv_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	return kvm_hc_ppc_papr(regs, (struct kvm_vcpu *)regs->gpr[3], RESUME_GUEST, RESUME_HOST);
+}
+
+/*
+ * KVM-PR's kvmppc_h_pr(vcpu, cmd): EMULATE_DONE resumes the guest; for
+ * EMULATE_FAIL its caller fills run->papr_hcall and exits to the VMM.
+ */
+static int kvm_hc_ppc_pr_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	return kvm_hc_ppc_papr(regs, (struct kvm_vcpu *)regs->gpr[3], EMULATE_DONE, EMULATE_FAIL);
 }
 
 /* KVM_HC_FEATURES: KVM's answer, plus kvm_hc's services in r4. */
@@ -276,24 +291,84 @@ static void kvm_hc_ppc_post(struct kprobe *p, struct pt_regs *regs, unsigned lon
 {
 }
 
-static struct kprobe kvm_hc_ppc_papr_probe = {
-	.symbol_name = KVM_HC_PPC_PAPR_TARGET,
-	.pre_handler = kvm_hc_ppc_papr_pre,
-	.post_handler = kvm_hc_ppc_post,
-	/* Armed by kvm_hc_ppc_arm(), on first use. */
-	.flags = KPROBE_FLAG_DISABLED,
+/**
+ * struct kvm_hc_ppc_target - one of KVM's functions kvm_hc hooks
+ * @kp:     its kprobe, placed disarmed; armed by kvm_hc_ppc_arm()
+ * @papr:   one of the PAPR functions, of which one must be there
+ * @owner:  that module, held while the function is hooked
+ * @hooked: the kprobe is registered
+ */
+struct kvm_hc_ppc_target {
+	struct kprobe kp;
+	bool papr;
+	struct module *owner;
+	bool hooked;
 };
 
-static struct kprobe kvm_hc_ppc_epapr_probe = {
-	.symbol_name = KVM_HC_PPC_EPAPR_TARGET,
-	.pre_handler = kvm_hc_ppc_epapr_pre,
-	.post_handler = kvm_hc_ppc_post,
-	.flags = KPROBE_FLAG_DISABLED,
+static struct kvm_hc_ppc_target kvm_hc_ppc_targets[] = {
+	{
+		.kp = { .symbol_name = "kvmppc_pseries_do_hcall", .pre_handler = kvm_hc_ppc_hv_pre,
+			.post_handler = kvm_hc_ppc_post, .flags = KPROBE_FLAG_DISABLED },
+		.papr = true,
+	},
+	{
+		.kp = { .symbol_name = "kvmppc_h_pr", .pre_handler = kvm_hc_ppc_pr_pre,
+			.post_handler = kvm_hc_ppc_post, .flags = KPROBE_FLAG_DISABLED },
+		.papr = true,
+	},
+	{
+		.kp = { .symbol_name = "kvmppc_kvm_pv", .pre_handler = kvm_hc_ppc_epapr_pre,
+			.post_handler = kvm_hc_ppc_post, .flags = KPROBE_FLAG_DISABLED },
+	},
 };
+
+#define KVM_HC_PPC_TARGETS_END	(kvm_hc_ppc_targets + ARRAY_SIZE(kvm_hc_ppc_targets))
+
+/* Remove the hooks placed so far and drop their modules. */
+static void kvm_hc_ppc_unhook(void)
+{
+	struct kvm_hc_ppc_target *t;
+
+	for (t = kvm_hc_ppc_targets; t < KVM_HC_PPC_TARGETS_END; t++) {
+		if (!t->hooked)
+			continue;
+		unregister_kprobe(&t->kp);
+		module_put(t->owner);
+		t->hooked = false;
+	}
+	kvm_hc_ppc_kvm_pv = NULL;
+}
+
+/*
+ * Hook @t if its function is there: 0 if hooked or absent, else a
+ * negative errno with the reason in the kernel log.
+ */
+static int kvm_hc_ppc_hook(struct kvm_hc_ppc_target *t)
+{
+	unsigned long addr = kvm_hc_lookup_name(t->kp.symbol_name);
+	int ret;
+
+	if (!addr)
+		return 0;
+	t->owner = kvm_hc_hold_owner(addr);
+	if (IS_ERR(t->owner))
+		return PTR_ERR(t->owner);
+	ret = register_kprobe(&t->kp);
+	if (ret) {
+		pr_err("cannot hook %s: %d\n", t->kp.symbol_name, ret);
+		module_put(t->owner);
+		return ret;
+	}
+	t->hooked = true;
+	if (kvm_hc_ppc_hooked[0])
+		strlcat(kvm_hc_ppc_hooked, " ", sizeof(kvm_hc_ppc_hooked));
+	strlcat(kvm_hc_ppc_hooked, t->kp.symbol_name, sizeof(kvm_hc_ppc_hooked));
+	return 0;
+}
 
 /**
- * kvm_hc_ppc_init() - hook KVM's PAPR hcall function and, where it
- * exists, its ePAPR hypercall function
+ * kvm_hc_ppc_init() - hook KVM's PAPR hcall functions (KVM-HV's, KVM-PR's)
+ * and its ePAPR hypercall function, of those that are loaded
  *
  * The kprobes are placed disarmed; kvm_hc_ppc_arm() arms them on first
  * use.  Either all is ready on return, or nothing was changed.
@@ -302,7 +377,9 @@ static struct kprobe kvm_hc_ppc_epapr_probe = {
  */
 static int kvm_hc_ppc_init(void)
 {
-	unsigned long papr;
+	struct kvm_hc_ppc_target *t;
+	bool papr = false;
+	unsigned int i;
 	int ret;
 
 	BUILD_BUG_ON(KVM_HC_PPC_H_SUCCESS != H_SUCCESS);
@@ -323,47 +400,27 @@ static int kvm_hc_ppc_init(void)
 		pr_err("kvm_vm_ioctl not found; cannot recognise VM file descriptors\n");
 		return -ENOENT;
 	}
-	papr = kvm_hc_lookup_name(KVM_HC_PPC_PAPR_TARGET);
+	for (i = 0; i < ARRAY_SIZE(kvm_hc_ppc_targets); i++)
+		papr |= kvm_hc_ppc_targets[i].papr &&
+			kvm_hc_lookup_name(kvm_hc_ppc_targets[i].kp.symbol_name);
 	if (!papr) {
-		pr_err("%s is not loaded; load it first (modprobe %s)\n",
-		       KVM_HC_PPC_HV_MODULE, KVM_HC_PPC_HV_MODULE);
+		pr_err("neither kvm_hv nor kvm_pr is loaded; load one first (modprobe kvm_hv, or kvm_pr)\n");
 		return -ENOENT;
 	}
-	kvm_hc_ppc_hv = kvm_hc_hold_owner(papr);
-	if (IS_ERR(kvm_hc_ppc_hv))
-		return PTR_ERR(kvm_hc_ppc_hv);
-	/* kvmppc_kvm_pv() is only reached with KVM-PR or BookE. */
-	kvm_hc_ppc_kvm_pv = (void *)kvm_hc_lookup_name(KVM_HC_PPC_EPAPR_TARGET);
-	kvm_hc_ppc_kvm = kvm_hc_ppc_kvm_pv ? kvm_hc_hold_owner((unsigned long)kvm_hc_ppc_kvm_pv) :
-					     NULL;
-	if (IS_ERR(kvm_hc_ppc_kvm)) {
-		ret = PTR_ERR(kvm_hc_ppc_kvm);
-		kvm_hc_ppc_kvm = NULL;
-		kvm_hc_ppc_kvm_pv = NULL;
-		goto put_owners;
-	}
-	ret = register_kprobe(&kvm_hc_ppc_papr_probe);
-	if (ret) {
-		pr_err("cannot hook %s: %d\n", KVM_HC_PPC_PAPR_TARGET, ret);
-		kvm_hc_ppc_kvm_pv = NULL;
-		goto put_owners;
-	}
-	if (kvm_hc_ppc_kvm_pv) {
-		ret = register_kprobe(&kvm_hc_ppc_epapr_probe);
+	kvm_hc_ppc_hooked[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(kvm_hc_ppc_targets); i++) {
+		t = &kvm_hc_ppc_targets[i];
+		ret = kvm_hc_ppc_hook(t);
 		if (ret) {
-			pr_err("cannot hook %s: %d\n", KVM_HC_PPC_EPAPR_TARGET, ret);
-			kvm_hc_ppc_kvm_pv = NULL;
-			goto unhook_papr;
+			kvm_hc_ppc_unhook();
+			return ret;
 		}
 	}
+	/* kvmppc_kvm_pv() is reached with KVM-PR or BookE only. */
+	t = &kvm_hc_ppc_targets[ARRAY_SIZE(kvm_hc_ppc_targets) - 1];
+	if (t->hooked)
+		kvm_hc_ppc_kvm_pv = (void *)kvm_hc_lookup_name(t->kp.symbol_name);
 	return 0;
-
-unhook_papr:
-	unregister_kprobe(&kvm_hc_ppc_papr_probe);
-put_owners:
-	module_put(kvm_hc_ppc_kvm);
-	module_put(kvm_hc_ppc_hv);
-	return ret;
 }
 
 /**
@@ -373,20 +430,20 @@ put_owners:
  */
 static int kvm_hc_ppc_arm(void)
 {
-	int ret = enable_kprobe(&kvm_hc_ppc_papr_probe);
+	struct kvm_hc_ppc_target *t, *u;
+	int ret;
 
-	if (ret) {
-		pr_err("cannot arm the hook of %s: %d\n", KVM_HC_PPC_PAPR_TARGET, ret);
-		return ret;
-	}
-	if (kvm_hc_ppc_kvm_pv) {
-		ret = enable_kprobe(&kvm_hc_ppc_epapr_probe);
+	for (t = kvm_hc_ppc_targets; t < KVM_HC_PPC_TARGETS_END; t++) {
+		ret = t->hooked ? enable_kprobe(&t->kp) : 0;
 		if (ret) {
-			pr_err("cannot arm the hook of %s: %d\n", KVM_HC_PPC_EPAPR_TARGET, ret);
-			disable_kprobe(&kvm_hc_ppc_papr_probe);
+			pr_err("cannot arm the hook of %s: %d\n", t->kp.symbol_name, ret);
+			for (u = kvm_hc_ppc_targets; u < t; u++)
+				if (u->hooked)
+					disable_kprobe(&u->kp);
+			return ret;
 		}
 	}
-	return ret;
+	return 0;
 }
 
 /**
@@ -397,9 +454,11 @@ static int kvm_hc_ppc_arm(void)
  */
 static void kvm_hc_ppc_disarm(void)
 {
-	if (kvm_hc_ppc_kvm_pv)
-		disable_kprobe(&kvm_hc_ppc_epapr_probe);
-	disable_kprobe(&kvm_hc_ppc_papr_probe);
+	struct kvm_hc_ppc_target *t;
+
+	for (t = kvm_hc_ppc_targets; t < KVM_HC_PPC_TARGETS_END; t++)
+		if (t->hooked)
+			disable_kprobe(&t->kp);
 }
 
 /**
@@ -409,11 +468,7 @@ static void kvm_hc_ppc_disarm(void)
  */
 static void kvm_hc_ppc_exit(void)
 {
-	if (kvm_hc_ppc_kvm_pv)
-		unregister_kprobe(&kvm_hc_ppc_epapr_probe);
-	unregister_kprobe(&kvm_hc_ppc_papr_probe);
-	module_put(kvm_hc_ppc_kvm);
-	module_put(kvm_hc_ppc_hv);
+	kvm_hc_ppc_unhook();
 }
 
 /*
@@ -423,7 +478,12 @@ static void kvm_hc_ppc_exit(void)
  */
 static bool kvm_hc_ppc_vm_confidential(struct kvm *kvm)
 {
+#ifdef CONFIG_KVM_BOOK3S_HV_POSSIBLE
 	return kvm->arch.secure_guest != 0;
+#else
+	/* secure VMs are KVM-HV's: a kernel without it has none */
+	return false;
+#endif
 }
 
 /*

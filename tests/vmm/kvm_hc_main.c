@@ -20,6 +20,9 @@ static const char *const scenarios[] = {
 	"storm",
 #endif
 	"forward-unload", "fuzz", "faults",
+#ifdef ARCH_HAS_EPAPR
+	"epapr",
+#endif
 };
 
 static int (*const scenario_fn[])(void) = {
@@ -32,6 +35,9 @@ static int (*const scenario_fn[])(void) = {
 	cmd_storm,
 #endif
 	cmd_forward_unload, cmd_fuzz, cmd_faults,
+#ifdef ARCH_HAS_EPAPR
+	cmd_epapr,
+#endif
 };
 
 /*

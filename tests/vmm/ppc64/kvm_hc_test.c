@@ -145,6 +145,21 @@ static void guest_code(uint32_t *mem)
 
 /* ---- VMs ---- */
 
+/*
+ * Which KVM runs the VMs: KVM-HV (kvm_hv, under nested HV), or else KVM-PR
+ * (kvm_pr: the guest in problem state, its privileged instructions
+ * emulated).  Each answers a few hcalls of its own in the kernel and
+ * passes the rest to the VMM; the checks ask this for the difference.
+ */
+int ppc_kvm_pr(void)
+{
+	static int pr = -1;
+
+	if (pr < 0)
+		pr = access("/sys/module/kvm_hv", F_OK) && !access("/sys/module/kvm_pr", F_OK);
+	return pr;
+}
+
 int kvm_open(void)
 {
 	if (kvm_fd < 0)
@@ -168,7 +183,11 @@ void vm_destroy(struct vm *vm)
 	vm->fd = vm->vcpu = -1;
 }
 
-/* A PAPR VM with a radix MMU, RAM at 0 and one vCPU; 0 or -1 (FAIL printed). */
+/*
+ * A PAPR VM with RAM at 0 and one vCPU, in real mode: under KVM-HV with a
+ * radix MMU, under KVM-PR with the hash MMU it emulates (real mode needs
+ * no page table).  0 or -1 (FAIL printed).
+ */
 int vm_create(struct vm *vm, const char *tag)
 {
 	struct kvm_ppc_mmuv3_cfg mmu = {
@@ -177,6 +196,8 @@ int vm_create(struct vm *vm, const char *tag)
 	};
 	struct kvm_userspace_memory_region slot = { .slot = 0, .memory_size = MEM_SIZE };
 	struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
+	uint64_t zero = 0;
+	struct kvm_one_reg hior = { .id = KVM_REG_PPC_HIOR, .addr = (uintptr_t)&zero };
 	const char *step;
 	long sz;
 
@@ -184,12 +205,12 @@ int vm_create(struct vm *vm, const char *tag)
 	vm->fd = vm->vcpu = -1;
 	if (kvm_open() < 0)
 		return -1;
-	step = "KVM_CREATE_VM(KVM_VM_PPC_HV)";
-	vm->fd = xioctl(kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
+	step = ppc_kvm_pr() ? "KVM_CREATE_VM(KVM_VM_PPC_PR)" : "KVM_CREATE_VM(KVM_VM_PPC_HV)";
+	vm->fd = xioctl(kvm_fd, KVM_CREATE_VM, ppc_kvm_pr() ? KVM_VM_PPC_PR : KVM_VM_PPC_HV);
 	if (vm->fd < 0)
 		goto fail;
 	step = "KVM_PPC_CONFIGURE_V3_MMU(radix)";
-	if (xioctl(vm->fd, KVM_PPC_CONFIGURE_V3_MMU, &mmu) < 0)
+	if (!ppc_kvm_pr() && xioctl(vm->fd, KVM_PPC_CONFIGURE_V3_MMU, &mmu) < 0)
 		goto fail;
 	step = "mmap(guest RAM)";
 	vm->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -212,6 +233,19 @@ int vm_create(struct vm *vm, const char *tag)
 	step = "KVM_ENABLE_CAP(KVM_CAP_PPC_PAPR)";
 	if (xioctl(vm->vcpu, KVM_ENABLE_CAP, &papr) < 0)
 		goto fail;
+	if (ppc_kvm_pr()) {
+		/*
+		 * KVM-PR starts a 64-bit vCPU with its interrupt vectors at
+		 * 0xfff00000 (HIOR); a PAPR guest has them at 0, where QEMU
+		 * puts them too.
+		 */
+		step = "KVM_SET_ONE_REG(KVM_REG_PPC_HIOR)";
+		if (xioctl(vm->vcpu, KVM_SET_ONE_REG, &hior) < 0)
+			goto fail;
+		step = "KVM_PPC_GET_PVINFO";
+		if (epapr_code(vm) < 0)
+			goto fail;
+	}
 	return 0;
 fail:
 	report(0, tag, "setup: %s errno=%d (%s)", step, errno, strerror(errno));
@@ -263,29 +297,45 @@ int hcall_complete(struct vm *vm, const char *tag)
 	return 0;
 }
 
-/* Load hcall @nr with @args (r4..r12) at the start of the guest code. */
-int hcall_setup(struct vm *vm, uint64_t nr, const uint64_t *args, const char *tag)
+/*
+ * The vCPU's registers for guest code at @pc: MSR_GUEST, GPR_PATTERN in
+ * every GPR, a stack in r1, then r@reg onwards = @vals[0..@n).  0, or -1
+ * with a FAIL line (@tag; none if @tag is NULL).
+ */
+int regs_setup(struct vm *vm, uint64_t pc, int reg, const uint64_t *vals, int n, const char *tag)
 {
 	struct kvm_regs regs;
 	int i;
 
 	if (xioctl(vm->vcpu, KVM_GET_REGS, &regs) < 0) {
-		report(0, tag, "KVM_GET_REGS errno=%d", errno);
+		if (tag)
+			report(0, tag, "KVM_GET_REGS errno=%d", errno);
 		return -1;
 	}
-	regs.pc = CODE_GPA;
+	regs.pc = pc;
 	regs.msr = MSR_GUEST;
 	for (i = 0; i < 32; i++)
 		regs.gpr[i] = GPR_PATTERN(i);
 	regs.gpr[1] = MEM_SIZE - 0x100;		/* a stack, should anything use one */
-	regs.gpr[3] = nr;
-	for (i = 0; i < 9; i++)
-		regs.gpr[4 + i] = args ? args[i] : 0;
+	for (i = 0; i < n; i++)
+		regs.gpr[reg + i] = vals[i];
 	if (xioctl(vm->vcpu, KVM_SET_REGS, &regs) < 0) {
-		report(0, tag, "KVM_SET_REGS errno=%d", errno);
+		if (tag)
+			report(0, tag, "KVM_SET_REGS errno=%d", errno);
 		return -1;
 	}
 	return 0;
+}
+
+/* Load hcall @nr with @args (r4..r12) at the start of the guest code. */
+int hcall_setup(struct vm *vm, uint64_t nr, const uint64_t *args, const char *tag)
+{
+	uint64_t vals[10] = { nr };
+	int i;
+
+	for (i = 0; i < 9; i++)
+		vals[1 + i] = args ? args[i] : 0;
+	return regs_setup(vm, CODE_GPA, 3, vals, 10, tag);
 }
 
 /*
@@ -355,12 +405,21 @@ int hcall_result(struct vm *vm, struct result *res, const char *tag)
 int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result *res,
 		 const char *tag)
 {
+	if (hcall_setup(vm, nr, args, tag) < 0)
+		return -1;
+	return hcall_run(vm, res, tag);
+}
+
+/*
+ * Run the call the registers are set up for (hcall_setup(), or the ePAPR
+ * and OSI setups) until CALL_DONE; the rest as hcall().
+ */
+int hcall_run(struct vm *vm, struct result *res, const char *tag)
+{
 	uint64_t deadline = now_ns() + CALL_TIMEOUT_S * NSEC_PER_SEC;
 	int n;
 
 	memset(res, 0, sizeof(*res));
-	if (hcall_setup(vm, nr, args, tag) < 0)
-		return -1;
 	for (n = 0; n < 2 * MAX_EXITS; n++) {
 		if (hcall_next_exit(vm, deadline, tag) < 0)
 			return -1;
@@ -382,6 +441,15 @@ int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result *res,
 }
 
 /* ---- matrix ---- */
+
+/* "VAL <key>.<what> <v>": one value of a matrix entry. */
+void kval(const char *key, const char *what, uint64_t v)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "%s.%s", key, what);
+	val(name, v);
+}
 
 enum mwant { W_KERNEL, W_USER };
 
@@ -415,16 +483,11 @@ static void mcall(struct vm *vm, const char *key, uint64_t nr, uint64_t a0, uint
 			val(name, res.args[0][i]);
 		}
 	}
-	snprintf(name, sizeof(name), "%s.r3", key);
-	val(name, res.r[0]);
-	if (r4) {
-		snprintf(name, sizeof(name), "%s.r4", key);
-		val(name, res.r[1]);
-	}
-	snprintf(name, sizeof(name), "%s.r12", key);
-	val(name, res.r[9]);
-	snprintf(name, sizeof(name), "%s.preserved", key);
-	val(name, res.preserved);
+	kval(key, "r3", res.r[0]);
+	if (r4)
+		kval(key, "r4", res.r[1]);
+	kval(key, "r12", res.r[9]);
+	kval(key, "preserved", res.preserved);
 
 	snprintf(name, sizeof(name), "%s.stock", key);
 	if (matrix_open && !strncmp(key, "kvmhc.discover.", 15)) {
@@ -447,6 +510,56 @@ static void mcall(struct vm *vm, const char *key, uint64_t nr, uint64_t a0, uint
 	report(res.preserved, name, "got=%d want=1 (r13, r24..r31 unchanged)", res.preserved);
 }
 
+/* kvm_hc's block and its neighbours: stock KVM forwards them all. */
+static void matrix_kvmhc(struct vm *vm)
+{
+	mcall(vm, "kvmhc.below", KVM_HC_PPC_PAPR_NR(0) - 4, 0, 0, W_USER, 0, 1);
+	mcall(vm, "kvmhc.discover.version", KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER),
+	      KVM_HC_DISCOVER_VERSION, 0, W_USER, 0, 1);
+	mcall(vm, "kvmhc.discover.bitmap0", KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER),
+	      KVM_HC_DISCOVER_BITMAP(0), 0, W_USER, 0, 1);
+	mcall(vm, "kvmhc.odd", KVM_HC_PPC_PAPR_NR(0) + 1, 0, 0, W_USER, 0, 1);
+	mcall(vm, "kvmhc.svc1", KVM_HC_PPC_PAPR_NR(1), 0, 0, W_USER, 0, 1);
+	mcall(vm, "kvmhc.last", KVM_HC_PPC_PAPR_NR(KVM_HC_PPC_SVC_COUNT - 1), 0, 0, W_USER, 0, 1);
+	mcall(vm, "kvmhc.above", KVM_HC_PPC_PAPR_NR(KVM_HC_PPC_SVC_COUNT), 0, 0, W_USER, 0, 1);
+}
+
+/*
+ * KVM-PR answers the hash page table's hcalls (of the default set
+ * kvmppc_pr_init_default_hcalls() enables) in the kernel and passes every
+ * other hcall to the VMM.  It reads the table at SDR1 as an address of
+ * the VMM's (QEMU keeps it in its own memory); with none set up (SDR1 0)
+ * H_REMOVE cannot read an entry: PR_H_REMOVE_ANSWER.
+ */
+static void matrix_pr(struct vm *vm)
+{
+	int r;
+
+	say("Stock PAPR hcalls: which KVM-PR answers in the kernel and which reach the VMM.");
+	mcall(vm, "kernel.h_remove.empty", H_REMOVE, 0, 0, W_KERNEL, PR_H_REMOVE_ANSWER, 1);
+	mcall(vm, "kernel.h_remove.index1", H_REMOVE, 0, 1, W_KERNEL, PR_H_REMOVE_ANSWER, 1);
+	mcall(vm, "user.h_prod", H_PROD, 0, 0, W_USER, 0, 1);
+	mcall(vm, "user.h_register_vpa", H_REGISTER_VPA, 0, 0, W_USER, 0, 1);
+	mcall(vm, "user.h_set_dabr", H_SET_DABR, 0, 0, W_USER, 0, 1);
+	mcall(vm, "user.h_random", H_RANDOM, 0, 0, W_USER, 0, 1);
+	mcall(vm, "user.h_set_partition_table", H_SET_PARTITION_TABLE, 0, 0, W_USER, 0, 1);
+	mcall(vm, "user.unknown.0x3fc", 0x3fc, 1, 2, W_USER, 0, 1);
+	mcall(vm, "user.unknown.0x6000", 0x6000, 1, 2, W_USER, 0, 1);
+	mcall(vm, "user.unknown.0xf7fc", 0xf7fc, 1, 2, W_USER, 0, 1);
+	matrix_kvmhc(vm);
+	matrix_epapr(vm, matrix_open);
+
+	say("KVM_CAP_PPC_ENABLE_HCALL moves hcalls between the kernel and the VMM.");
+	check("enable.h_remove.off", enable_hcall(vm, H_REMOVE, 0), 0);
+	mcall(vm, "enable.h_remove.disabled", H_REMOVE, 0, 0, W_USER, 0, 1);
+	check("enable.h_remove.on", enable_hcall(vm, H_REMOVE, 1), 0);
+	mcall(vm, "enable.h_remove.enabled", H_REMOVE, 0, 0, W_KERNEL, PR_H_REMOVE_ANSWER, 1);
+	/* Only hcalls KVM-PR implements can be switched. */
+	r = enable_hcall(vm, H_RANDOM, 1);
+	report(r == -EINVAL, "enable.h_random.pr", "got=%d want=%d (-EINVAL)", r, -EINVAL);
+	val("enable.h_random.pr.rc", (uint64_t)(int64_t)r);
+}
+
 int cmd_matrix(int open)
 {
 	struct vm vm;
@@ -457,6 +570,11 @@ int cmd_matrix(int open)
 	matrix_open = open;
 	if (vm_create(&vm, "matrix.setup") < 0)
 		return 1;
+	if (ppc_kvm_pr()) {
+		matrix_pr(&vm);
+		vm_destroy(&vm);
+		return nfail ? 1 : 0;
+	}
 	say("Stock PAPR hcalls: which KVM-HV answers in the kernel and which reach the VMM.");
 	mcall(&vm, "kernel.h_prod.self", H_PROD, 0, 0, W_KERNEL, H_SUCCESS, 1);
 	mcall(&vm, "kernel.h_prod.novcpu", H_PROD, 99, 0, W_KERNEL, H_PARAMETER, 1);
@@ -473,16 +591,7 @@ int cmd_matrix(int open)
 	mcall(&vm, "user.unknown.0x3fc", 0x3fc, 1, 2, W_USER, 0, 1);
 	mcall(&vm, "user.unknown.0x6000", 0x6000, 1, 2, W_USER, 0, 1);
 	mcall(&vm, "user.unknown.0xf7fc", 0xf7fc, 1, 2, W_USER, 0, 1);
-	/* kvm_hc's block and its neighbours: stock KVM forwards them all. */
-	mcall(&vm, "kvmhc.below", KVM_HC_PPC_PAPR_NR(0) - 4, 0, 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.discover.version", KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER),
-	      KVM_HC_DISCOVER_VERSION, 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.discover.bitmap0", KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER),
-	      KVM_HC_DISCOVER_BITMAP(0), 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.odd", KVM_HC_PPC_PAPR_NR(0) + 1, 0, 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.svc1", KVM_HC_PPC_PAPR_NR(1), 0, 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.last", KVM_HC_PPC_PAPR_NR(KVM_HC_PPC_SVC_COUNT - 1), 0, 0, W_USER, 0, 1);
-	mcall(&vm, "kvmhc.above", KVM_HC_PPC_PAPR_NR(KVM_HC_PPC_SVC_COUNT), 0, 0, W_USER, 0, 1);
+	matrix_kvmhc(&vm);
 
 	say("KVM_CAP_PPC_ENABLE_HCALL moves hcalls between the kernel and the VMM.");
 	r = enable_hcall(&vm, H_RANDOM, 1);

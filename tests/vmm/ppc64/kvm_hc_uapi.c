@@ -36,7 +36,9 @@
 #include "scenario.h"
 
 #define KICK_NR		KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_KICK)
+#define H_PROTECT	0x08u
 #define H_CONFER	0xe4u
+
 
 
 /* An attached VM and the counters its calls should have produced. */
@@ -52,6 +54,28 @@ enum pwant {
 	P_USER,		/* forwarded: one exit with the call's nr and args */
 	P_DENY,		/* no exit, r3 == @r3, r4..r11 == 0, r12 kept */
 };
+
+/*
+ * What stock KVM does with the hcalls the policy check uses, where KVM-HV
+ * and KVM-PR differ: KVM-PR answers only its page table's hcalls in the
+ * kernel, and passes H_REGISTER_VPA, H_SET_DABR and H_SET_PARTITION_TABLE
+ * to the VMM.  @kern is an hcall KVM answers in the kernel (r4 = 0:
+ * @kern_ok); @confer one for KVM_CAP_PPC_ENABLE_HCALL, answered @confer_ok.
+ */
+struct stock {
+	uint64_t kern, kern_ok, confer, confer_ok;
+	enum pwant vpa, dabr, ptab;
+	int random_enable;
+};
+
+static struct stock stock_of_kvm(void)
+{
+	if (ppc_kvm_pr())
+		return (struct stock){ H_REMOVE, PR_H_REMOVE_ANSWER, H_PROTECT, PR_H_REMOVE_ANSWER,
+				       P_USER, P_USER, P_USER, -EINVAL };
+	return (struct stock){ H_PROD, H_SUCCESS, H_CONFER, H_SUCCESS,
+			       P_KERNEL, P_KERNEL, P_KERNEL, 0 };
+}
 
 static const char *pwant_name(enum pwant w)
 {
@@ -185,8 +209,9 @@ struct answer arch_discover(struct vm *vm, const char *what)
 
 int cmd_policy(void)
 {
-	static const struct kvm_hc_range ranges[] = {
-		RANGE(H_PROD, H_PROD, FORWARD, 0),
+	const struct stock st = stock_of_kvm();
+	const struct kvm_hc_range ranges[] = {
+		RANGE(st.kern, st.kern, FORWARD, 0),
 		RANGE(H_REGISTER_VPA, H_REGISTER_VPA, DENY, -KVM_HC_ENOHC),
 		RANGE(H_SET_DABR, H_SET_DABR, DENY, -EINVAL),
 		RANGE(0x3fc, 0x3fc, DENY, -57),
@@ -211,7 +236,8 @@ int cmd_policy(void)
 
 	/* Attached, no policy yet: every call is stock KVM's, counted as kvm. */
 	pcall(&hv.vm, &hv.want, "policy.none.discover", DISCOVER_NR, 0, 0, P_USER, 0, C_KVM);
-	pcall(&hv.vm, &hv.want, "policy.none.h_prod", H_PROD, 0, 0, P_KERNEL, H_SUCCESS, C_KVM);
+	pcall(&hv.vm, &hv.want, "policy.none.kvm_answers", st.kern, 0, 0, P_KERNEL, st.kern_ok,
+	      C_KVM);
 
 	if (hc_policy(hv.h, 1u << KVM_HC_SVC_DISCOVER, ranges, NRANGES(ranges), "policy") < 0)
 		return 1;
@@ -228,13 +254,14 @@ int cmd_policy(void)
 	pcall(&hv.vm, &hv.want, "policy.kick.not_offered", KICK_NR, 0, 0, P_USER, 0, C_KVM);
 	/* the plain VM sees stock KVM for the same calls */
 	pcall(&plain, NULL, "policy.plain.discover", DISCOVER_NR, 0, 0, P_USER, 0, C_NONE);
-	pcall(&plain, NULL, "policy.plain.h_prod", H_PROD, 0, 0, P_KERNEL, H_SUCCESS, C_NONE);
-	pcall(&plain, NULL, "policy.plain.h_register_vpa", H_REGISTER_VPA, 0, 0, P_KERNEL,
+	pcall(&plain, NULL, "policy.plain.kvm_answers", st.kern, 0, 0, P_KERNEL, st.kern_ok,
+	      C_NONE);
+	pcall(&plain, NULL, "policy.plain.h_register_vpa", H_REGISTER_VPA, 0, 0, st.vpa,
 	      H_PARAMETER, C_NONE);
 	say("Discovery answered by kvm_hc in the kernel for the attached VM; the plain VM's VMM sees it as stock.");
 
 	/* forwarding: an hcall KVM answers itself, and a private range */
-	pcall(&hv.vm, &hv.want, "policy.user.forward", H_PROD, 0x0123456789abcdefull,
+	pcall(&hv.vm, &hv.want, "policy.user.forward", st.kern, 0x0123456789abcdefull,
 	      0xfedcba9876543210ull, P_USER, 0, C_FORWARD);
 	pcall(&hv.vm, &hv.want, "policy.user.range_first", 0x6000, 1, 2, P_USER, 0, C_FORWARD);
 	pcall(&hv.vm, &hv.want, "policy.user.range_last", 0x6ffc, 3, 4, P_USER, 0, C_FORWARD);
@@ -258,27 +285,28 @@ int cmd_policy(void)
 
 	/* KVM ranges, a KERNEL range without a handler, numbers in no range */
 	pcall(&hv.vm, &hv.want, "policy.kvm.h_set_partition_table", H_SET_PARTITION_TABLE, 0, 0,
-	      P_KERNEL, H_FUNCTION, C_KVM);
+	      st.ptab, H_FUNCTION, C_KVM);
 	pcall(&hv.vm, &hv.want, "policy.kvm.0x7000", 0x7000, 0, 0, P_USER, 0, C_KVM);
 	pcall(&hv.vm, &hv.want, "policy.kernel.no_handler", 0x5000, 0, 0, P_USER, 0, C_KVM);
 	pcall(&hv.vm, &hv.want, "policy.outside.h_get_tce", H_GET_TCE, 0xdead, 0, P_USER, 0, C_KVM);
 	pcall(&hv.vm, &hv.want, "policy.outside.h_set_mode", H_SET_MODE, 0, 4, P_USER, 0, C_KVM);
-	pcall(&hv.vm, &hv.want, "policy.user.h_prod_any_target", H_PROD, 99, 0, P_USER, 0,
+	pcall(&hv.vm, &hv.want, "policy.user.kvm_answers_any_argument", st.kern, 99, 0, P_USER, 0,
 	      C_FORWARD);
 
 	/* KVM_CAP_PPC_ENABLE_HCALL still decides for calls kvm_hc leaves to KVM */
-	pcall(&hv.vm, &hv.want, "policy.enable.h_confer.on", H_CONFER, (uint64_t)-1, 0, P_KERNEL,
-	      H_SUCCESS, C_KVM);
-	r = enable_hcall(&hv.vm, H_CONFER, 0);
-	check("policy.enable.h_confer.disable", r, 0);
-	pcall(&hv.vm, &hv.want, "policy.enable.h_confer.off", H_CONFER, (uint64_t)-1, 0, P_USER, 0,
+	pcall(&hv.vm, &hv.want, "policy.enable.confer.on", st.confer, (uint64_t)-1, 0, P_KERNEL,
+	      st.confer_ok, C_KVM);
+	r = enable_hcall(&hv.vm, st.confer, 0);
+	check("policy.enable.confer.disable", r, 0);
+	pcall(&hv.vm, &hv.want, "policy.enable.confer.off", st.confer, (uint64_t)-1, 0, P_USER, 0,
 	      C_KVM);
-	r = enable_hcall(&hv.vm, H_CONFER, 1);
-	check("policy.enable.h_confer.enable", r, 0);
-	pcall(&hv.vm, &hv.want, "policy.enable.h_confer.on_again", H_CONFER, (uint64_t)-1, 0,
-	      P_KERNEL, H_SUCCESS, C_KVM);
+	r = enable_hcall(&hv.vm, st.confer, 1);
+	check("policy.enable.confer.enable", r, 0);
+	pcall(&hv.vm, &hv.want, "policy.enable.confer.on_again", st.confer, (uint64_t)-1, 0,
+	      P_KERNEL, st.confer_ok, C_KVM);
+	/* KVM-PR has no H_RANDOM to enable; the deny wins either way */
 	r = enable_hcall(&hv.vm, H_RANDOM, 1);
-	check("policy.enable.h_random.enable", r, 0);
+	check("policy.enable.h_random.enable", r, st.random_enable);
 	pcall(&hv.vm, &hv.want, "policy.enable.h_random.deny_wins", H_RANDOM, 0, 0, P_DENY,
 	      (uint64_t)-EPERM, C_DENY);
 	say("Forwarded, denied and stock calls went where the policy says; KVM_CAP_PPC_ENABLE_HCALL still works.");
@@ -310,10 +338,11 @@ int cmd_policy(void)
 	report(!hc_sysfs_exists(hv.vm.fd), "policy.detach.sysfs_dir_gone", "got=%s want=gone",
 	       hc_sysfs_exists(hv.vm.fd) ? "present" : "gone");
 	pcall(&hv.vm, NULL, "policy.detach.discover", DISCOVER_NR, 0, 0, P_USER, 0, C_NONE);
-	pcall(&hv.vm, NULL, "policy.detach.h_prod", H_PROD, 0, 0, P_KERNEL, H_SUCCESS, C_NONE);
-	pcall(&hv.vm, NULL, "policy.detach.h_register_vpa", H_REGISTER_VPA, 0, 0, P_KERNEL,
+	pcall(&hv.vm, NULL, "policy.detach.kvm_answers", st.kern, 0, 0, P_KERNEL, st.kern_ok,
+	      C_NONE);
+	pcall(&hv.vm, NULL, "policy.detach.h_register_vpa", H_REGISTER_VPA, 0, 0, st.vpa,
 	      H_PARAMETER, C_NONE);
-	pcall(&hv.vm, NULL, "policy.detach.h_set_dabr", H_SET_DABR, 0, 0, P_KERNEL, H_HARDWARE,
+	pcall(&hv.vm, NULL, "policy.detach.h_set_dabr", H_SET_DABR, 0, 0, st.dabr, H_HARDWARE,
 	      C_NONE);
 	say("Handle closed: the VM sees stock KVM again.");
 	vm_destroy(&hv.vm);
@@ -455,20 +484,9 @@ int arch_fwd_end(struct vm *vm, const char *name)
 /* The loop guest (LOOP_GPA): the number in r20, r4..r7 from r21..r24. */
 int arch_loop_start(struct loop *l)
 {
-	struct kvm_regs regs;
-	int i;
+	uint64_t vals[5] = { l->nr, l->args[0], l->args[1], l->args[2], l->args[3] };
 
-	if (xioctl(l->vm->vcpu, KVM_GET_REGS, &regs) < 0)
-		return -1;
-	regs.pc = LOOP_GPA;
-	regs.msr = MSR_GUEST;
-	for (i = 0; i < 32; i++)
-		regs.gpr[i] = GPR_PATTERN(i);
-	regs.gpr[1] = MEM_SIZE - 0x100;
-	regs.gpr[20] = l->nr;
-	for (i = 0; i < 4; i++)
-		regs.gpr[21 + i] = l->args[i];
-	return xioctl(l->vm->vcpu, KVM_SET_REGS, &regs) < 0 ? -1 : 0;
+	return regs_setup(l->vm, LOOP_GPA, 20, vals, 5, NULL);
 }
 
 /* Each answer is reported as r4 of a CALL_DONE hcall, which KVM passes on. */

@@ -29,6 +29,7 @@
 #define H_GET_TCE		0x1cu
 #define H_SET_DABR		0x28u
 #define H_REGISTER_VPA		0xdcu
+#define H_REMOVE		0x04u
 #define H_PROD			0xe8u
 #define H_GET_EM_PARMS		0x2b8u
 #define H_RANDOM		0x300u
@@ -68,8 +69,10 @@ struct result {
 #define DISCOVER_NR		KVM_HC_PPC_PAPR_NR(KVM_HC_SVC_DISCOVER)
 
 /* kvm_hc_test.c */
+int ppc_kvm_pr(void);
 int vm_create(struct vm *vm, const char *tag);
 int enable_hcall(struct vm *vm, uint64_t nr, int on);
+int regs_setup(struct vm *vm, uint64_t pc, int reg, const uint64_t *vals, int n, const char *tag);
 int hcall_setup(struct vm *vm, uint64_t nr, const uint64_t *args, const char *tag);
 int hcall_next_exit(struct vm *vm, uint64_t deadline, const char *tag);
 int hcall_complete(struct vm *vm, const char *tag);
@@ -77,6 +80,19 @@ void hcall_answer(struct vm *vm);
 int hcall_result(struct vm *vm, struct result *res, const char *tag);
 int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result *res,
 		 const char *tag);
+int hcall_run(struct vm *vm, struct result *res, const char *tag);
+void kval(const char *key, const char *what, uint64_t v);
+
+/* kvm_hc_epapr.c: ePAPR hypercalls and OSI calls (KVM-PR only) */
+#define EPAPR_GPA		0x1200u		/* the ePAPR call: KVM's sequence */
+#define OSI_GPA			0x1300u		/* the OSI call: "sc" */
+int epapr_code(struct vm *vm);
+int epapr_call(struct vm *vm, uint32_t token, const uint64_t *args, struct result *res,
+	       const char *tag);
+void matrix_epapr(struct vm *vm, int open);
+/* the epapr scenario: ePAPR and OSI calls of an attached KVM-PR VM */
+#define ARCH_HAS_EPAPR
+int cmd_epapr(void);
 
 /* ---- what the scenarios written once need of ppc64 (scenario.h) ---- */
 
@@ -90,9 +106,14 @@ int hcall(struct vm *vm, uint64_t nr, const uint64_t *args, struct result *res,
 #define ARCH_ENOHC		H_FUNCTION
 #define ARCH_EINVAL		H_PARAMETER
 #define ARCH_DISC_EINVAL	H_PARAMETER
-/* H_PROD of vCPU 1 (the loop's first argument), which the VM does not have */
-#define ARCH_KVM_NR		H_PROD
-#define ARCH_KVM_ANSWER		H_PARAMETER
+/* KVM-PR's H_REMOVE without a page table: it cannot read the entry. */
+#define PR_H_REMOVE_ANSWER	H_FUNCTION
+/*
+ * KVM-HV: H_PROD of vCPU 1 (the loop's first argument), which the VM does
+ * not have.  KVM-PR: H_REMOVE of an entry of a page table nobody set up.
+ */
+#define ARCH_KVM_NR		(ppc_kvm_pr() ? H_REMOVE : H_PROD)
+#define ARCH_KVM_ANSWER		(ppc_kvm_pr() ? PR_H_REMOVE_ANSWER : H_PARAMETER)
 /* Every call, and each answer of the loop, ends with CALL_DONE: KVM's to count. */
 #define ARCH_REPORT_NR	CALL_DONE
 #define ARCH_HAS_EXCEPTIONS
