@@ -233,6 +233,7 @@ unsigned int kvm_hc_vm_stats(struct kvm_hc_vm *vm, struct kvm_hc_counters *total
 
 /* kvm_hc_ring.c */
 struct eventfd_ctx;
+void kvm_hc_doorbell_take(struct kvm_hc_vm *vm, const struct kvm_hc_range *r);
 void kvm_hc_doorbell(struct kvm_hc_vm *vm, const struct kvm_hc_range *r,
 		     struct kvm_hc_call *call);
 int kvm_hc_vm_set_doorbell(struct kvm_hc_vm *vm, u32 id, struct eventfd_ctx *ctx);

@@ -457,6 +457,9 @@ static __always_inline void kvm_hc_count(struct kvm_hc_vm *vm, u64 nr, enum kvm_
  * served in the kernel whose in-kernel handler is KVM's own code
  * (kvm_hc_register_kvm_handler()), counted as served in the kernel.  Only the number is needed to
  * decide, so a hook can decide before it decodes the rest of the call.
+ * Where the hook takes doorbells (kvm_hc_arch.take_doorbells), a doorbell
+ * range's call without ring or rate limit is rung here as well, and counted
+ * as served in the kernel.
  *
  * Nothing is held on return: a hook that redirects the call to its
  * replacement hands it nothing either (another ftrace user, a BPF
@@ -465,8 +468,9 @@ static __always_inline void kvm_hc_count(struct kvm_hc_vm *vm, u64 nr, enum kvm_
  * kvm_hc_begin().  May be called with preemption disabled.
  *
  * Return: KVM_HC_TAKE if the hook must dispatch the call; KVM_HC_COUNTED
- * or KVM_HC_COUNTED_KERNEL if it was counted and left to KVM; KVM_HC_PASS
- * if it is none of kvm_hc's.
+ * or KVM_HC_COUNTED_KERNEL if it was counted and left to KVM; KVM_HC_RUNG
+ * if it was a doorbell, rung and counted, that the hook answers;
+ * KVM_HC_PASS if it is none of kvm_hc's.
  */
 enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 arch, u16 flags, u64 nr, int svc)
 {
@@ -504,6 +508,11 @@ enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 arch, u16 flags, u64 nr, int s
 		if (r->action == KVM_HC_KERNEL && !r->burst && kvm_hc_kvm_answers(arch, nr)) {
 			__kvm_hc_count(vm, nr, KVM_HC_KERNEL);
 			ret = KVM_HC_COUNTED_KERNEL;
+		} else if (r->action == KVM_HC_ACTION_DOORBELL && kvm_hc_arch.take_doorbells &&
+			   !r->burst && !(r->flags & KVM_HC_RANGE_RING)) {
+			kvm_hc_doorbell_take(vm, r);
+			__kvm_hc_count(vm, nr, KVM_HC_KERNEL);
+			ret = KVM_HC_RUNG;
 		}
 	}
 	goto out;

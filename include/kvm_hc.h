@@ -134,25 +134,31 @@ struct kvm_hc_ctx {
  *                  whose code is the number's in-kernel handler
  *                  (kvm_hc_register_kvm_handler())
  * @KVM_HC_TAKE:    kvm_hc serves it: kvm_hc_begin(), dispatch, kvm_hc_end()
+ * @KVM_HC_RUNG:    (only where kvm_hc_arch.take_doorbells) a doorbell
+ *                  range's call without ring or rate limit: its eventfd is
+ *                  signalled and it is counted as served in the kernel; the
+ *                  hook answers it as the dispatcher would (status 0, one
+ *                  result, 0) without dispatching
  */
 enum kvm_hc_take {
 	KVM_HC_PASS,
 	KVM_HC_COUNTED,
 	KVM_HC_COUNTED_KERNEL,
 	KVM_HC_TAKE,
+	KVM_HC_RUNG,
 };
 
 enum kvm_hc_take kvm_hc_take(struct kvm *kvm, u16 arch, u16 flags, u64 nr, int svc);
 
 /**
- * kvm_hc_take_action() - the action a call kvm_hc_take() left to KVM was counted as
- * @take: KVM_HC_COUNTED or KVM_HC_COUNTED_KERNEL
+ * kvm_hc_take_action() - the action a call kvm_hc_take() decided was counted as
+ * @take: KVM_HC_COUNTED, KVM_HC_COUNTED_KERNEL or KVM_HC_RUNG
  *
  * Return: KVM_HC_KERNEL or KVM_HC_KVM, for the tracepoint.
  */
 static inline enum kvm_hc_action kvm_hc_take_action(enum kvm_hc_take take)
 {
-	return take == KVM_HC_COUNTED_KERNEL ? KVM_HC_KERNEL : KVM_HC_KVM;
+	return take == KVM_HC_COUNTED_KERNEL || take == KVM_HC_RUNG ? KVM_HC_KERNEL : KVM_HC_KVM;
 }
 
 void kvm_hc_begin(struct kvm_hc_ctx *ctx, struct kvm *kvm);
@@ -225,6 +231,8 @@ struct ftrace_ops;
  *                for it only, placed now; 0 or a negative errno, which
  *                SET_POLICY returns (NULL: nothing to place)
  * @exceptions_put: called once no VM's policy has an exception any more
+ * @take_doorbells: kvm_hc_take() may answer KVM_HC_RUNG (the hook answers
+ *                a rung doorbell without dispatching)
  *
  * Documentation/design.rst, "Porting kvm_hc to a new architecture".
  */
@@ -249,6 +257,7 @@ struct kvm_hc_arch_ops {
 	bool exceptions;
 	int (*exceptions_get)(void);
 	void (*exceptions_put)(void);
+	bool take_doorbells;
 };
 
 /* The running architecture's, in its arch/<arch>/ hook. */

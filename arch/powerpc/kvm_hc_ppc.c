@@ -153,15 +153,32 @@ static void kvm_hc_ppc_program(struct kvm_vcpu *vcpu)
 }
 
 /*
+ * The answer to a doorbell kvm_hc_take() rang, as the dispatcher gives it
+ * (status 0, one result, 0), in r4 .. r11 and, with @status_in_r3, r3.
+ *
+ * Return: the status.
+ */
+static unsigned long kvm_hc_ppc_rung(struct kvm_vcpu *vcpu, struct kvm_hc_call *call,
+				     bool status_in_r3)
+{
+	call->flags = 0;
+	call->status = 0;
+	call->nret = 1;
+	call->ret[0] = 0;
+	return kvm_hc_ppc_set_results(vcpu, call, status_in_r3);
+}
+
+/*
  * Both hooks run in a kprobe pre-handler, with preemption disabled: the
  * decision (kvm_hc_take(), from the number alone) and, for a call kvm_hc
  * serves, the decode and the dispatch in one go.  A call KVM answers
  * anyway is counted (and traced) and left to KVM; so is one of a VM
- * kvm_hc does not know, uncounted.
+ * kvm_hc does not know, uncounted.  A doorbell kvm_hc_take() rang is
+ * counted (and traced) too, and answered by the caller.
  *
- * Return: true if kvm_hc serves the call.
+ * Return: what kvm_hc_take() answered.
  */
-static bool kvm_hc_ppc_take(struct kvm_vcpu *vcpu, u64 nr, int svc, bool epapr)
+static enum kvm_hc_take kvm_hc_ppc_take(struct kvm_vcpu *vcpu, u64 nr, int svc, bool epapr)
 {
 	u16 flags = kvm_hc_ppc_get_msr(vcpu) & MSR_PR ? KVM_HC_CALL_UNPRIV : 0;
 	struct kvm_hc_call call kvm_hc_noinit;
@@ -169,12 +186,16 @@ static bool kvm_hc_ppc_take(struct kvm_vcpu *vcpu, u64 nr, int svc, bool epapr)
 
 	take = kvm_hc_take(vcpu->kvm, KVM_HC_ARCH_POWERPC, flags, nr, svc);
 	if (take == KVM_HC_TAKE)
-		return true;
+		return take;
 	if (take != KVM_HC_PASS && unlikely(trace_kvm_hc_dispatch_enabled())) {
 		kvm_hc_ppc_decode(vcpu, &call, epapr);
+		if (take == KVM_HC_RUNG) {
+			call.nret = 1;
+			call.ret[0] = 0;
+		}
 		kvm_hc_trace_taken(vcpu->kvm, &call, take);
 	}
-	return false;
+	return take;
 }
 
 /*
@@ -189,8 +210,16 @@ static int kvm_hc_ppc_papr(struct pt_regs *regs, struct kvm_vcpu *vcpu, int answ
 	struct kvm_hc_call call kvm_hc_noinit;
 	u64 nr = kvmppc_get_gpr(vcpu, 3);
 
-	if (!kvm_hc_ppc_take(vcpu, nr, kvm_hc_ppc_papr_service(nr), false))
+	switch (kvm_hc_ppc_take(vcpu, nr, kvm_hc_ppc_papr_service(nr), false)) {
+	case KVM_HC_TAKE:
+		break;
+	case KVM_HC_RUNG:
+		kvm_hc_ppc_rung(vcpu, &call, true);
+		vcpu->arch.hcall_needed = 0;
+		return kvm_hc_ppc_return(regs, answered);
+	default:
 		return 0;
+	}
 	kvm_hc_ppc_decode(vcpu, &call, false);
 	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
 	case KVM_HC_DENY:
@@ -264,8 +293,14 @@ static int kvm_hc_ppc_epapr_pre(struct kprobe *p, struct pt_regs *regs)
 			return 0;
 		return kvm_hc_ppc_return(regs, kvm_hc_ppc_features_call(vcpu));
 	}
-	if (!kvm_hc_ppc_take(vcpu, token, kvm_hc_ppc_epapr_service(token), true))
+	switch (kvm_hc_ppc_take(vcpu, token, kvm_hc_ppc_epapr_service(token), true)) {
+	case KVM_HC_TAKE:
+		break;
+	case KVM_HC_RUNG:
+		return kvm_hc_ppc_return(regs, kvm_hc_ppc_rung(vcpu, &call, false));
+	default:
 		return 0;
+	}
 	kvm_hc_ppc_decode(vcpu, &call, true);
 	switch (kvm_hc_dispatch(vcpu->kvm, vcpu, &call)) {
 	case KVM_HC_DENY:
@@ -506,4 +541,6 @@ const struct kvm_hc_arch_ops kvm_hc_arch = {
 	.vm_ioctl = &kvm_hc_ppc_vm_ioctl,
 	/* kvmppc_core_queue_program() is exported to kvm-hv */
 	.exceptions = true,
+	/* a doorbell is answered at the first look (kvm_hc_ppc_rung()) */
+	.take_doorbells = true,
 };

@@ -97,15 +97,6 @@ const struct bench_arch bench_arch = {
 	.stock_forward = { .nr = HCALL_UNUSED, .args = { 1, 2, 3, 4 }, .want = 0 },
 	.fast = ppc_fast,
 	.nfast = sizeof(ppc_fast) / sizeof(ppc_fast[0]),
-	/*
-	 * The kprobe hooks cost any call kvm_hc answers 0.55 of the trap
-	 * (deny, discover: 1.52-1.55 of stock), which a doorbell pays too:
-	 * 0.41 of a forwarded round trip beyond the trap (0.21 on x86).
-	 * Of that, the hook mechanism (floor.ftrace: an empty callback
-	 * with the full register frame kprobes take) is 0.10 of the trap;
-	 * the rest is the kprobe layer's and the pre-handler's work.
-	 */
-	.doorbell_goal = 0.5,
 	/* kprobes on ftrace, with a full register frame */
 	.ftrace_hook = 1,
 	.floor_regs = 1,

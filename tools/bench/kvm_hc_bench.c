@@ -861,7 +861,7 @@ static void build_rows(void)
 	 * a VMM thread drains the ring (busy answers: at most 1%).
 	 */
 	r = add_row("doorbell", "doorbell (eventfd) against a forwarded round trip, beyond the trap",
-		    a->doorbell_goal ? a->doorbell_goal : 0.3);
+		    0.3);
 	r->base = attached_spec(&a->forward, 0, KVM_HC_ACTION_FORWARD, C_FORWARD);
 	r->base.fwd = 1;
 	r->test = attached_spec(&a->forward, 0, KVM_HC_ACTION_DOORBELL, C_KERNEL);

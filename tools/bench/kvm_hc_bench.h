@@ -101,8 +101,6 @@ struct bench_fast {
  * @floor_regs:    the floor's callback asks for a full register frame, as
  *                 kvm_hc's hook gets there (powerpc's kprobes); else
  *                 ftrace's argument registers
- * @doorbell_goal: the most a doorbell may cost beyond the trap, as a share of
- *                 what a forwarded round trip costs beyond it (0: 0.3)
  */
 struct bench_arch {
 	const char *name;
@@ -117,7 +115,6 @@ struct bench_arch {
 	unsigned int nfast;
 	int ftrace_hook;
 	int floor_regs;
-	double doorbell_goal;
 };
 
 extern const struct bench_arch bench_arch;
