@@ -29,7 +29,8 @@ KMAKE=(ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu- "CC=ccache powerpc64le-
 KVM_HC_TEST_PACKAGES+=(gcc-powerpc64le-linux-gnu)
 ensure_packages >&2
 KSRC=$(linux_source)
-ver=$(dpkg-query -W -f '${Version}' linux-source-6.12)
+# linux_source names the tree after the package's version
+ver=${KSRC##*/linux-source-6.12_}
 sum=$(sha256sum "$CONFIG" | cut -c1-12)
 out=$KVM_HC_CACHE/ppc64el-pr-${ver}-$sum
 

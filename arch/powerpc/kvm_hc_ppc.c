@@ -35,8 +35,13 @@
 #include "kvm_hc_ppc.h"
 #include "kvm_hc_trace.h"
 
-/* KVM's kvmppc_kvm_pv(): FEATURES runs it, then adds kvm_hc's bits. */
-static int (*kvm_hc_ppc_kvm_pv)(struct kvm_vcpu *vcpu);
+/* The prototype of KVM's kvmppc_kvm_pv(). */
+typedef int (*kvm_hc_ppc_pv_fn)(struct kvm_vcpu *vcpu);
+/*
+ * KVM's kvmppc_kvm_pv(), while hooked (reached with KVM-PR or BookE
+ * only): FEATURES runs it, then adds kvm_hc's bits.
+ */
+static kvm_hc_ppc_pv_fn kvm_hc_ppc_kvm_pv;
 /* KVM's kvm_vm_ioctl(): tells a VM file from others. */
 static unsigned long kvm_hc_ppc_vm_ioctl;
 /* The hooked functions' names, for sysfs: "kvmppc_h_pr kvmppc_kvm_pv". */
@@ -330,12 +335,15 @@ static void kvm_hc_ppc_post(struct kprobe *p, struct pt_regs *regs, unsigned lon
  * struct kvm_hc_ppc_target - one of KVM's functions kvm_hc hooks
  * @kp:     its kprobe, placed disarmed; armed by kvm_hc_ppc_arm()
  * @papr:   one of the PAPR functions, of which one must be there
- * @owner:  that module, held while the function is hooked
+ * @call:   where to keep the function's entry while it is hooked, for a
+ *          function kvm_hc calls itself (NULL: none)
+ * @owner:  its module, held while the function is hooked
  * @hooked: the kprobe is registered
  */
 struct kvm_hc_ppc_target {
 	struct kprobe kp;
 	bool papr;
+	kvm_hc_ppc_pv_fn *call;
 	struct module *owner;
 	bool hooked;
 };
@@ -354,6 +362,7 @@ static struct kvm_hc_ppc_target kvm_hc_ppc_targets[] = {
 	{
 		.kp = { .symbol_name = "kvmppc_kvm_pv", .pre_handler = kvm_hc_ppc_epapr_pre,
 			.post_handler = kvm_hc_ppc_post, .flags = KPROBE_FLAG_DISABLED },
+		.call = &kvm_hc_ppc_kvm_pv,
 	},
 };
 
@@ -369,9 +378,10 @@ static void kvm_hc_ppc_unhook(void)
 			continue;
 		unregister_kprobe(&t->kp);
 		module_put(t->owner);
+		if (t->call)
+			*t->call = NULL;
 		t->hooked = false;
 	}
-	kvm_hc_ppc_kvm_pv = NULL;
 }
 
 /*
@@ -395,6 +405,8 @@ static int kvm_hc_ppc_hook(struct kvm_hc_ppc_target *t)
 		return ret;
 	}
 	t->hooked = true;
+	if (t->call)
+		*t->call = (kvm_hc_ppc_pv_fn)addr;
 	if (kvm_hc_ppc_hooked[0])
 		strlcat(kvm_hc_ppc_hooked, " ", sizeof(kvm_hc_ppc_hooked));
 	strlcat(kvm_hc_ppc_hooked, t->kp.symbol_name, sizeof(kvm_hc_ppc_hooked));
@@ -414,7 +426,6 @@ static int kvm_hc_ppc_init(void)
 {
 	struct kvm_hc_ppc_target *t;
 	bool papr = false;
-	unsigned int i;
 	int ret;
 
 	BUILD_BUG_ON(KVM_HC_PPC_H_SUCCESS != H_SUCCESS);
@@ -435,26 +446,20 @@ static int kvm_hc_ppc_init(void)
 		pr_err("kvm_vm_ioctl not found; cannot recognise VM file descriptors\n");
 		return -ENOENT;
 	}
-	for (i = 0; i < ARRAY_SIZE(kvm_hc_ppc_targets); i++)
-		papr |= kvm_hc_ppc_targets[i].papr &&
-			kvm_hc_lookup_name(kvm_hc_ppc_targets[i].kp.symbol_name);
-	if (!papr) {
-		pr_err("neither kvm_hv nor kvm_pr is loaded; load one first (modprobe kvm_hv, or kvm_pr)\n");
-		return -ENOENT;
-	}
 	kvm_hc_ppc_hooked[0] = '\0';
-	for (i = 0; i < ARRAY_SIZE(kvm_hc_ppc_targets); i++) {
-		t = &kvm_hc_ppc_targets[i];
+	for (t = kvm_hc_ppc_targets; t < KVM_HC_PPC_TARGETS_END; t++) {
 		ret = kvm_hc_ppc_hook(t);
 		if (ret) {
 			kvm_hc_ppc_unhook();
 			return ret;
 		}
+		papr |= t->papr && t->hooked;
 	}
-	/* kvmppc_kvm_pv() is reached with KVM-PR or BookE only. */
-	t = &kvm_hc_ppc_targets[ARRAY_SIZE(kvm_hc_ppc_targets) - 1];
-	if (t->hooked)
-		kvm_hc_ppc_kvm_pv = (void *)kvm_hc_lookup_name(t->kp.symbol_name);
+	if (!papr) {
+		kvm_hc_ppc_unhook();
+		pr_err("neither kvm_hv nor kvm_pr is loaded; load one first (modprobe kvm_hv, or kvm_pr)\n");
+		return -ENOENT;
+	}
 	return 0;
 }
 

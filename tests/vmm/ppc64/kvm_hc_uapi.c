@@ -40,7 +40,6 @@
 #define H_CONFER	0xe4u
 
 
-
 /* An attached VM and the counters its calls should have produced. */
 struct hvm {
 	struct vm vm;
@@ -57,14 +56,15 @@ enum pwant {
 
 /*
  * What stock KVM does with the hcalls the policy check uses, where KVM-HV
- * and KVM-PR differ: KVM-PR answers only its page table's hcalls in the
- * kernel, and passes H_REGISTER_VPA, H_SET_DABR and H_SET_PARTITION_TABLE
- * to the VMM.  @kern is an hcall KVM answers in the kernel (r4 = 0:
- * @kern_ok); @confer one for KVM_CAP_PPC_ENABLE_HCALL, answered @confer_ok.
+ * and KVM-PR differ.  @kern is an hcall KVM answers in the kernel (r4 = 0:
+ * @kern_ok); @confer one for KVM_CAP_PPC_ENABLE_HCALL, answered @confer_ok;
+ * @hv_calls is where H_REGISTER_VPA, H_SET_DABR and H_SET_PARTITION_TABLE
+ * go (KVM-PR answers only its page table's hcalls in the kernel);
+ * @random_enable what enabling H_RANDOM gives (KVM-PR has none).
  */
 struct stock {
 	uint64_t kern, kern_ok, confer, confer_ok;
-	enum pwant vpa, dabr, ptab;
+	enum pwant hv_calls;
 	int random_enable;
 };
 
@@ -72,9 +72,8 @@ static struct stock stock_of_kvm(void)
 {
 	if (ppc_kvm_pr())
 		return (struct stock){ H_REMOVE, PR_H_REMOVE_ANSWER, H_PROTECT, PR_H_REMOVE_ANSWER,
-				       P_USER, P_USER, P_USER, -EINVAL };
-	return (struct stock){ H_PROD, H_SUCCESS, H_CONFER, H_SUCCESS,
-			       P_KERNEL, P_KERNEL, P_KERNEL, 0 };
+				       P_USER, -EINVAL };
+	return (struct stock){ H_PROD, H_SUCCESS, H_CONFER, H_SUCCESS, P_KERNEL, 0 };
 }
 
 static const char *pwant_name(enum pwant w)
@@ -256,7 +255,7 @@ int cmd_policy(void)
 	pcall(&plain, NULL, "policy.plain.discover", DISCOVER_NR, 0, 0, P_USER, 0, C_NONE);
 	pcall(&plain, NULL, "policy.plain.kvm_answers", st.kern, 0, 0, P_KERNEL, st.kern_ok,
 	      C_NONE);
-	pcall(&plain, NULL, "policy.plain.h_register_vpa", H_REGISTER_VPA, 0, 0, st.vpa,
+	pcall(&plain, NULL, "policy.plain.h_register_vpa", H_REGISTER_VPA, 0, 0, st.hv_calls,
 	      H_PARAMETER, C_NONE);
 	say("Discovery answered by kvm_hc in the kernel for the attached VM; the plain VM's VMM sees it as stock.");
 
@@ -285,7 +284,7 @@ int cmd_policy(void)
 
 	/* KVM ranges, a KERNEL range without a handler, numbers in no range */
 	pcall(&hv.vm, &hv.want, "policy.kvm.h_set_partition_table", H_SET_PARTITION_TABLE, 0, 0,
-	      st.ptab, H_FUNCTION, C_KVM);
+	      st.hv_calls, H_FUNCTION, C_KVM);
 	pcall(&hv.vm, &hv.want, "policy.kvm.0x7000", 0x7000, 0, 0, P_USER, 0, C_KVM);
 	pcall(&hv.vm, &hv.want, "policy.kernel.no_handler", 0x5000, 0, 0, P_USER, 0, C_KVM);
 	pcall(&hv.vm, &hv.want, "policy.outside.h_get_tce", H_GET_TCE, 0xdead, 0, P_USER, 0, C_KVM);
@@ -340,9 +339,9 @@ int cmd_policy(void)
 	pcall(&hv.vm, NULL, "policy.detach.discover", DISCOVER_NR, 0, 0, P_USER, 0, C_NONE);
 	pcall(&hv.vm, NULL, "policy.detach.kvm_answers", st.kern, 0, 0, P_KERNEL, st.kern_ok,
 	      C_NONE);
-	pcall(&hv.vm, NULL, "policy.detach.h_register_vpa", H_REGISTER_VPA, 0, 0, st.vpa,
+	pcall(&hv.vm, NULL, "policy.detach.h_register_vpa", H_REGISTER_VPA, 0, 0, st.hv_calls,
 	      H_PARAMETER, C_NONE);
-	pcall(&hv.vm, NULL, "policy.detach.h_set_dabr", H_SET_DABR, 0, 0, st.dabr, H_HARDWARE,
+	pcall(&hv.vm, NULL, "policy.detach.h_set_dabr", H_SET_DABR, 0, 0, st.hv_calls, H_HARDWARE,
 	      C_NONE);
 	say("Handle closed: the VM sees stock KVM again.");
 	vm_destroy(&hv.vm);
